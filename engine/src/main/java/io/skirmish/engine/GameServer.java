@@ -1,0 +1,1094 @@
+package io.skirmish.engine;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The server side of Skirmish: accepts sessions over Aeron UDP, carries the reliable event lane and the unreliable
+ * snapshot and input lanes, and runs rooms.
+ * <pre>{@code
+ * try (GameServer server = GameServer.launch(new GameServer.Context()
+ *     .port(40123)
+ *     .listener(myListener)))
+ * {
+ *     Room lobby = server.createRoom(1, new RoomOptions());   // INVOKER mode: call from the polling thread
+ *     ...
+ * }
+ * }</pre>
+ * The server listens on two UDP ports: {@code port} for client requests and {@code port + 1} (or
+ * {@link Context#responsePort(int)}) for the per-client response channels. Clients initiate every flow, so they
+ * work behind NAT.
+ * <p>
+ * Threading: the methods that touch sessions and rooms must be called on the conductor thread (from a listener
+ * callback, or, in {@link ThreadingMode#INVOKER} mode, from the thread calling {@link #poll()}); other threads use
+ * {@link #proxy()}. A call from another thread throws {@link IllegalStateException}.
+ */
+public final class GameServer implements AutoCloseable
+{
+    private final Context ctx;
+    private final Transport transport;
+    private final ServerConductor conductor;
+    private final AgentRunner runner;
+
+    private GameServer(final Context ctx)
+    {
+        this.ctx = ctx;
+        Transport transport = null;
+        ServerConductor conductor = null;
+        try
+        {
+            transport = Transport.launch(
+                ctx.aeron,
+                ctx.embeddedMediaDriver,
+                ctx.aeronDirectoryName,
+                ctx.threadingMode,
+                ctx.driverIdleStrategy,
+                ctx.driverCustomizer,
+                ctx.errorHandler,
+                "skirmish-server-" + ctx.port);
+            conductor = new ServerConductor(ctx, transport);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(conductor, transport);
+            throw ex;
+        }
+        this.transport = transport;
+        this.conductor = conductor;
+        conductor.server(this);
+
+        if (ctx.threadingMode == ThreadingMode.INVOKER)
+        {
+            runner = null;
+        }
+        else
+        {
+            runner = new AgentRunner(ctx.idleStrategy, ctx.errorHandler, null, conductor);
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    /**
+     * Conclude the context and start the server.
+     *
+     * @param ctx the configuration; concluded here and not to be changed afterwards.
+     * @return a running server.
+     */
+    public static GameServer launch(final Context ctx)
+    {
+        ctx.conclude();
+        return new GameServer(ctx);
+    }
+
+    /**
+     * Run one duty cycle: the embedded driver and Aeron client (when invoked), then every lane, timer and room.
+     * Only in {@link ThreadingMode#INVOKER} mode; always from the same thread.
+     *
+     * @return work count, 0 when idle (feed it to an {@link IdleStrategy}).
+     */
+    public int poll()
+    {
+        if (null != runner)
+        {
+            throw new IllegalStateException("poll() is for ThreadingMode.INVOKER; this server runs its own thread");
+        }
+        return conductor.doWork();
+    }
+
+    /**
+     * @return the concluded context.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    MediaDriver transportDriver()
+    {
+        return transport.driver();
+    }
+
+    /**
+     * @return the Aeron client in use (for AeronStat-style counter reads).
+     */
+    public Aeron aeron()
+    {
+        return transport.aeron();
+    }
+
+    /**
+     * @return the directory of the media driver in use.
+     */
+    public String aeronDirectoryName()
+    {
+        return transport.aeronDirectoryName();
+    }
+
+    /**
+     * @return the thread-safe command proxy for calls from threads other than the conductor's.
+     */
+    public ServerProxy proxy()
+    {
+        return conductor.proxy();
+    }
+
+    /**
+     * Read one of the engine's counters (any thread).
+     *
+     * @param counter which.
+     * @return its value, 0 when the server does not keep it.
+     */
+    public long counter(final EngineCounter counter)
+    {
+        return conductor.counters().value(counter);
+    }
+
+    /**
+     * Register a typed handler for a registered message type sent directly to the server. Conductor thread, or
+     * before the first {@link #poll()}.
+     *
+     * @param type    a class registered in the {@link MessageRegistry}.
+     * @param handler called for each message of that type instead of {@link ServerListener#onMessage(Session,
+     *                Object)}.
+     * @param <T>     the message type.
+     * @return this for a fluent API.
+     */
+    public <T> GameServer on(final Class<T> type, final MessageHandler<T> handler)
+    {
+        conductor.checkThread();
+        conductor.registerHandler(type, handler);
+        return this;
+    }
+
+    /**
+     * Register a typed validator for a registered message type emitted by clients to rooms.
+     *
+     * @param type    a class registered in the {@link MessageRegistry}.
+     * @param handler returns false to veto an emit.
+     * @param <T>     the message type.
+     * @return this for a fluent API.
+     */
+    public <T> GameServer onEmit(final Class<T> type, final EmitHandler<T> handler)
+    {
+        conductor.checkThread();
+        conductor.registerEmitHandler(type, handler);
+        return this;
+    }
+
+    /**
+     * @param sessionId a session id.
+     * @return the session, or null.
+     */
+    public Session session(final int sessionId)
+    {
+        conductor.checkThread();
+        return conductor.session(sessionId);
+    }
+
+    /**
+     * @return number of sessions (connected, binding or suspended).
+     */
+    public int sessionCount()
+    {
+        return conductor.sessionCount();
+    }
+
+    /**
+     * Visit every session without allocating.
+     *
+     * @param consumer called once per session.
+     */
+    public void forEachSession(final Consumer<Session> consumer)
+    {
+        conductor.checkThread();
+        conductor.forEachSession(consumer);
+    }
+
+    /**
+     * Send a raw reliable message to one session. It carries the session's direct seq and is recovered like room
+     * events if the connection drops.
+     *
+     * @param session the receiver.
+     * @param typeId  the game's type id.
+     * @param buffer  payload.
+     * @param offset  of the payload.
+     * @param length  of the payload.
+     * @return the message's seq, or a negative {@link SendResult} code.
+     */
+    public long send(
+        final Session session, final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        conductor.checkThread();
+        return conductor.sendDirect(session, typeId, 0, buffer, offset, length);
+    }
+
+    /**
+     * Send a registered message to one session on the reliable lane.
+     *
+     * @param session the receiver.
+     * @param message an instance of a registered class.
+     * @return the message's seq, or a negative {@link SendResult} code.
+     */
+    public long send(final Session session, final Object message)
+    {
+        conductor.checkThread();
+        return conductor.sendDirectObject(session, message);
+    }
+
+    /**
+     * Send one session a snapshot on the unreliable lane. Split into parts when larger than a datagram; the client
+     * uses it only when every part arrived, and only if it is newer than any tick it has. A back-pressured lane
+     * drops the snapshot and counts it; it is never retried.
+     *
+     * @param session the receiver.
+     * @param roomId  the room the snapshot describes (0 for none).
+     * @param tick    the tick it describes.
+     * @param buffer  snapshot bytes.
+     * @param offset  of the snapshot.
+     * @param length  of the snapshot.
+     * @return bytes sent, or a negative {@link SendResult} code.
+     */
+    public long sendSnapshot(
+        final Session session,
+        final int roomId,
+        final long tick,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        conductor.checkThread();
+        return conductor.sendSnapshot(session, roomId, tick, -1, buffer, offset, length);
+    }
+
+    /**
+     * End a session now: it is told why, leaves its rooms, and may not resume.
+     *
+     * @param session the session.
+     * @param reason  told to the client, e.g. {@link DisconnectReason#KICKED}.
+     */
+    public void disconnect(final Session session, final DisconnectReason reason)
+    {
+        conductor.checkThread();
+        conductor.disconnect(session, reason);
+    }
+
+    /**
+     * Open a room.
+     *
+     * @param roomId  positive room id chosen by the game.
+     * @param options the room's settings (copied), or null for the server's defaults.
+     * @return the room.
+     * @throws IllegalArgumentException if the id is not positive or already in use.
+     */
+    public Room createRoom(final int roomId, final RoomOptions options)
+    {
+        conductor.checkThread();
+        return conductor.createRoom(roomId, null == options ? ctx.defaultRoomOptions : options);
+    }
+
+    /**
+     * @param roomId a room id.
+     * @return the room, or null.
+     */
+    public Room room(final int roomId)
+    {
+        conductor.checkThread();
+        return conductor.room(roomId);
+    }
+
+    /**
+     * Close a room: every member is told {@link LeaveReason#ROOM_CLOSED}.
+     *
+     * @param roomId the room.
+     * @return true when the room existed.
+     */
+    public boolean closeRoom(final int roomId)
+    {
+        conductor.checkThread();
+        return conductor.closeRoom(roomId);
+    }
+
+    /**
+     * @return number of open rooms.
+     */
+    public int roomCount()
+    {
+        return conductor.roomCount();
+    }
+
+    /**
+     * Tell every client the server is shutting down, then stop and release everything (driver directory included
+     * when embedded). From any thread, but in INVOKER mode not concurrently with {@link #poll()}.
+     */
+    public void close()
+    {
+        if (null != runner)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        else
+        {
+            conductor.onClose();
+        }
+        CloseHelper.quietClose(transport);
+    }
+
+    /**
+     * Stop without telling clients, as a crashed process would (tests).
+     */
+    void abortForTest()
+    {
+        conductor.abort();
+        if (null != runner)
+        {
+            runner.close();
+        }
+        else
+        {
+            conductor.close();
+        }
+        CloseHelper.quietClose(transport);
+    }
+
+    /**
+     * Defaults for {@link Context}, read from system properties.
+     */
+    public static final class Configuration
+    {
+        /** Address to bind, default {@code 0.0.0.0}. */
+        public static final String BIND_ADDRESS_PROP_NAME = "skirmish.server.bind.address";
+        /** Request port, default 40123. */
+        public static final String PORT_PROP_NAME = "skirmish.server.port";
+        /** Response port, default port + 1. */
+        public static final String RESPONSE_PORT_PROP_NAME = "skirmish.server.response.port";
+        /** Most sessions, default 1024. */
+        public static final String MAX_SESSIONS_PROP_NAME = "skirmish.server.max.sessions";
+        /** Session timeout, default 5s. */
+        public static final String SESSION_TIMEOUT_PROP_NAME = "skirmish.server.session.timeout";
+        /** Keepalive interval, default 500ms. */
+        public static final String KEEPALIVE_INTERVAL_PROP_NAME = "skirmish.server.keepalive.interval";
+        /** Resume window, default 30s; 0 disables resume. */
+        public static final String RESUME_WINDOW_PROP_NAME = "skirmish.server.resume.window";
+        /** Largest reliable message payload, default 8 KiB. */
+        public static final String MAX_MESSAGE_LENGTH_PROP_NAME = "skirmish.server.max.message.length";
+        /** Most rooms per session, default 16. */
+        public static final String MAX_ROOMS_PER_SESSION_PROP_NAME = "skirmish.server.max.rooms.per.session";
+        /** Threading mode, default SHARED. */
+        public static final String THREADING_MODE_PROP_NAME = "skirmish.server.threading.mode";
+        /** Idle strategy alias for the engine thread (Aeron's aliases: backoff, yield, sleep-ns, ...). */
+        public static final String IDLE_STRATEGY_PROP_NAME = "skirmish.server.idle.strategy";
+        /** Aeron directory of an external driver; setting it turns the embedded driver off. */
+        public static final String AERON_DIR_PROP_NAME = "skirmish.server.aeron.dir";
+        /** Term length of reliable (event) publications, default 256 KiB. */
+        public static final String RELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.reliable.term.length";
+        /** Term length of unreliable (snapshot) publications, default 64 KiB. */
+        public static final String UNRELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.unreliable.term.length";
+
+        private Configuration()
+        {
+        }
+
+        static String bindAddress()
+        {
+            return System.getProperty(BIND_ADDRESS_PROP_NAME, "0.0.0.0");
+        }
+
+        static int port()
+        {
+            return Integer.getInteger(PORT_PROP_NAME, 40123);
+        }
+
+        static int responsePort()
+        {
+            return Integer.getInteger(RESPONSE_PORT_PROP_NAME, 0);
+        }
+
+        static int maxSessions()
+        {
+            return Integer.getInteger(MAX_SESSIONS_PROP_NAME, 1024);
+        }
+
+        static long sessionTimeoutNs()
+        {
+            return durationNs(SESSION_TIMEOUT_PROP_NAME, "5s");
+        }
+
+        static long keepAliveIntervalNs()
+        {
+            return durationNs(KEEPALIVE_INTERVAL_PROP_NAME, "500ms");
+        }
+
+        static long resumeWindowNs()
+        {
+            return durationNs(RESUME_WINDOW_PROP_NAME, "30s");
+        }
+
+        static int maxMessageLength()
+        {
+            return Integer.getInteger(MAX_MESSAGE_LENGTH_PROP_NAME, 8 * 1024);
+        }
+
+        static int maxRoomsPerSession()
+        {
+            return Integer.getInteger(MAX_ROOMS_PER_SESSION_PROP_NAME, 16);
+        }
+
+        static ThreadingMode threadingMode()
+        {
+            return ThreadingMode.valueOf(System.getProperty(THREADING_MODE_PROP_NAME, "SHARED"));
+        }
+
+        static IdleStrategy idleStrategy()
+        {
+            return idleStrategy(System.getProperty(IDLE_STRATEGY_PROP_NAME));
+        }
+
+        static String aeronDirectoryName()
+        {
+            return System.getProperty(AERON_DIR_PROP_NAME);
+        }
+
+        static int reliableTermLength()
+        {
+            return Integer.getInteger(RELIABLE_TERM_LENGTH_PROP_NAME, 256 * 1024);
+        }
+
+        static int unreliableTermLength()
+        {
+            return Integer.getInteger(UNRELIABLE_TERM_LENGTH_PROP_NAME, 64 * 1024);
+        }
+
+        static long durationNs(final String propName, final String defaultValue)
+        {
+            return org.agrona.SystemUtil.parseDuration(propName, System.getProperty(propName, defaultValue));
+        }
+
+        /**
+         * The default idle strategy for small machines: spin briefly, yield, then park up to 100 µs.
+         *
+         * @param alias an Aeron idle strategy alias or class name, or null for the default.
+         * @return the strategy.
+         */
+        static IdleStrategy idleStrategy(final String alias)
+        {
+            if (null == alias || alias.isEmpty())
+            {
+                return new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+            }
+            return io.aeron.driver.Configuration.agentIdleStrategy(alias, null);
+        }
+    }
+
+    /**
+     * Configuration of a {@link GameServer}: fluent setters, defaults from {@link Configuration} system properties,
+     * concluded (validated and frozen) once by {@link GameServer#launch(Context)}.
+     */
+    public static final class Context
+    {
+        private boolean concluded;
+        String bindAddress = Configuration.bindAddress();
+        int port = Configuration.port();
+        int responsePort = Configuration.responsePort();
+        int maxSessions = Configuration.maxSessions();
+        long sessionTimeoutNs = Configuration.sessionTimeoutNs();
+        long keepAliveIntervalNs = Configuration.keepAliveIntervalNs();
+        long resumeWindowNs = Configuration.resumeWindowNs();
+        long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        int maxMessageLength = Configuration.maxMessageLength();
+        int maxRoomsPerSession = Configuration.maxRoomsPerSession();
+        int reliableTermLength = Configuration.reliableTermLength();
+        int unreliableTermLength = Configuration.unreliableTermLength();
+        int mtuLength = 1408;
+        int maxSnapshotLength = 64 * 1024;
+        int directHistoryCount = 256;
+        int directHistoryBytes = 64 * 1024;
+        int fragmentLimit = 256;
+        int maxViolationsPerSession = 100;
+        ThreadingMode threadingMode = Configuration.threadingMode();
+        IdleStrategy idleStrategy;
+        IdleStrategy driverIdleStrategy;
+        NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        ErrorHandler errorHandler;
+        ServerListener listener;
+        RoomListener defaultRoomListener;
+        RoomOptions defaultRoomOptions = new RoomOptions();
+        MessageRegistry messageRegistry;
+        String aeronDirectoryName = Configuration.aeronDirectoryName();
+        boolean embeddedMediaDriver = null == aeronDirectoryName;
+        Aeron aeron;
+        Consumer<MediaDriver.Context> driverCustomizer;
+
+        /**
+         * Validate and freeze. Called by {@link GameServer#launch(Context)}; once only.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("Context already concluded");
+            }
+            concluded = true;
+            if (port <= 0 || port > 65534)
+            {
+                throw new IllegalArgumentException("port must be in [1, 65534]: " + port);
+            }
+            if (0 == responsePort)
+            {
+                responsePort = port + 1;
+            }
+            if (maxSessions < 1)
+            {
+                throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
+            }
+            if (keepAliveIntervalNs <= 0 || sessionTimeoutNs <= keepAliveIntervalNs)
+            {
+                throw new IllegalArgumentException("need 0 < keepAliveInterval < sessionTimeout");
+            }
+            if (Integer.bitCount(reliableTermLength) != 1 || reliableTermLength < 64 * 1024 ||
+                Integer.bitCount(unreliableTermLength) != 1 || unreliableTermLength < 64 * 1024)
+            {
+                throw new IllegalArgumentException("term lengths must be powers of two >= 64 KiB");
+            }
+            if (maxMessageLength < 64 || maxMessageLength + 64 > reliableTermLength / 8)
+            {
+                throw new IllegalArgumentException(
+                    "maxMessageLength must be in [64, reliableTermLength / 8 - 64]: " + maxMessageLength);
+            }
+            if (null == idleStrategy)
+            {
+                idleStrategy = Configuration.idleStrategy();
+            }
+            if (null == driverIdleStrategy)
+            {
+                driverIdleStrategy = Configuration.idleStrategy(null);
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = Throwable::printStackTrace;
+            }
+            if (null == listener)
+            {
+                listener = new ServerListener()
+                {
+                };
+            }
+            if (null == defaultRoomListener)
+            {
+                defaultRoomListener = new RoomListener()
+                {
+                };
+            }
+            if (null == messageRegistry)
+            {
+                messageRegistry = new MessageRegistry();
+            }
+            messageRegistry.freeze();
+            defaultRoomOptions.validate();
+            return this;
+        }
+
+        private void checkNotConcluded()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("Context is concluded and can no longer be changed");
+            }
+        }
+
+        /**
+         * @param bindAddress local address to listen on, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}.
+         * @return this for a fluent API.
+         */
+        public Context bindAddress(final String bindAddress)
+        {
+            checkNotConcluded();
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /**
+         * @return local address to listen on.
+         */
+        public String bindAddress()
+        {
+            return bindAddress;
+        }
+
+        /**
+         * @param port UDP port for client requests; the response port defaults to port + 1.
+         * @return this for a fluent API.
+         */
+        public Context port(final int port)
+        {
+            checkNotConcluded();
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @return UDP request port.
+         */
+        public int port()
+        {
+            return port;
+        }
+
+        /**
+         * @param port UDP port of the response channels, 0 for request port + 1.
+         * @return this for a fluent API.
+         */
+        public Context responsePort(final int port)
+        {
+            checkNotConcluded();
+            this.responsePort = port;
+            return this;
+        }
+
+        /**
+         * @return UDP response port (after conclude).
+         */
+        public int responsePort()
+        {
+            return responsePort;
+        }
+
+        /**
+         * @param maxSessions most sessions at once, suspended ones included; more are rejected with
+         *                    {@link DisconnectReason#SERVER_FULL}.
+         * @return this for a fluent API.
+         */
+        public Context maxSessions(final int maxSessions)
+        {
+            checkNotConcluded();
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /**
+         * @return most sessions at once.
+         */
+        public int maxSessions()
+        {
+            return maxSessions;
+        }
+
+        /**
+         * @param timeoutNs a session that sends nothing for this long, in nanoseconds, is suspended (or closed).
+         * @return this for a fluent API.
+         */
+        public Context sessionTimeoutNs(final long timeoutNs)
+        {
+            checkNotConcluded();
+            this.sessionTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @return session timeout in nanoseconds.
+         */
+        public long sessionTimeoutNs()
+        {
+            return sessionTimeoutNs;
+        }
+
+        /**
+         * @param intervalNs keepalive (ping) interval in nanoseconds; clients use the same.
+         * @return this for a fluent API.
+         */
+        public Context keepAliveIntervalNs(final long intervalNs)
+        {
+            checkNotConcluded();
+            this.keepAliveIntervalNs = intervalNs;
+            return this;
+        }
+
+        /**
+         * @return keepalive interval in nanoseconds.
+         */
+        public long keepAliveIntervalNs()
+        {
+            return keepAliveIntervalNs;
+        }
+
+        /**
+         * @param windowNs how long a lost session, its rooms and its missed events are kept for a resume, in
+         *                 nanoseconds; 0 disables resume.
+         * @return this for a fluent API.
+         */
+        public Context resumeWindowNs(final long windowNs)
+        {
+            checkNotConcluded();
+            this.resumeWindowNs = windowNs;
+            return this;
+        }
+
+        /**
+         * @return resume window in nanoseconds.
+         */
+        public long resumeWindowNs()
+        {
+            return resumeWindowNs;
+        }
+
+        /**
+         * @param timeoutNs how long a new connection may take to complete its handshake, in nanoseconds.
+         * @return this for a fluent API.
+         */
+        public Context connectTimeoutNs(final long timeoutNs)
+        {
+            checkNotConcluded();
+            this.connectTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @return handshake timeout in nanoseconds.
+         */
+        public long connectTimeoutNs()
+        {
+            return connectTimeoutNs;
+        }
+
+        /**
+         * @param length largest reliable message or event payload in bytes; larger sends return
+         *               {@link SendResult#MESSAGE_TOO_LARGE} and larger received frames are dropped and counted.
+         * @return this for a fluent API.
+         */
+        public Context maxMessageLength(final int length)
+        {
+            checkNotConcluded();
+            this.maxMessageLength = length;
+            return this;
+        }
+
+        /**
+         * @return largest reliable payload in bytes.
+         */
+        public int maxMessageLength()
+        {
+            return maxMessageLength;
+        }
+
+        /**
+         * @param length largest snapshot in bytes (split into datagram-sized parts).
+         * @return this for a fluent API.
+         */
+        public Context maxSnapshotLength(final int length)
+        {
+            checkNotConcluded();
+            this.maxSnapshotLength = length;
+            return this;
+        }
+
+        /**
+         * @return largest snapshot in bytes.
+         */
+        public int maxSnapshotLength()
+        {
+            return maxSnapshotLength;
+        }
+
+        /**
+         * @param count most rooms one session may be in.
+         * @return this for a fluent API.
+         */
+        public Context maxRoomsPerSession(final int count)
+        {
+            checkNotConcluded();
+            this.maxRoomsPerSession = count;
+            return this;
+        }
+
+        /**
+         * @return most rooms per session.
+         */
+        public int maxRoomsPerSession()
+        {
+            return maxRoomsPerSession;
+        }
+
+        /**
+         * @param count most direct messages kept per session for replay.
+         * @param bytes most bytes of direct messages kept per session.
+         * @return this for a fluent API.
+         */
+        public Context directHistory(final int count, final int bytes)
+        {
+            checkNotConcluded();
+            this.directHistoryCount = count;
+            this.directHistoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param length term length of each session's reliable event publication (power of two, at least 64 KiB).
+         * @return this for a fluent API.
+         */
+        public Context reliableTermLength(final int length)
+        {
+            checkNotConcluded();
+            this.reliableTermLength = length;
+            return this;
+        }
+
+        /**
+         * @return reliable term length.
+         */
+        public int reliableTermLength()
+        {
+            return reliableTermLength;
+        }
+
+        /**
+         * @param length term length of each session's snapshot publication (power of two, at least 64 KiB).
+         * @return this for a fluent API.
+         */
+        public Context unreliableTermLength(final int length)
+        {
+            checkNotConcluded();
+            this.unreliableTermLength = length;
+            return this;
+        }
+
+        /**
+         * @return unreliable term length.
+         */
+        public int unreliableTermLength()
+        {
+            return unreliableTermLength;
+        }
+
+        /**
+         * @param mode threading mode; default {@link ThreadingMode#SHARED}.
+         * @return this for a fluent API.
+         */
+        public Context threadingMode(final ThreadingMode mode)
+        {
+            checkNotConcluded();
+            this.threadingMode = mode;
+            return this;
+        }
+
+        /**
+         * @return threading mode.
+         */
+        public ThreadingMode threadingMode()
+        {
+            return threadingMode;
+        }
+
+        /**
+         * @param idleStrategy of the engine thread when it has no work (not used in INVOKER mode).
+         * @return this for a fluent API.
+         */
+        public Context idleStrategy(final IdleStrategy idleStrategy)
+        {
+            checkNotConcluded();
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @return the engine thread's idle strategy.
+         */
+        public IdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+
+        /**
+         * @param idleStrategy of the embedded driver's own thread in DEDICATED mode.
+         * @return this for a fluent API.
+         */
+        public Context driverIdleStrategy(final IdleStrategy idleStrategy)
+        {
+            checkNotConcluded();
+            this.driverIdleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @param clock read once per duty cycle; tests inject their own.
+         * @return this for a fluent API.
+         */
+        public Context nanoClock(final NanoClock clock)
+        {
+            checkNotConcluded();
+            this.nanoClock = clock;
+            return this;
+        }
+
+        /**
+         * @return the clock.
+         */
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /**
+         * @param errorHandler receives every unexpected error (also counted); default prints the stack trace.
+         * @return this for a fluent API.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            checkNotConcluded();
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /**
+         * @return the error handler.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * @param listener the game's server hooks.
+         * @return this for a fluent API.
+         */
+        public Context listener(final ServerListener listener)
+        {
+            checkNotConcluded();
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * @return the server listener.
+         */
+        public ServerListener listener()
+        {
+            return listener;
+        }
+
+        /**
+         * @param listener room hooks for rooms created without a listener of their own.
+         * @return this for a fluent API.
+         */
+        public Context defaultRoomListener(final RoomListener listener)
+        {
+            checkNotConcluded();
+            this.defaultRoomListener = listener;
+            return this;
+        }
+
+        /**
+         * @param options defaults for rooms created with null options, and for rooms clients may not create.
+         * @return this for a fluent API.
+         */
+        public Context defaultRoomOptions(final RoomOptions options)
+        {
+            checkNotConcluded();
+            this.defaultRoomOptions = options.copy();
+            return this;
+        }
+
+        /**
+         * @param registry the game's registered message types (shared with the clients).
+         * @return this for a fluent API.
+         */
+        public Context messageRegistry(final MessageRegistry registry)
+        {
+            checkNotConcluded();
+            this.messageRegistry = registry;
+            return this;
+        }
+
+        /**
+         * @return the message registry.
+         */
+        public MessageRegistry messageRegistry()
+        {
+            return messageRegistry;
+        }
+
+        /**
+         * @param dirName Aeron directory: of the external driver, or of the embedded driver (random by default).
+         * @return this for a fluent API.
+         */
+        public Context aeronDirectoryName(final String dirName)
+        {
+            checkNotConcluded();
+            this.aeronDirectoryName = dirName;
+            return this;
+        }
+
+        /**
+         * @return the Aeron directory name, or null for a random one.
+         */
+        public String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        /**
+         * @param embedded true (default) to launch an embedded media driver; false to attach to an external driver at
+         *                 {@link #aeronDirectoryName(String)}.
+         * @return this for a fluent API.
+         */
+        public Context embeddedMediaDriver(final boolean embedded)
+        {
+            checkNotConcluded();
+            this.embeddedMediaDriver = embedded;
+            return this;
+        }
+
+        /**
+         * @return true when an embedded driver is launched.
+         */
+        public boolean embeddedMediaDriver()
+        {
+            return embeddedMediaDriver;
+        }
+
+        /**
+         * @param aeron an existing Aeron client to use (not closed by the server); overrides the driver settings.
+         * @return this for a fluent API.
+         */
+        public Context aeron(final Aeron aeron)
+        {
+            checkNotConcluded();
+            this.aeron = aeron;
+            return this;
+        }
+
+        /**
+         * @param customizer applied to the embedded driver's context just before launch: loss generators,
+         *                   {@code streamSessionLimit}, socket buffers.
+         * @return this for a fluent API.
+         */
+        public Context driverCustomizer(final Consumer<MediaDriver.Context> customizer)
+        {
+            checkNotConcluded();
+            this.driverCustomizer = customizer;
+            return this;
+        }
+
+        /**
+         * @param limit most fragments read per lane per duty cycle.
+         * @return this for a fluent API.
+         */
+        public Context fragmentLimit(final int limit)
+        {
+            checkNotConcluded();
+            this.fragmentLimit = limit;
+            return this;
+        }
+    }
+}

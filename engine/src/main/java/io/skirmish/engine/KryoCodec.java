@@ -1,0 +1,114 @@
+package io.skirmish.engine;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * One Kryo, Input and Output for one thread (Kryo is not thread safe). Encodes straight into a caller's buffer
+ * region through a reused byte array, and decodes from a bounded copy of the received bytes so that a declared
+ * length can never read past the frame.
+ */
+final class KryoCodec
+{
+    /** {@link #encode} result: the class is not registered. */
+    static final int NOT_REGISTERED = -1;
+    /** {@link #encode} result: the encoded message does not fit. */
+    static final int TOO_LARGE = -2;
+
+    private final MessageRegistry registry;
+    private final Kryo kryo;
+    private final Output output;
+    private final Input input = new Input();
+    private final byte[] inputBytes;
+
+    KryoCodec(final MessageRegistry registry, final int maxMessageLength)
+    {
+        this.registry = registry;
+        this.kryo = registry.newKryo();
+        this.output = new Output(Math.min(256, maxMessageLength), maxMessageLength);
+        this.inputBytes = new byte[maxMessageLength];
+    }
+
+    MessageRegistry registry()
+    {
+        return registry;
+    }
+
+    /**
+     * Encode a message into the codec's output.
+     *
+     * @param message to encode.
+     * @return encoded length, or {@link #NOT_REGISTERED} or {@link #TOO_LARGE}.
+     */
+    int encode(final Object message)
+    {
+        if (registry.typeId(message.getClass()) < 0)
+        {
+            return NOT_REGISTERED;
+        }
+        output.reset();
+        try
+        {
+            kryo.writeObject(output, message);
+        }
+        catch (final KryoException ex)
+        {
+            if (output.position() >= output.getMaxCapacity() || ex.getMessage().startsWith("Buffer overflow"))
+            {
+                return TOO_LARGE;
+            }
+            throw ex;
+        }
+        return output.position();
+    }
+
+    /**
+     * Copy the last encoded bytes to a buffer.
+     *
+     * @param buffer destination.
+     * @param offset in the destination.
+     */
+    void copyEncoded(final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putBytes(offset, output.getBuffer(), 0, output.position());
+    }
+
+    int encodedLength()
+    {
+        return output.position();
+    }
+
+    /**
+     * Decode a registered message type from a buffer region. Any Kryo failure, trailing garbage or length beyond
+     * the limit is reported as null, never thrown.
+     *
+     * @param typeId registered type id.
+     * @param buffer source.
+     * @param offset of the encoded bytes.
+     * @param length of the encoded bytes.
+     * @return the message, or null when the type is unknown or the bytes do not decode.
+     */
+    Object decode(final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Class<?> type = registry.type(typeId);
+        if (null == type || length > inputBytes.length || length < 0)
+        {
+            return null;
+        }
+        buffer.getBytes(offset, inputBytes, 0, length);
+        input.setBuffer(inputBytes, 0, length);
+        try
+        {
+            final Object message = kryo.readObject(input, type);
+            return input.position() == length ? message : null;
+        }
+        catch (final RuntimeException | OutOfMemoryError | StackOverflowError ex)
+        {
+            return null;
+        }
+    }
+}

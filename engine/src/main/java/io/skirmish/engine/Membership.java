@@ -1,0 +1,30 @@
+package io.skirmish.engine;
+
+/**
+ * One session's place in one event stream: what it was sent and what it acknowledged. A member that is
+ * {@code behind} receives no live events; the conductor pumps it from history, paced by its publication, until it
+ * has caught up (or resyncs it when history no longer reaches back far enough). Conductor thread only.
+ */
+final class Membership
+{
+    final Session session;
+    final EventStream stream;
+    final Room room;
+    int indexInRoom = -1;
+    boolean behind;
+    boolean inBehindList;
+    long nextSeqToSend;
+    long ackedSeq;
+
+    Membership(final Session session, final EventStream stream, final Room room)
+    {
+        this.session = session;
+        this.stream = stream;
+        this.room = room;
+    }
+
+    int streamId()
+    {
+        return stream.id;
+    }
+}

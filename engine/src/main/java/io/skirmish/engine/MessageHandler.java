@@ -1,0 +1,19 @@
+package io.skirmish.engine;
+
+/**
+ * Typed handler for a registered message type sent directly by a client to the server, registered with
+ * {@link GameServer#on(Class, MessageHandler)}. Called on the server conductor thread.
+ *
+ * @param <T> the message type.
+ */
+@FunctionalInterface
+public interface MessageHandler<T>
+{
+    /**
+     * A message arrived.
+     *
+     * @param session the sender.
+     * @param message the decoded message.
+     */
+    void onMessage(Session session, T message);
+}

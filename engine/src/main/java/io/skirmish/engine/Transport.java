@@ -1,0 +1,244 @@
+package io.skirmish.engine;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.driver.MediaDriver;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.File;
+import java.util.function.Consumer;
+
+/**
+ * Owns the media driver (when embedded) and the Aeron client of one server or client, arranged for a
+ * {@link ThreadingMode}. In {@link ThreadingMode#SHARED} and {@link ThreadingMode#INVOKER} the driver runs in
+ * Aeron's INVOKER mode and the Aeron client uses a conductor invoker, and {@link #invoke()} drives both from the
+ * engine's own duty cycle.
+ */
+final class Transport implements AutoCloseable
+{
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final boolean ownsAeron;
+    private final AgentInvoker driverInvoker;
+    private final AgentInvoker conductorInvoker;
+
+    private Transport(
+        final MediaDriver driver,
+        final Aeron aeron,
+        final boolean ownsAeron,
+        final AgentInvoker driverInvoker,
+        final AgentInvoker conductorInvoker)
+    {
+        this.driver = driver;
+        this.aeron = aeron;
+        this.ownsAeron = ownsAeron;
+        this.driverInvoker = driverInvoker;
+        this.conductorInvoker = conductorInvoker;
+    }
+
+    /**
+     * Launch or attach.
+     *
+     * @param sharedAeron        an Aeron client to use as-is (not closed by us), or null.
+     * @param embedded           launch an embedded driver.
+     * @param aeronDirectoryName directory of the driver (external), or of the embedded driver; null for random.
+     * @param threadingMode      engine threading mode.
+     * @param driverIdleStrategy idle strategy of the embedded driver thread (DEDICATED only).
+     * @param driverCustomizer   applied to the embedded driver context last (loss generators, limits), or null.
+     * @param errorHandler       for the driver and client.
+     * @param clientName         Aeron client name.
+     * @return the transport.
+     */
+    static Transport launch(
+        final Aeron sharedAeron,
+        final boolean embedded,
+        final String aeronDirectoryName,
+        final ThreadingMode threadingMode,
+        final IdleStrategy driverIdleStrategy,
+        final Consumer<MediaDriver.Context> driverCustomizer,
+        final ErrorHandler errorHandler,
+        final String clientName)
+    {
+        if (null != sharedAeron)
+        {
+            return new Transport(null, sharedAeron, false, null, null);
+        }
+
+        final boolean invoked = threadingMode != ThreadingMode.DEDICATED;
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        try
+        {
+            String dir = aeronDirectoryName;
+            if (embedded)
+            {
+                if (null == dir)
+                {
+                    dir = CommonContext.generateRandomDirName();
+                }
+                final MediaDriver.Context driverCtx = new MediaDriver.Context()
+                    .aeronDirectoryName(dir)
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true)
+                    .threadingMode(invoked ? io.aeron.driver.ThreadingMode.INVOKER : io.aeron.driver.ThreadingMode.SHARED)
+                    .sharedIdleStrategy(driverIdleStrategy)
+                    .publicationTermBufferLength(64 * 1024)
+                    .ipcTermBufferLength(64 * 1024)
+                    .termBufferSparseFile(true)
+                    .spiesSimulateConnection(false)
+                    .errorHandler(errorHandler)
+                    .warnIfDirectoryExists(false);
+                if (null != driverCustomizer)
+                {
+                    driverCustomizer.accept(driverCtx);
+                }
+                driver = MediaDriver.launch(driverCtx);
+                dir = driver.aeronDirectoryName();
+            }
+
+            final Aeron.Context aeronCtx = new Aeron.Context()
+                .clientName(clientName)
+                .errorHandler(errorHandler)
+                .useConductorAgentInvoker(invoked);
+            if (null != dir)
+            {
+                aeronCtx.aeronDirectoryName(dir);
+            }
+            if (invoked && null != driver)
+            {
+                aeronCtx.driverAgentInvoker(driver.sharedAgentInvoker());
+            }
+            aeron = Aeron.connect(aeronCtx);
+
+            return new Transport(
+                driver,
+                aeron,
+                true,
+                invoked && null != driver ? driver.sharedAgentInvoker() : null,
+                invoked ? aeron.conductorAgentInvoker() : null);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(aeron, driver);
+            throw ex;
+        }
+    }
+
+    Aeron aeron()
+    {
+        return aeron;
+    }
+
+    MediaDriver driver()
+    {
+        return driver;
+    }
+
+    /**
+     * @return the directory of the driver in use.
+     */
+    String aeronDirectoryName()
+    {
+        return aeron.context().aeronDirectoryName();
+    }
+
+    /**
+     * Drive the embedded driver and the Aeron client conductor when they are invoked rather than threaded.
+     *
+     * @return work count.
+     */
+    int invoke()
+    {
+        int workCount = 0;
+        if (null != driverInvoker)
+        {
+            workCount += driverInvoker.invoke();
+        }
+        if (null != conductorInvoker)
+        {
+            workCount += conductorInvoker.invoke();
+        }
+        return workCount;
+    }
+
+    /**
+     * Drive the transport until the driver has sent everything offered to the publications so far, or 200 ms
+     * passed: lets a final DISCONNECT leave before the driver is closed. Cold path.
+     *
+     * @param publication whose offered data must leave.
+     * @param relay       an in-process relay to drive too, or null.
+     */
+    void flush(final io.aeron.Publication publication, final io.skirmish.engine.sim.UdpRelay relay)
+    {
+        flush(new io.aeron.Publication[]{ publication }, relay);
+    }
+
+    void flush(final io.aeron.Publication[] publications, final io.skirmish.engine.sim.UdpRelay relay)
+    {
+        final org.agrona.concurrent.status.CountersReader counters = aeron.countersReader();
+        final long deadlineNs = System.nanoTime() + 200_000_000L;
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            invoke();
+            if (null != relay)
+            {
+                relay.poll(System.nanoTime());
+            }
+            boolean drained = true;
+            for (final io.aeron.Publication publication : publications)
+            {
+                if (null == publication || publication.isClosed() || !publication.isConnected())
+                {
+                    continue;
+                }
+                final int counterId = senderPositionCounterId(counters, publication.registrationId());
+                if (counterId >= 0 && counters.getCounterValue(counterId) < publication.position())
+                {
+                    drained = false;
+                    break;
+                }
+            }
+            if (drained && (null == relay || relay.simulator().inFlight() == 0))
+            {
+                return;
+            }
+            Thread.yield();
+        }
+    }
+
+    private static int senderPositionCounterId(
+        final org.agrona.concurrent.status.CountersReader counters, final long registrationId)
+    {
+        final int[] found = { -1 };
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (typeId == io.aeron.AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID &&
+                counters.getCounterRegistrationId(counterId) == registrationId)
+            {
+                found[0] = counterId;
+            }
+        });
+        return found[0];
+    }
+
+    public void close()
+    {
+        if (ownsAeron)
+        {
+            CloseHelper.quietClose(aeron);
+        }
+        if (null != driver)
+        {
+            final File dir = driver.context().aeronDirectory();
+            CloseHelper.quietClose(driver);
+            if (null != dir && dir.exists())
+            {
+                IoUtil.delete(dir, true);
+            }
+        }
+    }
+}

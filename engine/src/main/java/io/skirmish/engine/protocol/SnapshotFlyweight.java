@@ -1,0 +1,161 @@
+package io.skirmish.engine.protocol;
+
+/**
+ * SNAPSHOT, server to client on the unreliable lane: one part of the state for a tick, delta-encoded against a
+ * baseline tick the client acknowledged, or full when the baseline is {@link #NO_BASELINE}.
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                       Header (8 bytes)                        |
+ *  +---------------------------------------------------------------+
+ *  |                          Room Id (32)                         |
+ *  +-------------------------------+-------------------------------+
+ *  |        Part Index (16)        |         Part Count (16)       |
+ *  +-------------------------------+-------------------------------+
+ *  |                           Tick (64)                           |
+ *  +---------------------------------------------------------------+
+ *  |                       Baseline Tick (64)                      |
+ *  +---------------------------------------------------------------+
+ *  |                     Total Length (32)                         |
+ *  +---------------------------------------------------------------+
+ *  |                         Reserved (32)                         |
+ *  +---------------------------------------------------------------+
+ *  |                       Payload (this part)                    ...
+ * </pre>
+ */
+public final class SnapshotFlyweight extends FrameHeaderFlyweight
+{
+    /** Baseline tick of a full (non-delta) snapshot. */
+    public static final long NO_BASELINE = -1;
+
+    /** Offset of the room id. */
+    public static final int ROOM_ID_OFFSET = 8;
+    /** Offset of the part index. */
+    public static final int PART_INDEX_OFFSET = 12;
+    /** Offset of the part count. */
+    public static final int PART_COUNT_OFFSET = 14;
+    /** Offset of the tick. */
+    public static final int TICK_OFFSET = 16;
+    /** Offset of the baseline tick. */
+    public static final int BASELINE_TICK_OFFSET = 24;
+    /** Offset of the total length of the snapshot across all parts. */
+    public static final int TOTAL_LENGTH_OFFSET = 32;
+    /** Offset of this part's payload. */
+    public static final int PAYLOAD_OFFSET = 40;
+
+    /**
+     * @return room id.
+     */
+    public int roomId()
+    {
+        return getInt(ROOM_ID_OFFSET);
+    }
+
+    /**
+     * @param roomId room id.
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight roomId(final int roomId)
+    {
+        putInt(ROOM_ID_OFFSET, roomId);
+        return this;
+    }
+
+    /**
+     * @return index of this part, from 0.
+     */
+    public int partIndex()
+    {
+        return getShort(PART_INDEX_OFFSET);
+    }
+
+    /**
+     * @param index of this part.
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight partIndex(final int index)
+    {
+        putShort(PART_INDEX_OFFSET, index);
+        return this;
+    }
+
+    /**
+     * @return number of parts of the tick's snapshot.
+     */
+    public int partCount()
+    {
+        return getShort(PART_COUNT_OFFSET);
+    }
+
+    /**
+     * @param count number of parts.
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight partCount(final int count)
+    {
+        putShort(PART_COUNT_OFFSET, count);
+        return this;
+    }
+
+    /**
+     * @return the tick.
+     */
+    public long tick()
+    {
+        return getLong(TICK_OFFSET);
+    }
+
+    /**
+     * @param tick the tick.
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight tick(final long tick)
+    {
+        putLong(TICK_OFFSET, tick);
+        return this;
+    }
+
+    /**
+     * @return baseline tick, or {@link #NO_BASELINE} for a full snapshot.
+     */
+    public long baselineTick()
+    {
+        return getLong(BASELINE_TICK_OFFSET);
+    }
+
+    /**
+     * @param tick baseline tick or {@link #NO_BASELINE}.
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight baselineTick(final long tick)
+    {
+        putLong(BASELINE_TICK_OFFSET, tick);
+        return this;
+    }
+
+    /**
+     * @return total snapshot length across all parts.
+     */
+    public int totalLength()
+    {
+        return getInt(TOTAL_LENGTH_OFFSET);
+    }
+
+    /**
+     * @param length total snapshot length across all parts.
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight totalLength(final int length)
+    {
+        putInt(TOTAL_LENGTH_OFFSET, length);
+        putInt(TOTAL_LENGTH_OFFSET + 4, 0);
+        return this;
+    }
+
+    /**
+     * @return length of this part's payload given the wrapped frame length.
+     */
+    public int payloadLength()
+    {
+        return frameLength - PAYLOAD_OFFSET;
+    }
+}
