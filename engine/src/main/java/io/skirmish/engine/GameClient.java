@@ -247,6 +247,12 @@ public final class GameClient implements AutoCloseable
         return conductor.sendMessage(typeId, 0, buffer, offset, length);
     }
 
+    long sendRawForTest(final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return conductor.sendMessage(typeId, io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO,
+            buffer, offset, length);
+    }
+
     /**
      * Send a registered message to the server on the reliable lane.
      *
