@@ -24,7 +24,6 @@ import io.skirmish.engine.protocol.PingFlyweight;
 import io.skirmish.engine.protocol.ReplayRequestFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.protocol.RoomRequestFlyweight;
-import io.skirmish.engine.protocol.SnapshotFlyweight;
 import io.skirmish.engine.sim.UdpRelay;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
@@ -115,30 +114,20 @@ final class ClientConductor implements Agent, AutoCloseable
     private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
     private final ReplayRequestFlyweight replayRequestFlyweight = new ReplayRequestFlyweight();
     private final EventAckFlyweight eventAckFlyweight = new EventAckFlyweight();
-    private final SnapshotFlyweight snapshotFlyweight = new SnapshotFlyweight();
     private final InputFlyweight inputFlyweight = new InputFlyweight();
     private final UnsafeBuffer credentials;
+    private final boolean authenticated;
+    private final long keyK0;
+    private final long keyK1;
+    private long controlCounter;
+    private long inputCounter;
 
-    private final Int2ObjectHashMap<SnapshotAssembly> snapshotAssemblies = new Int2ObjectHashMap<>();
-    private long ackSnapshotTick = InputFlyweight.NO_TICK;
+    private final SnapshotReceiver snapshotReceiver;
 
     private final long[] inputTicks;
     private final int[] inputLengths;
     private final UnsafeBuffer[] inputs;
     private long lastInputTick = Long.MIN_VALUE;
-
-    /** Reassembles one room's multi-part snapshot; the newest tick wins. */
-    private static final class SnapshotAssembly
-    {
-        long newestDeliveredTick = Long.MIN_VALUE;
-        long tick = Long.MIN_VALUE;
-        long baselineTick;
-        int partCount;
-        int partsReceived;
-        int totalLength;
-        long[] receivedMask = new long[1];
-        UnsafeBuffer buffer = new UnsafeBuffer(new byte[2048]);
-    }
 
     ClientConductor(final GameClient.Context ctx, final Transport transport)
     {
@@ -154,6 +143,12 @@ final class ClientConductor implements Agent, AutoCloseable
             BufferUtil.allocateDirectAligned(RoomEventFlyweight.PAYLOAD_OFFSET + ctx.maxMessageLength + 64, 64));
         this.kryoBuffer = new UnsafeBuffer(new byte[ctx.maxMessageLength]);
         this.credentials = new UnsafeBuffer(ctx.credentials);
+        this.snapshotReceiver = new SnapshotReceiver(
+            ctx.listener, ctx.errorHandler, ctx.deltaCodec, ctx.snapshotWindow, ctx.maxSnapshotLength, counters);
+        this.authenticated = null != ctx.sessionKey;
+        final UnsafeBuffer key = new UnsafeBuffer(authenticated ? ctx.sessionKey : new byte[16]);
+        this.keyK0 = key.getLong(0, LITTLE_ENDIAN);
+        this.keyK1 = key.getLong(8, LITTLE_ENDIAN);
         this.inputTicks = new long[ctx.inputRedundancy];
         this.inputLengths = new int[ctx.inputRedundancy];
         this.inputs = new UnsafeBuffer[ctx.inputRedundancy];
@@ -301,6 +296,8 @@ final class ClientConductor implements Agent, AutoCloseable
             Lanes.clientRequestPublication(
                 serverEndpoint, snapshotSubscription.registrationId(), ctx.unreliableTermLength, ctx.mtuLength),
             Lanes.INPUT_STREAM_ID);
+        controlCounter = 0;
+        inputCounter = 0;
         connectDeadlineNs = nowNs + ctx.connectTimeoutNs;
         state(ClientState.CONNECTING_TRANSPORT);
     }
@@ -312,7 +309,7 @@ final class ClientConductor implements Agent, AutoCloseable
         inputPublication = null;
         eventsSubscription = null;
         snapshotSubscription = null;
-        snapshotAssemblies.clear();
+        snapshotReceiver.reset();
     }
 
     private void fail(final ClientState failure, final DisconnectReason reason)
@@ -368,7 +365,8 @@ final class ClientConductor implements Agent, AutoCloseable
         switch (state)
         {
             case CONNECTING_TRANSPORT:
-                if (controlPublication.isConnected() && eventsSubscription.isConnected())
+                // the server creates the answering publication once it sees a well-formed CONNECT_REQUEST
+                if (controlPublication.isConnected())
                 {
                     sendConnectRequest();
                     work++;
@@ -405,6 +403,7 @@ final class ClientConductor implements Agent, AutoCloseable
                 if (state == ClientState.CONNECTED)
                 {
                     work += snapshotSubscription.poll(snapshotHandler, ctx.fragmentLimit);
+                    work += sendSnapshotAcks(nowNs);
                 }
                 if (state == ClientState.CONNECTED && nowNs - nextHousekeepingNs >= 0)
                 {
@@ -703,6 +702,7 @@ final class ClientConductor implements Agent, AutoCloseable
 
     private void onLeftRoom(final int roomId, final LeaveReason reason)
     {
+        snapshotReceiver.removeRoom(roomId);
         if (null != inboxes.remove(roomId))
         {
             listener.onLeft(roomId, reason);
@@ -877,144 +877,45 @@ final class ClientConductor implements Agent, AutoCloseable
 
     private void onSnapshotFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if ((header.flags() & FrameDescriptor.UNFRAGMENTED) != FrameDescriptor.UNFRAGMENTED ||
-            FrameHeaderFlyweight.validate(buffer, offset, length) != FrameHeaderFlyweight.VALID ||
-            (buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) != FrameType.SNAPSHOT)
-        {
-            counters.get(EngineCounter.DROPPED_MALFORMED).incrementRelease();
-            return;
-        }
-        final SnapshotFlyweight snapshot = snapshotFlyweight;
-        snapshot.wrap(buffer, offset, length);
-        final int partCount = snapshot.partCount();
-        final int partIndex = snapshot.partIndex();
-        final int totalLength = snapshot.totalLength();
-        if (partCount < 1 || partIndex >= partCount || totalLength < 0 || totalLength > ctx.maxSnapshotLength)
-        {
-            counters.get(EngineCounter.DROPPED_MALFORMED).incrementRelease();
-            return;
-        }
-        counters.get(EngineCounter.FRAMES_IN).incrementRelease();
-        counters.get(EngineCounter.BYTES_IN).getAndAddRelease(length);
-
-        final int roomId = snapshot.roomId();
-        final long tick = snapshot.tick();
-        SnapshotAssembly assembly = snapshotAssemblies.get(roomId);
-        if (null == assembly)
-        {
-            assembly = new SnapshotAssembly();
-            snapshotAssemblies.put(roomId, assembly);
-        }
-        if (tick <= assembly.newestDeliveredTick)
-        {
-            if (partIndex == 0 || tick != assembly.tick)
-            {
-                counters.get(EngineCounter.SNAPSHOTS_STALE_DROPPED).incrementRelease();
-            }
-            return;
-        }
-
-        if (1 == partCount)
-        {
-            if (totalLength != snapshot.payloadLength())
-            {
-                counters.get(EngineCounter.DROPPED_MALFORMED).incrementRelease();
-                return;
-            }
-            deliverSnapshot(assembly, roomId, tick, snapshot.baselineTick(),
-                buffer, offset + SnapshotFlyweight.PAYLOAD_OFFSET, totalLength);
-            return;
-        }
-
-        if (tick != assembly.tick)
-        {
-            if (assembly.tick > assembly.newestDeliveredTick && assembly.partsReceived > 0)
-            {
-                if (tick < assembly.tick)
-                {
-                    counters.get(EngineCounter.SNAPSHOTS_STALE_DROPPED).incrementRelease();
-                    return;
-                }
-                counters.get(EngineCounter.SNAPSHOTS_INCOMPLETE_DROPPED).incrementRelease();
-            }
-            assembly.tick = tick;
-            assembly.baselineTick = snapshot.baselineTick();
-            assembly.partCount = partCount;
-            assembly.partsReceived = 0;
-            assembly.totalLength = totalLength;
-            final int words = (partCount + 63) / 64;
-            if (assembly.receivedMask.length < words)
-            {
-                assembly.receivedMask = new long[words];
-            }
-            java.util.Arrays.fill(assembly.receivedMask, 0);
-            if (assembly.buffer.capacity() < totalLength)
-            {
-                assembly.buffer = new UnsafeBuffer(new byte[Math.max(totalLength, assembly.buffer.capacity() * 2)]);
-            }
-        }
-        if (partCount != assembly.partCount || totalLength != assembly.totalLength)
-        {
-            counters.get(EngineCounter.DROPPED_MALFORMED).incrementRelease();
-            return;
-        }
-        final long bit = 1L << (partIndex & 63);
-        if ((assembly.receivedMask[partIndex >> 6] & bit) != 0)
-        {
-            return;
-        }
-        final int maxPart = length - SnapshotFlyweight.PAYLOAD_OFFSET;
-        final int partLength = snapshot.payloadLength();
-        final int partOffset = partIndex == partCount - 1 ? totalLength - partLength :
-            partIndex * maxPart;
-        if (partOffset < 0 || partOffset + partLength > totalLength)
-        {
-            counters.get(EngineCounter.DROPPED_MALFORMED).incrementRelease();
-            return;
-        }
-        assembly.buffer.putBytes(partOffset, buffer, offset + SnapshotFlyweight.PAYLOAD_OFFSET, partLength);
-        assembly.receivedMask[partIndex >> 6] |= bit;
-        if (++assembly.partsReceived == partCount)
-        {
-            deliverSnapshot(assembly, roomId, tick, assembly.baselineTick, assembly.buffer, 0, totalLength);
-        }
+        snapshotReceiver.onFrame(
+            buffer, offset, length, (header.flags() & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED);
     }
 
-    private void deliverSnapshot(
-        final SnapshotAssembly assembly,
-        final int roomId,
-        final long tick,
-        final long baselineTick,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length)
+    private int sendSnapshotAcks(final long nowNs)
     {
-        assembly.newestDeliveredTick = tick;
-        if (tick > ackSnapshotTick)
+        final int length = snapshotReceiver.prepareAcks(sessionId, nowNs);
+        if (0 == length)
         {
-            ackSnapshotTick = tick;
+            return 0;
         }
-        counters.get(EngineCounter.SNAPSHOTS_RECEIVED).incrementRelease();
-        try
+        final long result = offer(inputPublication, snapshotReceiver.ackBuffer(), 0, length);
+        if (result > 0)
         {
-            listener.onSnapshot(roomId, tick, baselineTick, buffer, offset, length);
+            snapshotReceiver.onAcksSent();
+            return 1;
         }
-        catch (final Throwable t)
-        {
-            onError(t);
-        }
+        snapshotReceiver.onAcksNotSent(result);
+        return 0;
+    }
+
+    SnapshotReceiver snapshotReceiver()
+    {
+        return snapshotReceiver;
     }
 
     // ------------------------------------------------------------------------------------------------------------
     // Sending
     // ------------------------------------------------------------------------------------------------------------
 
-    private long offer(final ExclusivePublication publication, final DirectBuffer buffer, final int offset, final int length)
+    private long offer(
+        final ExclusivePublication publication, final UnsafeBuffer buffer, final int offset, final int frameLength)
     {
         if (null == publication)
         {
             return SendResult.NOT_CONNECTED;
         }
+        final int length = !authenticated ? frameLength : AuthTrailer.append(keyK0, keyK1, buffer, offset, frameLength,
+            publication == inputPublication ? ++inputCounter : ++controlCounter);
         long result;
         int attempts = 0;
         do
@@ -1028,6 +929,12 @@ final class ClientConductor implements Agent, AutoCloseable
             counters.get(EngineCounter.BYTES_OUT).getAndAddRelease(length);
         }
         return result;
+    }
+
+    long offerFrameForTest(final DirectBuffer buffer, final int offset, final int length, final boolean inputLane)
+    {
+        final ExclusivePublication publication = inputLane ? inputPublication : controlPublication;
+        return null == publication ? SendResult.NOT_CONNECTED : publication.offer(buffer, offset, length);
     }
 
     private long offerReliable(final int length)
@@ -1172,7 +1079,7 @@ final class ClientConductor implements Agent, AutoCloseable
         {
             return SendResult.NOT_CONNECTED_SESSION;
         }
-        final int maxLength = inputPublication.maxPayloadLength();
+        final int maxLength = inputPublication.maxPayloadLength() - (authenticated ? AuthTrailer.LENGTH : 0);
         int count = 0;
         int total = InputFlyweight.ENTRIES_OFFSET;
         for (long tick = inputTick; count < slots; tick--, count++)
@@ -1185,7 +1092,8 @@ final class ClientConductor implements Agent, AutoCloseable
             total += InputFlyweight.ENTRY_HEADER_LENGTH + inputLengths[s];
         }
 
-        final long result = inputPublication.tryClaim(total, bufferClaim);
+        final int trailer = authenticated ? AuthTrailer.LENGTH : 0;
+        final long result = inputPublication.tryClaim(total + trailer, bufferClaim);
         if (result < 0)
         {
             counters.get(EngineCounter.UNRELIABLE_SEND_DROPPED).incrementRelease();
@@ -1194,7 +1102,8 @@ final class ClientConductor implements Agent, AutoCloseable
         final MutableDirectBuffer claimed = bufferClaim.buffer();
         final int claimOffset = bufferClaim.offset();
         inputFlyweight.wrapForEncode(claimed, claimOffset, FrameType.INPUT, sessionId);
-        inputFlyweight.ackTick(ackSnapshotTick).newestInputTick(inputTick).count(count);
+        inputFlyweight.ackTick(snapshotReceiver.lastAckTick()).newestInputTick(inputTick).count(count)
+            .ackRoomId(snapshotReceiver.lastAckRoomId());
         int position = claimOffset + InputFlyweight.ENTRIES_OFFSET;
         for (int i = 0; i < count; i++)
         {
@@ -1203,6 +1112,10 @@ final class ClientConductor implements Agent, AutoCloseable
             claimed.putShort(position, (short)entryLength, LITTLE_ENDIAN);
             claimed.putBytes(position + InputFlyweight.ENTRY_HEADER_LENGTH, inputs[s], 0, entryLength);
             position += InputFlyweight.ENTRY_HEADER_LENGTH + entryLength;
+        }
+        if (authenticated)
+        {
+            AuthTrailer.append(keyK0, keyK1, claimed, claimOffset, total, ++inputCounter);
         }
         bufferClaim.commit();
         counters.get(EngineCounter.FRAMES_OUT).incrementRelease();

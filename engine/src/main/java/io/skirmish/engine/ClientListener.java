@@ -7,6 +7,9 @@ import org.agrona.DirectBuffer;
  * thread that drives the client: the thread calling {@link GameClient#poll()} in the default
  * {@link ThreadingMode#INVOKER} mode, or the client's agent thread otherwise. Do not block in them. Buffers and
  * decoded messages are valid only during the call.
+ * <p>
+ * Errors: an exception thrown by a callback is caught, counted in {@link EngineCounter#ERRORS} and passed to the
+ * context's {@link GameClient.Context#errorHandler error handler}; the client carries on.
  */
 public interface ClientListener
 {
@@ -143,14 +146,18 @@ public interface ClientListener
     }
 
     /**
-     * A complete snapshot, newer than any delivered before for its room (stale and incomplete ones are dropped).
+     * A complete snapshot state, newer than any delivered before for its room. Deltas arrive already applied: the
+     * buffer holds the full state for the tick, byte for byte what the server published. Stale, duplicate and
+     * incomplete snapshots, and deltas whose baseline the client no longer holds, are dropped and counted. The
+     * buffer is the client's own copy (kept as a future delta baseline): read it, do not change it, and copy what
+     * you keep (e.g. into an {@link InterpolationBuffer}).
      *
      * @param roomId       the room it describes.
      * @param tick         its tick.
-     * @param baselineTick the acked tick it was delta-encoded against, or -1 for a full snapshot.
-     * @param buffer       snapshot bytes.
-     * @param offset       of the snapshot.
-     * @param length       of the snapshot.
+     * @param baselineTick the acked tick it was delta-encoded against on the wire, or -1 when it came in full.
+     * @param buffer       the state.
+     * @param offset       of the state.
+     * @param length       of the state.
      */
     default void onSnapshot(
         final int roomId,

@@ -6,6 +6,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * A connect attempt, shown to {@link ServerListener#onConnectRequest(ConnectRequest)} before a session is created.
  * Call {@link #reject(DisconnectReason)} to refuse it. The instance is reused: do not keep it.
+ * <p>
+ * Threading: valid on the server conductor thread during that call only.
  */
 public final class ConnectRequest
 {

@@ -65,14 +65,14 @@ public enum EngineCounter
     /** Gaps in room or direct sequences detected. */
     GAPS_DETECTED(Scope.CLIENT, "gaps detected"),
     /** Events already delivered that arrived again and were dropped. */
-    DUPLICATES_DROPPED(Scope.CLIENT, "duplicate events dropped"),
+    DUPLICATES_DROPPED(Scope.BOTH, "duplicates dropped"),
     /** Snapshots sent (parts). */
     SNAPSHOTS_SENT(Scope.SERVER, "snapshot parts sent"),
     /** Snapshots received and used. */
     SNAPSHOTS_RECEIVED(Scope.CLIENT, "snapshots received"),
-    /** Snapshots dropped as stale (at or below the newest tick). */
+    /** Snapshot frames dropped as stale or duplicate (at or below the newest tick, or a part already held). */
     SNAPSHOTS_STALE_DROPPED(Scope.CLIENT, "snapshots stale dropped"),
-    /** Snapshots dropped: incomplete parts or missing delta baseline. */
+    /** Snapshots dropped incomplete: a newer tick started before every part arrived. */
     SNAPSHOTS_INCOMPLETE_DROPPED(Scope.CLIENT, "snapshots incomplete dropped"),
     /** Inputs handed to the game. */
     INPUTS_RECEIVED(Scope.SERVER, "inputs received"),
@@ -81,7 +81,15 @@ public enum EngineCounter
     /** Room ticks that started later than their schedule. */
     TICKS_LATE(Scope.SERVER, "ticks late"),
     /** Errors reported to the error handler. */
-    ERRORS(Scope.BOTH, "errors");
+    ERRORS(Scope.BOTH, "errors"),
+    /** Snapshots sent delta-encoded against a member's acked baseline. */
+    SNAPSHOTS_DELTA_SENT(Scope.SERVER, "snapshots sent as delta"),
+    /** Snapshots sent in full (no usable acked baseline, or the delta was not smaller). */
+    SNAPSHOTS_FULL_SENT(Scope.SERVER, "snapshots sent in full"),
+    /** Bytes of snapshot frames sent (engine headers included, Aeron headers not). */
+    SNAPSHOT_BYTES_SENT(Scope.SERVER, "snapshot bytes sent"),
+    /** Delta snapshots dropped because their baseline was not in the client's window (a full one is requested). */
+    SNAPSHOTS_BASELINE_MISSING(Scope.CLIENT, "snapshots dropped: baseline missing");
 
     /** Aeron counter type id of the first engine counter; each counter adds its ordinal. */
     public static final int TYPE_ID_BASE = 4100;

@@ -19,6 +19,7 @@ public class EngineException extends RuntimeException
         WARN
     }
 
+    /** How bad the error is. */
     private final Category category;
 
     /**

@@ -82,6 +82,11 @@ public final class GameClient implements AutoCloseable
      *
      * @param ctx the configuration; concluded here.
      * @return the connecting client.
+     * @throws IllegalArgumentException if a setting is invalid, e.g. a server that is not {@code host:port}.
+     * @throws IllegalStateException    if the context was already concluded.
+     * @throws io.aeron.exceptions.AeronException if the media driver cannot start or attach. A server that cannot
+     *                                  be reached is not an exception: the client ends in
+     *                                  {@link ClientState#CONNECT_TIMED_OUT}.
      */
     public static GameClient connect(final Context ctx)
     {
@@ -187,6 +192,18 @@ public final class GameClient implements AutoCloseable
     }
 
     /**
+     * Fill the caller's {@link NetworkInfo}: RTT and jitter, snapshot loss, and bytes per second in and out, each
+     * measured over windows of about a second. From the polling thread; allocation-free.
+     *
+     * @param info to fill (reuse one instance).
+     * @return info.
+     */
+    public NetworkInfo networkInfo(final NetworkInfo info)
+    {
+        return conductor.snapshotReceiver().networkInfo(info, conductor.rttNs(), conductor.rttJitterNs());
+    }
+
+    /**
      * Read one of the engine's counters.
      *
      * @param counter which.
@@ -245,6 +262,11 @@ public final class GameClient implements AutoCloseable
     public long send(final int typeId, final DirectBuffer buffer, final int offset, final int length)
     {
         return conductor.sendMessage(typeId, 0, buffer, offset, length);
+    }
+
+    long offerFrameForTest(final DirectBuffer buffer, final int offset, final int length, final boolean inputLane)
+    {
+        return conductor.offerFrameForTest(buffer, offset, length, inputLane);
     }
 
     long sendRawForTest(final int typeId, final DirectBuffer buffer, final int offset, final int length)
@@ -469,6 +491,7 @@ public final class GameClient implements AutoCloseable
         Aeron aeron;
         Consumer<MediaDriver.Context> driverCustomizer;
         byte[] credentials = new byte[0];
+        byte[] sessionKey;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         boolean autoResume = true;
         int resumeSessionId;
@@ -484,6 +507,8 @@ public final class GameClient implements AutoCloseable
         long replayRequestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);
         long ackIntervalNs = TimeUnit.MILLISECONDS.toNanos(20);
         int maxSnapshotLength = 64 * 1024;
+        int snapshotWindow = 32;
+        DeltaCodec deltaCodec;
         int fragmentLimit = 256;
         NetworkSimulator networkSimulator = Configuration.networkSimulator();
         String simulatorBindHost = "127.0.0.1";
@@ -541,6 +566,14 @@ public final class GameClient implements AutoCloseable
                 messageRegistry = new MessageRegistry();
             }
             messageRegistry.freeze();
+            if (snapshotWindow < 1 || snapshotWindow > 1024)
+            {
+                throw new IllegalArgumentException("snapshotWindow must be in [1, 1024]: " + snapshotWindow);
+            }
+            if (null == deltaCodec)
+            {
+                deltaCodec = XorRleDeltaCodec.INSTANCE;
+            }
             return this;
         }
 
@@ -729,6 +762,26 @@ public final class GameClient implements AutoCloseable
         }
 
         /**
+         * Connect with a token minted by the game's backend ({@link ConnectTokens#mint}); every frame the client
+         * sends is then authenticated with the session key.
+         *
+         * @param token      the token, as minted.
+         * @param sessionKey the 16-byte session key handed over with it.
+         * @return this for a fluent API.
+         */
+        public Context connectToken(final byte[] token, final byte[] sessionKey)
+        {
+            checkNotConcluded();
+            if (sessionKey.length != ConnectTokens.SESSION_KEY_LENGTH)
+            {
+                throw new IllegalArgumentException("session key must be 16 bytes");
+            }
+            this.credentials = token.clone();
+            this.sessionKey = sessionKey.clone();
+            return this;
+        }
+
+        /**
          * @param timeoutNs how long a connect (or one resume attempt) may take, in nanoseconds.
          * @return this for a fluent API.
          */
@@ -832,6 +885,29 @@ public final class GameClient implements AutoCloseable
         {
             checkNotConcluded();
             this.replayRequestTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @param ticks how many delivered snapshot states are kept per room as delta baselines, default 32; at least
+         *              the server's {@link GameServer.Context#snapshotWindow(int)}.
+         * @return this for a fluent API.
+         */
+        public Context snapshotWindow(final int ticks)
+        {
+            checkNotConcluded();
+            this.snapshotWindow = ticks;
+            return this;
+        }
+
+        /**
+         * @param codec decodes snapshot deltas; default {@link XorRleDeltaCodec}. Must match the server's.
+         * @return this for a fluent API.
+         */
+        public Context deltaCodec(final DeltaCodec codec)
+        {
+            checkNotConcluded();
+            this.deltaCodec = codec;
             return this;
         }
 

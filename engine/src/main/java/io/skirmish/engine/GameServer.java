@@ -54,7 +54,14 @@ public final class GameServer implements AutoCloseable
                 ctx.aeronDirectoryName,
                 ctx.threadingMode,
                 ctx.driverIdleStrategy,
-                ctx.driverCustomizer,
+                (driverCtx) ->
+                {
+                    driverCtx.streamSessionLimit(ctx.maxSessions * 2 + 16);
+                    if (null != ctx.driverCustomizer)
+                    {
+                        ctx.driverCustomizer.accept(driverCtx);
+                    }
+                },
                 ctx.errorHandler,
                 "skirmish-server-" + ctx.port);
             conductor = new ServerConductor(ctx, transport);
@@ -84,6 +91,10 @@ public final class GameServer implements AutoCloseable
      *
      * @param ctx the configuration; concluded here and not to be changed afterwards.
      * @return a running server.
+     * @throws IllegalArgumentException if a setting is invalid.
+     * @throws IllegalStateException    if the context was already concluded.
+     * @throws io.aeron.exceptions.AeronException if the media driver cannot start or attach, or a port cannot be
+     *                                  bound (e.g. {@code RegistrationException: Address already in use}).
      */
     public static GameServer launch(final Context ctx)
     {
@@ -112,6 +123,11 @@ public final class GameServer implements AutoCloseable
     public Context context()
     {
         return ctx;
+    }
+
+    String resourceCountsForTest()
+    {
+        return conductor.resourceCounts();
     }
 
     MediaDriver transportDriver()
@@ -247,9 +263,11 @@ public final class GameServer implements AutoCloseable
     }
 
     /**
-     * Send one session a snapshot on the unreliable lane. Split into parts when larger than a datagram; the client
-     * uses it only when every part arrived, and only if it is newer than any tick it has. A back-pressured lane
-     * drops the snapshot and counts it; it is never retried.
+     * Send one session a snapshot on the unreliable lane, as is (never delta-encoded). Split into parts when larger
+     * than a datagram; the client uses it only when every part arrived, and only if it is newer than any tick it
+     * has. A back-pressured lane drops the snapshot and counts it; it is never retried. For room state prefer
+     * {@link Room#publishSnapshot(long, SnapshotWriter)} or {@link Room#publishSharedSnapshot}: zero-copy, and
+     * delta-encoded against each member's acknowledged state. Do not mix the two for one room.
      *
      * @param session the receiver.
      * @param roomId  the room the snapshot describes (0 for none).
@@ -390,6 +408,10 @@ public final class GameServer implements AutoCloseable
         public static final String IDLE_STRATEGY_PROP_NAME = "skirmish.server.idle.strategy";
         /** Aeron directory of an external driver; setting it turns the embedded driver off. */
         public static final String AERON_DIR_PROP_NAME = "skirmish.server.aeron.dir";
+        /** Most messages per second per session, default 2000. */
+        public static final String MAX_MESSAGES_PER_SECOND_PROP_NAME = "skirmish.server.max.messages.per.second";
+        /** Most bytes per second per session, default 1 MiB. */
+        public static final String MAX_BYTES_PER_SECOND_PROP_NAME = "skirmish.server.max.bytes.per.second";
         /** Term length of reliable (event) publications, default 256 KiB. */
         public static final String RELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.reliable.term.length";
         /** Term length of unreliable (snapshot) publications, default 64 KiB. */
@@ -511,6 +533,8 @@ public final class GameServer implements AutoCloseable
         int unreliableTermLength = Configuration.unreliableTermLength();
         int mtuLength = 1408;
         int maxSnapshotLength = 64 * 1024;
+        int snapshotWindow = 32;
+        DeltaCodec deltaCodec;
         int directHistoryCount = 256;
         int directHistoryBytes = 64 * 1024;
         int fragmentLimit = 256;
@@ -528,6 +552,11 @@ public final class GameServer implements AutoCloseable
         boolean embeddedMediaDriver = null == aeronDirectoryName;
         Aeron aeron;
         Consumer<MediaDriver.Context> driverCustomizer;
+        byte[] connectTokenSecret;
+        String[] publicAddresses;
+        org.agrona.concurrent.EpochClock epochClock = org.agrona.concurrent.SystemEpochClock.INSTANCE;
+        int maxMessagesPerSecond = Integer.getInteger(Configuration.MAX_MESSAGES_PER_SECOND_PROP_NAME, 2000);
+        int maxBytesPerSecond = Integer.getInteger(Configuration.MAX_BYTES_PER_SECOND_PROP_NAME, 1024 * 1024);
 
         /**
          * Validate and freeze. Called by {@link GameServer#launch(Context)}; once only.
@@ -597,6 +626,23 @@ public final class GameServer implements AutoCloseable
             }
             messageRegistry.freeze();
             defaultRoomOptions.validate();
+            if (snapshotWindow < 0 || snapshotWindow > 1024 || maxSnapshotLength < 1)
+            {
+                throw new IllegalArgumentException("need snapshotWindow in [0, 1024] and maxSnapshotLength > 0: " +
+                    snapshotWindow + ", " + maxSnapshotLength);
+            }
+            if (null == deltaCodec)
+            {
+                deltaCodec = XorRleDeltaCodec.INSTANCE;
+            }
+            if (null == publicAddresses)
+            {
+                publicAddresses = new String[]{ bindAddress + ":" + port };
+            }
+            if (null != connectTokenSecret && connectTokenSecret.length < 32)
+            {
+                throw new IllegalArgumentException("connectTokenSecret must be at least 32 bytes");
+            }
             return this;
         }
 
@@ -799,6 +845,48 @@ public final class GameServer implements AutoCloseable
         public int maxSnapshotLength()
         {
             return maxSnapshotLength;
+        }
+
+        /**
+         * @param ticks how many past snapshot states are kept per member (per room for shared snapshots) as delta
+         *              baselines, default 32; a member whose newest ack is older gets a full snapshot. 0 turns delta
+         *              encoding off. Keep the client's {@link GameClient.Context#snapshotWindow(int)} at least as
+         *              large.
+         * @return this for a fluent API.
+         */
+        public Context snapshotWindow(final int ticks)
+        {
+            checkNotConcluded();
+            this.snapshotWindow = ticks;
+            return this;
+        }
+
+        /**
+         * @return snapshot baseline window in ticks, 0 when delta encoding is off.
+         */
+        public int snapshotWindow()
+        {
+            return snapshotWindow;
+        }
+
+        /**
+         * @param codec encodes snapshots against acked baselines; default {@link XorRleDeltaCodec}. The clients must
+         *              use the same codec.
+         * @return this for a fluent API.
+         */
+        public Context deltaCodec(final DeltaCodec codec)
+        {
+            checkNotConcluded();
+            this.deltaCodec = codec;
+            return this;
+        }
+
+        /**
+         * @return the snapshot delta codec.
+         */
+        public DeltaCodec deltaCodec()
+        {
+            return deltaCodec;
         }
 
         /**
@@ -1077,6 +1165,79 @@ public final class GameServer implements AutoCloseable
         {
             checkNotConcluded();
             this.driverCustomizer = customizer;
+            return this;
+        }
+
+        /**
+         * Require connect tokens minted by {@link ConnectTokens} with this secret, and authenticate every
+         * client-to-server frame with the session key derived from the token.
+         *
+         * @param secret shared with the game's backend, at least 32 bytes; null (default) accepts every client.
+         * @return this for a fluent API.
+         */
+        public Context connectTokenSecret(final byte[] secret)
+        {
+            checkNotConcluded();
+            this.connectTokenSecret = null == secret ? null : secret.clone();
+            return this;
+        }
+
+        /**
+         * @param addresses the {@code host:port} strings tokens may name as their server; default
+         *                  {@code bindAddress:port}.
+         * @return this for a fluent API.
+         */
+        public Context publicAddresses(final String... addresses)
+        {
+            checkNotConcluded();
+            this.publicAddresses = addresses.clone();
+            return this;
+        }
+
+        /**
+         * @param clock wall clock for token expiry, in milliseconds since the epoch.
+         * @return this for a fluent API.
+         */
+        public Context epochClock(final org.agrona.concurrent.EpochClock clock)
+        {
+            checkNotConcluded();
+            this.epochClock = clock;
+            return this;
+        }
+
+        /**
+         * @param rate most messages, emits, join, leave and replay requests per second per session (twice that as a
+         *             burst); more are dropped and counted, and repeat offenders disconnected. 0 disables.
+         * @return this for a fluent API.
+         */
+        public Context maxMessagesPerSecond(final int rate)
+        {
+            checkNotConcluded();
+            this.maxMessagesPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * @param rate most bytes per second per session in messages, emits and inputs (twice that as a burst).
+         *             0 disables.
+         * @return this for a fluent API.
+         */
+        public Context maxBytesPerSecond(final int rate)
+        {
+            checkNotConcluded();
+            this.maxBytesPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * @param count invalid, unauthenticated or rate-limited frames a session may send before it is disconnected
+         *              with {@link DisconnectReason#PROTOCOL_VIOLATION}; default 100.
+         * @return this for a fluent API.
+         */
+        public Context maxViolationsPerSession(final int count)
+        {
+            checkNotConcluded();
+            this.maxViolationsPerSession = count;
             return this;
         }
 

@@ -22,7 +22,7 @@ final class KryoCodec
     private final MessageRegistry registry;
     private final Kryo kryo;
     private final Output output;
-    private final Input input = new Input();
+    private final Input input = new BoundedKryo.BoundedInput();
     private final byte[] inputBytes;
 
     KryoCodec(final MessageRegistry registry, final int maxMessageLength)
@@ -106,7 +106,7 @@ final class KryoCodec
             final Object message = kryo.readObject(input, type);
             return input.position() == length ? message : null;
         }
-        catch (final RuntimeException | OutOfMemoryError | StackOverflowError ex)
+        catch (final RuntimeException | StackOverflowError ex)
         {
             return null;
         }

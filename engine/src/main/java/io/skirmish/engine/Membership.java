@@ -15,6 +15,7 @@ final class Membership
     boolean inBehindList;
     long nextSeqToSend;
     long ackedSeq;
+    SnapshotPublisher.MemberState snapshotState;
 
     Membership(final Session session, final EventStream stream, final Room room)
     {

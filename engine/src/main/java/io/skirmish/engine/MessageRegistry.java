@@ -21,6 +21,10 @@ import java.util.List;
  * }</pre>
  * Type ids are in {@code [1, }{@value #MAX_TYPE_ID}{@code ]}. Raw {@code DirectBuffer} messages use their own
  * type ids in the same space without registration.
+ * <p>
+ * Threading: registration is synchronized and may happen on any thread before launch; lookups are safe on any
+ * thread once frozen. Errors: registering a duplicate or out-of-range id or class throws
+ * {@link IllegalArgumentException}, and registering after the freeze throws {@link IllegalStateException}.
  */
 public final class MessageRegistry
 {
@@ -152,6 +156,7 @@ public final class MessageRegistry
         final Kryo kryo = new Kryo();
         kryo.setRegistrationRequired(true);
         kryo.setReferences(false);
+        BoundedKryo.install(kryo);
         for (final Registration r : registrations)
         {
             if (null == r.serializer)

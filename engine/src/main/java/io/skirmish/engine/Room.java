@@ -28,6 +28,8 @@ public final class Room
     long tick;
     long nextTickNs;
     long tickIntervalNs;
+    long lastSnapshotTick = Long.MIN_VALUE;
+    SnapshotHistory snapshotHistory;
     Object attachment;
 
     Room(
@@ -228,6 +230,44 @@ public final class Room
     public long broadcastExcept(final int exceptSessionId, final Object message)
     {
         return conductor.broadcastObject(this, message, exceptSessionId);
+    }
+
+    /**
+     * Publish each member's own snapshot for a tick on the unreliable snapshot lane. The writer is called once per
+     * connected member and writes that member's state straight into the engine's buffer; the engine then sends it
+     * as a delta against the newest state that member acknowledged (when still in the
+     * {@link GameServer.Context#snapshotWindow(int) window}, and smaller), or in full, split into datagram-sized
+     * parts. A member whose lane is back-pressured misses this tick (counted); nothing is retried. Conductor thread
+     * only; allocation-free once warm.
+     *
+     * @param tick   the snapshot's tick, usually {@link #tick()} from {@link RoomListener#onTick}; must be higher
+     *               than any tick published in this room before.
+     * @param writer writes one member's state (keep it in a field: no capturing lambda per tick).
+     * @return number of members sent a snapshot, or a negative {@link SendResult} code: {@link SendResult#STALE_TICK}
+     * or {@link SendResult#NO_SUCH_ROOM}.
+     */
+    public long publishSnapshot(final long tick, final SnapshotWriter writer)
+    {
+        conductor.checkThread();
+        return conductor.snapshotPublisher().publish(this, tick, writer);
+    }
+
+    /**
+     * Publish one snapshot for a tick to every member. The state is copied once into the room's window of past
+     * states; each member gets it as a delta against the newest state it acknowledged (an encoding is reused by
+     * every member with the same baseline), or in full. Conductor thread only; allocation-free once warm.
+     *
+     * @param tick   the snapshot's tick; must be higher than any tick published in this room before.
+     * @param state  the room's state.
+     * @param offset of the state.
+     * @param length of the state, at most {@link GameServer.Context#maxSnapshotLength(int)}.
+     * @return number of members sent the snapshot, or a negative {@link SendResult} code:
+     * {@link SendResult#STALE_TICK}, {@link SendResult#MESSAGE_TOO_LARGE} or {@link SendResult#NO_SUCH_ROOM}.
+     */
+    public long publishSharedSnapshot(final long tick, final DirectBuffer state, final int offset, final int length)
+    {
+        conductor.checkThread();
+        return conductor.snapshotPublisher().publishShared(this, tick, state, offset, length);
     }
 
     /**

@@ -7,6 +7,10 @@ import org.agrona.MutableDirectBuffer;
  * The game's hooks into one room (or every room, when set as the server default). Every method is called on the
  * server conductor thread (the thread calling {@link GameServer#poll()} in {@link ThreadingMode#INVOKER} mode) and
  * must not block. Buffers are valid only during the call.
+ * <p>
+ * Errors: an exception thrown by a callback is caught, counted in {@link EngineCounter#ERRORS} and passed to the
+ * server's error handler. A join request or emit whose callback throws is denied or vetoed, and a resync whose
+ * {@link #onResync} throws carries an empty state.
  */
 public interface RoomListener
 {
@@ -88,7 +92,10 @@ public interface RoomListener
     }
 
     /**
-     * The room's fixed-rate tick (when the room has a tick rate).
+     * The room's fixed-rate tick (when the room has a tick rate): called once per {@code 1 / tickRateHz}, numbered
+     * from 1 without gaps. A tick that starts more than one interval late is counted in
+     * {@link EngineCounter#TICKS_LATE} and the schedule restarts from it (no burst of catch-up ticks). The place to
+     * step the simulation and {@link Room#publishSnapshot(long, SnapshotWriter) publish snapshots} with this tick.
      *
      * @param room  the room.
      * @param tick  tick number, from 1.

@@ -5,6 +5,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Settings of one room, given to {@link GameServer#createRoom(int, RoomOptions)}. Defaults come from the server's
  * {@link GameServer.Context}.
+ * <p>
+ * Threading: not thread-safe; fill it in on one thread. {@code createRoom} and
+ * {@link GameServer.Context#defaultRoomOptions(RoomOptions)} copy it, so later changes do not affect them.
+ * Errors: the setters do not validate; {@code createRoom} and {@link GameServer.Context#conclude()} throw
+ * {@link IllegalArgumentException} for invalid values.
  */
 public final class RoomOptions
 {

@@ -35,6 +35,8 @@ public final class SendResult
     public static final long NOT_MEMBER = -16;
     /** The client is not connected. */
     public static final long NOT_CONNECTED_SESSION = -17;
+    /** A snapshot's tick is not newer than the room's last published snapshot tick. */
+    public static final long STALE_TICK = -18;
 
     private SendResult()
     {
@@ -65,6 +67,7 @@ public final class SendResult
         if (result == QUEUE_FULL) { return "QUEUE_FULL"; }
         if (result == NOT_MEMBER) { return "NOT_MEMBER"; }
         if (result == NOT_CONNECTED_SESSION) { return "NOT_CONNECTED_SESSION"; }
+        if (result == STALE_TICK) { return "STALE_TICK"; }
         return "UNKNOWN(" + result + ")";
     }
 }

@@ -60,16 +60,18 @@ final class ServerConductor implements Agent, AutoCloseable
     private static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int PUMP_LIMIT = 64;
     private static final int MAX_INPUT_REDUNDANCY = 64;
+    private static final long NO_REGISTRATION = -1;
 
     /** A client's reliable request lane and the server's per-client event publication answering it. */
     static final class Connection
     {
         final Image image;
         final long createdNs;
-        long publicationRegistrationId;
+        long publicationRegistrationId = NO_REGISTRATION;
         ExclusivePublication publication;
         Session session;
         boolean closed;
+        long lastCounter;
         UnsafeBuffer pendingRequest;
         int pendingRequestLength;
 
@@ -85,10 +87,11 @@ final class ServerConductor implements Agent, AutoCloseable
     {
         final Image image;
         final long createdNs;
-        long publicationRegistrationId;
+        long publicationRegistrationId = NO_REGISTRATION;
         ExclusivePublication publication;
         Session session;
         boolean closed;
+        long lastCounter;
 
         InputLink(final Image image, final long createdNs)
         {
@@ -107,6 +110,10 @@ final class ServerConductor implements Agent, AutoCloseable
     private final KryoCodec codec;
     private final SecureRandom secureRandom = new SecureRandom();
     private final String bindHost;
+    private final ConnectTokens tokens;
+    private final String[] publicAddresses;
+    private final org.agrona.collections.Long2LongHashMap usedTokenNonces = new org.agrona.collections.Long2LongHashMap(0);
+    private long nextNoncePurgeNs;
 
     private final Subscription controlSubscription;
     private final Subscription inputSubscription;
@@ -183,6 +190,8 @@ final class ServerConductor implements Agent, AutoCloseable
         this.clock = ctx.nanoClock;
         this.listener = ctx.listener;
         this.bindHost = ctx.bindAddress;
+        this.tokens = null == ctx.connectTokenSecret ? null : new ConnectTokens(ctx.connectTokenSecret);
+        this.publicAddresses = ctx.publicAddresses;
         this.counters = new Counters(aeron, true, "skirmish-server " + ctx.port);
         this.proxy = new ServerProxy(1024 * 1024, 4096);
         this.codec = new KryoCodec(ctx.messageRegistry, ctx.maxMessageLength);
@@ -440,10 +449,6 @@ final class ServerConductor implements Agent, AutoCloseable
         if (null == connection || connection.image.correlationId() != image.correlationId())
         {
             connection = new Connection(image, nowNs);
-            connection.publicationRegistrationId = aeron.asyncAddExclusivePublication(
-                Lanes.serverResponsePublication(
-                    bindHost, ctx.responsePort, Long.toString(image.correlationId()), ctx.reliableTermLength, ctx.mtuLength, true),
-                Lanes.EVENTS_STREAM_ID);
             connectionByImageSession.put(image.sessionId(), connection);
             pendingConnections.add(connection);
         }
@@ -456,14 +461,42 @@ final class ServerConductor implements Agent, AutoCloseable
         if (null == link || link.image.correlationId() != image.correlationId())
         {
             link = new InputLink(image, nowNs);
-            link.publicationRegistrationId = aeron.asyncAddExclusivePublication(
-                Lanes.serverResponsePublication(
-                    bindHost, ctx.responsePort, Long.toString(image.correlationId()), ctx.unreliableTermLength, ctx.mtuLength, false),
-                Lanes.SNAPSHOT_STREAM_ID);
             inputLinkByImageSession.put(image.sessionId(), link);
             pendingInputLinks.add(link);
         }
         return link;
+    }
+
+    /**
+     * Answering publications are created only once a lane has proven it speaks the protocol (a well-formed
+     * CONNECT_REQUEST, a LANE_BIND from a live session): junk images cost no log buffers.
+     */
+    private void addResponsePublication(final Connection connection)
+    {
+        if (NO_REGISTRATION == connection.publicationRegistrationId)
+        {
+            connection.publicationRegistrationId = aeron.asyncAddExclusivePublication(
+                Lanes.serverResponsePublication(bindHost, ctx.responsePort,
+                    Long.toString(connection.image.correlationId()), ctx.reliableTermLength, ctx.mtuLength, true),
+                Lanes.EVENTS_STREAM_ID);
+        }
+    }
+
+    private void addResponsePublication(final InputLink link)
+    {
+        if (NO_REGISTRATION == link.publicationRegistrationId)
+        {
+            link.publicationRegistrationId = aeron.asyncAddExclusivePublication(
+                Lanes.serverResponsePublication(bindHost, ctx.responsePort,
+                    Long.toString(link.image.correlationId()), ctx.unreliableTermLength, ctx.mtuLength, false),
+                Lanes.SNAPSHOT_STREAM_ID);
+        }
+    }
+
+    private boolean isRejectedImage(final RegistrationException ex)
+    {
+        final String message = ex.getMessage();
+        return null != message && message.contains("did not request a response channel");
     }
 
     private int processPendingLanes(final long nowNs)
@@ -472,7 +505,7 @@ final class ServerConductor implements Agent, AutoCloseable
         for (int i = pendingConnections.size() - 1; i >= 0; i--)
         {
             final Connection connection = pendingConnections.get(i);
-            if (null == connection.publication)
+            if (null == connection.publication && NO_REGISTRATION != connection.publicationRegistrationId)
             {
                 try
                 {
@@ -480,16 +513,33 @@ final class ServerConductor implements Agent, AutoCloseable
                 }
                 catch (final RegistrationException ex)
                 {
-                    onError(ex);
+                    if (isRejectedImage(ex))
+                    {
+                        counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                    }
+                    else
+                    {
+                        onError(ex);
+                    }
                     connection.closed = true;
+                    connection.image.reject("skirmish: no response channel");
                     ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
                     continue;
                 }
-                if (null == connection.publication)
+                if (null != connection.publication)
                 {
-                    continue;
+                    work++;
                 }
-                work++;
+            }
+            if (null == connection.publication)
+            {
+                if (nowNs - connection.createdNs > ctx.connectTimeoutNs)
+                {
+                    connection.closed = true;
+                    connection.image.reject("skirmish: handshake timed out");
+                    ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
+                }
+                continue;
             }
 
             if (connection.closed)
@@ -523,7 +573,7 @@ final class ServerConductor implements Agent, AutoCloseable
         for (int i = pendingInputLinks.size() - 1; i >= 0; i--)
         {
             final InputLink link = pendingInputLinks.get(i);
-            if (null == link.publication)
+            if (null == link.publication && NO_REGISTRATION != link.publicationRegistrationId)
             {
                 try
                 {
@@ -531,16 +581,33 @@ final class ServerConductor implements Agent, AutoCloseable
                 }
                 catch (final RegistrationException ex)
                 {
-                    onError(ex);
+                    if (isRejectedImage(ex))
+                    {
+                        counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                    }
+                    else
+                    {
+                        onError(ex);
+                    }
                     link.closed = true;
+                    link.image.reject("skirmish: no response channel");
                     ArrayListUtil.fastUnorderedRemove(pendingInputLinks, i);
                     continue;
                 }
-                if (null == link.publication)
+                if (null != link.publication)
                 {
-                    continue;
+                    work++;
                 }
-                work++;
+            }
+            if (null == link.publication)
+            {
+                if (nowNs - link.createdNs > ctx.connectTimeoutNs)
+                {
+                    link.closed = true;
+                    link.image.reject("skirmish: lane bind timed out");
+                    ArrayListUtil.fastUnorderedRemove(pendingInputLinks, i);
+                }
+                continue;
             }
             if (link.closed)
             {
@@ -596,14 +663,17 @@ final class ServerConductor implements Agent, AutoCloseable
     // Control (reliable) lane
     // ------------------------------------------------------------------------------------------------------------
 
-    private void onControlFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private void onControlFragment(
+        final DirectBuffer buffer, final int offset, final int fragmentLength, final Header header)
     {
         final Connection connection = connectionFor((Image)header.context());
         if (connection.closed)
         {
+            counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
             return;
         }
         final Session session = connection.session;
+        final int length = frameLength(buffer, offset, fragmentLength);
         if (!isValidFrame(buffer, offset, length, session))
         {
             return;
@@ -614,7 +684,7 @@ final class ServerConductor implements Agent, AutoCloseable
         {
             if (FrameType.CONNECT_REQUEST == type)
             {
-                onConnectRequestFrame(connection, buffer, offset, length);
+                onConnectRequestFrame(connection, buffer, offset, fragmentLength);
                 return;
             }
 
@@ -622,6 +692,21 @@ final class ServerConductor implements Agent, AutoCloseable
                 buffer.getInt(offset + FrameHeaderFlyweight.SESSION_ID_OFFSET, LITTLE_ENDIAN) != session.sessionId)
             {
                 counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                return;
+            }
+            if (null != tokens)
+            {
+                final long counter = AuthTrailer.verify(
+                    session.keyK0, session.keyK1, buffer, offset, fragmentLength, connection.lastCounter);
+                if (counter < 0)
+                {
+                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                    return;
+                }
+                connection.lastCounter = counter;
+            }
+            if (!withinRateLimit(session, type, length))
+            {
                 return;
             }
 
@@ -687,8 +772,65 @@ final class ServerConductor implements Agent, AutoCloseable
         }
     }
 
+    /**
+     * Length of the frame inside a fragment: without the authentication trailer when tokens are in use. A connect
+     * request without credentials comes from a client without a key and carries no trailer; it is answered
+     * TOKEN_INVALID.
+     */
+    private int frameLength(final DirectBuffer buffer, final int offset, final int fragmentLength)
+    {
+        if (null == tokens)
+        {
+            return fragmentLength;
+        }
+        if (fragmentLength == ConnectRequestFlyweight.CREDENTIALS_OFFSET &&
+            (buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) == FrameType.CONNECT_REQUEST &&
+            buffer.getInt(offset + ConnectRequestFlyweight.CREDENTIALS_LENGTH_OFFSET, LITTLE_ENDIAN) == 0)
+        {
+            return fragmentLength;
+        }
+        return fragmentLength - AuthTrailer.LENGTH;
+    }
+
+    private boolean withinRateLimit(final Session session, final int type, final int length)
+    {
+        switch (type)
+        {
+            case FrameType.MESSAGE:
+            case FrameType.ROOM_EMIT:
+            case FrameType.JOIN_REQUEST:
+            case FrameType.LEAVE_REQUEST:
+            case FrameType.REPLAY_REQUEST:
+                if (!session.messageBucket.tryConsume(nowNs, 1) || !session.byteBucket.tryConsume(nowNs, length))
+                {
+                    counters.get(EngineCounter.DROPPED_RATE_LIMITED).incrementRelease();
+                    onViolation(session);
+                    return false;
+                }
+                return true;
+
+            case FrameType.INPUT:
+                if (!session.byteBucket.tryConsume(nowNs, length))
+                {
+                    counters.get(EngineCounter.DROPPED_RATE_LIMITED).incrementRelease();
+                    onViolation(session);
+                    return false;
+                }
+                return true;
+
+            default:
+                return true;
+        }
+    }
+
     private boolean isValidFrame(final DirectBuffer buffer, final int offset, final int length, final Session session)
     {
+        if (length < FrameHeaderFlyweight.HEADER_LENGTH)
+        {
+            counters.get(EngineCounter.DROPPED_MALFORMED).incrementRelease();
+            onViolation(session);
+            return false;
+        }
         final int result = FrameHeaderFlyweight.validate(buffer, offset, length);
         if (FrameHeaderFlyweight.VALID != result)
         {
@@ -728,7 +870,7 @@ final class ServerConductor implements Agent, AutoCloseable
     private void onConnectRequestFrame(
         final Connection connection, final DirectBuffer buffer, final int offset, final int length)
     {
-        connectRequestFlyweight.wrap(buffer, offset, length);
+        connectRequestFlyweight.wrap(buffer, offset, frameLength(buffer, offset, length));
         if (!connectRequestFlyweight.isCredentialsLengthValid())
         {
             counters.get(EngineCounter.DROPPED_MALFORMED).incrementRelease();
@@ -746,6 +888,7 @@ final class ServerConductor implements Agent, AutoCloseable
 
         if (null == connection.publication || !connection.publication.isConnected())
         {
+            addResponsePublication(connection);
             if (null == connection.pendingRequest || connection.pendingRequest.capacity() < length)
             {
                 connection.pendingRequest = new UnsafeBuffer(new byte[length]);
@@ -763,27 +906,74 @@ final class ServerConductor implements Agent, AutoCloseable
     }
 
     private void processConnectRequest(
-        final Connection connection, final DirectBuffer buffer, final int offset, final int length)
+        final Connection connection, final DirectBuffer buffer, final int offset, final int fragmentLength)
     {
+        final int length = frameLength(buffer, offset, fragmentLength);
         final ConnectRequestFlyweight request = connectRequestFlyweight;
         request.wrap(buffer, offset, length);
         final long nonce = request.clientNonce();
         final int resumeSessionId = request.resumeSessionId();
         final long resumeSecret = request.resumeSecret();
+        final int credentialsOffset = offset + ConnectRequestFlyweight.CREDENTIALS_OFFSET;
+        final int credentialsLength = request.credentialsLength();
 
-        connectRequest.reset(
-            buffer, offset + ConnectRequestFlyweight.CREDENTIALS_OFFSET, request.credentialsLength(),
-            0 != resumeSessionId);
-        try
+        connectRequest.reset(buffer, credentialsOffset, credentialsLength, 0 != resumeSessionId);
+        DisconnectReason rejectReason = null;
+        long keyK0 = 0;
+        long keyK1 = 0;
+        if (null != tokens)
         {
-            listener.onConnectRequest(connectRequest);
+            if (0 != resumeSessionId)
+            {
+                final Session session = sessionById.get(resumeSessionId);
+                final long counter = null == session ? -1 :
+                    AuthTrailer.verify(session.keyK0, session.keyK1, buffer, offset, fragmentLength, 0);
+                if (counter < 0)
+                {
+                    rejectReason = DisconnectReason.RESUME_REJECTED;
+                }
+                else
+                {
+                    connection.lastCounter = counter;
+                    connectRequest.identity(session.clientId, buffer, credentialsOffset, 0);
+                }
+            }
+            else if (length == fragmentLength)
+            {
+                rejectReason = DisconnectReason.TOKEN_INVALID;
+            }
+            else
+            {
+                rejectReason = verifyToken(connection, buffer, offset, fragmentLength, credentialsOffset,
+                    credentialsLength);
+                if (null == rejectReason)
+                {
+                    final byte[] key = tokens.sessionKey(buffer, credentialsOffset);
+                    final UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
+                    keyK0 = keyBuffer.getLong(0, LITTLE_ENDIAN);
+                    keyK1 = keyBuffer.getLong(8, LITTLE_ENDIAN);
+                }
+                else if (DisconnectReason.NONE == rejectReason)
+                {
+                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                    return;
+                }
+            }
         }
-        catch (final Throwable t)
+
+        if (null == rejectReason)
         {
-            onError(t);
-            connectRequest.reject(DisconnectReason.DENIED);
+            try
+            {
+                listener.onConnectRequest(connectRequest);
+            }
+            catch (final Throwable t)
+            {
+                onError(t);
+                connectRequest.reject(DisconnectReason.DENIED);
+            }
+            rejectReason = connectRequest.rejectReason();
         }
-        DisconnectReason rejectReason = connectRequest.rejectReason();
 
         if (null == rejectReason && 0 != resumeSessionId)
         {
@@ -822,6 +1012,10 @@ final class ServerConductor implements Agent, AutoCloseable
             secureRandom.nextLong(),
             new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0));
         session.clientId = connectRequest.clientId();
+        session.keyK0 = keyK0;
+        session.keyK1 = keyK1;
+        session.messageBucket = new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs);
+        session.byteBucket = new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs);
         session.connection = connection;
         session.lastHeardNs = nowNs;
         session.lastPingSentNs = nowNs;
@@ -833,6 +1027,73 @@ final class ServerConductor implements Agent, AutoCloseable
         sessionsActive.setRelease(sessionById.size());
         counters.get(EngineCounter.SESSIONS_ACCEPTED).incrementRelease();
         queueAccept(session, nonce, false);
+    }
+
+    /**
+     * @return null when the token is good and the request carries a valid MAC under its session key; NONE when the
+     * token is good but the MAC is not (drop silently, do not burn the token); otherwise the reject reason.
+     */
+    private DisconnectReason verifyToken(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final int offset,
+        final int fragmentLength,
+        final int credentialsOffset,
+        final int credentialsLength)
+    {
+        final int result = tokens.verify(
+            buffer, credentialsOffset, credentialsLength, ctx.epochClock.time(), publicAddresses);
+        switch (result)
+        {
+            case ConnectTokens.VALID:
+                break;
+            case ConnectTokens.EXPIRED:
+                return DisconnectReason.TOKEN_EXPIRED;
+            case ConnectTokens.WRONG_SERVER:
+                return DisconnectReason.TOKEN_WRONG_SERVER;
+            default:
+                return DisconnectReason.TOKEN_INVALID;
+        }
+        final byte[] key = tokens.sessionKey(buffer, credentialsOffset);
+        final UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
+        final long counter = AuthTrailer.verify(
+            keyBuffer.getLong(0, LITTLE_ENDIAN), keyBuffer.getLong(8, LITTLE_ENDIAN), buffer, offset, fragmentLength, 0);
+        if (counter < 0)
+        {
+            return DisconnectReason.NONE;
+        }
+        final long nonceKey = ConnectTokens.nonceHigh(buffer, credentialsOffset) ^
+            Long.rotateLeft(ConnectTokens.nonceLow(buffer, credentialsOffset), 29);
+        if (usedTokenNonces.containsKey(nonceKey))
+        {
+            return DisconnectReason.TOKEN_REPLAYED;
+        }
+        usedTokenNonces.put(nonceKey, ConnectTokens.expiresAtEpochMs(buffer, credentialsOffset));
+        connection.lastCounter = counter;
+        connectRequest.identity(
+            ConnectTokens.clientId(buffer, credentialsOffset),
+            buffer,
+            ConnectTokens.userDataOffset(buffer, credentialsOffset),
+            ConnectTokens.userDataLength(buffer, credentialsOffset));
+        return null;
+    }
+
+    private void purgeUsedTokenNonces(final long nowNs)
+    {
+        if (nowNs - nextNoncePurgeNs >= 0 && !usedTokenNonces.isEmpty())
+        {
+            nextNoncePurgeNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+            final long nowMs = ctx.epochClock.time();
+            final org.agrona.collections.Long2LongHashMap.EntryIterator it = usedTokenNonces.entrySet().iterator();
+            while (it.hasNext())
+            {
+                it.next();
+                if (it.getLongValue() <= nowMs)
+                {
+                    it.remove();
+                }
+            }
+        }
     }
 
     private void resumeSession(final Session session, final Connection connection, final long nonce)
@@ -1004,11 +1265,14 @@ final class ServerConductor implements Agent, AutoCloseable
     // Input (unreliable) lane
     // ------------------------------------------------------------------------------------------------------------
 
-    private void onInputFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private void onInputFragment(
+        final DirectBuffer buffer, final int offset, final int fragmentLength, final Header header)
     {
+        final int length = null == tokens ? fragmentLength : fragmentLength - AuthTrailer.LENGTH;
         final InputLink link = inputLinkFor((Image)header.context());
         if (link.closed)
         {
+            counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
             return;
         }
         if ((header.flags() & FrameDescriptor.UNFRAGMENTED) != FrameDescriptor.UNFRAGMENTED)
@@ -1037,6 +1301,17 @@ final class ServerConductor implements Agent, AutoCloseable
                     counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                     return;
                 }
+                if (null != tokens)
+                {
+                    final long counter = AuthTrailer.verify(
+                        session.keyK0, session.keyK1, buffer, offset, fragmentLength, link.lastCounter);
+                    if (counter < 0)
+                    {
+                        counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                        return;
+                    }
+                    link.lastCounter = counter;
+                }
                 framesIn.incrementRelease();
                 bytesIn.getAndAddRelease(length);
                 session.lastHeardNs = nowNs;
@@ -1049,6 +1324,11 @@ final class ServerConductor implements Agent, AutoCloseable
                     session.inputLink = link;
                     link.session = session;
                 }
+                addResponsePublication(link);
+                if (!pendingInputLinks.contains(link) && null == link.publication)
+                {
+                    pendingInputLinks.add(link);
+                }
                 tryCompleteBinding(session);
                 return;
             }
@@ -1059,6 +1339,21 @@ final class ServerConductor implements Agent, AutoCloseable
                 counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                 return;
             }
+            if (null != tokens)
+            {
+                final long counter = AuthTrailer.verify(
+                    session.keyK0, session.keyK1, buffer, offset, fragmentLength, link.lastCounter);
+                if (counter < 0)
+                {
+                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                    return;
+                }
+                link.lastCounter = counter;
+            }
+            if (!withinRateLimit(session, type, length))
+            {
+                return;
+            }
             framesIn.incrementRelease();
             bytesIn.getAndAddRelease(length);
             session.lastHeardNs = nowNs;
@@ -1066,6 +1361,13 @@ final class ServerConductor implements Agent, AutoCloseable
             if (FrameType.INPUT == type)
             {
                 onInput(session, buffer, offset, length);
+            }
+            else if (FrameType.SNAPSHOT_ACK == type)
+            {
+                if (!snapshotPublisher().onAckFrame(session, buffer, offset, length))
+                {
+                    onViolation(session);
+                }
             }
             else
             {
@@ -1087,6 +1389,10 @@ final class ServerConductor implements Agent, AutoCloseable
         if (ackTick > session.ackedSnapshotTick)
         {
             session.ackedSnapshotTick = ackTick;
+        }
+        if (0 != input.ackRoomId() && null != snapshotPublisher)
+        {
+            snapshotPublisher.onAck(session, input.ackRoomId(), ackTick, false);
         }
 
         final int count = input.count();
@@ -1201,6 +1507,7 @@ final class ServerConductor implements Agent, AutoCloseable
             }
         }
 
+        purgeUsedTokenNonces(nowNs);
         final Room[] rooms = this.rooms;
         for (final Room room : rooms)
         {
@@ -1298,6 +1605,14 @@ final class ServerConductor implements Agent, AutoCloseable
         outboxSessions.remove(session);
         sessionsActive.setRelease(sessionById.size());
         guard(() -> listener.onSessionClosed(session, reason));
+    }
+
+    String resourceCounts()
+    {
+        return "sessions=" + sessionById.size() + " connections=" + connectionByImageSession.size() +
+            " inputLinks=" + inputLinkByImageSession.size() + " pendingConnections=" + pendingConnections.size() +
+            " pendingInputLinks=" + pendingInputLinks.size() + " binding=" + bindingSessions.size() +
+            " outboxes=" + outboxSessions.size() + " behind=" + behindMembers.size();
     }
 
     Session session(final int sessionId)
@@ -1722,6 +2037,17 @@ final class ServerConductor implements Agent, AutoCloseable
         return broadcast(room, typeId, FLAG_KRYO, kryoScratch, 0, length, 0, exceptSessionId);
     }
 
+    private SnapshotPublisher snapshotPublisher;
+
+    SnapshotPublisher snapshotPublisher()
+    {
+        if (null == snapshotPublisher)
+        {
+            snapshotPublisher = new SnapshotPublisher(this, ctx, counters);
+        }
+        return snapshotPublisher;
+    }
+
     long sendSnapshot(
         final Session session,
         final int roomId,
@@ -1805,7 +2131,8 @@ final class ServerConductor implements Agent, AutoCloseable
         if (copy.tickRateHz > 0)
         {
             room.tickIntervalNs = TimeUnit.SECONDS.toNanos(1) / copy.tickRateHz;
-            room.nextTickNs = nowNs + room.tickIntervalNs;
+            // the clock, not the cached nowNs: that is 0 before the first duty cycle and stale after an idle spell
+            room.nextTickNs = clock.nanoTime() + room.tickIntervalNs;
             tickingRooms = ArrayUtil.add(tickingRooms, room);
         }
         roomsActive.setRelease(roomById.size());

@@ -7,6 +7,11 @@ import org.agrona.DirectBuffer;
  * server conductor thread (the {@code skirmish-server} agent thread, or the thread calling {@link GameServer#poll()}
  * in {@link ThreadingMode#INVOKER} mode) and must not block. Buffers and decoded messages are valid only during
  * the call.
+ * <p>
+ * Errors: an exception thrown by a callback is caught, counted in {@link EngineCounter#ERRORS} and passed to the
+ * context's {@link GameServer.Context#errorHandler(org.agrona.ErrorHandler) error handler}; the server carries on.
+ * A {@link #onConnectRequest(ConnectRequest)} that throws rejects the connection with
+ * {@link DisconnectReason#DENIED}.
  */
 public interface ServerListener
 {

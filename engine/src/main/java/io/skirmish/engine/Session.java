@@ -30,7 +30,12 @@ public final class Session
     boolean resuming;
     boolean inOutboxList;
     final SessionOutbox outbox = new SessionOutbox();
+    final NetworkMeter networkMeter = new NetworkMeter();
     long clientId;
+    long keyK0;
+    long keyK1;
+    TokenBucket messageBucket;
+    TokenBucket byteBucket;
     Object attachment;
     int indexInServer = -1;
 
@@ -88,6 +93,22 @@ public final class Session
     public long rttJitterNs()
     {
         return rttJitterNs;
+    }
+
+    /**
+     * Fill the caller's {@link NetworkInfo} with this session's figures: RTT and jitter from the server's pings,
+     * the snapshot loss the client last reported, and bytes per second on the session's lanes (measured over
+     * windows of about a second, closed when this method or the snapshot path samples them). Conductor thread
+     * only; allocation-free.
+     *
+     * @param info to fill (reuse one instance).
+     * @return info.
+     */
+    public NetworkInfo networkInfo(final NetworkInfo info)
+    {
+        networkMeter.sampleSession(this, System.nanoTime());
+        networkMeter.fill(info, rttNs, rttJitterNs);
+        return info;
     }
 
     /**

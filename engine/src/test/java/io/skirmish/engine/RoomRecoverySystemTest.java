@@ -259,7 +259,7 @@ class RoomRecoverySystemTest
             .sessionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1_000))
             .keepAliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
             .resumeWindowNs(TimeUnit.SECONDS.toNanos(30)));
-        final Room room = server.createRoom(ROOM, new RoomOptions().historyAgeNs(TimeUnit.MILLISECONDS.toNanos(300)));
+        final Room room = server.createRoom(ROOM, new RoomOptions().historyAgeNs(TimeUnit.SECONDS.toNanos(3)));
         final RoomSystemTest.RoomRecorder idle = new RoomSystemTest.RoomRecorder(ROOM);
         final NetworkSimulator sim = new NetworkSimulator(9);
         final GameClient client = join(port, idle, sim);
@@ -267,7 +267,7 @@ class RoomRecoverySystemTest
         Tests.await(() -> client.lastDeliveredSeq(ROOM) == room.lastSeq(), 5_000, harness::pollAll, () -> "delivered");
 
         // idle for longer than the history's age bound: everything ages out
-        Tests.drive(800, harness::pollAll);
+        Tests.drive(3_200, harness::pollAll);
         Tests.await(() -> room.oldestRetainedSeq() > room.lastSeq(), 5_000, harness::pollAll, () -> "history empty");
 
         // a short network drop: the server suspends the session, the room goes on

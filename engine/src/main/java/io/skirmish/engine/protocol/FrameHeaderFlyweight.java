@@ -47,9 +47,13 @@ public class FrameHeaderFlyweight
     /** Flag on ROOM_EVENT and RESYNC: a membership (system) event, payload is the member's session id. */
     public static final int FLAG_SYSTEM = 0x10;
 
+    /** The wrapped buffer. */
     protected DirectBuffer buffer;
+    /** The wrapped buffer when it is writable, otherwise null. */
     protected MutableDirectBuffer mutableBuffer;
+    /** Offset of the frame in the wrapped buffer. */
     protected int offset;
+    /** Length of the wrapped frame in bytes (the remaining capacity when wrapped for encoding). */
     protected int frameLength;
 
     /**
@@ -208,31 +212,55 @@ public class FrameHeaderFlyweight
     /** {@link #validate} result: unknown frame type. */
     public static final int UNKNOWN_TYPE = -3;
 
+    /**
+     * @param fieldOffset offset of the field from the start of the frame.
+     * @return the little-endian 32-bit field.
+     */
     protected final int getInt(final int fieldOffset)
     {
         return buffer.getInt(offset + fieldOffset, LITTLE_ENDIAN);
     }
 
+    /**
+     * @param fieldOffset offset of the field from the start of the frame.
+     * @param value       written little-endian as 32 bits.
+     */
     protected final void putInt(final int fieldOffset, final int value)
     {
         mutableBuffer.putInt(offset + fieldOffset, value, LITTLE_ENDIAN);
     }
 
+    /**
+     * @param fieldOffset offset of the field from the start of the frame.
+     * @return the little-endian 64-bit field.
+     */
     protected final long getLong(final int fieldOffset)
     {
         return buffer.getLong(offset + fieldOffset, LITTLE_ENDIAN);
     }
 
+    /**
+     * @param fieldOffset offset of the field from the start of the frame.
+     * @param value       written little-endian as 64 bits.
+     */
     protected final void putLong(final int fieldOffset, final long value)
     {
         mutableBuffer.putLong(offset + fieldOffset, value, LITTLE_ENDIAN);
     }
 
+    /**
+     * @param fieldOffset offset of the field from the start of the frame.
+     * @return the little-endian 16-bit field, unsigned.
+     */
     protected final int getShort(final int fieldOffset)
     {
         return buffer.getShort(offset + fieldOffset, LITTLE_ENDIAN) & 0xFFFF;
     }
 
+    /**
+     * @param fieldOffset offset of the field from the start of the frame.
+     * @param value       written little-endian as 16 bits.
+     */
     protected final void putShort(final int fieldOffset, final int value)
     {
         mutableBuffer.putShort(offset + fieldOffset, (short)value, LITTLE_ENDIAN);

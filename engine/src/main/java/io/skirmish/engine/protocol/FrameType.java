@@ -25,7 +25,7 @@ public final class FrameType
     public static final int MESSAGE = 9;
     /** Server to client, unreliable lane: one part of a tick-stamped state snapshot. */
     public static final int SNAPSHOT = 10;
-    /** Client to server, unreliable lane: redundant inputs plus the newest snapshot tick received. */
+    /** Client to server, unreliable lane: redundant inputs plus the newest snapshot tick delivered in one room. */
     public static final int INPUT = 11;
     /** Client to server: ask to join a room. */
     public static final int JOIN_REQUEST = 12;
@@ -45,9 +45,11 @@ public final class FrameType
     public static final int LEFT_ROOM = 19;
     /** Client to server: cumulative acknowledgement of delivered events, per room. */
     public static final int EVENT_ACK = 20;
+    /** Client to server, unreliable input lane: newest snapshot tick delivered, per room (delta baselines). */
+    public static final int SNAPSHOT_ACK = 21;
 
     /** Highest frame type code in use. */
-    public static final int MAX_TYPE = 20;
+    public static final int MAX_TYPE = 21;
 
     private static final int[] MIN_LENGTHS = new int[MAX_TYPE + 1];
 
@@ -74,6 +76,7 @@ public final class FrameType
         MIN_LENGTHS[RESYNC] = RoomEventFlyweight.PAYLOAD_OFFSET;
         MIN_LENGTHS[LEFT_ROOM] = LeftRoomFlyweight.LENGTH;
         MIN_LENGTHS[EVENT_ACK] = EventAckFlyweight.LENGTH;
+        MIN_LENGTHS[SNAPSHOT_ACK] = SnapshotAckFlyweight.ENTRIES_OFFSET;
     }
 
     private FrameType()
@@ -121,6 +124,7 @@ public final class FrameType
             case RESYNC: return "RESYNC";
             case LEFT_ROOM: return "LEFT_ROOM";
             case EVENT_ACK: return "EVENT_ACK";
+            case SNAPSHOT_ACK: return "SNAPSHOT_ACK";
             default: return "UNKNOWN(" + type + ")";
         }
     }

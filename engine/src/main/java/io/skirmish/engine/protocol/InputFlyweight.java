@@ -2,7 +2,9 @@ package io.skirmish.engine.protocol;
 
 /**
  * INPUT, client to server on the unreliable lane: the newest N inputs (redundancy against loss), newest first, and
- * the newest snapshot tick the client has received (the server's delta baseline for this client).
+ * the newest snapshot tick the client has delivered, with the room it belongs to. The server takes the tick as
+ * that member's delta baseline for that room (a piggybacked copy of {@link SnapshotAckFlyweight}'s entry); an acked
+ * room id of 0 carries no per-room ack.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Header (8 bytes)                        |
@@ -13,7 +15,7 @@ package io.skirmish.engine.protocol;
  *  +---------------------------------------------------------------+
  *  |                       Input Count (32)                        |
  *  +---------------------------------------------------------------+
- *  |                         Reserved (32)                         |
+ *  |                       Acked Room Id (32)                      |
  *  +-------------------------------+-------------------------------+
  *  |     Entry 0 Length (16)       |   Entry 0 bytes (tick = newest)...
  *  +-------------------------------+-------------------------------+
@@ -31,6 +33,8 @@ public final class InputFlyweight extends FrameHeaderFlyweight
     public static final int NEWEST_INPUT_TICK_OFFSET = 16;
     /** Offset of the number of inputs. */
     public static final int COUNT_OFFSET = 24;
+    /** Offset of the room id the acked snapshot tick belongs to (0: none). */
+    public static final int ACK_ROOM_ID_OFFSET = 28;
     /** Offset of the first entry. */
     public static final int ENTRIES_OFFSET = 32;
     /** Length of an entry's length prefix. */
@@ -81,13 +85,33 @@ public final class InputFlyweight extends FrameHeaderFlyweight
     }
 
     /**
+     * Set the entry count; also clears the acked room id (set it afterwards with {@link #ackRoomId(int)}).
+     *
      * @param count number of entries.
      * @return this for a fluent API.
      */
     public InputFlyweight count(final int count)
     {
         putInt(COUNT_OFFSET, count);
-        putInt(COUNT_OFFSET + 4, 0);
+        putInt(ACK_ROOM_ID_OFFSET, 0);
+        return this;
+    }
+
+    /**
+     * @return the room the acked snapshot tick belongs to, 0 when none.
+     */
+    public int ackRoomId()
+    {
+        return getInt(ACK_ROOM_ID_OFFSET);
+    }
+
+    /**
+     * @param roomId the room the acked snapshot tick belongs to, 0 for none.
+     * @return this for a fluent API.
+     */
+    public InputFlyweight ackRoomId(final int roomId)
+    {
+        putInt(ACK_ROOM_ID_OFFSET, roomId);
         return this;
     }
 }

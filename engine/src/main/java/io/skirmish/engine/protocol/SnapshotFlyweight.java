@@ -2,7 +2,10 @@ package io.skirmish.engine.protocol;
 
 /**
  * SNAPSHOT, server to client on the unreliable lane: one part of the state for a tick, delta-encoded against a
- * baseline tick the client acknowledged, or full when the baseline is {@link #NO_BASELINE}.
+ * baseline tick the client acknowledged, or full when the baseline is {@link #NO_BASELINE}. Total Length is the
+ * length of the encoded snapshot across all parts (the delta when there is a baseline); the decoded state's length
+ * is carried inside the delta encoding. Snapshot Seq goes up by one per snapshot the server sends to this member of
+ * this room (0: not sequenced), so the client can measure snapshot loss.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Header (8 bytes)                        |
@@ -17,7 +20,7 @@ package io.skirmish.engine.protocol;
  *  +---------------------------------------------------------------+
  *  |                     Total Length (32)                         |
  *  +---------------------------------------------------------------+
- *  |                         Reserved (32)                         |
+ *  |                        Snapshot Seq (32)                      |
  *  +---------------------------------------------------------------+
  *  |                       Payload (this part)                    ...
  * </pre>
@@ -39,6 +42,8 @@ public final class SnapshotFlyweight extends FrameHeaderFlyweight
     public static final int BASELINE_TICK_OFFSET = 24;
     /** Offset of the total length of the snapshot across all parts. */
     public static final int TOTAL_LENGTH_OFFSET = 32;
+    /** Offset of the per-member snapshot sequence number (0 when not sequenced). */
+    public static final int SNAPSHOT_SEQ_OFFSET = 36;
     /** Offset of this part's payload. */
     public static final int PAYLOAD_OFFSET = 40;
 
@@ -141,13 +146,33 @@ public final class SnapshotFlyweight extends FrameHeaderFlyweight
     }
 
     /**
+     * Set the total length; also clears the snapshot seq (set it afterwards with {@link #snapshotSeq(int)}).
+     *
      * @param length total snapshot length across all parts.
      * @return this for a fluent API.
      */
     public SnapshotFlyweight totalLength(final int length)
     {
         putInt(TOTAL_LENGTH_OFFSET, length);
-        putInt(TOTAL_LENGTH_OFFSET + 4, 0);
+        putInt(SNAPSHOT_SEQ_OFFSET, 0);
+        return this;
+    }
+
+    /**
+     * @return the per-member snapshot sequence number, 0 when not sequenced.
+     */
+    public int snapshotSeq()
+    {
+        return getInt(SNAPSHOT_SEQ_OFFSET);
+    }
+
+    /**
+     * @param seq the per-member snapshot sequence number (from 1; 0 for none).
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight snapshotSeq(final int seq)
+    {
+        putInt(SNAPSHOT_SEQ_OFFSET, seq);
         return this;
     }
 

@@ -1,0 +1,79 @@
+package io.skirmish.engine;
+
+/**
+ * Network figures for one session, filled by {@link GameClient#networkInfo(NetworkInfo)} on the client and
+ * {@link Session#networkInfo(NetworkInfo)} on the server, in the manner of yojimbo's {@code GetNetworkInfo}: the
+ * caller owns the instance and reuses it, so reading the figures never allocates.
+ * <p>
+ * Rates and loss are measured over windows of about one second, so they lag by up to a second; they are 0 until the
+ * first window has closed.
+ */
+public final class NetworkInfo
+{
+    long rttNs;
+    long rttJitterNs;
+    double snapshotLossPercent;
+    long bytesInPerSecond;
+    long bytesOutPerSecond;
+
+    /**
+     * @return smoothed round-trip time in nanoseconds (EWMA of ping samples, gain 1/8), 0 before the first sample.
+     */
+    public long rttNs()
+    {
+        return rttNs;
+    }
+
+    /**
+     * @return smoothed RTT variation in nanoseconds (EWMA of |sample - rtt|, gain 1/4).
+     */
+    public long rttJitterNs()
+    {
+        return rttJitterNs;
+    }
+
+    /**
+     * Snapshots sent to this client that it could not use (lost, incomplete, or missing their delta baseline), as a
+     * percentage of those sent, over the last window. Measured by the client from per-member snapshot sequence
+     * numbers; the server shows the figure the client last reported.
+     *
+     * @return loss in percent, 0 to 100.
+     */
+    public double snapshotLossPercent()
+    {
+        return snapshotLossPercent;
+    }
+
+    /**
+     * Client: engine frame bytes received on every lane. Server: Aeron stream bytes received on the session's two
+     * lanes (engine frames plus Aeron's 32-byte frame headers; on the unreliable input lane a gap left by loss is
+     * counted when the server skips past it).
+     *
+     * @return bytes per second received over the last window.
+     */
+    public long bytesInPerSecond()
+    {
+        return bytesInPerSecond;
+    }
+
+    /**
+     * Client: engine frame bytes sent on every lane. Server: Aeron stream bytes written to the session's two
+     * lanes (engine frames plus Aeron's 32-byte frame headers; retransmissions not included).
+     *
+     * @return bytes per second sent over the last window.
+     */
+    public long bytesOutPerSecond()
+    {
+        return bytesOutPerSecond;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "NetworkInfo{rttUs=" + rttNs / 1000 + ", jitterUs=" + rttJitterNs / 1000 +
+            ", snapshotLoss=" + String.format("%.2f", snapshotLossPercent) + "%" +
+            ", inBps=" + bytesInPerSecond + ", outBps=" + bytesOutPerSecond + "}";
+    }
+}

@@ -1,0 +1,455 @@
+package io.skirmish.engine;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.logbuffer.BufferClaim;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.SnapshotAckFlyweight;
+import io.skirmish.engine.protocol.SnapshotFlyweight;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * The server's snapshot path: per-member and shared snapshots, the acked-baseline bookkeeping, delta encoding and
+ * splitting into datagram-sized parts. Owned by the {@link ServerConductor}; conductor thread only.
+ * <p>
+ * For every member of a room the publisher keeps the newest tick the client acknowledged (from
+ * {@code SNAPSHOT_ACK} frames and the ack piggybacked on {@code INPUT}) and, for per-member snapshots, a window of
+ * the states it sent that member ({@link GameServer.Context#snapshotWindow(int)} ticks). Shared snapshots keep one
+ * window per room. A snapshot goes out as a delta against the member's acked tick when that tick is still in the
+ * window and the delta is smaller than the state; otherwise in full. Acks of a previous connection of the session
+ * (before a resume) are forgotten.
+ * <p>
+ * Steady state allocates nothing: the writer's buffer, the encode buffers and the windows' slots are reused.
+ */
+final class SnapshotPublisher
+{
+    private static final int ENCODE_CACHE_SIZE = 4;
+    private static final long NO_TICK = SnapshotAckFlyweight.NO_TICK;
+
+    /** Snapshot bookkeeping of one member of one room. */
+    static final class MemberState
+    {
+        Object link;
+        long ackedTick = NO_TICK;
+        long lastSentTick = Long.MIN_VALUE;
+        int snapshotSeq;
+        SnapshotHistory history;
+    }
+
+    private final ServerConductor conductor;
+    private final DeltaCodec codec;
+    private final int window;
+    private final int maxSnapshotLength;
+    private final UnsafeBuffer stateBuffer;
+    private final UnsafeBuffer[] encodeBuffers = new UnsafeBuffer[ENCODE_CACHE_SIZE];
+    private final long[] encodedBaselines = new long[ENCODE_CACHE_SIZE];
+    private final int[] encodedLengths = new int[ENCODE_CACHE_SIZE];
+    private int encodedCount;
+    private int nextEncodeSlot;
+    private final BufferClaim bufferClaim = new BufferClaim();
+    private final SnapshotFlyweight snapshotFlyweight = new SnapshotFlyweight();
+    private final SnapshotAckFlyweight ackFlyweight = new SnapshotAckFlyweight();
+
+    private final AtomicCounter framesOut;
+    private final AtomicCounter bytesOut;
+    private final AtomicCounter partsSent;
+    private final AtomicCounter sendsDropped;
+    private final AtomicCounter deltasSent;
+    private final AtomicCounter fullsSent;
+    private final AtomicCounter snapshotBytesSent;
+    private final AtomicCounter malformed;
+
+    SnapshotPublisher(final ServerConductor conductor, final GameServer.Context ctx, final Counters counters)
+    {
+        this.conductor = conductor;
+        this.codec = ctx.deltaCodec;
+        this.window = ctx.snapshotWindow;
+        this.maxSnapshotLength = ctx.maxSnapshotLength;
+        this.stateBuffer = new UnsafeBuffer(new byte[maxSnapshotLength]);
+        for (int i = 0; i < ENCODE_CACHE_SIZE; i++)
+        {
+            encodeBuffers[i] = new UnsafeBuffer(new byte[maxSnapshotLength]);
+        }
+        this.framesOut = counters.get(EngineCounter.FRAMES_OUT);
+        this.bytesOut = counters.get(EngineCounter.BYTES_OUT);
+        this.partsSent = counters.get(EngineCounter.SNAPSHOTS_SENT);
+        this.sendsDropped = counters.get(EngineCounter.UNRELIABLE_SEND_DROPPED);
+        this.deltasSent = counters.get(EngineCounter.SNAPSHOTS_DELTA_SENT);
+        this.fullsSent = counters.get(EngineCounter.SNAPSHOTS_FULL_SENT);
+        this.snapshotBytesSent = counters.get(EngineCounter.SNAPSHOT_BYTES_SENT);
+        this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
+    }
+
+    /**
+     * See {@link Room#publishSnapshot(long, SnapshotWriter)}.
+     */
+    long publish(final Room room, final long tick, final SnapshotWriter writer)
+    {
+        final long check = checkTick(room, tick);
+        if (check < 0)
+        {
+            return check;
+        }
+        room.lastSnapshotTick = tick;
+        encodedCount = 0;
+        final long nowNs = System.nanoTime();
+
+        int sent = 0;
+        final Membership[] members = room.members;
+        for (int i = 0, n = room.memberCount; i < n; i++)
+        {
+            final Membership m = members[i];
+            final Session session = m.session;
+            final ExclusivePublication publication = snapshotPublication(session);
+            if (null == publication)
+            {
+                continue;
+            }
+            final MemberState state = memberState(m, session);
+
+            int length;
+            try
+            {
+                length = writer.write(session, tick, stateBuffer, 0, maxSnapshotLength);
+            }
+            catch (final Throwable t)
+            {
+                conductor.onError(t);
+                continue;
+            }
+            if (length < 0)
+            {
+                continue;
+            }
+            if (length > maxSnapshotLength)
+            {
+                conductor.onError(new EngineException(
+                    "SnapshotWriter wrote " + length + " bytes, more than maxLength " + maxSnapshotLength,
+                    EngineException.Category.ERROR));
+                continue;
+            }
+
+            SnapshotHistory history = state.history;
+            if (null == history && window > 0)
+            {
+                history = new SnapshotHistory(window);
+                state.history = history;
+            }
+            encodedCount = 0;
+            if (send(session, publication, state, history, room.roomId, tick, stateBuffer, 0, length) >= 0)
+            {
+                if (null != history)
+                {
+                    history.store(tick, stateBuffer, 0, length);
+                }
+                sent++;
+            }
+            session.networkMeter.sampleSession(session, nowNs);
+        }
+        return sent;
+    }
+
+    /**
+     * See {@link Room#publishSharedSnapshot(long, DirectBuffer, int, int)}.
+     */
+    long publishShared(final Room room, final long tick, final DirectBuffer state, final int offset, final int length)
+    {
+        final long check = checkTick(room, tick);
+        if (check < 0)
+        {
+            return check;
+        }
+        if (length < 0 || length > maxSnapshotLength)
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+        room.lastSnapshotTick = tick;
+        SnapshotHistory history = room.snapshotHistory;
+        if (null == history && window > 0)
+        {
+            history = new SnapshotHistory(window);
+            room.snapshotHistory = history;
+        }
+        encodedCount = 0;
+        final long nowNs = System.nanoTime();
+
+        int sent = 0;
+        final Membership[] members = room.members;
+        for (int i = 0, n = room.memberCount; i < n; i++)
+        {
+            final Membership m = members[i];
+            final Session session = m.session;
+            final ExclusivePublication publication = snapshotPublication(session);
+            if (null == publication)
+            {
+                continue;
+            }
+            if (send(session, publication, memberState(m, session), history, room.roomId, tick, state, offset, length)
+                >= 0)
+            {
+                sent++;
+            }
+            session.networkMeter.sampleSession(session, nowNs);
+        }
+        if (null != history)
+        {
+            history.store(tick, state, offset, length);
+        }
+        return sent;
+    }
+
+    private static long checkTick(final Room room, final long tick)
+    {
+        if (tick < 0)
+        {
+            throw new IllegalArgumentException("tick must not be negative: " + tick);
+        }
+        if (room.closed)
+        {
+            return SendResult.NO_SUCH_ROOM;
+        }
+        if (tick <= room.lastSnapshotTick)
+        {
+            return SendResult.STALE_TICK;
+        }
+        return 0;
+    }
+
+    private static ExclusivePublication snapshotPublication(final Session session)
+    {
+        final ServerConductor.InputLink link = session.inputLink;
+        return session.state == SessionState.CONNECTED && null != link ? link.publication : null;
+    }
+
+    private static MemberState memberState(final Membership m, final Session session)
+    {
+        MemberState state = m.snapshotState;
+        if (null == state)
+        {
+            state = new MemberState();
+            m.snapshotState = state;
+        }
+        final Object link = session.inputLink;
+        if (state.link != link)
+        {
+            state.link = link;
+            state.ackedTick = NO_TICK;
+        }
+        return state;
+    }
+
+    private long send(
+        final Session session,
+        final ExclusivePublication publication,
+        final MemberState state,
+        final SnapshotHistory history,
+        final int roomId,
+        final long tick,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        long baselineTick = SnapshotFlyweight.NO_BASELINE;
+        DirectBuffer payload = buffer;
+        int payloadOffset = offset;
+        int payloadLength = length;
+
+        final long acked = state.ackedTick;
+        if (null != history && acked >= 0 && acked < tick && tick - acked < window && history.contains(acked))
+        {
+            final int slot = encode(history, acked, buffer, offset, length);
+            if (encodedLengths[slot] >= 0)
+            {
+                baselineTick = acked;
+                payload = encodeBuffers[slot];
+                payloadOffset = 0;
+                payloadLength = encodedLengths[slot];
+            }
+        }
+
+        final int seq = state.snapshotSeq + 1;
+        final long result = sendParts(
+            session.sessionId, publication, roomId, tick, baselineTick, seq, payload, payloadOffset, payloadLength);
+        if (result >= 0)
+        {
+            state.snapshotSeq = seq;
+            state.lastSentTick = tick;
+            if (SnapshotFlyweight.NO_BASELINE == baselineTick)
+            {
+                fullsSent.incrementRelease();
+            }
+            else
+            {
+                deltasSent.incrementRelease();
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Encode against a baseline, reusing an encoding made for another member in this publish.
+     *
+     * @return the encode slot; its length is negative when the delta was not smaller than the state.
+     */
+    private int encode(
+        final SnapshotHistory history,
+        final long baselineTick,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        for (int i = 0; i < encodedCount; i++)
+        {
+            if (encodedBaselines[i] == baselineTick)
+            {
+                return i;
+            }
+        }
+        final int slot;
+        if (encodedCount < ENCODE_CACHE_SIZE)
+        {
+            slot = encodedCount++;
+        }
+        else
+        {
+            slot = nextEncodeSlot;
+            nextEncodeSlot = (nextEncodeSlot + 1) % ENCODE_CACHE_SIZE;
+        }
+
+        int encoded;
+        try
+        {
+            encoded = codec.encode(
+                history.buffer(baselineTick), 0, history.length(baselineTick),
+                buffer, offset, length,
+                encodeBuffers[slot], 0, length - 1);
+        }
+        catch (final Throwable t)
+        {
+            conductor.onError(t);
+            encoded = DeltaCodec.TOO_LONG;
+        }
+        encodedBaselines[slot] = baselineTick;
+        encodedLengths[slot] = encoded;
+        return slot;
+    }
+
+    private long sendParts(
+        final int sessionId,
+        final ExclusivePublication publication,
+        final int roomId,
+        final long tick,
+        final long baselineTick,
+        final int seq,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        final int maxPart = publication.maxPayloadLength() - SnapshotFlyweight.PAYLOAD_OFFSET;
+        final int parts = Math.max(1, (length + maxPart - 1) / maxPart);
+        if (parts > 0xFFFF)
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+
+        int position = 0;
+        long bytes = 0;
+        for (int part = 0; part < parts; part++)
+        {
+            final int partLength = Math.min(maxPart, length - position);
+            final int frameLength = SnapshotFlyweight.PAYLOAD_OFFSET + partLength;
+            long result;
+            int attempts = 0;
+            do
+            {
+                result = publication.tryClaim(frameLength, bufferClaim);
+            }
+            while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
+            if (result < 0)
+            {
+                sendsDropped.incrementRelease();
+                addSent(part, bytes);
+                return result;
+            }
+            final MutableDirectBuffer claimed = bufferClaim.buffer();
+            final int claimOffset = bufferClaim.offset();
+            snapshotFlyweight.wrapForEncode(claimed, claimOffset, FrameType.SNAPSHOT, sessionId);
+            snapshotFlyweight.roomId(roomId).partIndex(part).partCount(parts).tick(tick).baselineTick(baselineTick)
+                .totalLength(length).snapshotSeq(seq);
+            if (partLength > 0)
+            {
+                claimed.putBytes(claimOffset + SnapshotFlyweight.PAYLOAD_OFFSET, buffer, offset + position, partLength);
+            }
+            bufferClaim.commit();
+            position += partLength;
+            bytes += frameLength;
+        }
+        addSent(parts, bytes);
+        return length;
+    }
+
+    private void addSent(final int parts, final long bytes)
+    {
+        if (parts > 0)
+        {
+            framesOut.getAndAddRelease(parts);
+            partsSent.getAndAddRelease(parts);
+            bytesOut.getAndAddRelease(bytes);
+            snapshotBytesSent.getAndAddRelease(bytes);
+        }
+    }
+
+    /**
+     * A per-room ack: the client delivered {@code tick} in {@code roomId}.
+     *
+     * @param session    the client.
+     * @param roomId     the room.
+     * @param tick       the newest tick delivered, or {@link SnapshotAckFlyweight#NO_TICK} to forget the baseline.
+     * @param allowReset true when {@link SnapshotAckFlyweight#NO_TICK} may reset the baseline (SNAPSHOT_ACK only).
+     */
+    void onAck(final Session session, final int roomId, final long tick, final boolean allowReset)
+    {
+        final Membership m = session.memberships.get(roomId);
+        if (null == m || null == m.snapshotState)
+        {
+            return;
+        }
+        final MemberState state = memberState(m, session);
+        if (tick == NO_TICK)
+        {
+            if (allowReset)
+            {
+                state.ackedTick = NO_TICK;
+            }
+        }
+        else if (tick > state.ackedTick && tick <= state.lastSentTick)
+        {
+            state.ackedTick = tick;
+        }
+    }
+
+    /**
+     * A SNAPSHOT_ACK frame from a connected session (already validated for header and minimum length).
+     *
+     * @return false when malformed (counted); the caller treats it as a violation.
+     */
+    boolean onAckFrame(final Session session, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final SnapshotAckFlyweight ack = ackFlyweight;
+        ack.wrap(buffer, offset, length);
+        final int count = ack.count();
+        if (count > SnapshotAckFlyweight.MAX_ENTRIES || SnapshotAckFlyweight.length(count) > length)
+        {
+            malformed.incrementRelease();
+            return false;
+        }
+        session.networkMeter.reportedLossHundredthsPercent = Math.min(10_000, ack.lossHundredthsPercent());
+        for (int i = 0; i < count; i++)
+        {
+            onAck(session, ack.roomId(i), ack.tick(i), true);
+        }
+        return true;
+    }
+}
