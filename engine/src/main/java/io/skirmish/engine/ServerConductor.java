@@ -114,6 +114,8 @@ final class ServerConductor implements Agent, AutoCloseable
     private final String[] publicAddresses;
     private final org.agrona.collections.Long2LongHashMap usedTokenNonces = new org.agrona.collections.Long2LongHashMap(0);
     private long nextNoncePurgeNs;
+    private long verifiedKeyK0;
+    private long verifiedKeyK1;
 
     private final Subscription controlSubscription;
     private final Subscription inputSubscription;
@@ -205,6 +207,8 @@ final class ServerConductor implements Agent, AutoCloseable
         this.sessionsActive = counters.get(EngineCounter.SESSIONS_ACTIVE);
         this.roomsActive = counters.get(EngineCounter.ROOMS_ACTIVE);
         this.controlAssembler = new FragmentAssembler(this::onControlFragment);
+        this.nowNs = clock.nanoTime();
+        this.nextHousekeepingNs = nowNs;
 
         Subscription control = null;
         Subscription input = null;
@@ -948,10 +952,8 @@ final class ServerConductor implements Agent, AutoCloseable
                     credentialsLength);
                 if (null == rejectReason)
                 {
-                    final byte[] key = tokens.sessionKey(buffer, credentialsOffset);
-                    final UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
-                    keyK0 = keyBuffer.getLong(0, LITTLE_ENDIAN);
-                    keyK1 = keyBuffer.getLong(8, LITTLE_ENDIAN);
+                    keyK0 = verifiedKeyK0;
+                    keyK1 = verifiedKeyK1;
                 }
                 else if (DisconnectReason.NONE == rejectReason)
                 {
@@ -1054,10 +1056,10 @@ final class ServerConductor implements Agent, AutoCloseable
             default:
                 return DisconnectReason.TOKEN_INVALID;
         }
-        final byte[] key = tokens.sessionKey(buffer, credentialsOffset);
-        final UnsafeBuffer keyBuffer = new UnsafeBuffer(key);
-        final long counter = AuthTrailer.verify(
-            keyBuffer.getLong(0, LITTLE_ENDIAN), keyBuffer.getLong(8, LITTLE_ENDIAN), buffer, offset, fragmentLength, 0);
+        final UnsafeBuffer key = new UnsafeBuffer(tokens.sessionKey(buffer, credentialsOffset));
+        verifiedKeyK0 = key.getLong(0, LITTLE_ENDIAN);
+        verifiedKeyK1 = key.getLong(8, LITTLE_ENDIAN);
+        final long counter = AuthTrailer.verify(verifiedKeyK0, verifiedKeyK1, buffer, offset, fragmentLength, 0);
         if (counter < 0)
         {
             return DisconnectReason.NONE;

@@ -209,6 +209,39 @@ class RoomSystemTest
     }
 
     @Test
+    void shouldGiveLateJoinerTheCurrentSeqAndConfiguredBacklog()
+    {
+        final int port = Tests.freePortPair();
+        final GameServer server = harness.launch(harness.serverContext(port));
+        final Room withBacklog = server.createRoom(ROOM, new RoomOptions().backlogCount(5));
+        final Room noBacklog = server.createRoom(ROOM + 1, new RoomOptions());
+        for (int i = 0; i < 20; i++)
+        {
+            final UnsafeBuffer event = utf8("old-" + i);
+            withBacklog.broadcast(1, event, 0, event.capacity());
+            noBacklog.broadcast(1, event, 0, event.capacity());
+        }
+
+        final RoomRecorder late = new RoomRecorder(ROOM);
+        final RoomRecorder lateNoBacklog = new RoomRecorder(ROOM + 1);
+        final GameClient client = harness.connect(harness.clientContext(port).listener(late));
+        final GameClient other = harness.connect(harness.clientContext(port).listener(lateNoBacklog));
+        harness.awaitConnected(client);
+        harness.awaitConnected(other);
+        client.join(ROOM);
+        other.join(ROOM + 1);
+        Tests.await(() -> client.lastDeliveredSeq(ROOM) == withBacklog.lastSeq() &&
+            other.lastDeliveredSeq(ROOM + 1) == noBacklog.lastSeq(), 5_000, harness::pollAll, () -> "joined");
+
+        assertEquals(16, late.firstSeq, "next seq after a backlog of 5 from seq 20");
+        assertEquals(List.of("old-15", "old-16", "old-17", "old-18", "old-19", "+" + client.sessionId()),
+            late.payloads);
+        assertContiguous(late.seqs, 16, 21);
+        assertEquals(21, lateNoBacklog.firstSeq, "the joiner learns the room's current seq");
+        assertEquals(List.of("+" + other.sessionId()), lateNoBacklog.payloads);
+    }
+
+    @Test
     void shouldDeliverEveryEventExactlyOnceInOrderUnderLossDuplicationAndReordering()
     {
         final int port = Tests.freePortPair();
