@@ -2,7 +2,6 @@ package io.skirmish.engine;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
@@ -121,7 +120,7 @@ final class ServerConductor implements Agent, AutoCloseable
     private final Subscription inputSubscription;
     private final ExclusivePublication prototypeEventsPublication;
     private final ExclusivePublication prototypeSnapshotPublication;
-    private final FragmentAssembler controlAssembler;
+    private final BoundedFragmentAssembler controlAssembler;
     private final io.aeron.logbuffer.FragmentHandler inputHandler = this::onInputFragment;
     private final OneToOneConcurrentArrayQueue<Image> availableImages = new OneToOneConcurrentArrayQueue<>(4096);
     private final OneToOneConcurrentArrayQueue<Image> unavailableImages = new OneToOneConcurrentArrayQueue<>(4096);
@@ -206,7 +205,8 @@ final class ServerConductor implements Agent, AutoCloseable
         this.bytesOut = counters.get(EngineCounter.BYTES_OUT);
         this.sessionsActive = counters.get(EngineCounter.SESSIONS_ACTIVE);
         this.roomsActive = counters.get(EngineCounter.ROOMS_ACTIVE);
-        this.controlAssembler = new FragmentAssembler(this::onControlFragment);
+        this.controlAssembler = new BoundedFragmentAssembler(
+            this::onControlFragment, maxFrameLength + AuthTrailer.LENGTH, this::onOversizeMessage);
         this.nowNs = clock.nanoTime();
         this.nextHousekeepingNs = nowNs;
 
@@ -632,6 +632,13 @@ final class ServerConductor implements Agent, AutoCloseable
             }
         }
         return work;
+    }
+
+    private void onOversizeMessage(final Header header)
+    {
+        counters.get(EngineCounter.DROPPED_OVERSIZE).incrementRelease();
+        final Connection connection = connectionByImageSession.get(header.sessionId());
+        onViolation(null == connection ? null : connection.session);
     }
 
     private void onConnectionLost(final Connection connection)

@@ -235,6 +235,30 @@ class SecuritySystemTest
         Tests.await(() -> listener.messages.contains("2:still fine"), 5_000, harness::pollAll, () -> "good client");
     }
 
+    @Test
+    void shouldDropOversizedMessagesWithoutBufferingThem()
+    {
+        final int port = Tests.freePortPair();
+        final RecordingServerListener listener = new RecordingServerListener();
+        final GameServer server = harness.launch(harness.serverContext(port).listener(listener));
+        final GameClient big = harness.connect(harness.clientContext(port)
+            .maxMessageLength(100_000)
+            .reliableTermLength(1024 * 1024));
+        harness.awaitConnected(big);
+        // the client refuses to send more than the server's limit; a modified client would send it anyway
+        final UnsafeBuffer huge = new UnsafeBuffer(new byte[100_000]);
+        assertEquals(SendResult.MESSAGE_TOO_LARGE, big.send(1, huge, 0, huge.capacity()));
+        final MessageFlyweight message = new MessageFlyweight();
+        message.wrapForEncode(huge, 0, FrameType.MESSAGE, big.sessionId());
+        message.seq(1).typeId(1);
+        assertTrue(big.offerFrameForTest(huge, 0, huge.capacity(), false) > 0);
+        final UnsafeBuffer small = RoomSystemTest.utf8("after");
+        assertTrue(big.send(2, small, 0, small.capacity()) > 0);
+        Tests.await(() -> listener.messages.contains("2:after"), 5_000, harness::pollAll, () -> "small one delivered");
+        assertEquals(1, server.counter(EngineCounter.DROPPED_OVERSIZE));
+        assertEquals(1, listener.messages.size());
+    }
+
     /** Length-bomb targets: one field each. */
     public static final class IntsMessage
     {
