@@ -1093,7 +1093,13 @@ final class ClientConductor implements Agent, AutoCloseable
         }
 
         final int trailer = authenticated ? AuthTrailer.LENGTH : 0;
-        final long result = inputPublication.tryClaim(total + trailer, bufferClaim);
+        long result;
+        int attempts = 0;
+        do
+        {
+            result = inputPublication.tryClaim(total + trailer, bufferClaim);
+        }
+        while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
         if (result < 0)
         {
             counters.get(EngineCounter.UNRELIABLE_SEND_DROPPED).incrementRelease();

@@ -2,7 +2,8 @@ package io.skirmish.engine;
 
 /**
  * Typed handler for a registered message type received by a client, registered with
- * {@link GameClient#on(Class, ClientMessageHandler)}. Called on the thread driving the client, in seq order.
+ * {@link GameClient#on(Class, ClientMessageHandler)}. Called on the thread driving the client, in seq order. An
+ * exception it throws is counted in {@link EngineCounter#ERRORS} and passed to the client's error handler.
  *
  * @param <T> the message type.
  */

@@ -4,6 +4,7 @@ package io.skirmish.engine;
  * The client's connection state machine (see {@code docs/STATE-MACHINE.md}). As in netcode, the sign carries the
  * meaning: negative is a terminal failure, zero is disconnected, positive is progress towards {@link #CONNECTED}.
  * Every transition goes through one place and is reported to {@link ClientListener#onStateChange}.
+ * Immutable; safe on any thread.
  */
 public enum ClientState
 {

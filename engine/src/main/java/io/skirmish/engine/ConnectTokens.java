@@ -118,7 +118,7 @@ public final class ConnectTokens
      * @param clientId         the player's id in the game's backend.
      * @param expiresAtEpochMs wall-clock expiry in milliseconds since the epoch.
      * @param serverAddress    the server it is valid for, as configured in its
-     *                         {@link GameServer.Context#publicAddress(String)} (e.g. {@code game1.example.com:40123}).
+     *                         {@link GameServer.Context#publicAddresses(String...)} (e.g. {@code game1.example.com:40123}).
      * @param userData         up to {@value #MAX_USER_DATA_LENGTH} bytes the server sees on connect (may be empty).
      * @return the token and its session key.
      */

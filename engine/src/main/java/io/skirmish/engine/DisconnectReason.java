@@ -2,7 +2,8 @@ package io.skirmish.engine;
 
 /**
  * Why a session ended or a connect attempt failed. The code travels on the wire in CONNECT_REJECT and DISCONNECT
- * frames. Each reason says whether the client may resume its session.
+ * frames. Each reason says whether the client may resume its session. Immutable; safe on any thread. A code this
+ * version does not know reads as {@link #ERROR}.
  */
 public enum DisconnectReason
 {

@@ -2,7 +2,8 @@ package io.skirmish.engine;
 
 /**
  * Typed handler that validates a client's emit to a room, registered with {@link GameServer#onEmit(Class,
- * EmitHandler)}. Called on the server conductor thread before the event is sequenced and relayed.
+ * EmitHandler)}. Called on the server conductor thread before the event is sequenced and relayed. An exception it
+ * throws drops the emit, and is counted in {@link EngineCounter#ERRORS} and passed to the server's error handler.
  *
  * @param <T> the message type.
  */

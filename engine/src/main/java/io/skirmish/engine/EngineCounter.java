@@ -5,6 +5,9 @@ package io.skirmish.engine;
  * file of the driver the server or client is attached to, so Aeron's stock {@code io.aeron.samples.AeronStat}
  * shows them next to the driver's own counters, labelled {@code skirmish-server <port>: ...} or
  * {@code skirmish-client <id>: ...}.
+ * <p>
+ * Threading: the owning conductor writes the values with release semantics; read them from any thread with
+ * {@link GameServer#counter(EngineCounter)} or {@link GameClient#counter(EngineCounter)}, or from another process.
  */
 public enum EngineCounter
 {
@@ -93,6 +96,9 @@ public enum EngineCounter
 
     /** Aeron counter type id of the first engine counter; each counter adds its ordinal. */
     public static final int TYPE_ID_BASE = 4100;
+
+    /** Aeron counter type id of the per-room "oldest retained seq" counters (one per open room). */
+    public static final int ROOM_OLDEST_RETAINED_SEQ_TYPE_ID = TYPE_ID_BASE + 199;
 
     /** Which side keeps a counter. */
     public enum Scope

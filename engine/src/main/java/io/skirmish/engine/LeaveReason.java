@@ -1,7 +1,8 @@
 package io.skirmish.engine;
 
 /**
- * Why a session left a room. The code travels in LEFT_ROOM frames and membership events.
+ * Why a session left a room. The code travels in LEFT_ROOM frames and membership events. Immutable; safe on any
+ * thread. A code this version does not know reads as {@link #KICKED}.
  */
 public enum LeaveReason
 {

@@ -2,7 +2,8 @@ package io.skirmish.engine;
 
 /**
  * Typed handler for a registered message type sent directly by a client to the server, registered with
- * {@link GameServer#on(Class, MessageHandler)}. Called on the server conductor thread.
+ * {@link GameServer#on(Class, MessageHandler)}. Called on the server conductor thread. An exception it throws is
+ * counted in {@link EngineCounter#ERRORS} and passed to the server's error handler.
  *
  * @param <T> the message type.
  */

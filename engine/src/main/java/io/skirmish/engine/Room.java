@@ -12,7 +12,12 @@ import java.util.function.Consumer;
  * later, so one slow member never blocks the room.
  * <p>
  * Use a room on the server conductor thread only (from listener callbacks, or from the thread calling
- * {@link GameServer#poll()}); from other threads use {@link GameServer#proxy()}.
+ * {@link GameServer#poll()}); from other threads use {@link GameServer#proxy()}. Unlike {@link GameServer}'s
+ * methods, a room's do not check the calling thread.
+ * <p>
+ * Errors: sends return the event's seq, or a negative {@link SendResult} code (a closed room, a payload over the
+ * server's {@code maxMessageLength}, an unregistered class); they do not throw. A member that cannot take the event
+ * now is not an error: it is caught up later.
  */
 public final class Room
 {
@@ -164,6 +169,7 @@ public final class Room
      */
     public boolean join(final Session session)
     {
+        conductor.checkThread();
         return conductor.join(this, session, 0) == 0;
     }
 
@@ -176,6 +182,7 @@ public final class Room
      */
     public boolean leave(final Session session, final LeaveReason reason)
     {
+        conductor.checkThread();
         return conductor.leave(this, session, reason);
     }
 
@@ -190,6 +197,7 @@ public final class Room
      */
     public long broadcast(final int typeId, final DirectBuffer buffer, final int offset, final int length)
     {
+        conductor.checkThread();
         return conductor.broadcast(this, typeId, 0, buffer, offset, length, 0, 0);
     }
 
@@ -206,6 +214,7 @@ public final class Room
     public long broadcastExcept(
         final int exceptSessionId, final int typeId, final DirectBuffer buffer, final int offset, final int length)
     {
+        conductor.checkThread();
         return conductor.broadcast(this, typeId, 0, buffer, offset, length, 0, exceptSessionId);
     }
 
@@ -217,6 +226,7 @@ public final class Room
      */
     public long broadcast(final Object message)
     {
+        conductor.checkThread();
         return conductor.broadcastObject(this, message, 0);
     }
 
@@ -229,6 +239,7 @@ public final class Room
      */
     public long broadcastExcept(final int exceptSessionId, final Object message)
     {
+        conductor.checkThread();
         return conductor.broadcastObject(this, message, exceptSessionId);
     }
 

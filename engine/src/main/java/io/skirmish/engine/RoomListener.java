@@ -9,8 +9,8 @@ import org.agrona.MutableDirectBuffer;
  * must not block. Buffers are valid only during the call.
  * <p>
  * Errors: an exception thrown by a callback is caught, counted in {@link EngineCounter#ERRORS} and passed to the
- * server's error handler. A join request or emit whose callback throws is denied or vetoed, and a resync whose
- * {@link #onResync} throws carries an empty state.
+ * server's error handler. A join request whose callback throws is denied, an emit whose callback throws is
+ * dropped, and a resync whose {@link #onResync} throws carries an empty state.
  */
 public interface RoomListener
 {

@@ -122,6 +122,7 @@ final class ServerConductor implements Agent, AutoCloseable
     private final ExclusivePublication prototypeSnapshotPublication;
     private final BoundedFragmentAssembler controlAssembler;
     private final io.aeron.logbuffer.FragmentHandler inputHandler = this::onInputFragment;
+    private final org.agrona.concurrent.MessageHandler proxyHandler = this::onProxyMessage;
     private final OneToOneConcurrentArrayQueue<Image> availableImages = new OneToOneConcurrentArrayQueue<>(4096);
     private final OneToOneConcurrentArrayQueue<Image> unavailableImages = new OneToOneConcurrentArrayQueue<>(4096);
 
@@ -343,7 +344,7 @@ final class ServerConductor implements Agent, AutoCloseable
 
     private int drainProxy()
     {
-        int work = proxy.ringBuffer().read(this::onProxyMessage, 64);
+        int work = proxy.ringBuffer().read(proxyHandler, 64);
         Runnable task;
         while (work < 128 && null != (task = proxy.tasks().poll()))
         {
@@ -2132,7 +2133,7 @@ final class ServerConductor implements Agent, AutoCloseable
         copy.validate();
         final RoomListener roomListener = null == copy.listener ? ctx.defaultRoomListener : copy.listener;
         final AtomicCounter oldestSeqCounter = aeron.addCounter(
-            EngineCounter.TYPE_ID_BASE + 99, "skirmish-server " + ctx.port + ": room " + roomId + " oldest retained seq");
+            EngineCounter.ROOM_OLDEST_RETAINED_SEQ_TYPE_ID, "skirmish-server " + ctx.port + ": room " + roomId + " oldest retained seq");
         final Room room = new Room(roomId, copy, roomListener, this, oldestSeqCounter);
         oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
         roomById.put(roomId, room);

@@ -2,6 +2,7 @@ package io.skirmish.engine;
 
 /**
  * The server-side state of a {@link Session}. Zero is closed, positive is progress, as with {@link ClientState}.
+ * Immutable; safe on any thread (read a session's state on the conductor thread).
  */
 public enum SessionState
 {

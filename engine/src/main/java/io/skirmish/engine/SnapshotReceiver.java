@@ -357,7 +357,10 @@ final class SnapshotReceiver
             states.store(tick, decodeBuffer, 0, decoded);
         }
 
-        snapshotsReceived++;
+        if (0 != seq)
+        {
+            snapshotsReceived++;
+        }
         received.incrementRelease();
         room.ackTick = tick;
         markAckPending(room);
