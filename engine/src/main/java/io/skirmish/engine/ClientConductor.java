@@ -51,6 +51,9 @@ final class ClientConductor implements Agent, AutoCloseable
     private static final long LANE_BIND_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    private static final java.util.concurrent.atomic.AtomicInteger CLIENT_INSTANCES =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     private final GameClient.Context ctx;
     private final Transport transport;
     private final Aeron aeron;
@@ -137,7 +140,8 @@ final class ClientConductor implements Agent, AutoCloseable
         this.clock = ctx.nanoClock;
         this.listener = ctx.listener;
         this.maxMessageLength = ctx.maxMessageLength;
-        this.counters = new Counters(aeron, false, "skirmish-client " + aeron.clientId());
+        this.counters = new Counters(
+            aeron, false, "skirmish-client " + aeron.clientId() + "-" + CLIENT_INSTANCES.incrementAndGet());
         this.codec = new KryoCodec(ctx.messageRegistry, ctx.maxMessageLength);
         this.sendBuffer = new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(RoomEventFlyweight.PAYLOAD_OFFSET + ctx.maxMessageLength + 64, 64));
@@ -720,6 +724,10 @@ final class ClientConductor implements Agent, AutoCloseable
             return;
         }
         final long seq = event.seq();
+        if ((event.flags() & io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_REPLAY) != 0)
+        {
+            counters.get(EngineCounter.EVENTS_REPLAYED).incrementRelease();
+        }
         if (seq < inbox.nextExpected)
         {
             counters.get(EngineCounter.DUPLICATES_DROPPED).incrementRelease();

@@ -822,6 +822,7 @@ final class ServerConductor implements Agent, AutoCloseable
                 return true;
 
             case FrameType.INPUT:
+            case FrameType.SNAPSHOT_ACK:
                 if (!session.byteBucket.tryConsume(nowNs, length))
                 {
                     counters.get(EngineCounter.DROPPED_RATE_LIMITED).incrementRelease();
@@ -2094,7 +2095,13 @@ final class ServerConductor implements Agent, AutoCloseable
         for (int part = 0; part < parts; part++)
         {
             final int partLength = Math.min(maxPart, length - position);
-            final long result = publication.tryClaim(SnapshotFlyweight.PAYLOAD_OFFSET + partLength, bufferClaim);
+            long result;
+            int attempts = 0;
+            do
+            {
+                result = publication.tryClaim(SnapshotFlyweight.PAYLOAD_OFFSET + partLength, bufferClaim);
+            }
+            while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
             if (result < 0)
             {
                 counters.get(EngineCounter.UNRELIABLE_SEND_DROPPED).incrementRelease();
@@ -2326,6 +2333,22 @@ final class ServerConductor implements Agent, AutoCloseable
     private void removeMember(final Room room, final Membership m, final LeaveReason reason, final boolean announce)
     {
         final Session session = m.session;
+        if (m.behind && reason != LeaveReason.DISCONNECTED)
+        {
+            // events sequenced while it was still a member come before its LEFT_ROOM: send what the lane takes now
+            final Connection connection = session.connection;
+            if (null != connection && null != connection.publication && session.outbox.length() == 0)
+            {
+                while (m.behind && pump(m, connection.publication) > 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            if (m.behind)
+            {
+                counters.get(EngineCounter.FANOUT_SKIPPED).incrementRelease();
+            }
+        }
         final int index = m.indexInRoom;
         final int last = room.memberCount - 1;
         if (index != last)
