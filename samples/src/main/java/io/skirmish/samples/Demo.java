@@ -1,0 +1,89 @@
+package io.skirmish.samples;
+
+/**
+ * Entry point of {@code skirmish-demo.jar}: picks a scenario by its first argument.
+ * <pre>
+ *   java -jar skirmish-demo.jar                       all-in-one: server + bots (+ window when there is a display)
+ *   java -jar skirmish-demo.jar server --port P [--bind ADDR]
+ *   java -jar skirmish-demo.jar client --server HOST:PORT
+ *   java -jar skirmish-demo.jar bots --server HOST:PORT --count N --duration S [--emit-rate R] [--summary]
+ *   java -jar skirmish-demo.jar relay --listen HOST:PORT --target HOST:PORT
+ * </pre>
+ * Exit codes: 0 success, 1 delivery problems found by the bots, 2 bad command line.
+ */
+public final class Demo
+{
+    private static final String USAGE = String.join(System.lineSeparator(),
+        "usage: java -jar skirmish-demo.jar [command] [options]",
+        "",
+        "  (no command)  server + bots in one process; a window when there is a display, else a text dashboard",
+        "                [--bots N] [--arenas N] [--port P] [--duration S] [--headless]",
+        "  server        --port P [--bind ADDR] [--arenas N] [--tick-rate HZ] [--duration S]",
+        "  client        --server HOST:PORT [--response HOST:PORT] [--name NAME] [--arena N] [--headless]",
+        "                [--duration S] and the network options",
+        "  bots          --server HOST:PORT --count N --duration S [--emit-rate R] [--hop S] [--summary]",
+        "                [--response HOST:PORT] [--shared-driver true|false] and the network options",
+        "  relay         --listen HOST:PORT --target HOST:PORT [--duration S] and the network options",
+        "",
+        "network options (simulated, in process): --latency MS --jitter MS --loss PCT --dup PCT --reorder PCT",
+        "durations: a number of seconds, or with a unit (500ms, 20s, 2m)",
+        "defaults come from -Dskirmish.sample.* system properties (see SampleConfiguration)");
+
+    private Demo()
+    {
+    }
+
+    /**
+     * Run a scenario.
+     *
+     * @param args the command and its options.
+     */
+    public static void main(final String[] args)
+    {
+        final int exitCode;
+        try
+        {
+            exitCode = run(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("error: " + ex.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        System.exit(exitCode);
+    }
+
+    /**
+     * Run a scenario and return its exit code.
+     *
+     * @param args the command and its options.
+     * @return exit code.
+     */
+    public static int run(final String[] args)
+    {
+        final CommandLine line = CommandLine.parse(args, "summary", "headless", "help");
+        if (line.has("help") || "help".equals(line.command()))
+        {
+            System.out.println(USAGE);
+            return 0;
+        }
+        switch (line.command())
+        {
+            case "":
+            case "demo":
+                return AllInOneDemo.run(line);
+            case "server":
+                return ServerCommand.run(line);
+            case "client":
+                return ClientCommand.run(line);
+            case "bots":
+                return BotsCommand.run(line);
+            case "relay":
+                return RelayCommand.run(line);
+            default:
+                throw new IllegalArgumentException("unknown command: " + line.command());
+        }
+    }
+}

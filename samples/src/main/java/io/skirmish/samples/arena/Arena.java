@@ -1,0 +1,329 @@
+package io.skirmish.samples.arena;
+
+import io.skirmish.engine.GameServer;
+import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.Room;
+import io.skirmish.engine.RoomListener;
+import io.skirmish.engine.Session;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+
+import static io.skirmish.samples.arena.ArenaProtocol.*;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * One server-authoritative arena: players steer with their inputs, run into each other (HIT events) and collect
+ * coins (PICKUP events). At every tick the arena moves everything, then encodes one snapshot of all entities and
+ * sends it to each member. Runs on the server conductor thread only.
+ */
+final class Arena implements RoomListener
+{
+    private static final int PICKUP_COUNT = 7;
+    private static final int HIT_FLASH_TICKS = 8;
+    private static final int MAX_PLAYERS = 256;
+
+    private final ArenaServer game;
+    private final int roomId;
+    private final int tickRateHz;
+    private final float dt;
+    private final SplittableRandom random;
+    private final ArrayList<Player> players = new ArrayList<>();
+    private final float[] pickupX = new float[PICKUP_COUNT];
+    private final float[] pickupY = new float[PICKUP_COUNT];
+    private final UnsafeBuffer snapshotBuffer =
+        new UnsafeBuffer(new byte[SNAPSHOT_HEADER_LENGTH + (MAX_PLAYERS + PICKUP_COUNT) * ENTITY_LENGTH]);
+    private final UnsafeBuffer eventBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
+
+    /** A player in this arena; attached to its session. */
+    static final class Player
+    {
+        final Arena arena;
+        final int sessionId;
+        float x;
+        float y;
+        float dx;
+        float dy;
+        int score;
+        int hitFlash;
+        int scoreFlash;
+        long hitCooldownUntilTick;
+
+        Player(final Arena arena, final int sessionId, final float x, final float y)
+        {
+            this.arena = arena;
+            this.sessionId = sessionId;
+            this.x = x;
+            this.y = y;
+        }
+    }
+
+    Arena(final ArenaServer game, final int roomId, final int tickRateHz, final long seed)
+    {
+        this.game = game;
+        this.roomId = roomId;
+        this.tickRateHz = tickRateHz;
+        this.dt = 1f / tickRateHz;
+        this.random = new SplittableRandom(seed);
+        for (int i = 0; i < PICKUP_COUNT; i++)
+        {
+            respawnPickup(i);
+        }
+    }
+
+    int roomId()
+    {
+        return roomId;
+    }
+
+    int playerCount()
+    {
+        return players.size();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean onJoinRequest(
+        final Room room, final Session session, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return !(session.attachment() instanceof Player) && players.size() < MAX_PLAYERS;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onJoined(final Room room, final Session session)
+    {
+        final Player player = new Player(
+            this,
+            session.sessionId(),
+            PLAYER_RADIUS + (float)random.nextDouble() * (ARENA_WIDTH - 2 * PLAYER_RADIUS),
+            PLAYER_RADIUS + (float)random.nextDouble() * (ARENA_HEIGHT - 2 * PLAYER_RADIUS));
+        players.add(player);
+        session.attachment(player);
+        game.announce("#" + session.sessionId() + " entered " + roomName(roomId));
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onLeft(final Room room, final Session session, final LeaveReason reason)
+    {
+        final Object attachment = session.attachment();
+        if (attachment instanceof Player && ((Player)attachment).arena == this)
+        {
+            players.remove(attachment);
+            session.attachment(null);
+        }
+        else
+        {
+            players.removeIf((p) -> p.sessionId == session.sessionId());
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean onEmit(
+        final Room room,
+        final Session sender,
+        final int typeId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        return isValidChat(sender.sessionId(), typeId, buffer, offset, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int onResync(
+        final Room room, final Session session, final MutableDirectBuffer buffer, final int offset, final int maxLength)
+    {
+        final int count = Math.min(players.size(), (maxLength - Integer.BYTES) / (2 * Integer.BYTES));
+        buffer.putInt(offset, count, LITTLE_ENDIAN);
+        int position = offset + Integer.BYTES;
+        for (int i = 0; i < count; i++)
+        {
+            final Player player = players.get(i);
+            buffer.putInt(position, player.sessionId, LITTLE_ENDIAN);
+            buffer.putInt(position + Integer.BYTES, player.score, LITTLE_ENDIAN);
+            position += 2 * Integer.BYTES;
+        }
+        return position - offset;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onTick(final Room room, final long tick, final long nowNs)
+    {
+        move();
+        collide(room, tick);
+        collect(room);
+        final int length = encodeSnapshot();
+        final GameServer server = game.server();
+        for (int i = 0, n = room.memberCount(); i < n; i++)
+        {
+            server.sendSnapshot(room.member(i), roomId, tick, snapshotBuffer, 0, length);
+        }
+        game.onArenaTick(room, tick, length);
+    }
+
+    void onInput(final Player player, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length >= INPUT_LENGTH)
+        {
+            player.dx = buffer.getByte(offset + INPUT_DX_OFFSET) / 127f;
+            player.dy = buffer.getByte(offset + INPUT_DY_OFFSET) / 127f;
+        }
+    }
+
+    private void move()
+    {
+        for (int i = 0, n = players.size(); i < n; i++)
+        {
+            final Player p = players.get(i);
+            float dx = p.dx;
+            float dy = p.dy;
+            final float magnitude = (float)Math.sqrt(dx * dx + dy * dy);
+            if (magnitude > 1f)
+            {
+                dx /= magnitude;
+                dy /= magnitude;
+            }
+            p.x = clamp(p.x + dx * PLAYER_SPEED * dt, PLAYER_RADIUS, ARENA_WIDTH - PLAYER_RADIUS);
+            p.y = clamp(p.y + dy * PLAYER_SPEED * dt, PLAYER_RADIUS, ARENA_HEIGHT - PLAYER_RADIUS);
+            if (p.hitFlash > 0)
+            {
+                p.hitFlash--;
+            }
+            if (p.scoreFlash > 0)
+            {
+                p.scoreFlash--;
+            }
+        }
+    }
+
+    private void collide(final Room room, final long tick)
+    {
+        final float minDistance = 2 * PLAYER_RADIUS;
+        for (int i = 0, n = players.size(); i < n; i++)
+        {
+            final Player a = players.get(i);
+            for (int j = i + 1; j < n; j++)
+            {
+                final Player b = players.get(j);
+                final float ex = b.x - a.x;
+                final float ey = b.y - a.y;
+                final float distanceSquared = ex * ex + ey * ey;
+                if (distanceSquared >= minDistance * minDistance)
+                {
+                    continue;
+                }
+                final float distance = Math.max((float)Math.sqrt(distanceSquared), 0.001f);
+                final float nx = ex / distance;
+                final float ny = ey / distance;
+                final float push = (minDistance - distance) / 2 + 1f;
+                a.x = clamp(a.x - nx * push, PLAYER_RADIUS, ARENA_WIDTH - PLAYER_RADIUS);
+                a.y = clamp(a.y - ny * push, PLAYER_RADIUS, ARENA_HEIGHT - PLAYER_RADIUS);
+                b.x = clamp(b.x + nx * push, PLAYER_RADIUS, ARENA_WIDTH - PLAYER_RADIUS);
+                b.y = clamp(b.y + ny * push, PLAYER_RADIUS, ARENA_HEIGHT - PLAYER_RADIUS);
+
+                final float approachA = a.dx * nx + a.dy * ny;
+                final float approachB = -(b.dx * nx + b.dy * ny);
+                final Player attacker = approachA >= approachB ? a : b;
+                final Player victim = attacker == a ? b : a;
+                if (tick >= attacker.hitCooldownUntilTick)
+                {
+                    attacker.hitCooldownUntilTick = tick + tickRateHz;
+                    attacker.score++;
+                    attacker.scoreFlash = HIT_FLASH_TICKS;
+                    victim.hitFlash = HIT_FLASH_TICKS;
+                    putHeader(eventBuffer, 0, game.nextEventCounter());
+                    eventBuffer.putInt(HIT_ATTACKER_OFFSET, attacker.sessionId, LITTLE_ENDIAN);
+                    eventBuffer.putInt(HIT_VICTIM_OFFSET, victim.sessionId, LITTLE_ENDIAN);
+                    room.broadcast(HIT_TYPE_ID, eventBuffer, 0, HIT_LENGTH);
+                }
+            }
+        }
+    }
+
+    private void collect(final Room room)
+    {
+        final float reach = PLAYER_RADIUS + PICKUP_RADIUS;
+        for (int i = 0, n = players.size(); i < n; i++)
+        {
+            final Player p = players.get(i);
+            for (int k = 0; k < PICKUP_COUNT; k++)
+            {
+                final float ex = pickupX[k] - p.x;
+                final float ey = pickupY[k] - p.y;
+                if (ex * ex + ey * ey < reach * reach)
+                {
+                    p.score++;
+                    p.scoreFlash = HIT_FLASH_TICKS;
+                    putHeader(eventBuffer, 0, game.nextEventCounter());
+                    eventBuffer.putInt(PICKUP_PLAYER_OFFSET, p.sessionId, LITTLE_ENDIAN);
+                    eventBuffer.putInt(PICKUP_ID_OFFSET, k, LITTLE_ENDIAN);
+                    eventBuffer.putInt(PICKUP_SCORE_OFFSET, p.score, LITTLE_ENDIAN);
+                    room.broadcast(PICKUP_TYPE_ID, eventBuffer, 0, PICKUP_LENGTH);
+                    respawnPickup(k);
+                }
+            }
+        }
+    }
+
+    private void respawnPickup(final int index)
+    {
+        final float margin = 3 * PICKUP_RADIUS;
+        pickupX[index] = margin + (float)random.nextDouble() * (ARENA_WIDTH - 2 * margin);
+        pickupY[index] = margin + (float)random.nextDouble() * (ARENA_HEIGHT - 2 * margin);
+    }
+
+    private int encodeSnapshot()
+    {
+        final UnsafeBuffer buffer = snapshotBuffer;
+        final int count = players.size() + PICKUP_COUNT;
+        buffer.putShort(SNAPSHOT_COUNT_OFFSET, (short)count, LITTLE_ENDIAN);
+        buffer.putShort(SNAPSHOT_TICK_RATE_OFFSET, (short)tickRateHz, LITTLE_ENDIAN);
+        buffer.putShort(SNAPSHOT_WIDTH_OFFSET, (short)ARENA_WIDTH, LITTLE_ENDIAN);
+        buffer.putShort(SNAPSHOT_HEIGHT_OFFSET, (short)ARENA_HEIGHT, LITTLE_ENDIAN);
+        int position = SNAPSHOT_HEADER_LENGTH;
+        for (int i = 0, n = players.size(); i < n; i++)
+        {
+            final Player p = players.get(i);
+            final int flags = (p.hitFlash > 0 ? FLAG_HIT : 0) | (p.scoreFlash > 0 ? FLAG_SCORED : 0);
+            position = putEntity(buffer, position, p.sessionId, KIND_PLAYER, flags, p.score, p.x, p.y);
+        }
+        for (int k = 0; k < PICKUP_COUNT; k++)
+        {
+            position = putEntity(buffer, position, k, KIND_PICKUP, 0, 0, pickupX[k], pickupY[k]);
+        }
+        return position;
+    }
+
+    private static int putEntity(
+        final UnsafeBuffer buffer,
+        final int position,
+        final int id,
+        final int kind,
+        final int flags,
+        final int score,
+        final float x,
+        final float y)
+    {
+        buffer.putInt(position + ENTITY_ID_OFFSET, id, LITTLE_ENDIAN);
+        buffer.putByte(position + ENTITY_KIND_OFFSET, (byte)kind);
+        buffer.putByte(position + ENTITY_FLAGS_OFFSET, (byte)flags);
+        buffer.putShort(position + ENTITY_SCORE_OFFSET, (short)Math.min(score, 0xFFFF), LITTLE_ENDIAN);
+        buffer.putFloat(position + ENTITY_X_OFFSET, x, LITTLE_ENDIAN);
+        buffer.putFloat(position + ENTITY_Y_OFFSET, y, LITTLE_ENDIAN);
+        return position + ENTITY_LENGTH;
+    }
+}

@@ -1,0 +1,225 @@
+package io.skirmish.samples.arena;
+
+import io.skirmish.engine.DisconnectReason;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.GameServer;
+import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.Room;
+import io.skirmish.engine.RoomListener;
+import io.skirmish.engine.RoomOptions;
+import io.skirmish.engine.ServerListener;
+import io.skirmish.engine.Session;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static io.skirmish.samples.arena.ArenaProtocol.*;
+
+/**
+ * The demo game on the server: a lobby room for chat plus a number of ticking arenas. It is the
+ * {@link ServerListener} of a {@link GameServer}; it creates its rooms when the server starts and routes each
+ * session's inputs to its player.
+ * <pre>{@code
+ * ArenaServer game = new ArenaServer(2, 30, 42);
+ * try (GameServer server = GameServer.launch(new GameServer.Context().port(40123).listener(game)))
+ * {
+ *     ...
+ * }
+ * }</pre>
+ * <b>Note:</b> every callback runs on the server conductor thread; the status accessors ({@link #roomLastSeq(int)},
+ * {@link #roomMembers(int)}, {@link #tick()}, ...) may be read from any thread.
+ */
+public final class ArenaServer implements ServerListener
+{
+    private final int arenaCount;
+    private final int tickRateHz;
+    private final long seed;
+    private final Arena[] arenas;
+    private final AtomicLongArray lastSeqByRoom;
+    private final AtomicIntegerArray membersByRoom;
+    private final UnsafeBuffer announceBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
+    private volatile long tick;
+    private volatile int lastSnapshotLength;
+    private volatile GameServer server;
+    private Room lobby;
+    private long eventCounter;
+
+    /**
+     * @param arenaCount number of arenas, at least 1.
+     * @param tickRateHz tick rate of each arena.
+     * @param seed       for coin and spawn positions.
+     */
+    public ArenaServer(final int arenaCount, final int tickRateHz, final long seed)
+    {
+        if (arenaCount < 1 || tickRateHz < 1 || tickRateHz > 1000)
+        {
+            throw new IllegalArgumentException("arenaCount=" + arenaCount + " tickRateHz=" + tickRateHz);
+        }
+        this.arenaCount = arenaCount;
+        this.tickRateHz = tickRateHz;
+        this.seed = seed;
+        this.arenas = new Arena[arenaCount];
+        this.lastSeqByRoom = new AtomicLongArray(FIRST_ARENA_ROOM_ID + arenaCount);
+        this.membersByRoom = new AtomicIntegerArray(FIRST_ARENA_ROOM_ID + arenaCount);
+    }
+
+    /**
+     * @return number of arenas.
+     */
+    public int arenaCount()
+    {
+        return arenaCount;
+    }
+
+    /**
+     * @return arena tick rate in Hz.
+     */
+    public int tickRateHz()
+    {
+        return tickRateHz;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onStart(final GameServer server)
+    {
+        this.server = server;
+        lobby = server.createRoom(LOBBY_ROOM_ID, new RoomOptions().listener(new RoomListener()
+        {
+            public boolean onEmit(
+                final Room room,
+                final Session sender,
+                final int typeId,
+                final DirectBuffer buffer,
+                final int offset,
+                final int length)
+            {
+                return isValidChat(sender.sessionId(), typeId, buffer, offset, length);
+            }
+
+            public void onJoined(final Room room, final Session session)
+            {
+                publish(room);
+            }
+
+            public void onLeft(final Room room, final Session session, final LeaveReason reason)
+            {
+                publish(room);
+            }
+        }));
+        for (int i = 0; i < arenaCount; i++)
+        {
+            final int roomId = arenaRoomId(i);
+            arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
+            server.createRoom(roomId, new RoomOptions().tickRateHz(tickRateHz).listener(arenas[i]));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onInput(
+        final Session session, final long inputTick, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Object attachment = session.attachment();
+        if (attachment instanceof Arena.Player)
+        {
+            final Arena.Player player = (Arena.Player)attachment;
+            player.arena.onInput(player, buffer, offset, length);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onSessionClosed(final Session session, final DisconnectReason reason)
+    {
+        session.attachment(null);
+    }
+
+    /**
+     * @param roomId a room of this game.
+     * @return seq of the room's newest event, as of the last tick (any thread).
+     */
+    public long roomLastSeq(final int roomId)
+    {
+        return roomId > 0 && roomId < lastSeqByRoom.length() ? lastSeqByRoom.get(roomId) : -1;
+    }
+
+    /**
+     * @param roomId a room of this game.
+     * @return the room's member count, as of the last tick (any thread).
+     */
+    public int roomMembers(final int roomId)
+    {
+        return roomId > 0 && roomId < membersByRoom.length() ? membersByRoom.get(roomId) : 0;
+    }
+
+    /**
+     * @return the newest arena tick (any thread).
+     */
+    public long tick()
+    {
+        return tick;
+    }
+
+    /**
+     * @return bytes in the newest arena snapshot (any thread).
+     */
+    public int lastSnapshotLength()
+    {
+        return lastSnapshotLength;
+    }
+
+    /**
+     * Read one of the engine server's counters (any thread).
+     *
+     * @param counter which.
+     * @return its value, 0 before the server started.
+     */
+    public long counter(final EngineCounter counter)
+    {
+        final GameServer server = this.server;
+        return null == server ? 0 : server.counter(counter);
+    }
+
+    GameServer server()
+    {
+        return server;
+    }
+
+    long nextEventCounter()
+    {
+        return ++eventCounter;
+    }
+
+    void announce(final String text)
+    {
+        if (null != lobby)
+        {
+            final int length = encodeText(announceBuffer, 0, nextEventCounter(), text);
+            lobby.broadcast(ANNOUNCE_TYPE_ID, announceBuffer, 0, length);
+            publish(lobby);
+        }
+    }
+
+    void onArenaTick(final Room room, final long tick, final int snapshotLength)
+    {
+        publish(room);
+        if (room.roomId() == FIRST_ARENA_ROOM_ID)
+        {
+            this.tick = tick;
+            this.lastSnapshotLength = snapshotLength;
+            publish(lobby);
+        }
+    }
+
+    private void publish(final Room room)
+    {
+        lastSeqByRoom.set(room.roomId(), room.lastSeq());
+        membersByRoom.set(room.roomId(), room.memberCount());
+    }
+}

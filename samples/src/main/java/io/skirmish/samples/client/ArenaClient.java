@@ -1,0 +1,780 @@
+package io.skirmish.samples.client;
+
+import io.skirmish.engine.ClientListener;
+import io.skirmish.engine.ClientState;
+import io.skirmish.engine.DisconnectReason;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.GameClient;
+import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.sim.NetworkSimulator;
+import io.skirmish.samples.arena.ArenaProtocol;
+import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static io.skirmish.samples.arena.ArenaProtocol.*;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * A player of the demo game: a {@link GameClient} plus what the game does with it. It joins the lobby and an
+ * arena, sends its movement on the input lane at a fixed rate (steered by an {@link Autopilot} or by a human),
+ * emits chat, decodes snapshots, audits every room event it is delivered ({@link DeliveryAudit}) and publishes a
+ * {@link ClientStats} once a second.
+ * <p>
+ * <b>Note:</b> {@link #poll()} and the methods it documents as such belong to one thread, the one that polls. Other
+ * threads (a Swing UI) may call {@link #stats()}, {@link #submit(Runnable)}, {@link #manualInput(float, float)},
+ * {@link #pollFrame()}, {@link #drainChat(Consumer)} and change the {@link #networkSimulator()} settings.
+ */
+public final class ArenaClient implements AutoCloseable
+{
+    private static final int SENT_SLOTS = 1024;
+    private static final int MAX_PICKUPS = 64;
+    private static final long STATS_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final GameClient client;
+    private final Options options;
+    private final NanoClock clock;
+    private final NetworkSimulator simulator;
+    private final DeliveryAudit audit = new DeliveryAudit();
+    private final Autopilot autopilot;
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(256);
+    private final OneToOneConcurrentArrayQueue<SnapshotFrame> frames;
+    private final OneToOneConcurrentArrayQueue<String> chatLines;
+    private final UnsafeBuffer inputBuffer = new UnsafeBuffer(new byte[INPUT_LENGTH]);
+    private final UnsafeBuffer emitBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
+    private final long[] sentCounters = new long[SENT_SLOTS];
+    private final long[] sentNs = new long[SENT_SLOTS];
+    private final float[] pickupX = new float[MAX_PICKUPS];
+    private final float[] pickupY = new float[MAX_PICKUPS];
+    private final ClientStats.Builder statsBuilder = new ClientStats.Builder();
+    private final long inputIntervalNs;
+
+    private volatile ClientStats stats = ClientStats.EMPTY;
+    private volatile boolean manual;
+    private volatile float manualDx;
+    private volatile float manualDy;
+
+    private int sessionId;
+    private boolean everConnected;
+    private int currentArena;
+    private int targetArena;
+    private int joiningArena;
+    private int leavingArena;
+    private float ownX = Float.NaN;
+    private float ownY = Float.NaN;
+    private int pickupCount;
+    private long nextInputNs;
+    private long nextStatsNs;
+    private long inputTick;
+    private long emitCounter;
+    private long eventsSent;
+    private long arenaNewestTick = -1;
+    private long windowTicksExpected;
+    private long windowTicksReceived;
+    private long windowSnapshotBytes;
+    private int lastSnapshotBytes;
+    private long totalTicksExpected;
+    private long totalTicksReceived;
+    private long lastBytesIn;
+    private long lastBytesOut;
+    private long lastStatsNs;
+    private long disconnects;
+
+    /**
+     * What the player does.
+     */
+    public static final class Options
+    {
+        String name = "player";
+        boolean autopilot = true;
+        boolean joinLobby = true;
+        int arenaRoomId = FIRST_ARENA_ROOM_ID;
+        int inputRateHz = 30;
+        long seed = 1;
+        boolean publishFrames;
+        boolean keepChatLog;
+        MemberLog memberLog;
+        Histogram echoRttHistogramUs;
+
+        /**
+         * @param name display name.
+         * @return this for a fluent API.
+         */
+        public Options name(final String name)
+        {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * @param autopilot steer automatically until a manual input is given.
+         * @return this for a fluent API.
+         */
+        public Options autopilot(final boolean autopilot)
+        {
+            this.autopilot = autopilot;
+            return this;
+        }
+
+        /**
+         * @param joinLobby join the lobby on connect.
+         * @return this for a fluent API.
+         */
+        public Options joinLobby(final boolean joinLobby)
+        {
+            this.joinLobby = joinLobby;
+            return this;
+        }
+
+        /**
+         * @param roomId arena to join on connect, 0 for none.
+         * @return this for a fluent API.
+         */
+        public Options arenaRoomId(final int roomId)
+        {
+            this.arenaRoomId = roomId;
+            return this;
+        }
+
+        /**
+         * @param hz inputs sent per second.
+         * @return this for a fluent API.
+         */
+        public Options inputRateHz(final int hz)
+        {
+            this.inputRateHz = hz;
+            return this;
+        }
+
+        /**
+         * @param seed for the autopilot.
+         * @return this for a fluent API.
+         */
+        public Options seed(final long seed)
+        {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param publish decode every snapshot of the current arena into a {@link SnapshotFrame} for a renderer.
+         * @return this for a fluent API.
+         */
+        public Options publishFrames(final boolean publish)
+        {
+            this.publishFrames = publish;
+            return this;
+        }
+
+        /**
+         * @param keep describe every delivered event as a line of text for {@link #drainChat(Consumer)}.
+         * @return this for a fluent API.
+         */
+        public Options keepChatLog(final boolean keep)
+        {
+            this.keepChatLog = keep;
+            return this;
+        }
+
+        /**
+         * @param memberLog where MEMBER_LEFT events are recorded (shared by clients polled from one thread).
+         * @return this for a fluent API.
+         */
+        public Options memberLog(final MemberLog memberLog)
+        {
+            this.memberLog = memberLog;
+            return this;
+        }
+
+        /**
+         * @param histogram records, in microseconds, the time from emitting a chat event to its delivery back to
+         *                  this client (shared by clients polled from one thread).
+         * @return this for a fluent API.
+         */
+        public Options echoRttHistogramUs(final Histogram histogram)
+        {
+            this.echoRttHistogramUs = histogram;
+            return this;
+        }
+    }
+
+    /**
+     * Connect a player.
+     *
+     * @param context the client's configuration; its listener is replaced by this player's.
+     * @param options what the player does.
+     * @param clock   the clock the poll loop runs on.
+     */
+    public ArenaClient(final GameClient.Context context, final Options options, final NanoClock clock)
+    {
+        this.options = options;
+        this.clock = clock;
+        this.autopilot = new Autopilot(options.seed);
+        this.frames = options.publishFrames ? new OneToOneConcurrentArrayQueue<>(128) : null;
+        this.chatLines = options.keepChatLog ? new OneToOneConcurrentArrayQueue<>(512) : null;
+        this.inputIntervalNs = TimeUnit.SECONDS.toNanos(1) / Math.max(1, options.inputRateHz);
+        statsBuilder.name = options.name;
+        java.util.Arrays.fill(sentCounters, -1);
+        this.client = GameClient.connect(context.listener(new Listener()));
+        this.simulator = client.networkSimulator();
+        final long nowNs = clock.nanoTime();
+        this.nextStatsNs = nowNs + STATS_INTERVAL_NS;
+        this.lastStatsNs = nowNs;
+    }
+
+    /**
+     * Run one duty cycle: the client, queued commands, the input at its rate and the stats once a second.
+     *
+     * @return work count, 0 when idle.
+     */
+    public int poll()
+    {
+        int work = client.poll();
+        final long nowNs = clock.nanoTime();
+        Runnable command;
+        while (null != (command = commands.poll()))
+        {
+            command.run();
+            work++;
+        }
+        if (client.isConnected())
+        {
+            if (0 != targetArena && 0 == leavingArena && 0 == joiningArena && 0 == currentArena)
+            {
+                if (client.join(targetArena) > 0)
+                {
+                    joiningArena = targetArena;
+                    targetArena = 0;
+                }
+            }
+            if (nowNs - nextInputNs >= 0)
+            {
+                nextInputNs = nowNs + inputIntervalNs;
+                sendInput();
+                work++;
+            }
+        }
+        if (nowNs - nextStatsNs >= 0)
+        {
+            nextStatsNs = nowNs + STATS_INTERVAL_NS;
+            publishStats(nowNs);
+        }
+        return work;
+    }
+
+    /**
+     * Emit a chat line to a room (polling thread).
+     *
+     * @param roomId the room.
+     * @param text   the text.
+     * @return a positive value when sent, or a negative {@code SendResult} code.
+     */
+    public long emitChat(final int roomId, final String text)
+    {
+        if (roomId == leavingArena || null == audit.open(roomId))
+        {
+            return io.skirmish.engine.SendResult.NOT_MEMBER;
+        }
+        final long counter = emitCounter + 1;
+        final int length = encodeText(emitBuffer, sessionId, counter, text);
+        final long result = client.emit(roomId, CHAT_TYPE_ID, emitBuffer, 0, length);
+        if (result > 0)
+        {
+            emitCounter = counter;
+            eventsSent++;
+            final int slot = (int)(counter & (SENT_SLOTS - 1));
+            sentCounters[slot] = counter;
+            sentNs[slot] = clock.nanoTime();
+        }
+        return result;
+    }
+
+    /**
+     * Leave the current arena, if any, and join another (polling thread).
+     *
+     * @param roomId the arena to go to.
+     * @return true when the move started; false while another move is under way.
+     */
+    public boolean switchArena(final int roomId)
+    {
+        if (hasPendingRequests() || roomId == currentArena || !client.isConnected())
+        {
+            return false;
+        }
+        if (0 != currentArena)
+        {
+            if (client.leave(currentArena) <= 0)
+            {
+                return false;
+            }
+            leavingArena = currentArena;
+        }
+        targetArena = roomId;
+        return true;
+    }
+
+    /**
+     * @return true while a join or leave is waiting for its answer (polling thread).
+     */
+    public boolean hasPendingRequests()
+    {
+        return 0 != targetArena || 0 != joiningArena || 0 != leavingArena;
+    }
+
+    /**
+     * Queue work for the polling thread (any thread).
+     *
+     * @param command run on the polling thread, where every method of this class may be used.
+     * @return false when the queue is full.
+     */
+    public boolean submit(final Runnable command)
+    {
+        return commands.offer(command);
+    }
+
+    /**
+     * Steer by hand from now on (any thread).
+     *
+     * @param dx x direction in [-1, 1].
+     * @param dy y direction in [-1, 1].
+     */
+    public void manualInput(final float dx, final float dy)
+    {
+        manualDx = dx;
+        manualDy = dy;
+        manual = true;
+    }
+
+    /**
+     * Hand steering back to the autopilot (any thread).
+     */
+    public void autopilotInput()
+    {
+        manual = false;
+    }
+
+    /**
+     * @return true while steered by hand.
+     */
+    public boolean isManual()
+    {
+        return manual;
+    }
+
+    /**
+     * @return the newest stats (any thread).
+     */
+    public ClientStats stats()
+    {
+        return stats;
+    }
+
+    /**
+     * @return the next decoded snapshot for the renderer, or null (one reader thread).
+     */
+    public SnapshotFrame pollFrame()
+    {
+        return null == frames ? null : frames.poll();
+    }
+
+    /**
+     * Hand every pending chat-log line to a consumer (one reader thread).
+     *
+     * @param consumer receives each line.
+     * @return number of lines.
+     */
+    public int drainChat(final Consumer<String> consumer)
+    {
+        return null == chatLines ? 0 : chatLines.drain(consumer::accept);
+    }
+
+    /**
+     * @return the network simulator of this client, or null (its setters are safe from any thread).
+     */
+    public NetworkSimulator networkSimulator()
+    {
+        return simulator;
+    }
+
+    /**
+     * @return display name.
+     */
+    public String name()
+    {
+        return options.name;
+    }
+
+    /**
+     * @return the engine client (polling thread).
+     */
+    public GameClient client()
+    {
+        return client;
+    }
+
+    /**
+     * @return the audit of delivered room events (polling thread).
+     */
+    public DeliveryAudit audit()
+    {
+        return audit;
+    }
+
+    /**
+     * @return the session id, 0 before the first connect (polling thread).
+     */
+    public int sessionId()
+    {
+        return sessionId;
+    }
+
+    /**
+     * @return room id of the current arena, 0 for none (polling thread).
+     */
+    public int currentArena()
+    {
+        return currentArena;
+    }
+
+    /**
+     * @return chat events emitted (polling thread).
+     */
+    public long eventsSent()
+    {
+        return eventsSent;
+    }
+
+    /**
+     * @return arena ticks the server advanced while this client was in an arena (polling thread).
+     */
+    public long ticksExpected()
+    {
+        return totalTicksExpected;
+    }
+
+    /**
+     * @return arena snapshots received while in an arena (polling thread).
+     */
+    public long ticksReceived()
+    {
+        return totalTicksReceived;
+    }
+
+    /**
+     * @return times the session ended for good (polling thread).
+     */
+    public long disconnects()
+    {
+        return disconnects;
+    }
+
+    /**
+     * Close the session cleanly.
+     */
+    public void close()
+    {
+        client.close();
+    }
+
+    private void sendInput()
+    {
+        float dx = 0;
+        float dy = 0;
+        if (manual)
+        {
+            dx = manualDx;
+            dy = manualDy;
+        }
+        else if (options.autopilot && 0 != currentArena)
+        {
+            autopilot.steer(ownX, ownY, pickupX, pickupY, pickupCount);
+            dx = autopilot.dx();
+            dy = autopilot.dy();
+        }
+        final int length = encodeInput(inputBuffer, dx, dy);
+        client.sendInput(++inputTick, inputBuffer, 0, length);
+    }
+
+    private void publishStats(final long nowNs)
+    {
+        final double seconds = Math.max(1e-3, (nowNs - lastStatsNs) / 1e9);
+        lastStatsNs = nowNs;
+        final long bytesIn = client.counter(EngineCounter.BYTES_IN);
+        final long bytesOut = client.counter(EngineCounter.BYTES_OUT);
+        final ClientStats.Builder b = statsBuilder;
+        b.sessionId = sessionId;
+        b.state = client.state();
+        b.rttMs = client.rttNs() / 1e6;
+        b.jitterMs = client.rttJitterNs() / 1e6;
+        b.snapshotsPerSecond = windowTicksReceived / seconds;
+        b.snapshotLossPercent = windowTicksExpected > 0 ?
+            100.0 * Math.max(0, windowTicksExpected - windowTicksReceived) / windowTicksExpected : 0;
+        b.bytesInPerSecond = (bytesIn - lastBytesIn) / seconds;
+        b.bytesOutPerSecond = (bytesOut - lastBytesOut) / seconds;
+        b.lastSnapshotBytes = lastSnapshotBytes;
+        b.meanSnapshotBytes = windowTicksReceived > 0 ? (double)windowSnapshotBytes / windowTicksReceived : 0;
+        b.newestTick = arenaNewestTick;
+        b.lobbySeq = client.lastDeliveredSeq(LOBBY_ROOM_ID);
+        b.arenaRoomId = currentArena;
+        b.arenaSeq = 0 == currentArena ? -1 : client.lastDeliveredSeq(currentArena);
+        b.gapsDetected = client.counter(EngineCounter.GAPS_DETECTED);
+        b.eventsReplayed = client.counter(EngineCounter.EVENTS_REPLAYED);
+        b.resyncs = client.counter(EngineCounter.RESYNCS);
+        b.duplicatesDropped = client.counter(EngineCounter.DUPLICATES_DROPPED);
+        b.eventsDelivered = client.counter(EngineCounter.EVENTS_DELIVERED);
+        b.eventsSent = eventsSent;
+        b.network = describe(simulator);
+        stats = b.build();
+        lastBytesIn = bytesIn;
+        lastBytesOut = bytesOut;
+        windowTicksExpected = 0;
+        windowTicksReceived = 0;
+        windowSnapshotBytes = 0;
+    }
+
+    /**
+     * @param simulator a simulator or null.
+     * @return its settings in a few words.
+     */
+    public static String describe(final NetworkSimulator simulator)
+    {
+        if (null == simulator)
+        {
+            return "direct";
+        }
+        return String.format("%.0f\u00b1%.0fms loss %.1f%% dup %.1f%% reorder %.1f%%",
+            simulator.latencyMs(), simulator.jitterMs(), simulator.lossPercent(), simulator.duplicatePercent(),
+            simulator.reorderPercent());
+    }
+
+    private void log(final String line)
+    {
+        if (null != chatLines)
+        {
+            chatLines.offer(line);
+        }
+    }
+
+    private void onArenaSnapshot(
+        final int roomId, final long tick, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long increment = arenaNewestTick < 0 ? 1 : tick - arenaNewestTick;
+        arenaNewestTick = tick;
+        windowTicksExpected += increment;
+        windowTicksReceived++;
+        totalTicksExpected += increment;
+        totalTicksReceived++;
+        windowSnapshotBytes += length;
+        lastSnapshotBytes = length;
+
+        if (length < SNAPSHOT_HEADER_LENGTH)
+        {
+            return;
+        }
+        final int count = buffer.getShort(offset + SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+        if (SNAPSHOT_HEADER_LENGTH + count * ENTITY_LENGTH > length)
+        {
+            return;
+        }
+        int position = offset + SNAPSHOT_HEADER_LENGTH;
+        int pickups = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int kind = buffer.getByte(position + ENTITY_KIND_OFFSET);
+            final float x = buffer.getFloat(position + ENTITY_X_OFFSET, LITTLE_ENDIAN);
+            final float y = buffer.getFloat(position + ENTITY_Y_OFFSET, LITTLE_ENDIAN);
+            if (KIND_PICKUP == kind && pickups < MAX_PICKUPS)
+            {
+                pickupX[pickups] = x;
+                pickupY[pickups] = y;
+                pickups++;
+            }
+            else if (KIND_PLAYER == kind && buffer.getInt(position + ENTITY_ID_OFFSET, LITTLE_ENDIAN) == sessionId)
+            {
+                ownX = x;
+                ownY = y;
+            }
+            position += ENTITY_LENGTH;
+        }
+        pickupCount = pickups;
+
+        if (null != frames)
+        {
+            final SnapshotFrame frame = SnapshotFrame.decode(roomId, tick, clock.nanoTime(), buffer, offset, length);
+            if (null != frame)
+            {
+                frames.offer(frame);
+            }
+        }
+    }
+
+    private final class Listener implements ClientListener
+    {
+        public void onConnected(final int sessionId, final boolean resumed)
+        {
+            if (!resumed && everConnected)
+            {
+                for (final DeliveryAudit.Interval interval : audit.intervals())
+                {
+                    audit.onLeft(interval.roomId());
+                }
+                currentArena = 0;
+                joiningArena = 0;
+                leavingArena = 0;
+            }
+            ArenaClient.this.sessionId = sessionId;
+            audit.sessionId(sessionId);
+            log("* connected as #" + sessionId + (resumed ? " (resumed)" : ""));
+            if (!resumed)
+            {
+                if (options.joinLobby)
+                {
+                    client.join(LOBBY_ROOM_ID);
+                }
+                if (0 != options.arenaRoomId && 0 == targetArena)
+                {
+                    targetArena = options.arenaRoomId;
+                }
+            }
+            everConnected = true;
+        }
+
+        public void onDisconnected(final DisconnectReason reason)
+        {
+            disconnects++;
+            log("* disconnected: " + reason);
+        }
+
+        public void onJoined(final int roomId, final long nextSeq)
+        {
+            audit.onJoined(roomId, nextSeq);
+            if (isArena(roomId))
+            {
+                currentArena = roomId;
+                if (joiningArena == roomId)
+                {
+                    joiningArena = 0;
+                }
+                arenaNewestTick = -1;
+                ownX = Float.NaN;
+                ownY = Float.NaN;
+                pickupCount = 0;
+            }
+            log("* joined " + roomName(roomId) + " at seq " + nextSeq);
+        }
+
+        public void onJoinFailed(final int roomId, final int requestId, final int status)
+        {
+            if (roomId == joiningArena)
+            {
+                joiningArena = 0;
+            }
+            log("* join " + roomName(roomId) + " failed, status " + status);
+        }
+
+        public void onLeft(final int roomId, final LeaveReason reason)
+        {
+            audit.onLeft(roomId);
+            if (roomId == currentArena)
+            {
+                currentArena = 0;
+                arenaNewestTick = -1;
+            }
+            if (roomId == leavingArena)
+            {
+                leavingArena = 0;
+            }
+            log("* left " + roomName(roomId) + " (" + reason + ")");
+        }
+
+        public void onEvent(
+            final int roomId,
+            final long seq,
+            final int senderSessionId,
+            final int typeId,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            audit.onDelivered(roomId, seq);
+            if (length >= EVENT_HEADER_LENGTH)
+            {
+                final int origin = origin(buffer, offset);
+                final long counter = counter(buffer, offset);
+                audit.onOrigin(roomId, origin, counter);
+                if (CHAT_TYPE_ID == typeId && origin == sessionId && null != options.echoRttHistogramUs)
+                {
+                    final int slot = (int)(counter & (SENT_SLOTS - 1));
+                    if (sentCounters[slot] == counter)
+                    {
+                        final long rttUs = Math.max(1, (clock.nanoTime() - sentNs[slot]) / 1000);
+                        options.echoRttHistogramUs.recordValue(
+                            Math.min(rttUs, options.echoRttHistogramUs.getHighestTrackableValue()));
+                        sentCounters[slot] = -1;
+                    }
+                }
+            }
+            if (null != chatLines)
+            {
+                log("[" + roomName(roomId) + " " + seq + "] " + ArenaProtocol.describe(typeId, buffer, offset, length));
+            }
+        }
+
+        public void onMemberJoined(final int roomId, final long seq, final int memberSessionId)
+        {
+            audit.onDelivered(roomId, seq);
+            if (null != chatLines)
+            {
+                log("[" + roomName(roomId) + " " + seq + "] -> #" + memberSessionId + " joined");
+            }
+        }
+
+        public void onMemberLeft(final int roomId, final long seq, final int memberSessionId, final LeaveReason reason)
+        {
+            audit.onDelivered(roomId, seq);
+            if (null != options.memberLog)
+            {
+                options.memberLog.onMemberLeft(roomId, memberSessionId, seq);
+            }
+            if (null != chatLines)
+            {
+                log("[" + roomName(roomId) + " " + seq + "] <- #" + memberSessionId + " left (" + reason + ")");
+            }
+        }
+
+        public void onResync(
+            final int roomId, final long seq, final DirectBuffer buffer, final int offset, final int length)
+        {
+            audit.onResync(roomId, seq);
+            log("* resynced " + roomName(roomId) + " at seq " + seq);
+        }
+
+        public void onSnapshot(
+            final int roomId,
+            final long tick,
+            final long baselineTick,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            if (roomId == currentArena && 0 != roomId)
+            {
+                onArenaSnapshot(roomId, tick, buffer, offset, length);
+            }
+        }
+
+        public void onStateChange(final ClientState oldState, final ClientState newState)
+        {
+            if (newState.isFailure())
+            {
+                log("* " + newState);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.skirmish.samples.client;
+
+import io.skirmish.engine.ClientState;
+
+/**
+ * One second of a client's network figures, as shown on screen and on the text dashboard. Immutable: the polling
+ * thread publishes a new one each second and any thread may read it.
+ */
+public final class ClientStats
+{
+    /** A placeholder before the first second has passed. */
+    public static final ClientStats EMPTY = new Builder().build();
+
+    /** Display name of the client. */
+    public final String name;
+    /** Session id, 0 before the first connect. */
+    public final int sessionId;
+    /** Connection state. */
+    public final ClientState state;
+    /** Smoothed RTT in ms ({@code GameClient.rttNs}). */
+    public final double rttMs;
+    /** Smoothed RTT variation in ms ({@code GameClient.rttJitterNs}). */
+    public final double jitterMs;
+    /** Snapshots received in the last second. */
+    public final double snapshotsPerSecond;
+    /** Snapshot loss in percent over the last second: ticks not received against ticks the server advanced. */
+    public final double snapshotLossPercent;
+    /** Bytes received per second ({@code BYTES_IN} delta). */
+    public final double bytesInPerSecond;
+    /** Bytes sent per second ({@code BYTES_OUT} delta). */
+    public final double bytesOutPerSecond;
+    /** Size of the newest snapshot in bytes. */
+    public final int lastSnapshotBytes;
+    /** Mean snapshot size over the last second. */
+    public final double meanSnapshotBytes;
+    /** Newest tick received from the current arena. */
+    public final long newestTick;
+    /** Last seq delivered in the lobby, -1 when not a member. */
+    public final long lobbySeq;
+    /** Room id of the current arena, 0 for none. */
+    public final int arenaRoomId;
+    /** Last seq delivered in the current arena, -1 when not a member. */
+    public final long arenaSeq;
+    /** Engine counter: gaps detected. */
+    public final long gapsDetected;
+    /** Engine counter: events replayed. */
+    public final long eventsReplayed;
+    /** Engine counter: resyncs. */
+    public final long resyncs;
+    /** Engine counter: duplicate events dropped. */
+    public final long duplicatesDropped;
+    /** Engine counter: events delivered. */
+    public final long eventsDelivered;
+    /** Room events this client emitted. */
+    public final long eventsSent;
+    /** The network simulator's settings, or "direct". */
+    public final String network;
+
+    private ClientStats(final Builder builder)
+    {
+        name = builder.name;
+        sessionId = builder.sessionId;
+        state = builder.state;
+        rttMs = builder.rttMs;
+        jitterMs = builder.jitterMs;
+        snapshotsPerSecond = builder.snapshotsPerSecond;
+        snapshotLossPercent = builder.snapshotLossPercent;
+        bytesInPerSecond = builder.bytesInPerSecond;
+        bytesOutPerSecond = builder.bytesOutPerSecond;
+        lastSnapshotBytes = builder.lastSnapshotBytes;
+        meanSnapshotBytes = builder.meanSnapshotBytes;
+        newestTick = builder.newestTick;
+        lobbySeq = builder.lobbySeq;
+        arenaRoomId = builder.arenaRoomId;
+        arenaSeq = builder.arenaSeq;
+        gapsDetected = builder.gapsDetected;
+        eventsReplayed = builder.eventsReplayed;
+        resyncs = builder.resyncs;
+        duplicatesDropped = builder.duplicatesDropped;
+        eventsDelivered = builder.eventsDelivered;
+        eventsSent = builder.eventsSent;
+        network = builder.network;
+    }
+
+    /**
+     * Mutable builder, reused by the polling thread.
+     */
+    public static final class Builder
+    {
+        String name = "";
+        int sessionId;
+        ClientState state = ClientState.DISCONNECTED;
+        double rttMs;
+        double jitterMs;
+        double snapshotsPerSecond;
+        double snapshotLossPercent;
+        double bytesInPerSecond;
+        double bytesOutPerSecond;
+        int lastSnapshotBytes;
+        double meanSnapshotBytes;
+        long newestTick;
+        long lobbySeq = -1;
+        int arenaRoomId;
+        long arenaSeq = -1;
+        long gapsDetected;
+        long eventsReplayed;
+        long resyncs;
+        long duplicatesDropped;
+        long eventsDelivered;
+        long eventsSent;
+        String network = "direct";
+
+        /**
+         * @return an immutable copy.
+         */
+        public ClientStats build()
+        {
+            return new ClientStats(this);
+        }
+    }
+}
