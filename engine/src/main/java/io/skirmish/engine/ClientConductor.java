@@ -984,18 +984,9 @@ final class ClientConductor implements Agent, AutoCloseable
 
     long sendMessageObject(final Object message)
     {
-        final int typeId = codec.registry().typeId(message.getClass());
-        final int length = typeId < 0 ? KryoCodec.NOT_REGISTERED : codec.encode(message);
-        if (length < 0)
-        {
-            return length == KryoCodec.NOT_REGISTERED ? SendResult.NOT_REGISTERED : SendResult.MESSAGE_TOO_LARGE;
-        }
-        if (length > kryoBuffer.capacity())
-        {
-            return SendResult.MESSAGE_TOO_LARGE;
-        }
-        codec.copyEncoded(kryoBuffer, 0);
-        return sendMessage(typeId, FLAG_KRYO, kryoBuffer, 0, length);
+        final long length = codec.encodeTo(message, kryoBuffer);
+        return length < 0 ? length : sendMessage(
+            codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoBuffer, 0, (int)length);
     }
 
     long joinRequest(final int roomId, final DirectBuffer buffer, final int offset, final int length)
@@ -1052,18 +1043,9 @@ final class ClientConductor implements Agent, AutoCloseable
 
     long emitObject(final int roomId, final Object message, final boolean exceptSelf)
     {
-        final int typeId = codec.registry().typeId(message.getClass());
-        final int length = typeId < 0 ? KryoCodec.NOT_REGISTERED : codec.encode(message);
-        if (length < 0)
-        {
-            return length == KryoCodec.NOT_REGISTERED ? SendResult.NOT_REGISTERED : SendResult.MESSAGE_TOO_LARGE;
-        }
-        if (length > kryoBuffer.capacity())
-        {
-            return SendResult.MESSAGE_TOO_LARGE;
-        }
-        codec.copyEncoded(kryoBuffer, 0);
-        return emit(roomId, typeId, FLAG_KRYO | (exceptSelf ? FLAG_EXCEPT_SENDER : 0), kryoBuffer, 0, length);
+        final long length = codec.encodeTo(message, kryoBuffer);
+        return length < 0 ? length : emit(roomId, codec.registry().typeId(message.getClass()),
+            FLAG_KRYO | (exceptSelf ? FLAG_EXCEPT_SENDER : 0), kryoBuffer, 0, (int)length);
     }
 
     long sendInput(final long inputTick, final DirectBuffer buffer, final int offset, final int length)

@@ -67,6 +67,28 @@ final class KryoCodec
     }
 
     /**
+     * Encode a registered message into a buffer.
+     *
+     * @param message to encode.
+     * @param dst     destination, from offset 0.
+     * @return the encoded length, or {@link SendResult#NOT_REGISTERED} or {@link SendResult#MESSAGE_TOO_LARGE}.
+     */
+    long encodeTo(final Object message, final MutableDirectBuffer dst)
+    {
+        final int length = encode(message);
+        if (length < 0)
+        {
+            return length == NOT_REGISTERED ? SendResult.NOT_REGISTERED : SendResult.MESSAGE_TOO_LARGE;
+        }
+        if (length > dst.capacity())
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+        copyEncoded(dst, 0);
+        return length;
+    }
+
+    /**
      * Copy the last encoded bytes to a buffer.
      *
      * @param buffer destination.

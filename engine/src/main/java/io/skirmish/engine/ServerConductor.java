@@ -61,8 +61,8 @@ final class ServerConductor implements Agent, AutoCloseable
     private static final int MAX_INPUT_REDUNDANCY = 64;
     private static final long NO_REGISTRATION = -1;
 
-    /** A client's reliable request lane and the server's per-client event publication answering it. */
-    static final class Connection
+    /** A client's lane (an Aeron image) and the per-client publication that answers it. */
+    abstract static class Lane
     {
         final Image image;
         final long createdNs;
@@ -71,31 +71,32 @@ final class ServerConductor implements Agent, AutoCloseable
         Session session;
         boolean closed;
         long lastCounter;
-        UnsafeBuffer pendingRequest;
-        int pendingRequestLength;
 
-        Connection(final Image image, final long createdNs)
+        Lane(final Image image, final long createdNs)
         {
             this.image = image;
             this.createdNs = createdNs;
         }
     }
 
-    /** A client's unreliable input lane and the server's per-client snapshot publication answering it. */
-    static final class InputLink
+    /** A client's reliable request lane and the server's per-client event publication answering it. */
+    static final class Connection extends Lane
     {
-        final Image image;
-        final long createdNs;
-        long publicationRegistrationId = NO_REGISTRATION;
-        ExclusivePublication publication;
-        Session session;
-        boolean closed;
-        long lastCounter;
+        UnsafeBuffer pendingRequest;
+        int pendingRequestLength;
 
+        Connection(final Image image, final long createdNs)
+        {
+            super(image, createdNs);
+        }
+    }
+
+    /** A client's unreliable input lane and the server's per-client snapshot publication answering it. */
+    static final class InputLink extends Lane
+    {
         InputLink(final Image image, final long createdNs)
         {
-            this.image = image;
-            this.createdNs = createdNs;
+            super(image, createdNs);
         }
     }
 
@@ -143,6 +144,7 @@ final class ServerConductor implements Agent, AutoCloseable
     private volatile Int2ObjectHashMap<EmitHandler<Object>> emitHandlers = new Int2ObjectHashMap<>();
 
     private final UnsafeBuffer sendBuffer;
+    private final UnsafeBuffer kryoScratch;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
     private final UnsafeBuffer stubBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
     private final BufferClaim bufferClaim = new BufferClaim();
@@ -198,6 +200,7 @@ final class ServerConductor implements Agent, AutoCloseable
         this.proxy = new ServerProxy(1024 * 1024, 4096);
         this.codec = new KryoCodec(ctx.messageRegistry, ctx.maxMessageLength);
         this.maxFrameLength = RoomEventFlyweight.PAYLOAD_OFFSET + ctx.maxMessageLength;
+        this.kryoScratch = new UnsafeBuffer(new byte[ctx.maxMessageLength]);
         this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             Math.max(maxFrameLength, ctx.maxSnapshotLength) + 64, 64));
         this.framesIn = counters.get(EngineCounter.FRAMES_IN);
@@ -478,23 +481,23 @@ final class ServerConductor implements Agent, AutoCloseable
      */
     private void addResponsePublication(final Connection connection)
     {
-        if (NO_REGISTRATION == connection.publicationRegistrationId)
-        {
-            connection.publicationRegistrationId = aeron.asyncAddExclusivePublication(
-                Lanes.serverResponsePublication(bindHost, ctx.responsePort,
-                    Long.toString(connection.image.correlationId()), ctx.reliableTermLength, ctx.mtuLength, true),
-                Lanes.EVENTS_STREAM_ID);
-        }
+        addResponsePublication(connection, ctx.reliableTermLength, true, Lanes.EVENTS_STREAM_ID);
     }
 
     private void addResponsePublication(final InputLink link)
     {
-        if (NO_REGISTRATION == link.publicationRegistrationId)
+        addResponsePublication(link, ctx.unreliableTermLength, false, Lanes.SNAPSHOT_STREAM_ID);
+    }
+
+    private void addResponsePublication(
+        final Lane lane, final int termLength, final boolean linger, final int streamId)
+    {
+        if (NO_REGISTRATION == lane.publicationRegistrationId)
         {
-            link.publicationRegistrationId = aeron.asyncAddExclusivePublication(
+            lane.publicationRegistrationId = aeron.asyncAddExclusivePublication(
                 Lanes.serverResponsePublication(bindHost, ctx.responsePort,
-                    Long.toString(link.image.correlationId()), ctx.unreliableTermLength, ctx.mtuLength, false),
-                Lanes.SNAPSHOT_STREAM_ID);
+                    Long.toString(lane.image.correlationId()), termLength, ctx.mtuLength, linger),
+                streamId);
         }
     }
 
@@ -504,135 +507,101 @@ final class ServerConductor implements Agent, AutoCloseable
         return null != message && message.contains("did not request a response channel");
     }
 
+    private static final int LANE_DROPPED = -1;
+    private static final int LANE_WAITING = 0;
+    private static final int LANE_READY = 1;
+
     private int processPendingLanes(final long nowNs)
     {
         int work = 0;
         for (int i = pendingConnections.size() - 1; i >= 0; i--)
         {
             final Connection connection = pendingConnections.get(i);
-            if (null == connection.publication && NO_REGISTRATION != connection.publicationRegistrationId)
+            final int status = resolvePublication(connection, nowNs, "skirmish: handshake timed out");
+            if (LANE_DROPPED == status)
             {
-                try
+                ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
+            }
+            else if (LANE_READY == status)
+            {
+                if (connection.pendingRequestLength > 0 && connection.publication.isConnected())
                 {
-                    connection.publication = aeron.getExclusivePublication(connection.publicationRegistrationId);
-                }
-                catch (final RegistrationException ex)
-                {
-                    if (isRejectedImage(ex))
-                    {
-                        counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-                    }
-                    else
-                    {
-                        onError(ex);
-                    }
-                    connection.closed = true;
-                    connection.image.reject("skirmish: no response channel");
-                    ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
-                    continue;
-                }
-                if (null != connection.publication)
-                {
+                    final int length = connection.pendingRequestLength;
+                    connection.pendingRequestLength = 0;
+                    processConnectRequest(connection, connection.pendingRequest, 0, length);
                     work++;
                 }
-            }
-            if (null == connection.publication)
-            {
-                if (nowNs - connection.createdNs > ctx.connectTimeoutNs)
+                if (null != connection.session)
                 {
-                    connection.closed = true;
-                    connection.image.reject("skirmish: handshake timed out");
                     ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
                 }
-                continue;
-            }
-
-            if (connection.closed)
-            {
-                CloseHelper.quietClose(connection.publication);
-                ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
-                continue;
-            }
-
-            if (connection.pendingRequestLength > 0 && connection.publication.isConnected())
-            {
-                final int length = connection.pendingRequestLength;
-                connection.pendingRequestLength = 0;
-                processConnectRequest(connection, connection.pendingRequest, 0, length);
-                work++;
-            }
-
-            if (null != connection.session)
-            {
-                ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
-            }
-            else if (nowNs - connection.createdNs > ctx.connectTimeoutNs)
-            {
-                connection.closed = true;
-                CloseHelper.quietClose(connection.publication);
-                connection.image.reject("skirmish: handshake timed out");
-                ArrayListUtil.fastUnorderedRemove(pendingConnections, i);
             }
         }
 
         for (int i = pendingInputLinks.size() - 1; i >= 0; i--)
         {
             final InputLink link = pendingInputLinks.get(i);
-            if (null == link.publication && NO_REGISTRATION != link.publicationRegistrationId)
+            final int status = resolvePublication(link, nowNs, "skirmish: lane bind timed out");
+            if (LANE_DROPPED == status)
             {
-                try
-                {
-                    link.publication = aeron.getExclusivePublication(link.publicationRegistrationId);
-                }
-                catch (final RegistrationException ex)
-                {
-                    if (isRejectedImage(ex))
-                    {
-                        counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-                    }
-                    else
-                    {
-                        onError(ex);
-                    }
-                    link.closed = true;
-                    link.image.reject("skirmish: no response channel");
-                    ArrayListUtil.fastUnorderedRemove(pendingInputLinks, i);
-                    continue;
-                }
-                if (null != link.publication)
-                {
-                    work++;
-                }
-            }
-            if (null == link.publication)
-            {
-                if (nowNs - link.createdNs > ctx.connectTimeoutNs)
-                {
-                    link.closed = true;
-                    link.image.reject("skirmish: lane bind timed out");
-                    ArrayListUtil.fastUnorderedRemove(pendingInputLinks, i);
-                }
-                continue;
-            }
-            if (link.closed)
-            {
-                CloseHelper.quietClose(link.publication);
                 ArrayListUtil.fastUnorderedRemove(pendingInputLinks, i);
             }
-            else if (null != link.session)
+            else if (LANE_READY == status && null != link.session)
             {
                 ArrayListUtil.fastUnorderedRemove(pendingInputLinks, i);
                 tryCompleteBinding(link.session);
-            }
-            else if (nowNs - link.createdNs > ctx.connectTimeoutNs)
-            {
-                link.closed = true;
-                CloseHelper.quietClose(link.publication);
-                link.image.reject("skirmish: lane bind timed out");
-                ArrayListUtil.fastUnorderedRemove(pendingInputLinks, i);
+                work++;
             }
         }
         return work;
+    }
+
+    /**
+     * Resolve the answering publication of a lane still in its handshake; drop the lane when the publication
+     * failed, when it was closed, or when no session claimed it within the connect timeout. A publication still
+     * registering is waited for, so it can be closed rather than leaked.
+     *
+     * @return {@link #LANE_READY}, {@link #LANE_WAITING} or {@link #LANE_DROPPED}.
+     */
+    private int resolvePublication(final Lane lane, final long nowNs, final String timeoutReason)
+    {
+        if (null == lane.publication && NO_REGISTRATION != lane.publicationRegistrationId)
+        {
+            try
+            {
+                lane.publication = aeron.getExclusivePublication(lane.publicationRegistrationId);
+            }
+            catch (final RegistrationException ex)
+            {
+                if (isRejectedImage(ex))
+                {
+                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                }
+                else
+                {
+                    onError(ex);
+                }
+                lane.closed = true;
+                lane.image.reject("skirmish: no response channel");
+                return LANE_DROPPED;
+            }
+        }
+
+        if (!lane.closed && null == lane.session && nowNs - lane.createdNs > ctx.connectTimeoutNs)
+        {
+            lane.closed = true;
+            lane.image.reject(timeoutReason);
+        }
+        if (lane.closed)
+        {
+            if (null == lane.publication && NO_REGISTRATION != lane.publicationRegistrationId)
+            {
+                return LANE_WAITING;
+            }
+            CloseHelper.quietClose(lane.publication);
+            return LANE_DROPPED;
+        }
+        return null == lane.publication ? LANE_WAITING : LANE_READY;
     }
 
     private void onOversizeMessage(final Header header)
@@ -1896,33 +1865,9 @@ final class ServerConductor implements Agent, AutoCloseable
 
     long sendDirectObject(final Session session, final Object message)
     {
-        final int typeId = codec.registry().typeId(message.getClass());
-        if (typeId < 0)
-        {
-            return SendResult.NOT_REGISTERED;
-        }
-        final int length = codec.encode(message);
-        if (length < 0)
-        {
-            return length == KryoCodec.TOO_LARGE ? SendResult.MESSAGE_TOO_LARGE : SendResult.NOT_REGISTERED;
-        }
-        if (length > ctx.maxMessageLength)
-        {
-            return SendResult.MESSAGE_TOO_LARGE;
-        }
-        codec.copyEncoded(stubScratch(length), 0);
-        return sendDirect(session, typeId, FLAG_KRYO, kryoScratch, 0, length);
-    }
-
-    private UnsafeBuffer kryoScratch = new UnsafeBuffer(new byte[256]);
-
-    private UnsafeBuffer stubScratch(final int length)
-    {
-        if (kryoScratch.capacity() < length)
-        {
-            kryoScratch = new UnsafeBuffer(new byte[Math.max(length, kryoScratch.capacity() * 2)]);
-        }
-        return kryoScratch;
+        final long length = codec.encodeTo(message, kryoScratch);
+        return length < 0 ? length : sendDirect(
+            session, codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoScratch, 0, (int)length);
     }
 
     private void deliverLive(final Membership m, final long seq, final int frameLength)
@@ -2034,18 +1979,10 @@ final class ServerConductor implements Agent, AutoCloseable
 
     long broadcastObject(final Room room, final Object message, final int exceptSessionId)
     {
-        final int typeId = codec.registry().typeId(message.getClass());
-        if (typeId < 0)
-        {
-            return SendResult.NOT_REGISTERED;
-        }
-        final int length = codec.encode(message);
-        if (length < 0 || length > ctx.maxMessageLength)
-        {
-            return length == KryoCodec.NOT_REGISTERED ? SendResult.NOT_REGISTERED : SendResult.MESSAGE_TOO_LARGE;
-        }
-        codec.copyEncoded(stubScratch(length), 0);
-        return broadcast(room, typeId, FLAG_KRYO, kryoScratch, 0, length, 0, exceptSessionId);
+        final long length = codec.encodeTo(message, kryoScratch);
+        return length < 0 ? length : broadcast(
+            room, codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoScratch, 0, (int)length, 0,
+            exceptSessionId);
     }
 
     private SnapshotPublisher snapshotPublisher;

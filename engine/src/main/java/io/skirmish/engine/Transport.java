@@ -213,16 +213,9 @@ final class Transport implements AutoCloseable
     private static int senderPositionCounterId(
         final org.agrona.concurrent.status.CountersReader counters, final long registrationId)
     {
-        final int[] found = { -1 };
-        counters.forEach((counterId, typeId, keyBuffer, label) ->
-        {
-            if (typeId == io.aeron.AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID &&
-                counters.getCounterRegistrationId(counterId) == registrationId)
-            {
-                found[0] = counterId;
-            }
-        });
-        return found[0];
+        // No label strings: the forEach(MetaData) scan allocated one per counter on every flush iteration.
+        return counters.findByTypeIdAndRegistrationId(
+            io.aeron.AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID, registrationId);
     }
 
     public void close()
