@@ -26,6 +26,7 @@ public final class SystemTestHarness implements AutoCloseable
             .threadingMode(ThreadingMode.INVOKER)
             .keepAliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
             .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(3))
+            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(10))
             .errorHandler(Throwable::printStackTrace);
     }
 
@@ -33,6 +34,7 @@ public final class SystemTestHarness implements AutoCloseable
     {
         return new GameClient.Context()
             .server("127.0.0.1:" + port)
+            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(10))
             .errorHandler(Throwable::printStackTrace);
     }
 
@@ -79,7 +81,7 @@ public final class SystemTestHarness implements AutoCloseable
 
     public void awaitConnected(final GameClient client)
     {
-        Tests.await(client::isConnected, 10_000, this::pollAll, () -> "client connected, state=" + client.state());
+        Tests.await(client::isConnected, 20_000, this::pollAll, () -> "client connected, state=" + client.state());
     }
 
     /**
