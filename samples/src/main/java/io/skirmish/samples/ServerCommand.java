@@ -58,10 +58,12 @@ public final class ServerCommand
             while (!shutdown.await(Math.min(TimeUnit.SECONDS.toNanos(5), durationNs)) &&
                 System.nanoTime() - startNs < durationNs)
             {
-                System.out.printf("tick %d  sessions %d  lobby seq %d  events %d  snapshots %d  inputs %d%n",
+                System.out.printf("tick %d  sessions %d  lobby seq %d  events %d  snapshots %d  inputs %d  " +
+                    "snapshot full %d B, sent %.0f B avg incl. headers (delta %.0f%%)%n",
                     game.tick(), server.sessionCount(), game.roomLastSeq(1),
                     server.counter(EngineCounter.ROOM_EVENTS_SENT), server.counter(EngineCounter.SNAPSHOTS_SENT),
-                    server.counter(EngineCounter.INPUTS_RECEIVED));
+                    server.counter(EngineCounter.INPUTS_RECEIVED), game.lastSnapshotLength(),
+                    game.meanSnapshotBytesSent(), game.snapshotDeltaPercent());
             }
         }
         finally

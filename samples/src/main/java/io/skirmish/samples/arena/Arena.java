@@ -1,6 +1,5 @@
 package io.skirmish.samples.arena;
 
-import io.skirmish.engine.GameServer;
 import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.Room;
 import io.skirmish.engine.RoomListener;
@@ -18,7 +17,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * One server-authoritative arena: players steer with their inputs, run into each other (HIT events) and collect
  * coins (PICKUP events). At every tick the arena moves everything, then encodes one snapshot of all entities and
- * sends it to each member. Runs on the server conductor thread only.
+ * publishes it to the room with {@link Room#publishSharedSnapshot(long, DirectBuffer, int, int)}: the engine sends
+ * each member a delta against the newest tick that member acknowledged, or the full state when it has no usable
+ * baseline (just joined, resumed, or too far behind). Runs on the server conductor thread only; a tick allocates
+ * nothing.
  */
 final class Arena implements RoomListener
 {
@@ -167,12 +169,8 @@ final class Arena implements RoomListener
         collide(room, tick);
         collect(room);
         final int length = encodeSnapshot();
-        final GameServer server = game.server();
-        for (int i = 0, n = room.memberCount(); i < n; i++)
-        {
-            server.sendSnapshot(room.member(i), roomId, tick, snapshotBuffer, 0, length);
-        }
-        game.onArenaTick(room, tick, length);
+        room.publishSharedSnapshot(tick, snapshotBuffer, 0, length);
+        game.onArenaTick(room, tick, length, nowNs);
     }
 
     void onInput(final Player player, final DirectBuffer buffer, final int offset, final int length)

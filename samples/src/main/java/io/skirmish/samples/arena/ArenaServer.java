@@ -12,6 +12,7 @@ import io.skirmish.engine.Session;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -28,11 +29,18 @@ import static io.skirmish.samples.arena.ArenaProtocol.*;
  *     ...
  * }
  * }</pre>
+ * The arenas publish their snapshots as shared, delta-encoded snapshots; once a second the game reads the engine's
+ * snapshot counters ({@link EngineCounter#SNAPSHOTS_DELTA_SENT}, {@link EngineCounter#SNAPSHOTS_FULL_SENT},
+ * {@link EngineCounter#SNAPSHOT_BYTES_SENT}) so the displays can set the bytes actually sent per snapshot against
+ * the size of the full state ({@link #lastSnapshotLength()}).
+ * <p>
  * <b>Note:</b> every callback runs on the server conductor thread; the status accessors ({@link #roomLastSeq(int)},
- * {@link #roomMembers(int)}, {@link #tick()}, ...) may be read from any thread.
+ * {@link #roomMembers(int)}, {@link #tick()}, {@link #meanSnapshotBytesSent()}, ...) may be read from any thread.
  */
 public final class ArenaServer implements ServerListener
 {
+    private static final long SNAPSHOT_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
+
     private final int arenaCount;
     private final int tickRateHz;
     private final long seed;
@@ -42,9 +50,18 @@ public final class ArenaServer implements ServerListener
     private final UnsafeBuffer announceBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
     private volatile long tick;
     private volatile int lastSnapshotLength;
+    private volatile double snapshotsDeltaPerSecond;
+    private volatile double snapshotsFullPerSecond;
+    private volatile double snapshotBytesSentPerSecond;
+    private volatile double meanSnapshotBytesSent;
     private volatile GameServer server;
     private Room lobby;
     private long eventCounter;
+    private boolean snapshotWindowOpen;
+    private long snapshotWindowStartNs;
+    private long windowStartDeltas;
+    private long windowStartFulls;
+    private long windowStartBytes;
 
     /**
      * @param arenaCount number of arenas, at least 1.
@@ -167,11 +184,56 @@ public final class ArenaServer implements ServerListener
     }
 
     /**
-     * @return bytes in the newest arena snapshot (any thread).
+     * @return bytes of the full state in the newest snapshot of the first arena: what each client decodes (any
+     * thread).
      */
     public int lastSnapshotLength()
     {
         return lastSnapshotLength;
+    }
+
+    /**
+     * @return snapshots sent as deltas per second, to all members of all arenas, over the last second (any thread).
+     */
+    public double snapshotsDeltaPerSecond()
+    {
+        return snapshotsDeltaPerSecond;
+    }
+
+    /**
+     * @return snapshots sent in full per second, to all members of all arenas, over the last second (any thread).
+     */
+    public double snapshotsFullPerSecond()
+    {
+        return snapshotsFullPerSecond;
+    }
+
+    /**
+     * @return share of the snapshots sent over the last second that went as deltas, in percent (any thread).
+     */
+    public double snapshotDeltaPercent()
+    {
+        final double deltas = snapshotsDeltaPerSecond;
+        final double total = deltas + snapshotsFullPerSecond;
+        return total > 0 ? 100.0 * deltas / total : 0;
+    }
+
+    /**
+     * @return snapshot bytes sent per second over the last second: engine frames with their headers, Aeron's
+     * headers not included (any thread).
+     */
+    public double snapshotBytesSentPerSecond()
+    {
+        return snapshotBytesSentPerSecond;
+    }
+
+    /**
+     * @return mean bytes sent per snapshot over the last second, deltas and full ones together, engine frame
+     * headers included (any thread).
+     */
+    public double meanSnapshotBytesSent()
+    {
+        return meanSnapshotBytesSent;
     }
 
     /**
@@ -184,11 +246,6 @@ public final class ArenaServer implements ServerListener
     {
         final GameServer server = this.server;
         return null == server ? 0 : server.counter(counter);
-    }
-
-    GameServer server()
-    {
-        return server;
     }
 
     long nextEventCounter()
@@ -206,7 +263,7 @@ public final class ArenaServer implements ServerListener
         }
     }
 
-    void onArenaTick(final Room room, final long tick, final int snapshotLength)
+    void onArenaTick(final Room room, final long tick, final int snapshotLength, final long nowNs)
     {
         publish(room);
         if (room.roomId() == FIRST_ARENA_ROOM_ID)
@@ -214,7 +271,35 @@ public final class ArenaServer implements ServerListener
             this.tick = tick;
             this.lastSnapshotLength = snapshotLength;
             publish(lobby);
+            sampleSnapshotCounters(nowNs);
         }
+    }
+
+    private void sampleSnapshotCounters(final long nowNs)
+    {
+        final long elapsedNs = nowNs - snapshotWindowStartNs;
+        if (snapshotWindowOpen && elapsedNs < SNAPSHOT_WINDOW_NS)
+        {
+            return;
+        }
+        final GameServer server = this.server;
+        final long deltas = server.counter(EngineCounter.SNAPSHOTS_DELTA_SENT);
+        final long fulls = server.counter(EngineCounter.SNAPSHOTS_FULL_SENT);
+        final long bytes = server.counter(EngineCounter.SNAPSHOT_BYTES_SENT);
+        if (snapshotWindowOpen)
+        {
+            final double seconds = elapsedNs / 1e9;
+            final long snapshots = (deltas - windowStartDeltas) + (fulls - windowStartFulls);
+            snapshotsDeltaPerSecond = (deltas - windowStartDeltas) / seconds;
+            snapshotsFullPerSecond = (fulls - windowStartFulls) / seconds;
+            snapshotBytesSentPerSecond = (bytes - windowStartBytes) / seconds;
+            meanSnapshotBytesSent = snapshots > 0 ? (double)(bytes - windowStartBytes) / snapshots : 0;
+        }
+        snapshotWindowOpen = true;
+        snapshotWindowStartNs = nowNs;
+        windowStartDeltas = deltas;
+        windowStartFulls = fulls;
+        windowStartBytes = bytes;
     }
 
     private void publish(final Room room)

@@ -474,6 +474,7 @@ public final class BotFleet implements Agent, AutoCloseable
         final DeliveryAudit.Result result = new DeliveryAudit.Result();
         long ticksExpected = 0;
         long ticksReceived = 0;
+        long deltaSnapshots = 0;
         summary.bots = bots.size();
         summary.sharedDriver = isSharedDriver();
         for (final Bot bot : bots)
@@ -496,9 +497,11 @@ public final class BotFleet implements Agent, AutoCloseable
             summary.duplicatesDropped += client.counter(EngineCounter.DUPLICATES_DROPPED);
             summary.snapshotsReceived += client.counter(EngineCounter.SNAPSHOTS_RECEIVED);
             summary.staleDropped += client.counter(EngineCounter.SNAPSHOTS_STALE_DROPPED);
+            summary.baselineMissing += client.counter(EngineCounter.SNAPSHOTS_BASELINE_MISSING);
             summary.hops += bot.hops();
             ticksExpected += player.ticksExpected();
             ticksReceived += player.ticksReceived();
+            deltaSnapshots += player.deltaSnapshotsReceived();
         }
         summary.eventsExpected = result.expected;
         summary.eventsReceived = result.received;
@@ -511,6 +514,7 @@ public final class BotFleet implements Agent, AutoCloseable
         summary.resyncSkipped = result.resyncSkipped;
         summary.snapshotLossPercent = ticksExpected > 0 ?
             100.0 * Math.max(0, ticksExpected - ticksReceived) / ticksExpected : 0;
+        summary.deltaSnapshotPercent = ticksReceived > 0 ? 100.0 * deltaSnapshots / ticksReceived : 0;
         summary.rttP50Us = echoRttUs.getValueAtPercentile(50);
         summary.rttP99Us = echoRttUs.getValueAtPercentile(99);
         summary.pingRttP50Us = pingRttUs.getValueAtPercentile(50);

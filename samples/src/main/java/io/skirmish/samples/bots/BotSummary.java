@@ -62,6 +62,10 @@ public final class BotSummary
     public long subscriptionImages;
     /** Most images any one bot subscription had (1 when bots do not see each other's traffic). */
     public long maxImagesPerSubscription;
+    /** Arena snapshots received over the run that travelled as deltas against an acknowledged tick, in percent. */
+    public double deltaSnapshotPercent;
+    /** Engine counter, summed over bots: delta snapshots dropped because their baseline was no longer held. */
+    public long baselineMissing;
 
     /**
      * @return true when nothing was lost, duplicated or reordered and every bot stayed connected.
@@ -132,6 +136,8 @@ public final class BotSummary
             ",\"sharedDriver\":" + sharedDriver +
             ",\"subscriptionImages\":" + subscriptionImages +
             ",\"maxImagesPerSubscription\":" + maxImagesPerSubscription +
+            ",\"deltaSnapshotPercent\":" + String.format(java.util.Locale.ROOT, "%.2f", deltaSnapshotPercent) +
+            ",\"baselineMissing\":" + baselineMissing +
             "}";
     }
 

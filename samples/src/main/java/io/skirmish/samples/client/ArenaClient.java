@@ -78,9 +78,11 @@ public final class ArenaClient implements AutoCloseable
     private long windowTicksExpected;
     private long windowTicksReceived;
     private long windowSnapshotBytes;
+    private long windowDeltaSnapshots;
     private int lastSnapshotBytes;
     private long totalTicksExpected;
     private long totalTicksReceived;
+    private long totalDeltaSnapshots;
     private long lastBytesIn;
     private long lastBytesOut;
     private long lastStatsNs;
@@ -467,6 +469,15 @@ public final class ArenaClient implements AutoCloseable
     }
 
     /**
+     * @return arena snapshots received while in an arena that travelled as deltas against an acknowledged tick
+     * (polling thread).
+     */
+    public long deltaSnapshotsReceived()
+    {
+        return totalDeltaSnapshots;
+    }
+
+    /**
      * @return times the session ended for good (polling thread).
      */
     public long disconnects()
@@ -519,6 +530,7 @@ public final class ArenaClient implements AutoCloseable
         b.bytesOutPerSecond = (bytesOut - lastBytesOut) / seconds;
         b.lastSnapshotBytes = lastSnapshotBytes;
         b.meanSnapshotBytes = windowTicksReceived > 0 ? (double)windowSnapshotBytes / windowTicksReceived : 0;
+        b.deltaSnapshotPercent = windowTicksReceived > 0 ? 100.0 * windowDeltaSnapshots / windowTicksReceived : 0;
         b.newestTick = arenaNewestTick;
         b.lobbySeq = client.lastDeliveredSeq(LOBBY_ROOM_ID);
         b.arenaRoomId = currentArena;
@@ -536,6 +548,7 @@ public final class ArenaClient implements AutoCloseable
         windowTicksExpected = 0;
         windowTicksReceived = 0;
         windowSnapshotBytes = 0;
+        windowDeltaSnapshots = 0;
     }
 
     /**
@@ -562,7 +575,12 @@ public final class ArenaClient implements AutoCloseable
     }
 
     private void onArenaSnapshot(
-        final int roomId, final long tick, final DirectBuffer buffer, final int offset, final int length)
+        final int roomId,
+        final long tick,
+        final long baselineTick,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
         final long increment = arenaNewestTick < 0 ? 1 : tick - arenaNewestTick;
         arenaNewestTick = tick;
@@ -572,6 +590,11 @@ public final class ArenaClient implements AutoCloseable
         totalTicksReceived++;
         windowSnapshotBytes += length;
         lastSnapshotBytes = length;
+        if (baselineTick >= 0)
+        {
+            windowDeltaSnapshots++;
+            totalDeltaSnapshots++;
+        }
 
         if (length < SNAPSHOT_HEADER_LENGTH)
         {
@@ -765,7 +788,7 @@ public final class ArenaClient implements AutoCloseable
         {
             if (roomId == currentArena && 0 != roomId)
             {
-                onArenaSnapshot(roomId, tick, buffer, offset, length);
+                onArenaSnapshot(roomId, tick, baselineTick, buffer, offset, length);
             }
         }
 

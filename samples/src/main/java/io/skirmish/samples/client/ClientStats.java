@@ -29,10 +29,12 @@ public final class ClientStats
     public final double bytesInPerSecond;
     /** Bytes sent per second ({@code BYTES_OUT} delta). */
     public final double bytesOutPerSecond;
-    /** Size of the newest snapshot in bytes. */
+    /** Size of the newest snapshot in bytes: the full decoded state, however it travelled. */
     public final int lastSnapshotBytes;
-    /** Mean snapshot size over the last second. */
+    /** Mean snapshot size (full decoded state) over the last second. */
     public final double meanSnapshotBytes;
+    /** Share of the snapshots received over the last second that came as deltas (baseline tick >= 0), in percent. */
+    public final double deltaSnapshotPercent;
     /** Newest tick received from the current arena. */
     public final long newestTick;
     /** Last seq delivered in the lobby, -1 when not a member. */
@@ -69,6 +71,7 @@ public final class ClientStats
         bytesOutPerSecond = builder.bytesOutPerSecond;
         lastSnapshotBytes = builder.lastSnapshotBytes;
         meanSnapshotBytes = builder.meanSnapshotBytes;
+        deltaSnapshotPercent = builder.deltaSnapshotPercent;
         newestTick = builder.newestTick;
         lobbySeq = builder.lobbySeq;
         arenaRoomId = builder.arenaRoomId;
@@ -98,6 +101,7 @@ public final class ClientStats
         double bytesOutPerSecond;
         int lastSnapshotBytes;
         double meanSnapshotBytes;
+        double deltaSnapshotPercent;
         long newestTick;
         long lobbySeq = -1;
         int arenaRoomId;

@@ -46,7 +46,9 @@ import static io.skirmish.samples.arena.ArenaProtocol.arenaRoomId;
 import static io.skirmish.samples.arena.ArenaProtocol.roomName;
 
 /**
- * The demo window: the arena on the left; on the right the local client's network figures, the rooms' seqs and
+ * The demo window: the arena on the left; on the right the local client's network figures (with the full snapshot
+ * size, the share of snapshots that arrived as deltas and, with an in-process server, the mean bytes the server
+ * actually sent per snapshot), the rooms' seqs and
  * recovery counters, live sliders for the simulated network (latency, jitter, loss, duplication, reordering),
  * arena buttons and, in the all-in-one demo, a line per bot; chat at the bottom. Built and used on the Swing event
  * thread.
@@ -359,16 +361,23 @@ public final class DemoWindow
     private void refresh()
     {
         final ClientStats s = player.stats();
-        connectionLabel.setText(html(String.format(
+        final StringBuilder connection = new StringBuilder();
+        connection.append(String.format(
             "%s  session #%d  %s%n" +
             "rtt %6.1f ms    jitter %5.1f ms%n" +
             "snapshots %5.1f/s  loss %5.1f %%%n" +
             "in %7.1f kB/s   out %6.1f kB/s%n" +
-            "snapshot %4d B (mean %5.0f B)  tick %d%n" +
-            "network: %s",
+            "snapshot full %4d B  delta %3.0f %%  tick %d%n",
             s.name, s.sessionId, s.state, s.rttMs, s.jitterMs, s.snapshotsPerSecond, s.snapshotLossPercent,
-            s.bytesInPerSecond / 1024, s.bytesOutPerSecond / 1024, s.lastSnapshotBytes, s.meanSnapshotBytes,
-            s.newestTick, s.network)));
+            s.bytesInPerSecond / 1024, s.bytesOutPerSecond / 1024, s.lastSnapshotBytes, s.deltaSnapshotPercent,
+            s.newestTick));
+        if (null != server)
+        {
+            connection.append(String.format("server sent %4.0f B avg incl. headers, delta %3.0f %%%n",
+                server.meanSnapshotBytesSent(), server.snapshotDeltaPercent()));
+        }
+        connection.append("network: ").append(s.network);
+        connectionLabel.setText(html(connection.toString()));
 
         final StringBuilder rooms = new StringBuilder();
         rooms.append(String.format("last seq  lobby %d   %s %d%n", s.lobbySeq,
@@ -394,11 +403,11 @@ public final class DemoWindow
 
         if (null != others)
         {
-            final StringBuilder bots = new StringBuilder("name      rtt ms  loss %  kB/s  seq\n");
+            final StringBuilder bots = new StringBuilder("name      rtt ms  loss %  delta %  kB/s  seq\n");
             for (final ClientStats bot : others.get())
             {
-                bots.append(String.format("%-8s %7.1f %7.1f %5.1f  %s %d%n", bot.name, bot.rttMs,
-                    bot.snapshotLossPercent, bot.bytesInPerSecond / 1024,
+                bots.append(String.format("%-8s %7.1f %7.1f %8.0f %5.1f  %s %d%n", bot.name, bot.rttMs,
+                    bot.snapshotLossPercent, bot.deltaSnapshotPercent, bot.bytesInPerSecond / 1024,
                     0 == bot.arenaRoomId ? "-" : roomName(bot.arenaRoomId), bot.arenaSeq));
             }
             botsLabel.setText(html(bots.toString()));
