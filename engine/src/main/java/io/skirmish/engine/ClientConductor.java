@@ -80,6 +80,7 @@ final class ClientConductor implements Agent, AutoCloseable
     private boolean resuming;
     private boolean everConnected;
     private long connectDeadlineNs;
+    private long attemptDeadlineNs;
     private long lostAtNs;
     private long lastHeardNs;
     private long lastPingSentNs;
@@ -303,6 +304,7 @@ final class ClientConductor implements Agent, AutoCloseable
         controlCounter = 0;
         inputCounter = 0;
         connectDeadlineNs = nowNs + ctx.connectTimeoutNs;
+        attemptDeadlineNs = nowNs + attemptTimeoutNs();
         state(ClientState.CONNECTING_TRANSPORT);
     }
 
@@ -422,8 +424,24 @@ final class ClientConductor implements Agent, AutoCloseable
         return work;
     }
 
+    private long attemptTimeoutNs()
+    {
+        return Math.max(TimeUnit.SECONDS.toNanos(1), ctx.connectTimeoutNs / 3);
+    }
+
     private void checkConnectDeadline(final long nowNs)
     {
+        if (nowNs - attemptDeadlineNs > 0 && nowNs - connectDeadlineNs < 0 &&
+            (state == ClientState.CONNECTING_TRANSPORT || state == ClientState.SENDING_CONNECT_REQUEST))
+        {
+            // like a netcode connect request resend: an attempt that made no progress starts again on fresh lanes
+            // (new Aeron publications and response subscriptions) within the same overall connect deadline
+            final long deadlineNs = connectDeadlineNs;
+            closeLanes();
+            openLanes(nowNs);
+            connectDeadlineNs = deadlineNs;
+            return;
+        }
         if (nowNs - connectDeadlineNs > 0)
         {
             if (resuming && everConnected && nowNs - lostAtNs < resumeWindowNs)
