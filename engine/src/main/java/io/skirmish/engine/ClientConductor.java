@@ -363,6 +363,15 @@ final class ClientConductor implements Agent, AutoCloseable
         final long nowNs = clock.nanoTime();
         this.nowNs = nowNs;
         int work = transport.invoke();
+        if (transport.isClosed())
+        {
+            // the Aeron client closed itself (its external driver timed it out or went away): nothing it mapped
+            // may be touched again
+            closed = true;
+            disconnectReason = DisconnectReason.TRANSPORT_LOST;
+            state = ClientState.DISCONNECTED;
+            return 0;
+        }
         if (null != relay)
         {
             work += relay.poll(nowNs);

@@ -308,6 +308,10 @@ final class ServerConductor implements Agent, AutoCloseable
         final long nowNs = clock.nanoTime();
         this.nowNs = nowNs;
         int workCount = transport.invoke();
+        if (transport.isClosed())
+        {
+            return onTransportClosed();
+        }
         workCount += drainProxy();
         workCount += processImageEvents(nowNs);
         workCount += processPendingLanes(nowNs);
@@ -341,7 +345,10 @@ final class ServerConductor implements Agent, AutoCloseable
 
     void onError(final Throwable t)
     {
-        counters.get(EngineCounter.ERRORS).incrementRelease();
+        if (!transport.isClosed())
+        {
+            counters.get(EngineCounter.ERRORS).incrementRelease();
+        }
         ctx.errorHandler.onError(t);
     }
 
@@ -397,7 +404,7 @@ final class ServerConductor implements Agent, AutoCloseable
     {
         if (!availableImages.offer(image))
         {
-            image.reject("server busy");
+            rejectImage(image, "server busy");
         }
     }
 
@@ -501,6 +508,24 @@ final class ServerConductor implements Agent, AutoCloseable
         }
     }
 
+    /**
+     * Refuse an image; it may already be gone, in which case Aeron throws and there is nothing left to refuse.
+     */
+    private void rejectImage(final Image image, final String reason)
+    {
+        try
+        {
+            if (!image.isClosed())
+            {
+                image.reject(reason);
+            }
+        }
+        catch (final RuntimeException ignore)
+        {
+            // the image went away between the check and the reject
+        }
+    }
+
     private boolean isRejectedImage(final RegistrationException ex)
     {
         final String message = ex.getMessage();
@@ -582,7 +607,7 @@ final class ServerConductor implements Agent, AutoCloseable
                     onError(ex);
                 }
                 lane.closed = true;
-                lane.image.reject("skirmish: no response channel");
+                rejectImage(lane.image, "skirmish: no response channel");
                 return LANE_DROPPED;
             }
         }
@@ -590,7 +615,7 @@ final class ServerConductor implements Agent, AutoCloseable
         if (!lane.closed && null == lane.session && nowNs - lane.createdNs > ctx.connectTimeoutNs)
         {
             lane.closed = true;
-            lane.image.reject(timeoutReason);
+            rejectImage(lane.image, timeoutReason);
         }
         if (lane.closed)
         {
@@ -2468,6 +2493,17 @@ final class ServerConductor implements Agent, AutoCloseable
     void abort()
     {
         closed = true;
+    }
+
+    private int onTransportClosed()
+    {
+        if (!closed)
+        {
+            closed = true;
+            onError(new EngineException(
+                "Aeron client closed (driver timeout or driver gone): the server stops", EngineException.Category.FATAL));
+        }
+        return 0;
     }
 
     public void onClose()

@@ -10,6 +10,7 @@ import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.File;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +21,9 @@ import java.util.function.Consumer;
  */
 final class Transport implements AutoCloseable
 {
+    /** Liveness timeouts between an embedded driver and its client when both are driven by the caller's poll(). */
+    static final long INVOKED_LIVENESS_TIMEOUT_NS = TimeUnit.HOURS.toNanos(1);
+
     private final MediaDriver driver;
     private final Aeron aeron;
     private final boolean ownsAeron;
@@ -92,6 +96,14 @@ final class Transport implements AutoCloseable
                     .spiesSimulateConnection(false)
                     .errorHandler(errorHandler)
                     .warnIfDirectoryExists(false);
+                if (invoked)
+                {
+                    // the driver and the client only run when the game polls: a game loop that pauses must not make
+                    // either side declare the other dead and close itself
+                    driverCtx
+                        .clientLivenessTimeoutNs(INVOKED_LIVENESS_TIMEOUT_NS)
+                        .publicationUnblockTimeoutNs(INVOKED_LIVENESS_TIMEOUT_NS + TimeUnit.SECONDS.toNanos(1));
+                }
                 if (null != driverCustomizer)
                 {
                     driverCustomizer.accept(driverCtx);
@@ -110,7 +122,8 @@ final class Transport implements AutoCloseable
             }
             if (invoked && null != driver)
             {
-                aeronCtx.driverAgentInvoker(driver.sharedAgentInvoker());
+                aeronCtx.driverAgentInvoker(driver.sharedAgentInvoker())
+                    .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(INVOKED_LIVENESS_TIMEOUT_NS));
             }
             aeron = Aeron.connect(aeronCtx);
 
@@ -131,6 +144,15 @@ final class Transport implements AutoCloseable
     Aeron aeron()
     {
         return aeron;
+    }
+
+    /**
+     * @return true when the Aeron client closed itself (its driver timed it out, or went away); the counters and
+     * logs it mapped are gone and must not be touched again.
+     */
+    boolean isClosed()
+    {
+        return aeron.isClosed();
     }
 
     MediaDriver driver()

@@ -196,6 +196,26 @@ class SessionSystemTest
     }
 
     @Test
+    void shouldSurviveGameLoopThatStopsPollingForLongerThanAeronLivenessTimeouts()
+    {
+        final int port = Tests.freePortPair();
+        final RecordingServerListener serverListener = new RecordingServerListener();
+        final GameServer server = harness.launch(harness.serverContext(port).listener(serverListener));
+        final GameClient client = harness.connect(harness.clientContext(port));
+        harness.awaitConnected(client);
+
+        // the game loop (which drives both embedded INVOKER drivers) stalls for longer than Aeron's 10 s client and
+        // driver liveness timeouts: the condition awaited here is the passage of time itself, nothing is polled
+        final long stallEndNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(11);
+        Tests.await(() -> System.nanoTime() - stallEndNs > 0, 20_000, null, () -> "stall");
+
+        Tests.await(() -> client.isConnected() && serverListener.resumed.size() == 1, 20_000, harness::pollAll,
+            () -> "session resumes after the stall: " + client.state() + " resumed=" + serverListener.resumed);
+        assertEquals(1, server.sessionCount());
+        assertEquals(0, server.counter(EngineCounter.ERRORS));
+    }
+
+    @Test
     void shouldReachServerThroughNatLikeRelayOnAnotherLoopbackAddress()
     {
         final int port = Tests.freePortPair();

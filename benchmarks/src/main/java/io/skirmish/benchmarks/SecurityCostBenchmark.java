@@ -1,0 +1,265 @@
+package io.skirmish.benchmarks;
+
+import io.skirmish.benchmarks.rig.Deadline;
+import io.skirmish.benchmarks.rig.Errors;
+import io.skirmish.benchmarks.rig.Limits;
+import io.skirmish.benchmarks.rig.Ports;
+import io.skirmish.engine.ClientListener;
+import io.skirmish.engine.ConnectTokens;
+import io.skirmish.engine.GameClient;
+import io.skirmish.engine.GameServer;
+import io.skirmish.engine.ServerListener;
+import io.skirmish.engine.ThreadingMode;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What connect tokens and per-frame authentication cost, in the same run:
+ * <ul>
+ *     <li>{@link #roundTrip()}: a {@link GameClient} (INVOKER, benchmark thread) emits a 32-byte event to its room
+ *     of one; the {@link GameServer} (SHARED mode, own thread) validates, sequences and relays it back. With
+ *     {@link Security#PLAIN} the server accepts every client; with {@link Security#AUTHENTICATED} the server has
+ *     {@code connectTokenSecret} and the client connects with a token minted by {@link ConnectTokens}, so every
+ *     client frame carries a SipHash-2-4 trailer that the server checks. The ratio of the two is the per-frame cost
+ *     on the round trip (the SipHash itself is package-private, so it is measured through the round trip).</li>
+ *     <li>{@link #tokenVerify()} and {@link #tokenMint()}: the HMAC-SHA256 connect-token check a server does once
+ *     per connect (without the engine's nonce-replay bookkeeping), and the backend's minting.</li>
+ * </ul>
+ * Payload encryption (AES-GCM) is not implemented in the engine and not measured.
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar SecurityCost
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = { "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED" })
+@State(Scope.Thread)
+public class SecurityCostBenchmark
+{
+    /** Whether clients connect with tokens and authenticate their frames. */
+    public enum Security
+    {
+        /** No token: the server accepts every client, frames carry no MAC. */
+        PLAIN,
+        /** Connect token, and a SipHash-2-4 trailer on every client-to-server frame. */
+        AUTHENTICATED
+    }
+
+    private static final int ROOM_ID = 1;
+    private static final int TYPE_ID = 7;
+    private static final int PAYLOAD_LENGTH = 32;
+    private static final byte[] SECRET =
+        "skirmish-benchmark-secret-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final String TOKEN_SERVER = "127.0.0.1:40000";
+
+    /** Security setting of the round trip. */
+    @Param({ "PLAIN", "AUTHENTICATED" })
+    public Security security;
+
+    private final Errors errors = new Errors("security-cost");
+    private final IdleStrategy idle = new YieldingIdleStrategy();
+    private final UnsafeBuffer payload = new UnsafeBuffer(BufferUtil.allocateDirectAligned(PAYLOAD_LENGTH, 64));
+    private final String[] tokenServers = { TOKEN_SERVER };
+    private ConnectTokens backend;
+    private ConnectTokens verifier;
+    private UnsafeBuffer token;
+    private GameServer server;
+    private GameClient client;
+    private boolean joined;
+    private long sent;
+    private long received;
+    private long clientId;
+
+    /**
+     * Launch the server (with or without a token secret) and the client, and wait until the client is in its room.
+     */
+    @Setup(Level.Trial)
+    public void setup()
+    {
+        backend = new ConnectTokens(SECRET);
+        verifier = new ConnectTokens(SECRET);
+        final byte[] minted = backend.mint(1, System.currentTimeMillis() + 3_600_000L, TOKEN_SERVER, new byte[0])
+            .token();
+        token = new UnsafeBuffer(minted);
+
+        final int port = Ports.nextPair();
+        final boolean authenticated = Security.AUTHENTICATED == security;
+        try
+        {
+            final GameServer.Context serverCtx = new GameServer.Context()
+                .bindAddress("127.0.0.1")
+                .port(port)
+                .maxMessagesPerSecond(Limits.UNLIMITED_RATE)
+                .maxBytesPerSecond(Limits.UNLIMITED_RATE)
+                .threadingMode(ThreadingMode.SHARED)
+                .idleStrategy(new YieldingIdleStrategy())
+                .errorHandler(errors)
+                .listener(new ServerListener()
+                {
+                    public void onStart(final GameServer server)
+                    {
+                        server.createRoom(ROOM_ID, null);
+                    }
+                });
+            final GameClient.Context clientCtx = new GameClient.Context()
+                .server("127.0.0.1:" + port)
+                .threadingMode(ThreadingMode.INVOKER)
+                .errorHandler(errors)
+                .listener(new ClientListener()
+                {
+                    public void onJoined(final int roomId, final long nextSeq)
+                    {
+                        joined |= ROOM_ID == roomId;
+                    }
+
+                    public void onEvent(
+                        final int roomId,
+                        final long seq,
+                        final int senderSessionId,
+                        final int typeId,
+                        final DirectBuffer buffer,
+                        final int offset,
+                        final int length)
+                    {
+                        if (TYPE_ID == typeId)
+                        {
+                            onEcho(buffer, offset, length);
+                        }
+                    }
+                });
+            if (authenticated)
+            {
+                serverCtx.connectTokenSecret(SECRET);
+                final ConnectTokens.Minted forServer = backend.mint(
+                    2, System.currentTimeMillis() + 3_600_000L, "127.0.0.1:" + port, new byte[0]);
+                clientCtx.connectToken(forServer.token(), forServer.sessionKey());
+            }
+            server = GameServer.launch(serverCtx);
+            client = GameClient.connect(clientCtx);
+            Deadline.await(client::isConnected, 10_000, client::poll, () -> security + " client connected");
+            client.join(ROOM_ID);
+            Deadline.await(() -> joined, 10_000, client::poll, () -> security + " client joined the room");
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(client, server);
+            throw ex;
+        }
+    }
+
+    /**
+     * Release client and server; fails the trial if either recorded errors.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        CloseHelper.closeAll(client, server);
+        errors.check();
+    }
+
+    private void onEcho(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length != PAYLOAD_LENGTH || buffer.getLong(offset) != sent)
+        {
+            throw new IllegalStateException("unexpected echo: length=" + length + " seq=" + buffer.getLong(offset) +
+                " expected " + sent);
+        }
+        received++;
+    }
+
+    /**
+     * Emit one event to the room of one and wait for it to come back.
+     *
+     * @return echoes received so far.
+     */
+    @Benchmark
+    public long roundTrip()
+    {
+        final GameClient client = this.client;
+        payload.putLong(0, ++sent);
+        final long startNs = System.nanoTime();
+        while (client.emit(ROOM_ID, TYPE_ID, payload, 0, PAYLOAD_LENGTH) <= 0)
+        {
+            awaitWork(startNs);
+        }
+        while (received < sent)
+        {
+            awaitWork(startNs);
+        }
+        return received;
+    }
+
+    private void awaitWork(final long startNs)
+    {
+        final int work = client.poll();
+        if (0 == work)
+        {
+            Deadline.checkStuck(startNs, System.nanoTime(), "an echo");
+        }
+        idle.idle(work);
+    }
+
+    /**
+     * Verify a connect token (HMAC-SHA256, expiry, server address), as a server does once per connect. Independent
+     * of {@link #security}.
+     *
+     * @return the verify result ({@link ConnectTokens#VALID}).
+     */
+    @Benchmark
+    public int tokenVerify()
+    {
+        return verifier.verify(token, 0, token.capacity(), System.currentTimeMillis(), tokenServers);
+    }
+
+    /**
+     * Mint a connect token and its session key, as the game's backend does once per connect. Independent of
+     * {@link #security}.
+     *
+     * @return the token length.
+     */
+    @Benchmark
+    public int tokenMint()
+    {
+        return backend.mint(++clientId, System.currentTimeMillis() + 60_000L, TOKEN_SERVER, new byte[0])
+            .token().length;
+    }
+
+    /**
+     * Run this benchmark alone.
+     *
+     * @param args ignored.
+     * @throws RunnerException if a benchmark fails.
+     */
+    public static void main(final String[] args) throws RunnerException
+    {
+        new Runner(new OptionsBuilder()
+            .include(SecurityCostBenchmark.class.getName())
+            .shouldFailOnError(true)
+            .build()).run();
+    }
+}

@@ -1,0 +1,59 @@
+package io.skirmish.benchmarks.rig;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * A ping-pong pair on loopback UDP: what the caller sends comes back to its {@link EchoHandler}. The caller's thread
+ * sends and polls; in {@link Threading#THREADED} mode the echoing side has a thread of its own.
+ */
+public interface EchoRig extends AutoCloseable
+{
+    /** What echoes. */
+    enum Impl
+    {
+        /** A {@code GameClient} emits an event to a room of one; the {@code GameServer} sequences and relays it. */
+        ENGINE,
+        /** Raw Aeron: one exclusive publication per direction, and an echo that offers each message back. */
+        AERON
+    }
+
+    /**
+     * Launch a rig and wait until it is ready to echo.
+     *
+     * @param impl       what echoes.
+     * @param threading  thread arrangement.
+     * @param echoIdle   idle strategy of the echo thread in {@link Threading#THREADED} mode (unused otherwise).
+     * @param handler    receives each echo on the polling thread.
+     * @return the connected rig.
+     */
+    static EchoRig launch(
+        final Impl impl, final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler)
+    {
+        return Impl.ENGINE == impl ?
+            new EngineEchoRig(threading, echoIdle, handler) : new AeronEchoRig(threading, echoIdle, handler);
+    }
+
+    /**
+     * Send one message.
+     *
+     * @param buffer payload.
+     * @param offset of the payload.
+     * @param length of the payload.
+     * @return true when sent, false when back-pressured (poll and retry).
+     */
+    boolean send(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Drive what the caller's thread owns: the pinging side, and in {@link Threading#SINGLE_THREAD} mode the echoing
+     * side as well. Echoes are handed to the {@link EchoHandler} here.
+     *
+     * @return work count, 0 when idle.
+     */
+    int poll();
+
+    /**
+     * Stop any echo thread and release everything; throws when the rig recorded errors.
+     */
+    void close();
+}

@@ -1,0 +1,141 @@
+package io.skirmish.benchmarks.rig;
+
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.GameServer;
+import io.skirmish.engine.Room;
+import io.skirmish.engine.RoomOptions;
+import io.skirmish.engine.ThreadingMode;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * Engine fan-out: an INVOKER-mode {@link GameServer} with its own embedded driver, driven by the caller's thread
+ * ({@link #broadcast()} and {@link #pollSender()}), and {@link EngineMembers} sharing one client-side driver, driven
+ * by one "members" thread. Two busy threads in all, like the two processes of the raw Aeron figure in DESIGN.md.
+ */
+final class EngineFanOutRig implements FanOutRig
+{
+    static final int ROOM_ID = 1;
+
+    private final Errors errors = new Errors("engine-fan-out");
+    private final UnsafeBuffer payload = new UnsafeBuffer(BufferUtil.allocateDirectAligned(PAYLOAD_LENGTH, 64));
+    private final GameServer server;
+    private final EngineMembers members;
+    private final Room room;
+    private final AgentRunner membersRunner;
+
+    EngineFanOutRig(final int memberCount)
+    {
+        final int port = Ports.nextPair();
+        final int counterValuesLength = Math.max(1024 * 1024, Integer.highestOneBit(memberCount * 32 * 128) * 2);
+        GameServer server = null;
+        EngineMembers members = null;
+        try
+        {
+            server = GameServer.launch(new GameServer.Context()
+                .bindAddress("127.0.0.1")
+                .port(port)
+                .maxMessagesPerSecond(Limits.UNLIMITED_RATE)
+                .maxBytesPerSecond(Limits.UNLIMITED_RATE)
+                .threadingMode(ThreadingMode.INVOKER)
+                .maxSessions(Math.max(1024, memberCount))
+                .connectTimeoutNs(60_000_000_000L)
+                .errorHandler(errors)
+                .driverCustomizer((ctx) -> ctx.counterValuesBufferLength(counterValuesLength)));
+            room = server.createRoom(ROOM_ID, new RoomOptions().maxMembers(memberCount));
+            members = new EngineMembers(memberCount, "127.0.0.1:" + port, false, server::poll);
+            members.awaitJoined(ROOM_ID, server::poll);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(members, server);
+            throw ex;
+        }
+        this.server = server;
+        this.members = members;
+
+        final EngineMembers polled = members;
+        membersRunner = new AgentRunner(new YieldingIdleStrategy(), errors, null, new Agent()
+        {
+            public int doWork()
+            {
+                return polled.poll();
+            }
+
+            public String roleName()
+            {
+                return "engine-members";
+            }
+        });
+        AgentRunner.startOnThread(membersRunner);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int members()
+    {
+        return members.count();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean lossy()
+    {
+        return false;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int broadcast()
+    {
+        return room.broadcast(EngineMembers.EVENT_TYPE_ID, payload, 0, PAYLOAD_LENGTH) > 0 ? room.memberCount() : 0;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int pollSender()
+    {
+        return server.poll();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long received()
+    {
+        return members.eventsPublished();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void close()
+    {
+        CloseHelper.close(membersRunner);
+        System.out.println(summary());
+        CloseHelper.closeAll(members, server);
+        errors.check();
+    }
+
+    /**
+     * @return the server's fan-out counters, to tell live deliveries from catch-up and loss.
+     */
+    String summary()
+    {
+        return "engine fan-out " + members.count() + " members: events=" +
+            server.counter(EngineCounter.ROOM_EVENTS_SENT) +
+            " liveDeliveries=" + server.counter(EngineCounter.ROOM_EVENT_DELIVERIES) +
+            " skippedBackPressured=" + server.counter(EngineCounter.FANOUT_SKIPPED) +
+            " replayed=" + server.counter(EngineCounter.EVENTS_REPLAYED) +
+            " resyncs=" + server.counter(EngineCounter.RESYNCS) +
+            " received=" + members.events();
+    }
+}
