@@ -28,6 +28,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *   |(8 B)   | (64)     | epoch ms   | (128)   | (16) + 16 spare  | (16) + 16 spare | data               | (32 B)   |
  * </pre>
  * Thread safety: an instance is not thread safe; use one per thread (the backend) or per conductor (the server).
+ * Errors: {@link #verify} returns a negative result code, never throws; the constructor throws
+ * {@link IllegalArgumentException} for a secret shorter than 32 bytes and {@link #mint} for an address or user data
+ * over the limits.
  */
 public final class ConnectTokens
 {

@@ -7,6 +7,9 @@ package io.skirmish.engine;
  * <p>
  * Rates and loss are measured over windows of about one second, so they lag by up to a second; they are 0 until the
  * first window has closed.
+ * <p>
+ * Threading: fill and read it on the thread that drives the client (its polling thread) or, for a session, on the
+ * server conductor thread. Errors: none; figures not measured yet read as 0.
  */
 public final class NetworkInfo
 {

@@ -18,6 +18,10 @@ import org.agrona.MutableDirectBuffer;
  * Cost: a state whose entities are laid out at fixed offsets and change ~10% per tick encodes to a little more than
  * the changed bytes (see {@code SnapshotBandwidthSystemTest} for measured figures). Stateless: one instance may be
  * shared by any number of servers and clients. Allocation-free.
+ * <p>
+ * Threading: stateless and allocation free; safe to share between threads. Errors are results, never exceptions:
+ * {@link DeltaCodec#TOO_LONG} when the output does not fit, {@link DeltaCodec#MALFORMED} for a delta that does not
+ * decode.
  */
 public final class XorRleDeltaCodec implements DeltaCodec
 {
