@@ -700,16 +700,9 @@ final class ServerConductor implements Agent, AutoCloseable
                 counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                 return;
             }
-            if (null != tokens)
+            if (!isAuthenticated(session, connection, buffer, offset, fragmentLength))
             {
-                final long counter = AuthTrailer.verify(
-                    session.keyK0, session.keyK1, buffer, offset, fragmentLength, connection.lastCounter);
-                if (counter < 0)
-                {
-                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-                    return;
-                }
-                connection.lastCounter = counter;
+                return;
             }
             if (!withinRateLimit(session, type, length))
             {
@@ -776,6 +769,28 @@ final class ServerConductor implements Agent, AutoCloseable
         {
             onError(t);
         }
+    }
+
+    /**
+     * With connect tokens, check the fragment's trailer under the session key and the lane's counter; without, pass.
+     * A failure is counted and the frame must be dropped.
+     */
+    private boolean isAuthenticated(
+        final Session session, final Lane lane, final DirectBuffer buffer, final int offset, final int fragmentLength)
+    {
+        if (null == tokens)
+        {
+            return true;
+        }
+        final long counter = AuthTrailer.verify(
+            session.keyK0, session.keyK1, buffer, offset, fragmentLength, lane.lastCounter);
+        if (counter < 0)
+        {
+            counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+            return false;
+        }
+        lane.lastCounter = counter;
+        return true;
     }
 
     /**
@@ -1306,16 +1321,9 @@ final class ServerConductor implements Agent, AutoCloseable
                     counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                     return;
                 }
-                if (null != tokens)
+                if (!isAuthenticated(session, link, buffer, offset, fragmentLength))
                 {
-                    final long counter = AuthTrailer.verify(
-                        session.keyK0, session.keyK1, buffer, offset, fragmentLength, link.lastCounter);
-                    if (counter < 0)
-                    {
-                        counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-                        return;
-                    }
-                    link.lastCounter = counter;
+                    return;
                 }
                 framesIn.incrementRelease();
                 bytesIn.getAndAddRelease(length);
@@ -1344,16 +1352,9 @@ final class ServerConductor implements Agent, AutoCloseable
                 counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                 return;
             }
-            if (null != tokens)
+            if (!isAuthenticated(session, link, buffer, offset, fragmentLength))
             {
-                final long counter = AuthTrailer.verify(
-                    session.keyK0, session.keyK1, buffer, offset, fragmentLength, link.lastCounter);
-                if (counter < 0)
-                {
-                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-                    return;
-                }
-                link.lastCounter = counter;
+                return;
             }
             if (!withinRateLimit(session, type, length))
             {
