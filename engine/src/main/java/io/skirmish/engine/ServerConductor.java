@@ -1031,6 +1031,7 @@ final class ServerConductor implements Agent, AutoCloseable
             sessionId,
             secureRandom.nextLong(),
             new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0));
+        session.conductor = this;
         session.clientId = connectRequest.clientId();
         session.keyK0 = keyK0;
         session.keyK1 = keyK1;
@@ -2012,6 +2013,14 @@ final class ServerConductor implements Agent, AutoCloseable
     }
 
     private SnapshotPublisher snapshotPublisher;
+
+    /**
+     * @return the conductor's clock for the current duty cycle (read once per cycle from the injected clock).
+     */
+    long nowNs()
+    {
+        return nowNs;
+    }
 
     SnapshotPublisher snapshotPublisher()
     {

@@ -32,6 +32,7 @@ public final class Session
     final SessionOutbox outbox = new SessionOutbox();
     final NetworkMeter networkMeter = new NetworkMeter();
     long clientId;
+    ServerConductor conductor;
     long keyK0;
     long keyK1;
     TokenBucket messageBucket;
@@ -106,7 +107,7 @@ public final class Session
      */
     public NetworkInfo networkInfo(final NetworkInfo info)
     {
-        networkMeter.sampleSession(this, System.nanoTime());
+        networkMeter.sampleSession(this, null == conductor ? System.nanoTime() : conductor.nowNs());
         networkMeter.fill(info, rttNs, rttJitterNs);
         return info;
     }

@@ -94,7 +94,7 @@ final class SnapshotPublisher
         }
         room.lastSnapshotTick = tick;
         encodedCount = 0;
-        final long nowNs = System.nanoTime();
+        final long nowNs = conductor.nowNs();
 
         int sent = 0;
         final Membership[] members = room.members;
@@ -173,7 +173,7 @@ final class SnapshotPublisher
             room.snapshotHistory = history;
         }
         encodedCount = 0;
-        final long nowNs = System.nanoTime();
+        final long nowNs = conductor.nowNs();
 
         int sent = 0;
         final Membership[] members = room.members;
