@@ -1,17 +1,12 @@
 package io.skirmish.benchmarks;
 
 import io.skirmish.benchmarks.rig.Deadline;
-import io.skirmish.benchmarks.rig.Errors;
-import io.skirmish.benchmarks.rig.Limits;
-import io.skirmish.benchmarks.rig.Ports;
-import io.skirmish.engine.ClientListener;
+import io.skirmish.benchmarks.rig.EchoRig;
+import io.skirmish.benchmarks.rig.Threading;
 import io.skirmish.engine.ConnectTokens;
 import io.skirmish.engine.GameClient;
 import io.skirmish.engine.GameServer;
-import io.skirmish.engine.ServerListener;
-import io.skirmish.engine.ThreadingMode;
 import org.agrona.BufferUtil;
-import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -70,8 +65,6 @@ public class SecurityCostBenchmark
         AUTHENTICATED
     }
 
-    private static final int ROOM_ID = 1;
-    private static final int TYPE_ID = 7;
     private static final int PAYLOAD_LENGTH = 32;
     private static final byte[] SECRET =
         "skirmish-benchmark-secret-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -81,16 +74,13 @@ public class SecurityCostBenchmark
     @Param({ "PLAIN", "AUTHENTICATED" })
     public Security security;
 
-    private final Errors errors = new Errors("security-cost");
     private final IdleStrategy idle = new YieldingIdleStrategy();
     private final UnsafeBuffer payload = new UnsafeBuffer(BufferUtil.allocateDirectAligned(PAYLOAD_LENGTH, 64));
     private final String[] tokenServers = { TOKEN_SERVER };
     private ConnectTokens backend;
     private ConnectTokens verifier;
     private UnsafeBuffer token;
-    private GameServer server;
-    private GameClient client;
-    private boolean joined;
+    private EchoRig rig;
     private long sent;
     private long received;
     private long clientId;
@@ -107,69 +97,8 @@ public class SecurityCostBenchmark
             .token();
         token = new UnsafeBuffer(minted);
 
-        final int port = Ports.nextPair();
-        final boolean authenticated = Security.AUTHENTICATED == security;
-        try
-        {
-            final GameServer.Context serverCtx = new GameServer.Context()
-                .bindAddress("127.0.0.1")
-                .port(port)
-                .maxMessagesPerSecond(Limits.UNLIMITED_RATE)
-                .maxBytesPerSecond(Limits.UNLIMITED_RATE)
-                .threadingMode(ThreadingMode.SHARED)
-                .idleStrategy(new YieldingIdleStrategy())
-                .errorHandler(errors)
-                .listener(new ServerListener()
-                {
-                    public void onStart(final GameServer server)
-                    {
-                        server.createRoom(ROOM_ID, null);
-                    }
-                });
-            final GameClient.Context clientCtx = new GameClient.Context()
-                .server("127.0.0.1:" + port)
-                .threadingMode(ThreadingMode.INVOKER)
-                .errorHandler(errors)
-                .listener(new ClientListener()
-                {
-                    public void onJoined(final int roomId, final long nextSeq)
-                    {
-                        joined |= ROOM_ID == roomId;
-                    }
-
-                    public void onEvent(
-                        final int roomId,
-                        final long seq,
-                        final int senderSessionId,
-                        final int typeId,
-                        final DirectBuffer buffer,
-                        final int offset,
-                        final int length)
-                    {
-                        if (TYPE_ID == typeId)
-                        {
-                            onEcho(buffer, offset, length);
-                        }
-                    }
-                });
-            if (authenticated)
-            {
-                serverCtx.connectTokenSecret(SECRET);
-                final ConnectTokens.Minted forServer = backend.mint(
-                    2, System.currentTimeMillis() + 3_600_000L, "127.0.0.1:" + port, new byte[0]);
-                clientCtx.connectToken(forServer.token(), forServer.sessionKey());
-            }
-            server = GameServer.launch(serverCtx);
-            client = GameClient.connect(clientCtx);
-            Deadline.await(client::isConnected, 10_000, client::poll, () -> security + " client connected");
-            client.join(ROOM_ID);
-            Deadline.await(() -> joined, 10_000, client::poll, () -> security + " client joined the room");
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(client, server);
-            throw ex;
-        }
+        rig = EchoRig.launchEngine(Threading.THREADED, new YieldingIdleStrategy(), this::onEcho,
+            Security.AUTHENTICATED == security ? SECRET : null);
     }
 
     /**
@@ -178,8 +107,7 @@ public class SecurityCostBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        CloseHelper.closeAll(client, server);
-        errors.check();
+        rig.close();
     }
 
     private void onEcho(final DirectBuffer buffer, final int offset, final int length)
@@ -200,10 +128,9 @@ public class SecurityCostBenchmark
     @Benchmark
     public long roundTrip()
     {
-        final GameClient client = this.client;
         payload.putLong(0, ++sent);
         final long startNs = System.nanoTime();
-        while (client.emit(ROOM_ID, TYPE_ID, payload, 0, PAYLOAD_LENGTH) <= 0)
+        while (!rig.send(payload, 0, PAYLOAD_LENGTH))
         {
             awaitWork(startNs);
         }
@@ -216,7 +143,7 @@ public class SecurityCostBenchmark
 
     private void awaitWork(final long startNs)
     {
-        final int work = client.poll();
+        final int work = rig.poll();
         if (0 == work)
         {
             Deadline.checkStuck(startNs, System.nanoTime(), "an echo");

@@ -1,6 +1,7 @@
 package io.skirmish.benchmarks.rig;
 
 import io.skirmish.engine.ClientListener;
+import io.skirmish.engine.ConnectTokens;
 import io.skirmish.engine.GameClient;
 import io.skirmish.engine.GameServer;
 import io.skirmish.engine.ServerListener;
@@ -26,7 +27,9 @@ final class EngineEchoRig implements EchoRig
     private final GameClient client;
     private boolean joined;
 
-    EngineEchoRig(final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler)
+    EngineEchoRig(
+        final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler,
+        final byte[] connectTokenSecret)
     {
         singleThread = Threading.SINGLE_THREAD == threading;
         final int port = Ports.nextPair();
@@ -34,7 +37,7 @@ final class EngineEchoRig implements EchoRig
         GameClient client = null;
         try
         {
-            server = GameServer.launch(new GameServer.Context()
+            final GameServer.Context serverCtx = new GameServer.Context()
                 .bindAddress("127.0.0.1")
                 .port(port)
                 .maxMessagesPerSecond(Limits.UNLIMITED_RATE)
@@ -48,13 +51,18 @@ final class EngineEchoRig implements EchoRig
                     {
                         server.createRoom(ROOM_ID, null);
                     }
-                }));
+                });
+            if (null != connectTokenSecret)
+            {
+                serverCtx.connectTokenSecret(connectTokenSecret);
+            }
+            server = GameServer.launch(serverCtx);
             if (singleThread)
             {
                 server.poll();
             }
 
-            client = GameClient.connect(new GameClient.Context()
+            final GameClient.Context clientCtx = new GameClient.Context()
                 .server("127.0.0.1:" + port)
                 .threadingMode(ThreadingMode.INVOKER)
                 .errorHandler(errors)
@@ -79,7 +87,14 @@ final class EngineEchoRig implements EchoRig
                             handler.onEcho(buffer, offset, length);
                         }
                     }
-                }));
+                });
+            if (null != connectTokenSecret)
+            {
+                final ConnectTokens.Minted minted = new ConnectTokens(connectTokenSecret)
+                    .mint(1, System.currentTimeMillis() + 3_600_000L, "127.0.0.1:" + port, new byte[0]);
+                clientCtx.connectToken(minted.token(), minted.sessionKey());
+            }
+            client = GameClient.connect(clientCtx);
             this.server = server;
             this.client = client;
 
