@@ -125,6 +125,10 @@ final class ClientConductor implements Agent, AutoCloseable
     private final long keyK1;
     private long controlCounter;
     private long inputCounter;
+    private final FrameCipher frameCipher;
+    private javax.crypto.spec.SecretKeySpec frameKey;
+    private long lastControlCounterIn;
+    private long lastSnapshotCounterIn;
 
     private final SnapshotReceiver snapshotReceiver;
 
@@ -154,6 +158,7 @@ final class ClientConductor implements Agent, AutoCloseable
         final UnsafeBuffer key = new UnsafeBuffer(authenticated ? ctx.sessionKey : new byte[16]);
         this.keyK0 = key.getLong(0, LITTLE_ENDIAN);
         this.keyK1 = key.getLong(8, LITTLE_ENDIAN);
+        this.frameCipher = ctx.payloadEncryption ? new FrameCipher(sendBuffer.capacity()) : null;
         this.inputTicks = new long[ctx.inputRedundancy];
         this.inputLengths = new int[ctx.inputRedundancy];
         this.inputs = new UnsafeBuffer[ctx.inputRedundancy];
@@ -517,8 +522,13 @@ final class ClientConductor implements Agent, AutoCloseable
     private void sendConnectRequest()
     {
         nonce = ThreadLocalRandom.current().nextLong();
+        frameKey = null;
         final ConnectRequestFlyweight request = connectRequestFlyweight;
         request.wrapForEncode(sendBuffer, 0, FrameType.CONNECT_REQUEST, 0);
+        if (ctx.payloadEncryption)
+        {
+            request.flags(FrameHeaderFlyweight.FLAG_ENCRYPTED);
+        }
         request.clientNonce(nonce)
             .resumeSessionId(resuming ? sessionId : 0)
             .resumeSecret(resuming ? secret : 0)
@@ -548,6 +558,17 @@ final class ClientConductor implements Agent, AutoCloseable
         {
             counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
             return;
+        }
+        if (ctx.payloadEncryption)
+        {
+            if ((accept.flags() & FrameHeaderFlyweight.FLAG_ENCRYPTED) == 0)
+            {
+                fail(ClientState.CONNECTION_REJECTED, DisconnectReason.ENCRYPTION_UNAVAILABLE);
+                return;
+            }
+            frameKey = FrameCipher.deriveKey(ctx.sessionKey, nonce, accept.serverNonce());
+            lastControlCounterIn = 0;
+            lastSnapshotCounterIn = 0;
         }
         final boolean wasResuming = resuming;
         sessionId = accept.sessionId();
@@ -620,9 +641,10 @@ final class ClientConductor implements Agent, AutoCloseable
     // Events lane
     // ------------------------------------------------------------------------------------------------------------
 
-    private void onEventsFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private void onEventsFragment(
+        final DirectBuffer fragment, final int fragmentOffset, final int fragmentLength, final Header header)
     {
-        final int valid = FrameHeaderFlyweight.validate(buffer, offset, length);
+        final int valid = FrameHeaderFlyweight.validate(fragment, fragmentOffset, fragmentLength);
         if (FrameHeaderFlyweight.VALID != valid)
         {
             counters.get(valid == FrameHeaderFlyweight.BAD_VERSION ? EngineCounter.DROPPED_BAD_VERSION :
@@ -630,10 +652,34 @@ final class ClientConductor implements Agent, AutoCloseable
                 EngineCounter.DROPPED_MALFORMED).incrementRelease();
             return;
         }
+        final int type = fragment.getByte(fragmentOffset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF;
+        DirectBuffer buffer = fragment;
+        int offset = fragmentOffset;
+        int length = fragmentLength;
+        if (type != FrameType.CONNECT_ACCEPT && type != FrameType.CONNECT_REJECT)
+        {
+            if (null != frameKey)
+            {
+                length = frameCipher.open(
+                    frameKey, FrameCipher.SERVER_CONTROL_LANE, lastControlCounterIn, fragment, offset, fragmentLength);
+                if (length < 0)
+                {
+                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                    return;
+                }
+                lastControlCounterIn = frameCipher.openedCounter();
+                buffer = frameCipher.opened();
+                offset = 0;
+            }
+            else if (isSealed(fragment, fragmentOffset))
+            {
+                counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                return;
+            }
+        }
         lastHeardNs = nowNs;
         counters.get(EngineCounter.FRAMES_IN).incrementRelease();
         counters.get(EngineCounter.BYTES_IN).getAndAddRelease(length);
-        final int type = buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF;
         try
         {
             switch (type)
@@ -912,8 +958,33 @@ final class ClientConductor implements Agent, AutoCloseable
 
     private void onSnapshotFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        snapshotReceiver.onFrame(
-            buffer, offset, length, (header.flags() & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED);
+        final boolean unfragmented = (header.flags() & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED;
+        if (null != frameKey)
+        {
+            final int frameLength = unfragmented ? frameCipher.open(
+                frameKey, FrameCipher.SERVER_SNAPSHOT_LANE, lastSnapshotCounterIn, buffer, offset, length) : -1;
+            if (frameLength < 0)
+            {
+                counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+                return;
+            }
+            lastSnapshotCounterIn = frameCipher.openedCounter();
+            snapshotReceiver.onFrame(frameCipher.opened(), 0, frameLength, true);
+        }
+        else if (length >= FrameHeaderFlyweight.HEADER_LENGTH && isSealed(buffer, offset))
+        {
+            counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+        }
+        else
+        {
+            snapshotReceiver.onFrame(buffer, offset, length, unfragmented);
+        }
+    }
+
+    private static boolean isSealed(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getShort(offset + FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) &
+            FrameHeaderFlyweight.FLAG_ENCRYPTED) != 0;
     }
 
     private int sendSnapshotAcks(final long nowNs)
@@ -949,13 +1020,30 @@ final class ClientConductor implements Agent, AutoCloseable
         {
             return SendResult.NOT_CONNECTED;
         }
-        final int length = !authenticated ? frameLength : AuthTrailer.append(keyK0, keyK1, buffer, offset, frameLength,
-            publication == inputPublication ? ++inputCounter : ++controlCounter);
+        final boolean input = publication == inputPublication;
+        DirectBuffer frame = buffer;
+        int frameOffset = offset;
+        final int length;
+        if (null != frameKey)
+        {
+            length = frameCipher.seal(
+                frameKey,
+                input ? FrameCipher.CLIENT_INPUT_LANE : FrameCipher.CLIENT_CONTROL_LANE,
+                input ? ++inputCounter : ++controlCounter,
+                buffer, offset, frameLength);
+            frame = frameCipher.sealed();
+            frameOffset = 0;
+        }
+        else
+        {
+            length = !authenticated ? frameLength :
+                AuthTrailer.append(keyK0, keyK1, buffer, offset, frameLength, input ? ++inputCounter : ++controlCounter);
+        }
         long result;
         int attempts = 0;
         do
         {
-            result = publication.offer(buffer, offset, length);
+            result = publication.offer(frame, frameOffset, length);
         }
         while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
         if (result > 0)
@@ -1096,7 +1184,8 @@ final class ClientConductor implements Agent, AutoCloseable
         {
             return SendResult.NOT_CONNECTED_SESSION;
         }
-        final int maxLength = inputPublication.maxPayloadLength() - (authenticated ? AuthTrailer.LENGTH : 0);
+        final int trailer = null != frameKey ? FrameCipher.TRAILER_LENGTH : authenticated ? AuthTrailer.LENGTH : 0;
+        final int maxLength = inputPublication.maxPayloadLength() - trailer;
         int count = 0;
         int total = InputFlyweight.ENTRIES_OFFSET;
         for (long tick = inputTick; count < slots; tick--, count++)
@@ -1109,7 +1198,6 @@ final class ClientConductor implements Agent, AutoCloseable
             total += InputFlyweight.ENTRY_HEADER_LENGTH + inputLengths[s];
         }
 
-        final int trailer = authenticated ? AuthTrailer.LENGTH : 0;
         long result;
         int attempts = 0;
         do
@@ -1136,7 +1224,13 @@ final class ClientConductor implements Agent, AutoCloseable
             claimed.putBytes(position + InputFlyweight.ENTRY_HEADER_LENGTH, inputs[s], 0, entryLength);
             position += InputFlyweight.ENTRY_HEADER_LENGTH + entryLength;
         }
-        if (authenticated)
+        if (null != frameKey)
+        {
+            final int sealedLength = frameCipher.seal(
+                frameKey, FrameCipher.CLIENT_INPUT_LANE, ++inputCounter, claimed, claimOffset, total);
+            claimed.putBytes(claimOffset, frameCipher.sealed(), 0, sealedLength);
+        }
+        else if (authenticated)
         {
             AuthTrailer.append(keyK0, keyK1, claimed, claimOffset, total, ++inputCounter);
         }

@@ -44,7 +44,11 @@ public enum DisconnectReason
     /** The session's resume window passed without a resume. */
     RESUME_WINDOW_EXPIRED(17),
     /** A local error closed the client. */
-    ERROR(18);
+    ERROR(18),
+    /** The server requires payload encryption and the client did not ask for it. */
+    ENCRYPTION_REQUIRED(19),
+    /** The client asked for payload encryption and the server cannot give it (it uses no connect tokens). */
+    ENCRYPTION_UNAVAILABLE(20);
 
     private static final DisconnectReason[] BY_CODE;
 

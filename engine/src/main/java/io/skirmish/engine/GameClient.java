@@ -444,6 +444,8 @@ public final class GameClient implements AutoCloseable
         public static final String SIM_REORDER_PROP_NAME = "skirmish.sim.reorder.percent";
         /** Simulator seed. */
         public static final String SIM_SEED_PROP_NAME = "skirmish.sim.seed";
+        /** Ask for AES-GCM payload encryption: {@code true} or {@code false} (default); needs a connect token. */
+        public static final String PAYLOAD_ENCRYPTION_PROP_NAME = "skirmish.client.payload.encryption";
 
         private Configuration()
         {
@@ -492,6 +494,7 @@ public final class GameClient implements AutoCloseable
         Consumer<MediaDriver.Context> driverCustomizer;
         byte[] credentials = new byte[0];
         byte[] sessionKey;
+        boolean payloadEncryption = Boolean.getBoolean(Configuration.PAYLOAD_ENCRYPTION_PROP_NAME);
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         boolean autoResume = true;
         int resumeSessionId;
@@ -525,6 +528,10 @@ public final class GameClient implements AutoCloseable
                 throw new IllegalStateException("Context already concluded");
             }
             concluded = true;
+            if (payloadEncryption && null == sessionKey)
+            {
+                throw new IllegalArgumentException("payloadEncryption needs a connectToken");
+            }
             final int colon = server.lastIndexOf(':');
             if (colon <= 0)
             {
@@ -778,6 +785,23 @@ public final class GameClient implements AutoCloseable
             }
             this.credentials = token.clone();
             this.sessionKey = sessionKey.clone();
+            return this;
+        }
+
+        /**
+         * Ask the server to encrypt this session's frames both ways with AES-128-GCM, under a key derived per
+         * connection from the session key and nonces of both sides. A server that cannot (no connect tokens)
+         * rejects the connection with {@link DisconnectReason#ENCRYPTION_UNAVAILABLE}, and an accept that does not
+         * grant it fails the connection the same way, so encryption is never silently dropped. Needs
+         * {@link #connectToken(byte[], byte[])}.
+         *
+         * @param encrypt true to encrypt; default false (frames are authenticated, not encrypted).
+         * @return this for a fluent API.
+         */
+        public Context payloadEncryption(final boolean encrypt)
+        {
+            checkNotConcluded();
+            this.payloadEncryption = encrypt;
             return this;
         }
 

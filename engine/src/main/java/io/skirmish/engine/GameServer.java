@@ -412,6 +412,8 @@ public final class GameServer implements AutoCloseable
         public static final String MAX_MESSAGES_PER_SECOND_PROP_NAME = "skirmish.server.max.messages.per.second";
         /** Most bytes per second per session, default 1 MiB. */
         public static final String MAX_BYTES_PER_SECOND_PROP_NAME = "skirmish.server.max.bytes.per.second";
+        /** Require AES-GCM payload encryption of every session: {@code true} or {@code false} (default). */
+        public static final String REQUIRE_PAYLOAD_ENCRYPTION_PROP_NAME = "skirmish.server.require.payload.encryption";
         /** Term length of reliable (event) publications, default 256 KiB. */
         public static final String RELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.reliable.term.length";
         /** Term length of unreliable (snapshot) publications, default 64 KiB. */
@@ -557,6 +559,7 @@ public final class GameServer implements AutoCloseable
         org.agrona.concurrent.EpochClock epochClock = org.agrona.concurrent.SystemEpochClock.INSTANCE;
         int maxMessagesPerSecond = Integer.getInteger(Configuration.MAX_MESSAGES_PER_SECOND_PROP_NAME, 2000);
         int maxBytesPerSecond = Integer.getInteger(Configuration.MAX_BYTES_PER_SECOND_PROP_NAME, 1024 * 1024);
+        boolean requirePayloadEncryption = Boolean.getBoolean(Configuration.REQUIRE_PAYLOAD_ENCRYPTION_PROP_NAME);
 
         /**
          * Validate and freeze. Called by {@link GameServer#launch(Context)}; once only.
@@ -642,6 +645,10 @@ public final class GameServer implements AutoCloseable
             if (null != connectTokenSecret && connectTokenSecret.length < 32)
             {
                 throw new IllegalArgumentException("connectTokenSecret must be at least 32 bytes");
+            }
+            if (requirePayloadEncryption && null == connectTokenSecret)
+            {
+                throw new IllegalArgumentException("requirePayloadEncryption needs a connectTokenSecret");
             }
             return this;
         }
@@ -1179,6 +1186,23 @@ public final class GameServer implements AutoCloseable
         {
             checkNotConcluded();
             this.connectTokenSecret = null == secret ? null : secret.clone();
+            return this;
+        }
+
+        /**
+         * Require every session to use AES-GCM payload encryption; a client that does not ask for it (see
+         * {@link GameClient.Context#payloadEncryption(boolean)}) is rejected with
+         * {@link DisconnectReason#ENCRYPTION_REQUIRED}. Without it a server with connect tokens still encrypts the
+         * sessions whose clients ask. Needs {@link #connectTokenSecret(byte[])}, whose session keys the frame keys
+         * are derived from.
+         *
+         * @param require true to refuse clients that do not encrypt; default false.
+         * @return this for a fluent API.
+         */
+        public Context requirePayloadEncryption(final boolean require)
+        {
+            checkNotConcluded();
+            this.requirePayloadEncryption = require;
             return this;
         }
 

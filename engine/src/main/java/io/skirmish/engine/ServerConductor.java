@@ -109,6 +109,7 @@ final class ServerConductor implements Agent, AutoCloseable
     private final ServerListener listener;
     private final KryoCodec codec;
     private final SecureRandom secureRandom = new SecureRandom();
+    private final FrameCipher frameCipher;
     private final String bindHost;
     private final ConnectTokens tokens;
     private final String[] publicAddresses;
@@ -200,6 +201,7 @@ final class ServerConductor implements Agent, AutoCloseable
         this.proxy = new ServerProxy(1024 * 1024, 4096);
         this.codec = new KryoCodec(ctx.messageRegistry, ctx.maxMessageLength);
         this.maxFrameLength = RoomEventFlyweight.PAYLOAD_OFFSET + ctx.maxMessageLength;
+        this.frameCipher = new FrameCipher(Math.max(maxFrameLength, ctx.mtuLength));
         this.kryoScratch = new UnsafeBuffer(new byte[ctx.maxMessageLength]);
         this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             Math.max(maxFrameLength, ctx.maxSnapshotLength) + 64, 64));
@@ -210,7 +212,7 @@ final class ServerConductor implements Agent, AutoCloseable
         this.sessionsActive = counters.get(EngineCounter.SESSIONS_ACTIVE);
         this.roomsActive = counters.get(EngineCounter.ROOMS_ACTIVE);
         this.controlAssembler = new BoundedFragmentAssembler(
-            this::onControlFragment, maxFrameLength + AuthTrailer.LENGTH, this::onOversizeMessage);
+            this::onControlFragment, maxFrameLength + FrameCipher.TRAILER_LENGTH, this::onOversizeMessage);
         this.nowNs = clock.nanoTime();
         this.nextHousekeepingNs = nowNs;
 
@@ -700,7 +702,9 @@ final class ServerConductor implements Agent, AutoCloseable
                 counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                 return;
             }
-            if (!isAuthenticated(session, connection, buffer, offset, fragmentLength))
+            final DirectBuffer frame = authenticate(
+                session, connection, FrameCipher.CLIENT_CONTROL_LANE, buffer, offset, fragmentLength);
+            if (null == frame)
             {
                 return;
             }
@@ -712,58 +716,7 @@ final class ServerConductor implements Agent, AutoCloseable
             session.lastHeardNs = nowNs;
             framesIn.incrementRelease();
             bytesIn.getAndAddRelease(length);
-
-            switch (type)
-            {
-                case FrameType.PING:
-                    pingFlyweight.wrap(buffer, offset, length);
-                    sendPing(session, FrameType.PONG, pingFlyweight.originTimeNs());
-                    break;
-
-                case FrameType.PONG:
-                    pingFlyweight.wrap(buffer, offset, length);
-                    onPong(session, pingFlyweight.originTimeNs());
-                    break;
-
-                case FrameType.DISCONNECT:
-                    disconnectFlyweight.wrap(buffer, offset, length);
-                    closeSession(session, DisconnectReason.CLIENT_CLOSED, false);
-                    break;
-
-                case FrameType.MESSAGE:
-                    onClientMessage(session, buffer, offset, length);
-                    break;
-
-                case FrameType.JOIN_REQUEST:
-                    onJoinRequest(session, buffer, offset, length);
-                    break;
-
-                case FrameType.LEAVE_REQUEST:
-                    roomRequestFlyweight.wrap(buffer, offset, length);
-                    final Room room = roomById.get(roomRequestFlyweight.roomId());
-                    if (null != room)
-                    {
-                        leave(room, session, LeaveReason.LEFT);
-                    }
-                    break;
-
-                case FrameType.ROOM_EMIT:
-                    onEmit(session, buffer, offset, length);
-                    break;
-
-                case FrameType.REPLAY_REQUEST:
-                    onReplayRequest(session, buffer, offset, length);
-                    break;
-
-                case FrameType.EVENT_ACK:
-                    onEventAck(session, buffer, offset, length);
-                    break;
-
-                default:
-                    counters.get(EngineCounter.DROPPED_UNKNOWN_TYPE).incrementRelease();
-                    onViolation(session);
-                    break;
-            }
+            onControlFrame(session, type, frame, frame == buffer ? offset : 0, length);
         }
         catch (final Throwable t)
         {
@@ -771,26 +724,119 @@ final class ServerConductor implements Agent, AutoCloseable
         }
     }
 
+    private void onControlFrame(
+        final Session session, final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
+        switch (type)
+        {
+            case FrameType.PING:
+                pingFlyweight.wrap(buffer, offset, length);
+                sendPing(session, FrameType.PONG, pingFlyweight.originTimeNs());
+                break;
+
+            case FrameType.PONG:
+                pingFlyweight.wrap(buffer, offset, length);
+                onPong(session, pingFlyweight.originTimeNs());
+                break;
+
+            case FrameType.DISCONNECT:
+                disconnectFlyweight.wrap(buffer, offset, length);
+                closeSession(session, DisconnectReason.CLIENT_CLOSED, false);
+                break;
+
+            case FrameType.MESSAGE:
+                onClientMessage(session, buffer, offset, length);
+                break;
+
+            case FrameType.JOIN_REQUEST:
+                onJoinRequest(session, buffer, offset, length);
+                break;
+
+            case FrameType.LEAVE_REQUEST:
+                roomRequestFlyweight.wrap(buffer, offset, length);
+                final Room room = roomById.get(roomRequestFlyweight.roomId());
+                if (null != room)
+                {
+                    leave(room, session, LeaveReason.LEFT);
+                }
+                break;
+
+            case FrameType.ROOM_EMIT:
+                onEmit(session, buffer, offset, length);
+                break;
+
+            case FrameType.REPLAY_REQUEST:
+                onReplayRequest(session, buffer, offset, length);
+                break;
+
+            case FrameType.EVENT_ACK:
+                onEventAck(session, buffer, offset, length);
+                break;
+
+            default:
+                counters.get(EngineCounter.DROPPED_UNKNOWN_TYPE).incrementRelease();
+                onViolation(session);
+                break;
+        }
+    }
+
     /**
-     * With connect tokens, check the fragment's trailer under the session key and the lane's counter; without, pass.
-     * A failure is counted and the frame must be dropped.
+     * With connect tokens, check the fragment's trailer under the session key and the lane's counter, and for an
+     * encrypted session decrypt it; without tokens, pass. A failure is counted and the frame must be dropped.
+     *
+     * @return the buffer holding the plain frame: the given one (same offset), or the cipher's opened buffer
+     * (offset 0); null when the frame must be dropped.
      */
-    private boolean isAuthenticated(
-        final Session session, final Lane lane, final DirectBuffer buffer, final int offset, final int fragmentLength)
+    private DirectBuffer authenticate(
+        final Session session,
+        final Lane lane,
+        final int laneId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int fragmentLength)
     {
         if (null == tokens)
         {
-            return true;
+            return buffer;
         }
-        final long counter = AuthTrailer.verify(
-            session.keyK0, session.keyK1, buffer, offset, fragmentLength, lane.lastCounter);
-        if (counter < 0)
+        final boolean sealed = isSealed(buffer, offset);
+        if (null != session.frameKey)
         {
-            counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-            return false;
+            if (sealed && frameCipher.open(
+                session.frameKey, laneId, lane.lastCounter, buffer, offset, fragmentLength) >= 0)
+            {
+                lane.lastCounter = frameCipher.openedCounter();
+                return frameCipher.opened();
+            }
         }
-        lane.lastCounter = counter;
-        return true;
+        else if (!sealed)
+        {
+            final long counter = AuthTrailer.verify(
+                session.keyK0, session.keyK1, buffer, offset, fragmentLength, lane.lastCounter);
+            if (counter >= 0)
+            {
+                lane.lastCounter = counter;
+                return buffer;
+            }
+        }
+        counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
+        return null;
+    }
+
+    private static boolean isSealed(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getShort(offset + FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) &
+            FrameHeaderFlyweight.FLAG_ENCRYPTED) != 0 &&
+            (buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) != FrameType.CONNECT_REQUEST;
+    }
+
+    /**
+     * Length of the authentication or encryption trailer of a client frame on a server with connect tokens.
+     */
+    private static int trailerLength(final DirectBuffer buffer, final int offset, final int fragmentLength)
+    {
+        return fragmentLength >= FrameHeaderFlyweight.HEADER_LENGTH && isSealed(buffer, offset) ?
+            FrameCipher.TRAILER_LENGTH : AuthTrailer.LENGTH;
     }
 
     /**
@@ -810,7 +856,7 @@ final class ServerConductor implements Agent, AutoCloseable
         {
             return fragmentLength;
         }
-        return fragmentLength - AuthTrailer.LENGTH;
+        return fragmentLength - trailerLength(buffer, offset, fragmentLength);
     }
 
     private boolean withinRateLimit(final Session session, final int type, final int length)
@@ -939,11 +985,21 @@ final class ServerConductor implements Agent, AutoCloseable
         final int credentialsOffset = offset + ConnectRequestFlyweight.CREDENTIALS_OFFSET;
         final int credentialsLength = request.credentialsLength();
 
+        final boolean encrypt = (request.flags() & FrameHeaderFlyweight.FLAG_ENCRYPTED) != 0;
+
         connectRequest.reset(buffer, credentialsOffset, credentialsLength, 0 != resumeSessionId);
         DisconnectReason rejectReason = null;
+        if (encrypt && null == tokens)
+        {
+            rejectReason = DisconnectReason.ENCRYPTION_UNAVAILABLE;
+        }
+        else if (!encrypt && ctx.requirePayloadEncryption)
+        {
+            rejectReason = DisconnectReason.ENCRYPTION_REQUIRED;
+        }
         long keyK0 = 0;
         long keyK1 = 0;
-        if (null != tokens)
+        if (null != tokens && null == rejectReason)
         {
             if (0 != resumeSessionId)
             {
@@ -1005,7 +1061,7 @@ final class ServerConductor implements Agent, AutoCloseable
             }
             else
             {
-                resumeSession(session, connection, nonce);
+                resumeSession(session, connection, nonce, encrypt);
                 return;
             }
         }
@@ -1019,7 +1075,7 @@ final class ServerConductor implements Agent, AutoCloseable
         {
             connectRejectFlyweight.wrapForEncode(controlBuffer, 0, FrameType.CONNECT_REJECT, 0);
             connectRejectFlyweight.clientNonce(nonce).reason(rejectReason.code());
-            offer(connection.publication, controlBuffer, 0, ConnectRejectFlyweight.LENGTH);
+            offer(null, connection.publication, controlBuffer, 0, ConnectRejectFlyweight.LENGTH);
             counters.get(EngineCounter.CONNECTS_REJECTED).incrementRelease();
             connection.closed = true;
             CloseHelper.quietClose(connection.publication);
@@ -1035,6 +1091,7 @@ final class ServerConductor implements Agent, AutoCloseable
         session.clientId = connectRequest.clientId();
         session.keyK0 = keyK0;
         session.keyK1 = keyK1;
+        newFrameKey(session, nonce, encrypt);
         session.messageBucket = new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs);
         session.byteBucket = new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs);
         session.connection = connection;
@@ -1117,7 +1174,22 @@ final class ServerConductor implements Agent, AutoCloseable
         }
     }
 
-    private void resumeSession(final Session session, final Connection connection, final long nonce)
+    /**
+     * Start a connection's cryptographic state: a fresh server nonce, and for an encrypted session a frame key
+     * derived from it and the client's nonce, with the send counters from zero.
+     */
+    private void newFrameKey(final Session session, final long clientNonce, final boolean encrypt)
+    {
+        session.serverNonce = secureRandom.nextLong();
+        session.frameKey = encrypt ?
+            FrameCipher.deriveKey(FrameCipher.keyBytes(session.keyK0, session.keyK1), clientNonce, session.serverNonce) :
+            null;
+        session.controlSendCounter = 0;
+        session.snapshotSendCounter = 0;
+    }
+
+    private void resumeSession(
+        final Session session, final Connection connection, final long nonce, final boolean encrypt)
     {
         final Connection old = session.connection;
         if (null != old && old != connection)
@@ -1139,6 +1211,7 @@ final class ServerConductor implements Agent, AutoCloseable
         session.lastHeardNs = nowNs;
         session.lastPingSentNs = nowNs;
         session.outbox.clear();
+        newFrameKey(session, nonce, encrypt);
         if (!bindingSessions.contains(session))
         {
             bindingSessions.add(session);
@@ -1176,7 +1249,12 @@ final class ServerConductor implements Agent, AutoCloseable
             .sessionTimeoutMs((int)TimeUnit.NANOSECONDS.toMillis(ctx.sessionTimeoutNs))
             .maxMessageLength(ctx.maxMessageLength)
             .resumed(resumed)
-            .resumeWindowMs((int)Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(ctx.resumeWindowNs)));
+            .resumeWindowMs((int)Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(ctx.resumeWindowNs)))
+            .serverNonce(session.serverNonce);
+        if (null != session.frameKey)
+        {
+            accept.flags(FrameHeaderFlyweight.FLAG_ENCRYPTED);
+        }
         sendControl(session, controlBuffer, 0, ConnectAcceptFlyweight.LENGTH);
     }
 
@@ -1219,7 +1297,7 @@ final class ServerConductor implements Agent, AutoCloseable
         }
         pingFlyweight.wrapForEncode(controlBuffer, 0, type, session.sessionId);
         pingFlyweight.originTimeNs(originTimeNs);
-        offer(connection.publication, controlBuffer, 0, PingFlyweight.LENGTH);
+        offer(session, connection.publication, controlBuffer, 0, PingFlyweight.LENGTH);
     }
 
     private void onPong(final Session session, final long originTimeNs)
@@ -1289,7 +1367,8 @@ final class ServerConductor implements Agent, AutoCloseable
     private void onInputFragment(
         final DirectBuffer buffer, final int offset, final int fragmentLength, final Header header)
     {
-        final int length = null == tokens ? fragmentLength : fragmentLength - AuthTrailer.LENGTH;
+        final int length = null == tokens ? fragmentLength :
+            fragmentLength - trailerLength(buffer, offset, fragmentLength);
         final InputLink link = inputLinkFor((Image)header.context());
         if (link.closed)
         {
@@ -1313,17 +1392,24 @@ final class ServerConductor implements Agent, AutoCloseable
             final int sessionId = buffer.getInt(offset + FrameHeaderFlyweight.SESSION_ID_OFFSET, LITTLE_ENDIAN);
             if (FrameType.LANE_BIND == type)
             {
-                laneBindFlyweight.wrap(buffer, offset, length);
                 final Session session = sessionById.get(sessionId);
-                if (null == session || session.secret != laneBindFlyweight.secret() ||
+                if (null == session ||
                     (session.state != SessionState.BINDING && session.state != SessionState.CONNECTED) ||
                     (null != link.session && link.session != session))
                 {
                     counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                     return;
                 }
-                if (!isAuthenticated(session, link, buffer, offset, fragmentLength))
+                final DirectBuffer frame = authenticate(
+                    session, link, FrameCipher.CLIENT_INPUT_LANE, buffer, offset, fragmentLength);
+                if (null == frame)
                 {
+                    return;
+                }
+                laneBindFlyweight.wrap(frame, frame == buffer ? offset : 0, length);
+                if (session.secret != laneBindFlyweight.secret())
+                {
+                    counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                     return;
                 }
                 framesIn.incrementRelease();
@@ -1353,10 +1439,13 @@ final class ServerConductor implements Agent, AutoCloseable
                 counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                 return;
             }
-            if (!isAuthenticated(session, link, buffer, offset, fragmentLength))
+            final DirectBuffer frame = authenticate(
+                session, link, FrameCipher.CLIENT_INPUT_LANE, buffer, offset, fragmentLength);
+            if (null == frame)
             {
                 return;
             }
+            final int frameOffset = frame == buffer ? offset : 0;
             if (!withinRateLimit(session, type, length))
             {
                 return;
@@ -1367,11 +1456,11 @@ final class ServerConductor implements Agent, AutoCloseable
 
             if (FrameType.INPUT == type)
             {
-                onInput(session, buffer, offset, length);
+                onInput(session, frame, frameOffset, length);
             }
             else if (FrameType.SNAPSHOT_ACK == type)
             {
-                if (!snapshotPublisher().onAckFrame(session, buffer, offset, length))
+                if (!snapshotPublisher().onAckFrame(session, frame, frameOffset, length))
                 {
                     onViolation(session);
                 }
@@ -1554,7 +1643,7 @@ final class ServerConductor implements Agent, AutoCloseable
         {
             disconnectFlyweight.wrapForEncode(controlBuffer, 0, FrameType.DISCONNECT, session.sessionId);
             disconnectFlyweight.reason(reason.code());
-            offer(connection.publication, controlBuffer, 0, DisconnectFlyweight.LENGTH);
+            offer(session, connection.publication, controlBuffer, 0, DisconnectFlyweight.LENGTH);
         }
     }
 
@@ -1644,17 +1733,40 @@ final class ServerConductor implements Agent, AutoCloseable
     // Sending
     // ------------------------------------------------------------------------------------------------------------
 
-    private long offer(final ExclusivePublication publication, final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * Offer a frame to a session's control and events lane, sealed when the session is encrypted (every frame but
+     * CONNECT_ACCEPT and CONNECT_REJECT). ADMIN_ACTION is retried; back pressure is returned.
+     *
+     * @param session     receiving the frame, or null for a connection without one (a reject).
+     * @param publication the session's control and events publication.
+     */
+    private long offer(
+        final Session session,
+        final ExclusivePublication publication,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
         if (null == publication)
         {
             return SendResult.NOT_CONNECTED;
         }
+        DirectBuffer frame = buffer;
+        int frameOffset = offset;
+        int frameLength = length;
+        if (null != session && null != session.frameKey &&
+            (buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) != FrameType.CONNECT_ACCEPT)
+        {
+            frameLength = frameCipher.seal(
+                session.frameKey, FrameCipher.SERVER_CONTROL_LANE, ++session.controlSendCounter, buffer, offset, length);
+            frame = frameCipher.sealed();
+            frameOffset = 0;
+        }
         long result;
         int attempts = 0;
         do
         {
-            result = publication.offer(buffer, offset, length);
+            result = publication.offer(frame, frameOffset, frameLength);
         }
         while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
 
@@ -1677,7 +1789,7 @@ final class ServerConductor implements Agent, AutoCloseable
         {
             final Connection connection = session.connection;
             final long result = null == connection ? SendResult.NOT_CONNECTED :
-                offer(connection.publication, buffer, offset, length);
+                offer(session, connection.publication, buffer, offset, length);
             if (result > 0)
             {
                 return;
@@ -1709,7 +1821,7 @@ final class ServerConductor implements Agent, AutoCloseable
                 while (outbox.length() > 0)
                 {
                     final long result = offer(
-                        connection.publication, outbox.buffer(), outbox.headOffset(), outbox.headLength());
+                        session, connection.publication, outbox.buffer(), outbox.headOffset(), outbox.headLength());
                     if (result < 0)
                     {
                         break;
@@ -1793,7 +1905,7 @@ final class ServerConductor implements Agent, AutoCloseable
                 flags |= FLAG_EXCEPT_SENDER;
             }
             sendBuffer.putShort(FrameHeaderFlyweight.FLAGS_OFFSET, (short)flags, LITTLE_ENDIAN);
-            if (offer(publication, sendBuffer, 0, length) < 0)
+            if (offer(m.session, publication, sendBuffer, 0, length) < 0)
             {
                 return sent;
             }
@@ -1833,7 +1945,8 @@ final class ServerConductor implements Agent, AutoCloseable
                 stateLength = 0;
             }
         }
-        final long result = offer(publication, sendBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET + stateLength);
+        final long result = offer(
+            m.session, publication, sendBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET + stateLength);
         if (result > 0)
         {
             counters.get(EngineCounter.RESYNCS).incrementRelease();
@@ -1907,7 +2020,7 @@ final class ServerConductor implements Agent, AutoCloseable
         }
         final Connection connection = session.connection;
         final long result = null == connection ? SendResult.NOT_CONNECTED :
-            offer(connection.publication, sendBuffer, 0, frameLength);
+            offer(session, connection.publication, sendBuffer, 0, frameLength);
         if (result > 0)
         {
             m.nextSeqToSend = seq + 1;
@@ -1975,11 +2088,11 @@ final class ServerConductor implements Agent, AutoCloseable
                     stubBuffer.putShort(
                         FrameHeaderFlyweight.FLAGS_OFFSET, (short)(flags | FLAG_EXCEPT_SENDER), LITTLE_ENDIAN);
                 }
-                result = offer(connection.publication, stubBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET);
+                result = offer(session, connection.publication, stubBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET);
             }
             else
             {
-                result = offer(connection.publication, sendBuffer, 0, frameLength);
+                result = offer(session, connection.publication, sendBuffer, 0, frameLength);
             }
 
             if (result > 0)
@@ -2031,6 +2144,30 @@ final class ServerConductor implements Agent, AutoCloseable
         return snapshotPublisher;
     }
 
+    /**
+     * @return the length a snapshot frame to this session grows by: the encryption trailer, or 0.
+     */
+    static int snapshotTrailerLength(final Session session)
+    {
+        return null == session.frameKey ? 0 : FrameCipher.TRAILER_LENGTH;
+    }
+
+    /**
+     * Encrypt, in place, a snapshot frame written into a claim of {@code frameLength + TRAILER_LENGTH}; a no-op for
+     * a session that is not encrypted.
+     */
+    void sealSnapshot(
+        final Session session, final MutableDirectBuffer claimed, final int claimOffset, final int frameLength)
+    {
+        if (null != session.frameKey)
+        {
+            final int sealedLength = frameCipher.seal(
+                session.frameKey, FrameCipher.SERVER_SNAPSHOT_LANE, ++session.snapshotSendCounter,
+                claimed, claimOffset, frameLength);
+            claimed.putBytes(claimOffset, frameCipher.sealed(), 0, sealedLength);
+        }
+    }
+
     long sendSnapshot(
         final Session session,
         final int roomId,
@@ -2057,7 +2194,8 @@ final class ServerConductor implements Agent, AutoCloseable
             return SendResult.NOT_CONNECTED;
         }
 
-        final int maxPart = publication.maxPayloadLength() - SnapshotFlyweight.PAYLOAD_OFFSET;
+        final int trailer = snapshotTrailerLength(session);
+        final int maxPart = publication.maxPayloadLength() - SnapshotFlyweight.PAYLOAD_OFFSET - trailer;
         final int parts = Math.max(1, (length + maxPart - 1) / maxPart);
         if (parts > 0xFFFF)
         {
@@ -2071,7 +2209,7 @@ final class ServerConductor implements Agent, AutoCloseable
             int attempts = 0;
             do
             {
-                result = publication.tryClaim(SnapshotFlyweight.PAYLOAD_OFFSET + partLength, bufferClaim);
+                result = publication.tryClaim(SnapshotFlyweight.PAYLOAD_OFFSET + partLength + trailer, bufferClaim);
             }
             while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
             if (result < 0)
@@ -2085,6 +2223,7 @@ final class ServerConductor implements Agent, AutoCloseable
             snapshotFlyweight.roomId(roomId).partIndex(part).partCount(parts).tick(tick).baselineTick(baselineTick)
                 .totalLength(length);
             claimed.putBytes(claimOffset + SnapshotFlyweight.PAYLOAD_OFFSET, buffer, offset + position, partLength);
+            sealSnapshot(session, claimed, claimOffset, SnapshotFlyweight.PAYLOAD_OFFSET + partLength);
             bufferClaim.commit();
             position += partLength;
             framesOut.incrementRelease();

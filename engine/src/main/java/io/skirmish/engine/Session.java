@@ -35,6 +35,10 @@ public final class Session
     ServerConductor conductor;
     long keyK0;
     long keyK1;
+    long serverNonce;
+    javax.crypto.spec.SecretKeySpec frameKey;
+    long controlSendCounter;
+    long snapshotSendCounter;
     TokenBucket messageBucket;
     TokenBucket byteBucket;
     Object attachment;

@@ -271,7 +271,7 @@ final class SnapshotPublisher
 
         final int seq = state.snapshotSeq + 1;
         final long result = sendParts(
-            session.sessionId, publication, roomId, tick, baselineTick, seq, payload, payloadOffset, payloadLength);
+            session, publication, roomId, tick, baselineTick, seq, payload, payloadOffset, payloadLength);
         if (result >= 0)
         {
             state.snapshotSeq = seq;
@@ -337,7 +337,7 @@ final class SnapshotPublisher
     }
 
     private long sendParts(
-        final int sessionId,
+        final Session session,
         final ExclusivePublication publication,
         final int roomId,
         final long tick,
@@ -347,7 +347,9 @@ final class SnapshotPublisher
         final int offset,
         final int length)
     {
-        final int maxPart = publication.maxPayloadLength() - SnapshotFlyweight.PAYLOAD_OFFSET;
+        final int sessionId = session.sessionId;
+        final int trailer = ServerConductor.snapshotTrailerLength(session);
+        final int maxPart = publication.maxPayloadLength() - SnapshotFlyweight.PAYLOAD_OFFSET - trailer;
         final int parts = Math.max(1, (length + maxPart - 1) / maxPart);
         if (parts > 0xFFFF)
         {
@@ -364,7 +366,7 @@ final class SnapshotPublisher
             int attempts = 0;
             do
             {
-                result = publication.tryClaim(frameLength, bufferClaim);
+                result = publication.tryClaim(frameLength + trailer, bufferClaim);
             }
             while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
             if (result < 0)
@@ -382,9 +384,10 @@ final class SnapshotPublisher
             {
                 claimed.putBytes(claimOffset + SnapshotFlyweight.PAYLOAD_OFFSET, buffer, offset + position, partLength);
             }
+            conductor.sealSnapshot(session, claimed, claimOffset, frameLength);
             bufferClaim.commit();
             position += partLength;
-            bytes += frameLength;
+            bytes += frameLength + trailer;
         }
         addSent(parts, bytes);
         return length;

@@ -22,6 +22,8 @@ package io.skirmish.engine.protocol;
  *  +---------------------------------------------------------------+
  *  |                         Reserved (32)                         |
  *  +---------------------------------------------------------------+
+ *  |                        Server Nonce (64)                      |
+ *  +---------------------------------------------------------------+
  * </pre>
  */
 public final class ConnectAcceptFlyweight extends FrameHeaderFlyweight
@@ -40,8 +42,28 @@ public final class ConnectAcceptFlyweight extends FrameHeaderFlyweight
     public static final int RESUMED_OFFSET = 36;
     /** Offset of the resume window. */
     public static final int RESUME_WINDOW_MS_OFFSET = 40;
+    /** Offset of the server's nonce, which with the client's derives the frame key of an encrypted session. */
+    public static final int SERVER_NONCE_OFFSET = 48;
     /** Length of the frame. */
-    public static final int LENGTH = 48;
+    public static final int LENGTH = 56;
+
+    /**
+     * @return the server's nonce for this connection.
+     */
+    public long serverNonce()
+    {
+        return getLong(SERVER_NONCE_OFFSET);
+    }
+
+    /**
+     * @param nonce the server's random nonce for this connection.
+     * @return this for a fluent API.
+     */
+    public ConnectAcceptFlyweight serverNonce(final long nonce)
+    {
+        putLong(SERVER_NONCE_OFFSET, nonce);
+        return this;
+    }
 
     /**
      * @return echoed client nonce.

@@ -46,6 +46,12 @@ public class FrameHeaderFlyweight
     public static final int FLAG_BACKLOG = 0x8;
     /** Flag on ROOM_EVENT and RESYNC: a membership (system) event, payload is the member's session id. */
     public static final int FLAG_SYSTEM = 0x10;
+    /**
+     * Flag on any frame but CONNECT_REQUEST, CONNECT_ACCEPT and CONNECT_REJECT: the body is AES-GCM encrypted and a
+     * 24-byte counter and tag trailer follows. On CONNECT_REQUEST: the client asks for encryption; on
+     * CONNECT_ACCEPT: the server grants it (the frames themselves stay in clear).
+     */
+    public static final int FLAG_ENCRYPTED = 0x8000;
 
     /** The wrapped buffer. */
     protected DirectBuffer buffer;

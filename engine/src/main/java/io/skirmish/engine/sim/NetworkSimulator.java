@@ -30,6 +30,21 @@ public final class NetworkSimulator
         void onPacket(byte[] data, int length, int tag);
     }
 
+    /** Sees every packet handed to the simulator, before any fault is applied: a capture point for tests. */
+    @FunctionalInterface
+    public interface PacketTap
+    {
+        /**
+         * A packet is handed to {@link #send}, on the thread that calls it.
+         *
+         * @param buffer packet bytes; valid only during the call.
+         * @param offset of the packet.
+         * @param length of the packet.
+         * @param tag    the tag given to {@link #send}.
+         */
+        void onSend(DirectBuffer buffer, int offset, int length, int tag);
+    }
+
     /** Default largest packet, in bytes. */
     public static final int DEFAULT_MAX_PACKET_LENGTH = 2048;
     /** Default number of packets that can be in flight. */
@@ -55,6 +70,7 @@ public final class NetworkSimulator
     private long sequence;
 
     private long packetsSent;
+    private volatile PacketTap tap;
     private long packetsLost;
     private long packetsDuplicated;
     private long packetsReordered;
@@ -91,6 +107,16 @@ public final class NetworkSimulator
             freeSlots[i] = capacity - 1 - i;
         }
         freeCount = capacity;
+    }
+
+    /**
+     * @param tap shown every packet handed to {@link #send}, or null for none.
+     * @return this for a fluent API.
+     */
+    public NetworkSimulator tap(final PacketTap tap)
+    {
+        this.tap = tap;
+        return this;
     }
 
     /**
@@ -205,6 +231,11 @@ public final class NetworkSimulator
     public int send(final long nowNs, final DirectBuffer buffer, final int offset, final int length, final int tag)
     {
         packetsSent++;
+        final PacketTap tap = this.tap;
+        if (null != tap)
+        {
+            tap.onSend(buffer, offset, length, tag);
+        }
         if (length > maxPacketLength || length < 0)
         {
             overflowDrops++;
