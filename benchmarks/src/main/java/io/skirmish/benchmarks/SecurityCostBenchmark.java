@@ -38,12 +38,14 @@ import java.util.concurrent.TimeUnit;
  *     of one; the {@link GameServer} (SHARED mode, own thread) validates, sequences and relays it back. With
  *     {@link Security#PLAIN} the server accepts every client; with {@link Security#AUTHENTICATED} the server has
  *     {@code connectTokenSecret} and the client connects with a token minted by {@link ConnectTokens}, so every
- *     client frame carries a SipHash-2-4 trailer that the server checks. The ratio of the two is the per-frame cost
- *     on the round trip (the SipHash itself is package-private, so it is measured through the round trip).</li>
+ *     client frame carries a SipHash-2-4 trailer that the server checks; with {@link Security#ENCRYPTED} the client
+ *     also asks for payload encryption, so the emit is sealed by the client and opened by the server, and the echo
+ *     sealed by the server and opened by the client (four AES-GCM operations per round trip). The ratios to PLAIN
+ *     are the per-frame costs on the round trip (the SipHash and the cipher are package-private, so they are
+ *     measured through the round trip).</li>
  *     <li>{@link #tokenVerify()} and {@link #tokenMint()}: the HMAC-SHA256 connect-token check a server does once
  *     per connect (without the engine's nonce-replay bookkeeping), and the backend's minting.</li>
  * </ul>
- * Payload encryption (AES-GCM) is not implemented in the engine and not measured.
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar SecurityCost
  * </pre>
@@ -62,7 +64,9 @@ public class SecurityCostBenchmark
         /** No token: the server accepts every client, frames carry no MAC. */
         PLAIN,
         /** Connect token, and a SipHash-2-4 trailer on every client-to-server frame. */
-        AUTHENTICATED
+        AUTHENTICATED,
+        /** Connect token, and every frame both ways AES-128-GCM encrypted and authenticated. */
+        ENCRYPTED
     }
 
     private static final int PAYLOAD_LENGTH = 32;
@@ -71,7 +75,7 @@ public class SecurityCostBenchmark
     private static final String TOKEN_SERVER = "127.0.0.1:40000";
 
     /** Security setting of the round trip. */
-    @Param({ "PLAIN", "AUTHENTICATED" })
+    @Param({ "PLAIN", "AUTHENTICATED", "ENCRYPTED" })
     public Security security;
 
     private final IdleStrategy idle = new YieldingIdleStrategy();
@@ -98,7 +102,7 @@ public class SecurityCostBenchmark
         token = new UnsafeBuffer(minted);
 
         rig = EchoRig.launchEngine(Threading.THREADED, new YieldingIdleStrategy(), this::onEcho,
-            Security.AUTHENTICATED == security ? SECRET : null);
+            Security.PLAIN == security ? null : SECRET, Security.ENCRYPTED == security);
     }
 
     /**

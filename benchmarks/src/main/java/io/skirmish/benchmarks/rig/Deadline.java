@@ -36,6 +36,31 @@ public final class Deadline
     }
 
     /**
+     * Wait for a condition, but give up quietly at the deadline.
+     *
+     * @param condition to wait for.
+     * @param timeoutMs deadline in milliseconds.
+     * @param poller    work to drive between checks, returning a work count.
+     * @return true when the condition held, false when the deadline passed first.
+     */
+    public static boolean awaitOrGiveUp(final BooleanSupplier condition, final long timeoutMs, final IntSupplier poller)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs > 0 || Thread.currentThread().isInterrupted())
+            {
+                return false;
+            }
+            if (0 == poller.getAsInt())
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return true;
+    }
+
+    /**
      * @param condition to wait for.
      * @param timeoutMs deadline in milliseconds.
      * @param poller    work to drive between checks, returning a work count.

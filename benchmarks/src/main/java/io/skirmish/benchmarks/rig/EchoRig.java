@@ -31,24 +31,26 @@ public interface EchoRig extends AutoCloseable
         final Impl impl, final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler)
     {
         return Impl.ENGINE == impl ?
-            new EngineEchoRig(threading, echoIdle, handler, null) : new AeronEchoRig(threading, echoIdle, handler);
+            new EngineEchoRig(threading, echoIdle, handler, null, false) : new AeronEchoRig(threading, echoIdle, handler);
     }
 
     /**
      * Launch an engine rig whose server requires connect tokens: the client connects with a token minted with the
-     * secret, and every frame it sends carries the authentication trailer.
+     * secret, and every frame it sends carries the authentication trailer, or with payload encryption every frame
+     * both ways is sealed.
      *
      * @param threading          thread arrangement.
      * @param echoIdle           idle strategy of the server thread in {@link Threading#THREADED} mode.
      * @param handler            receives each echo on the polling thread.
      * @param connectTokenSecret the server's token secret, or null for a server that accepts every client.
+     * @param payloadEncryption  the client asks for AES-GCM payload encryption (needs a token secret).
      * @return the connected rig.
      */
     static EchoRig launchEngine(
         final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler,
-        final byte[] connectTokenSecret)
+        final byte[] connectTokenSecret, final boolean payloadEncryption)
     {
-        return new EngineEchoRig(threading, echoIdle, handler, connectTokenSecret);
+        return new EngineEchoRig(threading, echoIdle, handler, connectTokenSecret, payloadEncryption);
     }
 
     /**

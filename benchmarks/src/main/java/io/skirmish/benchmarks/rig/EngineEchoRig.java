@@ -29,7 +29,7 @@ final class EngineEchoRig implements EchoRig
 
     EngineEchoRig(
         final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler,
-        final byte[] connectTokenSecret)
+        final byte[] connectTokenSecret, final boolean payloadEncryption)
     {
         singleThread = Threading.SINGLE_THREAD == threading;
         final int port = Ports.nextPair();
@@ -92,7 +92,7 @@ final class EngineEchoRig implements EchoRig
             {
                 final ConnectTokens.Minted minted = new ConnectTokens(connectTokenSecret)
                     .mint(1, System.currentTimeMillis() + 3_600_000L, "127.0.0.1:" + port, new byte[0]);
-                clientCtx.connectToken(minted.token(), minted.sessionKey());
+                clientCtx.connectToken(minted.token(), minted.sessionKey()).payloadEncryption(payloadEncryption);
             }
             client = GameClient.connect(clientCtx);
             this.server = server;
