@@ -22,6 +22,14 @@ final class EngineFanOutRig implements FanOutRig
     static final int ROOM_ID = 1;
 
     private final Errors errors = new Errors("engine-fan-out");
+    /**
+     * Up to this many members each get their own driver, as separate game processes would. Larger rooms share a
+     * client-side driver per {@value #MEMBERS_PER_DRIVER} members: 256 drivers invoked by one thread could not all
+     * connect on a 2-core machine (133 of 160 after 60 s).
+     */
+    static final int MAX_MEMBERS_WITH_OWN_DRIVER = 64;
+    static final int MEMBERS_PER_DRIVER = 16;
+
     private final UnsafeBuffer payload = new UnsafeBuffer(BufferUtil.allocateDirectAligned(PAYLOAD_LENGTH, 64));
     private final GameServer server;
     private final EngineMembers members;
@@ -44,10 +52,14 @@ final class EngineFanOutRig implements FanOutRig
                 .threadingMode(ThreadingMode.INVOKER)
                 .maxSessions(Math.max(1024, memberCount))
                 .connectTimeoutNs(60_000_000_000L)
+                .keepAliveIntervalNs(1_000_000_000L)
+                .sessionTimeoutNs(30_000_000_000L)
                 .errorHandler(errors)
                 .driverCustomizer((ctx) -> ctx.counterValuesBufferLength(counterValuesLength)));
             room = server.createRoom(ROOM_ID, new RoomOptions().maxMembers(memberCount));
-            members = new EngineMembers(memberCount, "127.0.0.1:" + port, false, server::poll);
+            members = new EngineMembers(
+                memberCount, "127.0.0.1:" + port, memberCount > MAX_MEMBERS_WITH_OWN_DRIVER ? MEMBERS_PER_DRIVER : 0,
+                true, server::poll);
             members.awaitJoined(ROOM_ID, server::poll);
         }
         catch (final RuntimeException ex)

@@ -36,6 +36,7 @@ public final class EngineMembers implements AutoCloseable
     private static final int STACK_INVOKE_EVERY = 16;
     /** Most duty cycles of the shared driver in a row while it still finds work. */
     private static final int STACK_DRAIN_LIMIT = 16;
+    private static final IntSupplier NO_SERVER = () -> 0;
 
     private final Errors errors = new Errors("engine-members");
     private final AeronStack[] stacks;
@@ -152,19 +153,18 @@ public final class EngineMembers implements AutoCloseable
                 }
                 clients[i] = GameClient.connect(ctx);
                 launched = i + 1;
-                poll();
-                serverPoller.getAsInt();
+                poll(serverPoller);
                 if (launched % CONNECT_BATCH == 0 || launched == count)
                 {
                     if (strict)
                     {
-                        Deadline.await(this::allConnected, 60_000, () -> poll() + serverPoller.getAsInt(),
+                        Deadline.await(this::allConnected, 60_000, () -> poll(serverPoller),
                             () -> connectedCount() + "/" + launched + " members connected; others: " +
                             unconnectedStates());
                     }
                     else
                     {
-                        Deadline.awaitOrGiveUp(this::allConnected, 10_000, () -> poll() + serverPoller.getAsInt());
+                        Deadline.awaitOrGiveUp(this::allConnected, 10_000, () -> poll(serverPoller));
                     }
                 }
             }
@@ -184,7 +184,7 @@ public final class EngineMembers implements AutoCloseable
      */
     public void awaitJoined(final int roomId, final IntSupplier serverPoller)
     {
-        final IntSupplier poller = () -> poll() + serverPoller.getAsInt();
+        final IntSupplier poller = () -> poll(serverPoller) + serverPoller.getAsInt();
         final long timeoutMs = 30_000 + clients.length * 100L;
         if (strict)
         {
@@ -283,6 +283,19 @@ public final class EngineMembers implements AutoCloseable
      */
     public int poll()
     {
+        return poll(NO_SERVER);
+    }
+
+    /**
+     * {@link #poll()}, with the server (when the same thread drives it) given duty cycles before every
+     * {@value #STACK_INVOKE_EVERY} members (up to {@value #STACK_DRAIN_LIMIT} while it finds work): with hundreds of
+     * members a whole pass takes long, and a server polled once per pass would read too few datagrams.
+     *
+     * @param serverPoller drives the server (return 0 when it does not).
+     * @return work count.
+     */
+    public int poll(final IntSupplier serverPoller)
+    {
         int work = 0;
         for (int s = membersPerStack > 0 ? (launched + membersPerStack - 1) / membersPerStack : 0;
             s < stacks.length; s++)
@@ -296,6 +309,10 @@ public final class EngineMembers implements AutoCloseable
             {
                 work += drainStack(stacks[i / membersPerStack]);
             }
+            if (i % STACK_INVOKE_EVERY == 0 && serverPoller != NO_SERVER)
+            {
+                work += drain(serverPoller);
+            }
             work += clients[i].poll();
         }
         eventsPublished.lazySet(events);
@@ -308,6 +325,21 @@ public final class EngineMembers implements AutoCloseable
         for (int i = 0; i < STACK_DRAIN_LIMIT; i++)
         {
             final int cycleWork = stack.invoke();
+            if (0 == cycleWork)
+            {
+                break;
+            }
+            work += cycleWork;
+        }
+        return work;
+    }
+
+    private static int drain(final IntSupplier dutyCycle)
+    {
+        int work = 0;
+        for (int i = 0; i < STACK_DRAIN_LIMIT; i++)
+        {
+            final int cycleWork = dutyCycle.getAsInt();
             if (0 == cycleWork)
             {
                 break;
