@@ -13,7 +13,8 @@ import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.protocol.RoomRequestFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.SplittableRandom;
@@ -36,7 +37,12 @@ class FuzzSystemTest
     private static final long SEED = Long.getLong("skirmish.fuzz.seed", 20261125L);
 
     private final SystemTestHarness harness = new SystemTestHarness();
+    private static final byte[] SECRET = "fuzz-secret-0123456789abcdef-0123456789".getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII);
+
     private final SplittableRandom random = new SplittableRandom(SEED);
+    private final ConnectTokens tokens = new ConnectTokens(SECRET);
+    private long clientIds;
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[2048]);
 
     @AfterEach
@@ -45,11 +51,33 @@ class FuzzSystemTest
         harness.close();
     }
 
-    @Test
-    void shouldSurviveMutatedAndRandomFramesWhileServingOthers()
+    private GameClient.Context clientContext(final int port, final boolean encrypted)
+    {
+        final GameClient.Context ctx = harness.clientContext(port);
+        if (encrypted)
+        {
+            final ConnectTokens.Minted minted = tokens.mint(
+                ++clientIds, System.currentTimeMillis() + 600_000, "127.0.0.1:" + port, new byte[0]);
+            ctx.connectToken(minted.token(), minted.sessionKey()).payloadEncryption(true);
+        }
+        return ctx;
+    }
+
+    /**
+     * @param encrypted with connect tokens and payload encryption: the server must then authenticate and decrypt
+     *                  (or refuse) every fuzzed frame, half of which claim to be sealed.
+     */
+    @ParameterizedTest(name = "encrypted={0}")
+    @ValueSource(booleans = { false, true })
+    void shouldSurviveMutatedAndRandomFramesWhileServingOthers(final boolean encrypted)
     {
         final int port = Tests.freePortPair();
-        final GameServer server = harness.launch(harness.serverContext(port)
+        final GameServer.Context serverContext = harness.serverContext(port);
+        if (encrypted)
+        {
+            serverContext.connectTokenSecret(SECRET).requirePayloadEncryption(true);
+        }
+        final GameServer server = harness.launch(serverContext
             .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(10))
             .maxMessagesPerSecond(0)
             .maxBytesPerSecond(0)
@@ -61,7 +89,7 @@ class FuzzSystemTest
         final Room room = server.createRoom(ROOM, new RoomOptions().historyCount(1 << 17).historyBytes(16 << 20));
 
         final RoomSystemTest.RoomRecorder good = new RoomSystemTest.RoomRecorder(ROOM);
-        final GameClient goodClient = harness.connect(harness.clientContext(port).listener(good));
+        final GameClient goodClient = harness.connect(clientContext(port, encrypted).listener(good));
         harness.awaitConnected(goodClient);
         goodClient.join(ROOM);
         Tests.await(() -> good.joined.contains(ROOM), 5_000, harness::pollAll, () -> "good client joined");
@@ -81,14 +109,15 @@ class FuzzSystemTest
                 {
                     harness.closeClient(fuzzer);
                 }
-                fuzzer = harness.connect(harness.clientContext(port));
+                fuzzer = harness.connect(clientContext(port, encrypted));
                 fuzzers++;
                 harness.awaitConnected(fuzzer);
                 fuzzer.join(ROOM);
             }
             if (fuzzer.isConnected())
             {
-                final int length = nextFrame(fuzzer.sessionId());
+                final int length = encrypted ? claimSealed(nextFrame(fuzzer.sessionId())) :
+                    nextFrame(fuzzer.sessionId());
                 final boolean inputLane = random.nextInt(4) == 0;
                 if (fuzzer.offerFrameForTest(frame, 0, length, inputLane) > 0)
                 {
@@ -195,6 +224,26 @@ class FuzzSystemTest
             frame.putByte(FrameHeaderFlyweight.TYPE_OFFSET, (byte)FrameType.PING);
         }
         return length;
+    }
+
+    /**
+     * For an encrypted session: half the frames claim to be sealed (flag set, a counter and a made-up tag appended),
+     * so the server's decryption runs on garbage; the rest are unsealed and must be refused before it.
+     */
+    private int claimSealed(final int length)
+    {
+        if (length < FrameHeaderFlyweight.HEADER_LENGTH || length + 24 > frame.capacity() || random.nextBoolean())
+        {
+            return length;
+        }
+        final int flags = frame.getShort(FrameHeaderFlyweight.FLAGS_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        frame.putShort(FrameHeaderFlyweight.FLAGS_OFFSET, (short)(flags | FrameHeaderFlyweight.FLAG_ENCRYPTED),
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+        frame.putLong(length, random.nextInt(3) == 0 ? extreme() : random.nextLong(1, 1L << 40),
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+        frame.putLong(length + 8, random.nextLong());
+        frame.putLong(length + 16, random.nextLong());
+        return length + 24;
     }
 
     private int extreme()
