@@ -78,6 +78,7 @@ final class ClientConductor implements Agent, AutoCloseable
     private long secret;
     private long nonce;
     private boolean resuming;
+    private boolean rebinding;
     private boolean everConnected;
     private long connectDeadlineNs;
     private long attemptDeadlineNs;
@@ -328,6 +329,7 @@ final class ClientConductor implements Agent, AutoCloseable
         closeLanes();
         disconnectReason = reason;
         resuming = false;
+        rebinding = false;
         state(failure);
         try
         {
@@ -445,6 +447,23 @@ final class ClientConductor implements Agent, AutoCloseable
 
     private void checkConnectDeadline(final long nowNs)
     {
+        if (nowNs - attemptDeadlineNs > 0 && nowNs - connectDeadlineNs < 0 &&
+            state == ClientState.BINDING_LANES && resumeWindowNs > 0)
+        {
+            // accepted, but the lanes never bound (an answering publication that never connected): the session
+            // exists, so the retry on fresh lanes is a resume of it
+            if (!resuming)
+            {
+                resuming = true;
+                rebinding = true;
+            }
+            final long deadlineNs = connectDeadlineNs;
+            closeLanes();
+            openLanes(nowNs);
+            connectDeadlineNs = deadlineNs;
+            counters.get(EngineCounter.LANE_REBINDS).incrementRelease();
+            return;
+        }
         if (nowNs - attemptDeadlineNs > 0 && nowNs - connectDeadlineNs < 0 &&
             (state == ClientState.CONNECTING_TRANSPORT || state == ClientState.SENDING_CONNECT_REQUEST))
         {
@@ -622,8 +641,9 @@ final class ClientConductor implements Agent, AutoCloseable
         {
             return;
         }
-        final boolean resumed = resuming;
+        final boolean resumed = resuming && !rebinding;
         resuming = false;
+        rebinding = false;
         everConnected = true;
         disconnectReason = DisconnectReason.NONE;
         state(ClientState.CONNECTED);

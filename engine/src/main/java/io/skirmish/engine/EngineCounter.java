@@ -92,7 +92,9 @@ public enum EngineCounter
     /** Bytes of snapshot frames sent (engine headers included, Aeron headers not). */
     SNAPSHOT_BYTES_SENT(Scope.SERVER, "snapshot bytes sent"),
     /** Delta snapshots dropped because their baseline was not in the client's window (a full one is requested). */
-    SNAPSHOTS_BASELINE_MISSING(Scope.CLIENT, "snapshots dropped: baseline missing");
+    SNAPSHOTS_BASELINE_MISSING(Scope.CLIENT, "snapshots dropped: baseline missing"),
+    /** Accepted connections whose lanes did not bind in time and were retried on fresh lanes as a resume. */
+    LANE_REBINDS(Scope.CLIENT, "lane rebinds");
 
     /** Aeron counter type id of the first engine counter; each counter adds its ordinal. */
     public static final int TYPE_ID_BASE = 4100;

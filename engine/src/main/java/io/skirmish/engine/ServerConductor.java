@@ -1207,7 +1207,8 @@ final class ServerConductor implements Agent, AutoCloseable
         connection.session = session;
         session.state = SessionState.BINDING;
         session.disconnectReason = DisconnectReason.NONE;
-        session.resuming = true;
+        // a client whose first lane binding stalled retries it as a resume; the game has not met that session yet
+        session.resuming = session.announced;
         session.lastHeardNs = nowNs;
         session.lastPingSentNs = nowNs;
         session.outbox.clear();
@@ -1227,7 +1228,10 @@ final class ServerConductor implements Agent, AutoCloseable
             rewindForResume(m);
             queueJoinResult(session, m.room.roomId, 0, JoinResultFlyweight.JOINED, 0, m.nextSeqToSend);
         }
-        counters.get(EngineCounter.SESSIONS_RESUMED).incrementRelease();
+        if (session.announced)
+        {
+            counters.get(EngineCounter.SESSIONS_RESUMED).incrementRelease();
+        }
     }
 
     private void rewindForResume(final Membership m)
@@ -1284,6 +1288,7 @@ final class ServerConductor implements Agent, AutoCloseable
         else
         {
             session.connectedAtNs = nowNs;
+            session.announced = true;
             guard(() -> listener.onSessionConnected(session));
         }
     }

@@ -21,6 +21,7 @@ public final class Session
     long lastPingSentNs;
     long suspendedAtNs;
     long connectedAtNs;
+    boolean announced;
     long rttNs;
     long rttJitterNs;
     long lastInputTick = Long.MIN_VALUE;

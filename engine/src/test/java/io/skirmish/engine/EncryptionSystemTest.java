@@ -56,7 +56,7 @@ class EncryptionSystemTest
         final AtomicInteger datagramsWithMarker = new AtomicInteger();
         final AtomicInteger datagrams = new AtomicInteger();
 
-        public void onSend(final DirectBuffer buffer, final int offset, final int length, final int tag)
+        public boolean onSend(final DirectBuffer buffer, final int offset, final int length, final int tag)
         {
             datagrams.incrementAndGet();
             final byte[] bytes = new byte[length];
@@ -67,7 +67,7 @@ class EncryptionSystemTest
             }
             if ((tag & 1) != 0)
             {
-                return;
+                return true;
             }
             int position = 0;
             while (position + DataHeaderFlyweight.HEADER_LENGTH <= length)
@@ -86,6 +86,7 @@ class EncryptionSystemTest
                 }
                 position += BitUtil.align(frameLength, 32);
             }
+            return true;
         }
 
         byte[] lastUpstream(final int frameType)

@@ -30,7 +30,10 @@ public final class NetworkSimulator
         void onPacket(byte[] data, int length, int tag);
     }
 
-    /** Sees every packet handed to the simulator, before any fault is applied: a capture point for tests. */
+    /**
+     * Sees every packet handed to the simulator, before any other fault is applied: a capture point for tests, and a
+     * targeted fault (drop the packets of one stream, say).
+     */
     @FunctionalInterface
     public interface PacketTap
     {
@@ -41,8 +44,9 @@ public final class NetworkSimulator
          * @param offset of the packet.
          * @param length of the packet.
          * @param tag    the tag given to {@link #send}.
+         * @return true to let the packet through to the simulated network, false to drop it (counted as lost).
          */
-        void onSend(DirectBuffer buffer, int offset, int length, int tag);
+        boolean onSend(DirectBuffer buffer, int offset, int length, int tag);
     }
 
     /** Default largest packet, in bytes. */
@@ -110,7 +114,7 @@ public final class NetworkSimulator
     }
 
     /**
-     * @param tap shown every packet handed to {@link #send}, or null for none.
+     * @param tap shown every packet handed to {@link #send} (and may drop it), or null for none.
      * @return this for a fluent API.
      */
     public NetworkSimulator tap(final PacketTap tap)
@@ -232,9 +236,10 @@ public final class NetworkSimulator
     {
         packetsSent++;
         final PacketTap tap = this.tap;
-        if (null != tap)
+        if (null != tap && !tap.onSend(buffer, offset, length, tag))
         {
-            tap.onSend(buffer, offset, length, tag);
+            packetsLost++;
+            return 0;
         }
         if (length > maxPacketLength || length < 0)
         {
