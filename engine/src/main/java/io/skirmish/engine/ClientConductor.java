@@ -691,7 +691,7 @@ final class ClientConductor implements Agent, AutoCloseable
                 buffer = frameCipher.opened();
                 offset = 0;
             }
-            else if (isSealed(fragment, fragmentOffset))
+            else if (FrameCipher.isSealed(fragment, fragmentOffset))
             {
                 counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
                 return;
@@ -991,7 +991,7 @@ final class ClientConductor implements Agent, AutoCloseable
             lastSnapshotCounterIn = frameCipher.openedCounter();
             snapshotReceiver.onFrame(frameCipher.opened(), 0, frameLength, true);
         }
-        else if (length >= FrameHeaderFlyweight.HEADER_LENGTH && isSealed(buffer, offset))
+        else if (length >= FrameHeaderFlyweight.HEADER_LENGTH && FrameCipher.isSealed(buffer, offset))
         {
             counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
         }
@@ -999,12 +999,6 @@ final class ClientConductor implements Agent, AutoCloseable
         {
             snapshotReceiver.onFrame(buffer, offset, length, unfragmented);
         }
-    }
-
-    private static boolean isSealed(final DirectBuffer buffer, final int offset)
-    {
-        return (buffer.getShort(offset + FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) &
-            FrameHeaderFlyweight.FLAG_ENCRYPTED) != 0;
     }
 
     private int sendSnapshotAcks(final long nowNs)
@@ -1246,9 +1240,7 @@ final class ClientConductor implements Agent, AutoCloseable
         }
         if (null != frameKey)
         {
-            final int sealedLength = frameCipher.seal(
-                frameKey, FrameCipher.CLIENT_INPUT_LANE, ++inputCounter, claimed, claimOffset, total);
-            claimed.putBytes(claimOffset, frameCipher.sealed(), 0, sealedLength);
+            frameCipher.sealInPlace(frameKey, FrameCipher.CLIENT_INPUT_LANE, ++inputCounter, claimed, claimOffset, total);
         }
         else if (authenticated)
         {

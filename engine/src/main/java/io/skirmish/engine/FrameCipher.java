@@ -2,6 +2,7 @@ package io.skirmish.engine;
 
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import javax.crypto.Cipher;
@@ -182,6 +183,42 @@ final class FrameCipher
     }
 
     /**
+     * {@link #seal} a frame where it stands: for a frame written into a claim of {@code frameLength +}
+     * {@link #TRAILER_LENGTH} bytes.
+     *
+     * @param key         the connection's frame key.
+     * @param lane        the sending lane's id.
+     * @param counter     the lane's next counter.
+     * @param buffer      holding the plain frame, with room for the trailer after it.
+     * @param offset      of the frame.
+     * @param frameLength of the frame, header included.
+     * @return the sealed length, {@code frameLength + TRAILER_LENGTH}.
+     */
+    int sealInPlace(
+        final SecretKeySpec key,
+        final int lane,
+        final long counter,
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int frameLength)
+    {
+        final int sealedLength = seal(key, lane, counter, buffer, offset, frameLength);
+        buffer.putBytes(offset, sealed, 0, sealedLength);
+        return sealedLength;
+    }
+
+    /**
+     * @param buffer holding a frame of at least a header.
+     * @param offset of the frame.
+     * @return true when the frame's header has {@link FrameHeaderFlyweight#FLAG_ENCRYPTED}.
+     */
+    static boolean isSealed(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getShort(offset + FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) &
+            FrameHeaderFlyweight.FLAG_ENCRYPTED) != 0;
+    }
+
+    /**
      * @return the buffer {@link #seal} writes into; valid until the next seal.
      */
     UnsafeBuffer sealed()
@@ -211,9 +248,7 @@ final class FrameCipher
         final int fragmentLength)
     {
         final int frameLength = fragmentLength - TRAILER_LENGTH;
-        if (frameLength < HEADER ||
-            (buffer.getShort(offset + FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) &
-            FrameHeaderFlyweight.FLAG_ENCRYPTED) == 0)
+        if (frameLength < HEADER || !isSealed(buffer, offset))
         {
             return REJECTED;
         }

@@ -5,7 +5,6 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
-import io.aeron.logbuffer.BufferClaim;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.skirmish.engine.protocol.ConnectAcceptFlyweight;
@@ -24,7 +23,6 @@ import io.skirmish.engine.protocol.PingFlyweight;
 import io.skirmish.engine.protocol.ReplayRequestFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.protocol.RoomRequestFlyweight;
-import io.skirmish.engine.protocol.SnapshotFlyweight;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -148,7 +146,6 @@ final class ServerConductor implements Agent, AutoCloseable
     private final UnsafeBuffer kryoScratch;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
     private final UnsafeBuffer stubBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
-    private final BufferClaim bufferClaim = new BufferClaim();
     private final FrameHeaderFlyweight headerFlyweight = new FrameHeaderFlyweight();
     private final ConnectRequestFlyweight connectRequestFlyweight = new ConnectRequestFlyweight();
     private final ConnectAcceptFlyweight connectAcceptFlyweight = new ConnectAcceptFlyweight();
@@ -164,7 +161,6 @@ final class ServerConductor implements Agent, AutoCloseable
     private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
     private final ReplayRequestFlyweight replayRequestFlyweight = new ReplayRequestFlyweight();
     private final EventAckFlyweight eventAckFlyweight = new EventAckFlyweight();
-    private final SnapshotFlyweight snapshotFlyweight = new SnapshotFlyweight();
     private final InputFlyweight inputFlyweight = new InputFlyweight();
     private final ConnectRequest connectRequest = new ConnectRequest();
     private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
@@ -823,10 +819,13 @@ final class ServerConductor implements Agent, AutoCloseable
         return null;
     }
 
+    /**
+     * A client frame sealed under the connection's key: the flag set on any frame but CONNECT_REQUEST, where it
+     * asks for encryption and the frame itself carries the SipHash trailer.
+     */
     private static boolean isSealed(final DirectBuffer buffer, final int offset)
     {
-        return (buffer.getShort(offset + FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) &
-            FrameHeaderFlyweight.FLAG_ENCRYPTED) != 0 &&
+        return FrameCipher.isSealed(buffer, offset) &&
             (buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) != FrameType.CONNECT_REQUEST;
     }
 
@@ -1778,7 +1777,7 @@ final class ServerConductor implements Agent, AutoCloseable
         if (result > 0)
         {
             framesOut.incrementRelease();
-            bytesOut.getAndAddRelease(length);
+            bytesOut.getAndAddRelease(frameLength);
         }
         return result;
     }
@@ -2150,14 +2149,6 @@ final class ServerConductor implements Agent, AutoCloseable
     }
 
     /**
-     * @return the length a snapshot frame to this session grows by: the encryption trailer, or 0.
-     */
-    static int snapshotTrailerLength(final Session session)
-    {
-        return null == session.frameKey ? 0 : FrameCipher.TRAILER_LENGTH;
-    }
-
-    /**
      * Encrypt, in place, a snapshot frame written into a claim of {@code frameLength + TRAILER_LENGTH}; a no-op for
      * a session that is not encrypted.
      */
@@ -2166,10 +2157,8 @@ final class ServerConductor implements Agent, AutoCloseable
     {
         if (null != session.frameKey)
         {
-            final int sealedLength = frameCipher.seal(
-                session.frameKey, FrameCipher.SERVER_SNAPSHOT_LANE, ++session.snapshotSendCounter,
+            frameCipher.sealInPlace(session.frameKey, FrameCipher.SERVER_SNAPSHOT_LANE, ++session.snapshotSendCounter,
                 claimed, claimOffset, frameLength);
-            claimed.putBytes(claimOffset, frameCipher.sealed(), 0, sealedLength);
         }
     }
 
@@ -2199,43 +2188,7 @@ final class ServerConductor implements Agent, AutoCloseable
             return SendResult.NOT_CONNECTED;
         }
 
-        final int trailer = snapshotTrailerLength(session);
-        final int maxPart = publication.maxPayloadLength() - SnapshotFlyweight.PAYLOAD_OFFSET - trailer;
-        final int parts = Math.max(1, (length + maxPart - 1) / maxPart);
-        if (parts > 0xFFFF)
-        {
-            return SendResult.MESSAGE_TOO_LARGE;
-        }
-        int position = 0;
-        for (int part = 0; part < parts; part++)
-        {
-            final int partLength = Math.min(maxPart, length - position);
-            long result;
-            int attempts = 0;
-            do
-            {
-                result = publication.tryClaim(SnapshotFlyweight.PAYLOAD_OFFSET + partLength + trailer, bufferClaim);
-            }
-            while (result == SendResult.ADMIN_ACTION && ++attempts < 3);
-            if (result < 0)
-            {
-                counters.get(EngineCounter.UNRELIABLE_SEND_DROPPED).incrementRelease();
-                return result;
-            }
-            final MutableDirectBuffer claimed = bufferClaim.buffer();
-            final int claimOffset = bufferClaim.offset();
-            snapshotFlyweight.wrapForEncode(claimed, claimOffset, FrameType.SNAPSHOT, session.sessionId);
-            snapshotFlyweight.roomId(roomId).partIndex(part).partCount(parts).tick(tick).baselineTick(baselineTick)
-                .totalLength(length);
-            claimed.putBytes(claimOffset + SnapshotFlyweight.PAYLOAD_OFFSET, buffer, offset + position, partLength);
-            sealSnapshot(session, claimed, claimOffset, SnapshotFlyweight.PAYLOAD_OFFSET + partLength);
-            bufferClaim.commit();
-            position += partLength;
-            framesOut.incrementRelease();
-            bytesOut.getAndAddRelease(SnapshotFlyweight.PAYLOAD_OFFSET + partLength);
-            counters.get(EngineCounter.SNAPSHOTS_SENT).incrementRelease();
-        }
-        return length;
+        return snapshotPublisher().sendParts(session, publication, roomId, tick, baselineTick, 0, buffer, offset, length);
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -336,7 +336,13 @@ final class SnapshotPublisher
         return slot;
     }
 
-    private long sendParts(
+    /**
+     * Send one snapshot to one member, split into parts that each fit a datagram (each sealed when the session is
+     * encrypted). Counts parts, bytes and drops.
+     *
+     * @return the snapshot's length, or a negative {@link SendResult} when a part could not be claimed.
+     */
+    long sendParts(
         final Session session,
         final ExclusivePublication publication,
         final int roomId,
@@ -348,7 +354,7 @@ final class SnapshotPublisher
         final int length)
     {
         final int sessionId = session.sessionId;
-        final int trailer = ServerConductor.snapshotTrailerLength(session);
+        final int trailer = null == session.frameKey ? 0 : FrameCipher.TRAILER_LENGTH;
         final int maxPart = publication.maxPayloadLength() - SnapshotFlyweight.PAYLOAD_OFFSET - trailer;
         final int parts = Math.max(1, (length + maxPart - 1) / maxPart);
         if (parts > 0xFFFF)

@@ -8,13 +8,15 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 
+import java.util.function.IntSupplier;
+
 /**
  * An embedded media driver in {@link ThreadingMode#INVOKER} mode plus an Aeron client whose conductor is an
  * {@link AgentInvoker}, with the same driver settings the engine's transport uses for its SHARED and INVOKER modes
  * (64 KiB publication and IPC terms by default, sparse term files, spies do not simulate connections). Nothing runs
  * until {@link #invoke()} is called, so the owner decides which thread drives it: exactly one thread at a time.
  */
-public final class AeronStack implements AutoCloseable
+public final class AeronStack implements AutoCloseable, IntSupplier
 {
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -101,6 +103,16 @@ public final class AeronStack implements AutoCloseable
     public int invoke()
     {
         return driverInvoker.invoke() + conductorInvoker.invoke();
+    }
+
+    /**
+     * {@link #invoke()}, so a stack can be driven wherever a duty cycle is expected.
+     *
+     * @return work count.
+     */
+    public int getAsInt()
+    {
+        return invoke();
     }
 
     /**

@@ -34,8 +34,8 @@ public final class EngineMembers implements AutoCloseable
      * would cap what they all receive.
      */
     private static final int STACK_INVOKE_EVERY = 16;
-    /** Most duty cycles of the shared driver in a row while it still finds work. */
-    private static final int STACK_DRAIN_LIMIT = 16;
+    /** Most duty cycles in a row of a shared driver, or of the server, while it still finds work. */
+    private static final int DRAIN_LIMIT = 16;
     private static final IntSupplier NO_SERVER = () -> 0;
 
     private final Errors errors = new Errors("engine-members");
@@ -184,7 +184,7 @@ public final class EngineMembers implements AutoCloseable
      */
     public void awaitJoined(final int roomId, final IntSupplier serverPoller)
     {
-        final IntSupplier poller = () -> poll(serverPoller) + serverPoller.getAsInt();
+        final IntSupplier poller = () -> poll(serverPoller);
         final long timeoutMs = 30_000 + clients.length * 100L;
         if (strict)
         {
@@ -276,7 +276,7 @@ public final class EngineMembers implements AutoCloseable
 
     /**
      * One duty cycle of every member (which invokes its own driver when not shared), with duty cycles of the shared
-     * driver and Aeron client (when shared, up to {@value #STACK_DRAIN_LIMIT} while they find work) before every
+     * driver and Aeron client (when shared, up to {@value #DRAIN_LIMIT} while they find work) before every
      * {@value #STACK_INVOKE_EVERY} members; publishes the event count.
      *
      * @return work count.
@@ -288,7 +288,7 @@ public final class EngineMembers implements AutoCloseable
 
     /**
      * {@link #poll()}, with the server (when the same thread drives it) given duty cycles before every
-     * {@value #STACK_INVOKE_EVERY} members (up to {@value #STACK_DRAIN_LIMIT} while it finds work): with hundreds of
+     * {@value #STACK_INVOKE_EVERY} members (up to {@value #DRAIN_LIMIT} while it finds work): with hundreds of
      * members a whole pass takes long, and a server polled once per pass would read too few datagrams.
      *
      * @param serverPoller drives the server (return 0 when it does not).
@@ -307,7 +307,7 @@ public final class EngineMembers implements AutoCloseable
         {
             if (membersPerStack > 0 && (i % membersPerStack) % STACK_INVOKE_EVERY == 0)
             {
-                work += drainStack(stacks[i / membersPerStack]);
+                work += drain(stacks[i / membersPerStack]);
             }
             if (i % STACK_INVOKE_EVERY == 0 && serverPoller != NO_SERVER)
             {
@@ -319,25 +319,11 @@ public final class EngineMembers implements AutoCloseable
         return work;
     }
 
-    private static int drainStack(final AeronStack stack)
-    {
-        int work = 0;
-        for (int i = 0; i < STACK_DRAIN_LIMIT; i++)
-        {
-            final int cycleWork = stack.invoke();
-            if (0 == cycleWork)
-            {
-                break;
-            }
-            work += cycleWork;
-        }
-        return work;
-    }
 
     private static int drain(final IntSupplier dutyCycle)
     {
         int work = 0;
-        for (int i = 0; i < STACK_DRAIN_LIMIT; i++)
+        for (int i = 0; i < DRAIN_LIMIT; i++)
         {
             final int cycleWork = dutyCycle.getAsInt();
             if (0 == cycleWork)
