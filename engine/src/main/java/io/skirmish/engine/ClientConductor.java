@@ -447,33 +447,31 @@ final class ClientConductor implements Agent, AutoCloseable
 
     private void checkConnectDeadline(final long nowNs)
     {
-        if (nowNs - attemptDeadlineNs > 0 && nowNs - connectDeadlineNs < 0 &&
-            state == ClientState.BINDING_LANES && resumeWindowNs > 0)
-        {
-            // accepted, but the lanes never bound (an answering publication that never connected): the session
-            // exists, so the retry on fresh lanes is a resume of it
-            if (!resuming)
-            {
-                resuming = true;
-                rebinding = true;
-            }
-            final long deadlineNs = connectDeadlineNs;
-            closeLanes();
-            openLanes(nowNs);
-            connectDeadlineNs = deadlineNs;
-            counters.get(EngineCounter.LANE_REBINDS).incrementRelease();
-            return;
-        }
-        if (nowNs - attemptDeadlineNs > 0 && nowNs - connectDeadlineNs < 0 &&
-            (state == ClientState.CONNECTING_TRANSPORT || state == ClientState.SENDING_CONNECT_REQUEST))
+        if (nowNs - attemptDeadlineNs > 0 && nowNs - connectDeadlineNs < 0)
         {
             // like a netcode connect request resend: an attempt that made no progress starts again on fresh lanes
             // (new Aeron publications and response subscriptions) within the same overall connect deadline
-            final long deadlineNs = connectDeadlineNs;
-            closeLanes();
-            openLanes(nowNs);
-            connectDeadlineNs = deadlineNs;
-            return;
+            final boolean stalledBinding = state == ClientState.BINDING_LANES && resumeWindowNs > 0;
+            if (stalledBinding || state == ClientState.CONNECTING_TRANSPORT ||
+                state == ClientState.SENDING_CONNECT_REQUEST)
+            {
+                if (stalledBinding)
+                {
+                    // accepted, but the lanes never bound (an answering publication that never connected): the
+                    // session exists, so the new attempt is a resume of it
+                    if (!resuming)
+                    {
+                        resuming = true;
+                        rebinding = true;
+                    }
+                    counters.get(EngineCounter.LANE_REBINDS).incrementRelease();
+                }
+                final long deadlineNs = connectDeadlineNs;
+                closeLanes();
+                openLanes(nowNs);
+                connectDeadlineNs = deadlineNs;
+                return;
+            }
         }
         if (nowNs - connectDeadlineNs > 0)
         {
