@@ -4,11 +4,11 @@ import io.aeron.Aeron;
 import io.aeron.ChannelUriStringBuilder;
 import io.aeron.ExclusivePublication;
 import io.aeron.driver.MediaDriver;
-import io.skirmish.engine.ClientListener;
+import io.skirmish.engine.client.ClientListener;
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.GameClient;
-import io.skirmish.engine.GameServer;
-import io.skirmish.engine.RoomOptions;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.RoomOptions;
 import io.skirmish.engine.ThreadingMode;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
@@ -76,7 +76,7 @@ public final class FloodLatency
             .bindAddress("127.0.0.1")
             .port(PORT)
             .threadingMode(ThreadingMode.SHARED)
-            .listener(new io.skirmish.engine.ServerListener()
+            .listener(new io.skirmish.engine.server.ServerListener()
             {
                 public void onStart(final GameServer s)
                 {
@@ -233,7 +233,7 @@ public final class FloodLatency
             while (running.get())
             {
                 if (null == spammer || spammer.state().isFailure() ||
-                    spammer.state() == io.skirmish.engine.ClientState.DISCONNECTED)
+                    spammer.state() == io.skirmish.engine.client.ClientState.DISCONNECTED)
                 {
                     CloseHelper.quietClose(spammer);
                     spammer = GameClient.connect(new GameClient.Context()

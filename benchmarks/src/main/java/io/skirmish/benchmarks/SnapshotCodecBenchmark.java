@@ -1,7 +1,7 @@
 package io.skirmish.benchmarks;
 
-import io.skirmish.engine.DeltaCodec;
-import io.skirmish.engine.XorRleDeltaCodec;
+import io.skirmish.engine.codec.DeltaCodec;
+import io.skirmish.engine.codec.XorRleDeltaCodec;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;

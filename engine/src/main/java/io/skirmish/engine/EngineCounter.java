@@ -7,100 +7,100 @@ package io.skirmish.engine;
  * {@code skirmish-client <id>: ...}.
  * <p>
  * Threading: the owning conductor writes the values with release semantics; read them from any thread with
- * {@link GameServer#counter(EngineCounter)} or {@link GameClient#counter(EngineCounter)}, or from another process.
+ * {@code GameServer.counter(EngineCounter)} or {@code GameClient.counter(EngineCounter)}, or from another process.
  */
 public enum EngineCounter
 {
     /** Sessions currently open (connected, binding or suspended). */
-    SESSIONS_ACTIVE(Scope.SERVER, "sessions active"),
+    SESSIONS_ACTIVE(4100, Scope.SERVER, "sessions active"),
     /** Sessions accepted since start. */
-    SESSIONS_ACCEPTED(Scope.SERVER, "sessions accepted"),
+    SESSIONS_ACCEPTED(4101, Scope.SERVER, "sessions accepted"),
     /** Sessions resumed after a connection loss. */
-    SESSIONS_RESUMED(Scope.SERVER, "sessions resumed"),
+    SESSIONS_RESUMED(4102, Scope.SERVER, "sessions resumed"),
     /** Connect or resume attempts refused (full, denied, bad token, bad resume). */
-    CONNECTS_REJECTED(Scope.SERVER, "connects rejected"),
+    CONNECTS_REJECTED(4103, Scope.SERVER, "connects rejected"),
     /** Sessions closed because nothing was heard within the timeout. */
-    SESSIONS_TIMED_OUT(Scope.BOTH, "sessions timed out"),
+    SESSIONS_TIMED_OUT(4104, Scope.BOTH, "sessions timed out"),
     /** Sessions disconnected for repeated protocol violations. */
-    SESSIONS_KICKED_FOR_ABUSE(Scope.SERVER, "sessions kicked for abuse"),
+    SESSIONS_KICKED_FOR_ABUSE(4105, Scope.SERVER, "sessions kicked for abuse"),
     /** Frames received and accepted. */
-    FRAMES_IN(Scope.BOTH, "frames in"),
+    FRAMES_IN(4106, Scope.BOTH, "frames in"),
     /** Frames sent. */
-    FRAMES_OUT(Scope.BOTH, "frames out"),
+    FRAMES_OUT(4107, Scope.BOTH, "frames out"),
     /** Bytes received in accepted frames. */
-    BYTES_IN(Scope.BOTH, "bytes in"),
+    BYTES_IN(4108, Scope.BOTH, "bytes in"),
     /** Bytes sent. */
-    BYTES_OUT(Scope.BOTH, "bytes out"),
+    BYTES_OUT(4109, Scope.BOTH, "bytes out"),
     /** Frames dropped: malformed (too short, bad lengths or fields). */
-    DROPPED_MALFORMED(Scope.BOTH, "dropped malformed"),
+    DROPPED_MALFORMED(4110, Scope.BOTH, "dropped malformed"),
     /** Frames dropped: unsupported protocol version. */
-    DROPPED_BAD_VERSION(Scope.BOTH, "dropped bad version"),
+    DROPPED_BAD_VERSION(4111, Scope.BOTH, "dropped bad version"),
     /** Frames dropped: unknown or misdirected frame type. */
-    DROPPED_UNKNOWN_TYPE(Scope.BOTH, "dropped unknown type"),
+    DROPPED_UNKNOWN_TYPE(4112, Scope.BOTH, "dropped unknown type"),
     /** Frames dropped: larger than the configured maximum. */
-    DROPPED_OVERSIZE(Scope.BOTH, "dropped oversize"),
+    DROPPED_OVERSIZE(4113, Scope.BOTH, "dropped oversize"),
     /** Frames dropped: not from a live session, wrong session id or failed authentication. */
-    DROPPED_UNAUTHENTICATED(Scope.BOTH, "dropped unauthenticated"),
+    DROPPED_UNAUTHENTICATED(4114, Scope.BOTH, "dropped unauthenticated"),
     /** Frames dropped: Kryo type id not registered or payload not decodable. */
-    DROPPED_UNDECODABLE(Scope.BOTH, "dropped undecodable"),
+    DROPPED_UNDECODABLE(4115, Scope.BOTH, "dropped undecodable"),
     /** Frames dropped: the session exceeded its rate limit. */
-    DROPPED_RATE_LIMITED(Scope.SERVER, "dropped rate limited"),
+    DROPPED_RATE_LIMITED(4116, Scope.SERVER, "dropped rate limited"),
     /** Unreliable sends dropped because the lane was back-pressured or not connected. */
-    UNRELIABLE_SEND_DROPPED(Scope.BOTH, "unreliable sends dropped"),
+    UNRELIABLE_SEND_DROPPED(4117, Scope.BOTH, "unreliable sends dropped"),
     /** Reliable sends that failed because the lane was back-pressured or not connected. */
-    RELIABLE_SEND_FAILED(Scope.BOTH, "reliable sends failed"),
+    RELIABLE_SEND_FAILED(4118, Scope.BOTH, "reliable sends failed"),
     /** Rooms open. */
-    ROOMS_ACTIVE(Scope.SERVER, "rooms active"),
+    ROOMS_ACTIVE(4119, Scope.SERVER, "rooms active"),
     /** Room events sequenced (one per event, not per member). */
-    ROOM_EVENTS_SENT(Scope.SERVER, "room events sent"),
+    ROOM_EVENTS_SENT(4120, Scope.SERVER, "room events sent"),
     /** Room event deliveries offered to members (events x members). */
-    ROOM_EVENT_DELIVERIES(Scope.SERVER, "room event deliveries"),
+    ROOM_EVENT_DELIVERIES(4121, Scope.SERVER, "room event deliveries"),
     /** Member deliveries skipped because that member was back-pressured or not connected (it is marked behind). */
-    FANOUT_SKIPPED(Scope.SERVER, "fan-out skipped (back-pressure)"),
+    FANOUT_SKIPPED(4122, Scope.SERVER, "fan-out skipped (back-pressure)"),
     /** Events resent from history on request. */
-    EVENTS_REPLAYED(Scope.BOTH, "events replayed"),
+    EVENTS_REPLAYED(4123, Scope.BOTH, "events replayed"),
     /** Resyncs: the requested range had left the history. */
-    RESYNCS(Scope.BOTH, "resyncs"),
+    RESYNCS(4124, Scope.BOTH, "resyncs"),
     /** Client emits vetoed by the server. */
-    EMITS_VETOED(Scope.SERVER, "emits vetoed"),
+    EMITS_VETOED(4125, Scope.SERVER, "emits vetoed"),
     /** Room events delivered to the game in order. */
-    EVENTS_DELIVERED(Scope.CLIENT, "events delivered"),
+    EVENTS_DELIVERED(4126, Scope.CLIENT, "events delivered"),
     /** Gaps in room or direct sequences detected. */
-    GAPS_DETECTED(Scope.CLIENT, "gaps detected"),
+    GAPS_DETECTED(4127, Scope.CLIENT, "gaps detected"),
     /** Events already delivered that arrived again and were dropped. */
-    DUPLICATES_DROPPED(Scope.BOTH, "duplicates dropped"),
+    DUPLICATES_DROPPED(4128, Scope.BOTH, "duplicates dropped"),
     /** Snapshots sent (parts). */
-    SNAPSHOTS_SENT(Scope.SERVER, "snapshot parts sent"),
+    SNAPSHOTS_SENT(4129, Scope.SERVER, "snapshot parts sent"),
     /** Snapshots received and used. */
-    SNAPSHOTS_RECEIVED(Scope.CLIENT, "snapshots received"),
+    SNAPSHOTS_RECEIVED(4130, Scope.CLIENT, "snapshots received"),
     /** Snapshot frames dropped as stale or duplicate (at or below the newest tick, or a part already held). */
-    SNAPSHOTS_STALE_DROPPED(Scope.CLIENT, "snapshots stale dropped"),
+    SNAPSHOTS_STALE_DROPPED(4131, Scope.CLIENT, "snapshots stale dropped"),
     /** Snapshots dropped incomplete: a newer tick started before every part arrived. */
-    SNAPSHOTS_INCOMPLETE_DROPPED(Scope.CLIENT, "snapshots incomplete dropped"),
+    SNAPSHOTS_INCOMPLETE_DROPPED(4132, Scope.CLIENT, "snapshots incomplete dropped"),
     /** Inputs handed to the game. */
-    INPUTS_RECEIVED(Scope.SERVER, "inputs received"),
+    INPUTS_RECEIVED(4133, Scope.SERVER, "inputs received"),
     /** Inputs that never arrived (reported missing). */
-    INPUTS_MISSING(Scope.SERVER, "inputs missing"),
+    INPUTS_MISSING(4134, Scope.SERVER, "inputs missing"),
     /** Room ticks that started later than their schedule. */
-    TICKS_LATE(Scope.SERVER, "ticks late"),
+    TICKS_LATE(4135, Scope.SERVER, "ticks late"),
     /** Errors reported to the error handler. */
-    ERRORS(Scope.BOTH, "errors"),
+    ERRORS(4136, Scope.BOTH, "errors"),
     /** Snapshots sent delta-encoded against a member's acked baseline. */
-    SNAPSHOTS_DELTA_SENT(Scope.SERVER, "snapshots sent as delta"),
+    SNAPSHOTS_DELTA_SENT(4137, Scope.SERVER, "snapshots sent as delta"),
     /** Snapshots sent in full (no usable acked baseline, or the delta was not smaller). */
-    SNAPSHOTS_FULL_SENT(Scope.SERVER, "snapshots sent in full"),
+    SNAPSHOTS_FULL_SENT(4138, Scope.SERVER, "snapshots sent in full"),
     /** Bytes of snapshot frames sent (engine headers included, Aeron headers not). */
-    SNAPSHOT_BYTES_SENT(Scope.SERVER, "snapshot bytes sent"),
+    SNAPSHOT_BYTES_SENT(4139, Scope.SERVER, "snapshot bytes sent"),
     /** Delta snapshots dropped because their baseline was not in the client's window (a full one is requested). */
-    SNAPSHOTS_BASELINE_MISSING(Scope.CLIENT, "snapshots dropped: baseline missing"),
+    SNAPSHOTS_BASELINE_MISSING(4140, Scope.CLIENT, "snapshots dropped: baseline missing"),
     /** Accepted connections whose lanes did not bind in time and were retried on fresh lanes as a resume. */
-    LANE_REBINDS(Scope.CLIENT, "lane rebinds");
+    LANE_REBINDS(4141, Scope.CLIENT, "lane rebinds");
 
-    /** Aeron counter type id of the first engine counter; each counter adds its ordinal. */
+    /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;
 
     /** Aeron counter type id of the per-room "oldest retained seq" counters (one per open room). */
-    public static final int ROOM_OLDEST_RETAINED_SEQ_TYPE_ID = TYPE_ID_BASE + 199;
+    public static final int ROOM_OLDEST_RETAINED_SEQ_TYPE_ID = 4299;
 
     /** Which side keeps a counter. */
     public enum Scope
@@ -113,11 +113,13 @@ public enum EngineCounter
         BOTH
     }
 
+    private final int typeId;
     private final Scope scope;
     private final String label;
 
-    EngineCounter(final Scope scope, final String label)
+    EngineCounter(final int typeId, final Scope scope, final String label)
     {
+        this.typeId = typeId;
         this.scope = scope;
         this.label = label;
     }
@@ -127,7 +129,7 @@ public enum EngineCounter
      */
     public int typeId()
     {
-        return TYPE_ID_BASE + ordinal();
+        return typeId;
     }
 
     /**

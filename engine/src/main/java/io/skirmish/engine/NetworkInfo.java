@@ -1,8 +1,8 @@
 package io.skirmish.engine;
 
 /**
- * Network figures for one session, filled by {@link GameClient#networkInfo(NetworkInfo)} on the client and
- * {@link Session#networkInfo(NetworkInfo)} on the server, in the manner of yojimbo's {@code GetNetworkInfo}: the
+ * Network figures for one session, filled by {@code GameClient.networkInfo(NetworkInfo)} on the client and
+ * {@code Session.networkInfo(NetworkInfo)} on the server, in the manner of yojimbo's {@code GetNetworkInfo}: the
  * caller owns the instance and reuses it, so reading the figures never allocates.
  * <p>
  * Rates and loss are measured over windows of about one second, so they lag by up to a second; they are 0 until the
@@ -13,11 +13,11 @@ package io.skirmish.engine;
  */
 public final class NetworkInfo
 {
-    long rttNs;
-    long rttJitterNs;
-    double snapshotLossPercent;
-    long bytesInPerSecond;
-    long bytesOutPerSecond;
+    private long rttNs;
+    private long rttJitterNs;
+    private double snapshotLossPercent;
+    private long bytesInPerSecond;
+    private long bytesOutPerSecond;
 
     /**
      * @return smoothed round-trip time in nanoseconds (EWMA of ping samples, gain 1/8), 0 before the first sample.
@@ -68,6 +68,31 @@ public final class NetworkInfo
     public long bytesOutPerSecond()
     {
         return bytesOutPerSecond;
+    }
+
+    /**
+     * Set every figure (the engine's meters fill the caller's instance this way).
+     *
+     * @param rttNs               smoothed round-trip time.
+     * @param rttJitterNs         its variation.
+     * @param snapshotLossPercent snapshot loss in percent.
+     * @param bytesInPerSecond    bytes received per second.
+     * @param bytesOutPerSecond   bytes sent per second.
+     * @return this.
+     */
+    public NetworkInfo update(
+        final long rttNs,
+        final long rttJitterNs,
+        final double snapshotLossPercent,
+        final long bytesInPerSecond,
+        final long bytesOutPerSecond)
+    {
+        this.rttNs = rttNs;
+        this.rttJitterNs = rttJitterNs;
+        this.snapshotLossPercent = snapshotLossPercent;
+        this.bytesInPerSecond = bytesInPerSecond;
+        this.bytesOutPerSecond = bytesOutPerSecond;
+        return this;
     }
 
     /**

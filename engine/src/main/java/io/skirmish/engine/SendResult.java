@@ -1,6 +1,7 @@
 package io.skirmish.engine;
 
 import io.aeron.Publication;
+import io.skirmish.engine.codec.MessageRegistry;
 
 /**
  * Return codes of every send path. A send returns a non-negative value on success (a position, or a count) and one

@@ -1,7 +1,7 @@
 package io.skirmish.engine;
 
 /**
- * How the threads of a {@link GameServer} or {@link GameClient} are arranged. All modes run the same single-writer
+ * How the threads of a {@code GameServer} or {@code GameClient} are arranged. All modes run the same single-writer
  * conductor; they only differ in who calls its duty cycle.
  * <ul>
  *     <li>{@link #DEDICATED}: the embedded media driver runs its own thread, the Aeron client its own conductor

@@ -1,6 +1,10 @@
 package io.skirmish.engine;
 
 import io.aeron.driver.MediaDriver;
+import io.skirmish.engine.client.ClientTestSupport;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.ServerTestSupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,7 +25,7 @@ public final class DriverErrors
      */
     public static String of(final GameServer server)
     {
-        return of(server.transportDriver());
+        return of(ServerTestSupport.driver(server));
     }
 
     /**
@@ -30,7 +34,7 @@ public final class DriverErrors
      */
     public static String of(final GameClient client)
     {
-        return of(client.transportDriver());
+        return of(ClientTestSupport.driver(client));
     }
 
     static String of(final MediaDriver driver)

@@ -2,9 +2,18 @@ package io.skirmish.engine;
 
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.protocol.HeaderFlyweight;
+import io.skirmish.engine.client.ClientTestSupport;
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.MessageFlyweight;
+import io.skirmish.engine.security.AuthTrailer;
+import io.skirmish.engine.security.ConnectTokens;
+import io.skirmish.engine.security.FrameCipher;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.Session;
 import io.skirmish.engine.sim.NetworkSimulator;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
@@ -286,14 +295,14 @@ class EncryptionSystemTest
         assertEquals(-1, indexOf(captured, "hello once".getBytes(StandardCharsets.US_ASCII)));
 
         // replay the captured frame as a new Aeron message: Aeron accepts it, the lane counter does not
-        assertTrue(client.offerFrameForTest(sealed, 0, captured.length, false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(client, sealed, 0, captured.length, false) > 0);
         // flip one ciphertext bit, and raise the counter so only the tag can reject it
         final UnsafeBuffer tampered = new UnsafeBuffer(captured.clone());
         tampered.putByte(FrameHeaderFlyweight.HEADER_LENGTH + 2,
             (byte)(tampered.getByte(FrameHeaderFlyweight.HEADER_LENGTH + 2) ^ 1));
         final int counterOffset = captured.length - FrameCipher.TRAILER_LENGTH;
         tampered.putLong(counterOffset, tampered.getLong(counterOffset, LITTLE_ENDIAN) + 1000, LITTLE_ENDIAN);
-        assertTrue(client.offerFrameForTest(tampered, 0, captured.length, false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(client, tampered, 0, captured.length, false) > 0);
         // a plain frame under the session's identity, with no seal
         final UnsafeBuffer plain = new UnsafeBuffer(new byte[128]);
         final MessageFlyweight message = new MessageFlyweight();
@@ -301,7 +310,7 @@ class EncryptionSystemTest
         message.seq(1_000).typeId(1);
         final int plainLength = MessageFlyweight.PAYLOAD_OFFSET + plain.putStringWithoutLengthAscii(
             MessageFlyweight.PAYLOAD_OFFSET, "plain frame") + AuthTrailer.LENGTH;
-        assertTrue(client.offerFrameForTest(plain, 0, plainLength, false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(client, plain, 0, plainLength, false) > 0);
 
         Tests.await(() -> server.counter(EngineCounter.DROPPED_UNAUTHENTICATED) >= 3, 10_000, harness::pollAll,
             () -> "dropped: " + server.counter(EngineCounter.DROPPED_UNAUTHENTICATED));

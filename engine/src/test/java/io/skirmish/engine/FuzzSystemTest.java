@@ -1,5 +1,8 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.ClientState;
+import io.skirmish.engine.client.ClientTestSupport;
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.protocol.ConnectRequestFlyweight;
 import io.skirmish.engine.protocol.EventAckFlyweight;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
@@ -11,11 +14,16 @@ import io.skirmish.engine.protocol.PingFlyweight;
 import io.skirmish.engine.protocol.ReplayRequestFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.protocol.RoomRequestFlyweight;
+import io.skirmish.engine.security.ConnectTokens;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerTestSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +127,7 @@ class FuzzSystemTest
                 final int length = encrypted ? claimSealed(nextFrame(fuzzer.sessionId())) :
                     nextFrame(fuzzer.sessionId());
                 final boolean inputLane = random.nextInt(4) == 0;
-                if (fuzzer.offerFrameForTest(frame, 0, length, inputLane) > 0)
+                if (ClientTestSupport.offerRawFrame(fuzzer, frame, 0, length, inputLane) > 0)
                 {
                     sent++;
                 }
@@ -140,7 +148,7 @@ class FuzzSystemTest
             harness.closeClient(fuzzer);
         }
         Tests.await(() -> server.sessionCount() == 1 && room.memberCount() == 1, 20_000, harness::pollAll,
-            () -> "fuzzers gone: " + server.resourceCountsForTest());
+            () -> "fuzzers gone: " + ServerTestSupport.resourceCounts(server));
         final UnsafeBuffer last = RoomSystemTest.utf8("last");
         final long lastSeq = room.broadcast(1, last, 0, last.capacity());
         Tests.await(() -> goodClient.lastDeliveredSeq(ROOM) == lastSeq, 20_000, harness::pollAll,
@@ -163,7 +171,7 @@ class FuzzSystemTest
         assertTrue(rejected > FRAMES / 5, "rejections counted: " + rejected);
         assertTrue(server.counter(EngineCounter.SESSIONS_KICKED_FOR_ABUSE) > 0, "repeat offenders disconnected");
         assertEquals("sessions=1 connections=1 inputLinks=1 pendingConnections=0 pendingInputLinks=0 binding=0 " +
-            "outboxes=0 behind=0", server.resourceCountsForTest().replaceAll("connections=\\d+", "connections=1")
+            "outboxes=0 behind=0", ServerTestSupport.resourceCounts(server).replaceAll("connections=\\d+", "connections=1")
             .replaceAll("inputLinks=\\d+", "inputLinks=1"));
     }
 

@@ -1,5 +1,9 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.ServerListener;
+import io.skirmish.engine.server.Session;
 import io.skirmish.engine.sim.NetworkSimulator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -2,7 +2,10 @@ package io.skirmish.engine;
 
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.protocol.HeaderFlyweight;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.sim.NetworkSimulator;
+import io.skirmish.engine.transport.Lanes;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;

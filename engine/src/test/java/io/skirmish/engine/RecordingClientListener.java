@@ -1,5 +1,7 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.ClientListener;
+import io.skirmish.engine.client.ClientState;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.ServerListener;
+import io.skirmish.engine.server.Session;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;

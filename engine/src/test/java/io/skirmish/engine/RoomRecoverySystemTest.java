@@ -1,5 +1,11 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.Session;
 import io.skirmish.engine.sim.NetworkSimulator;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

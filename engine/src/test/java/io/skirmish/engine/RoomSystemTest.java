@@ -1,6 +1,12 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.Session;
 import io.skirmish.engine.sim.NetworkSimulator;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

@@ -1,10 +1,20 @@
 package io.skirmish.engine;
 
 import io.aeron.Aeron;
-import io.aeron.ExclusivePublication;
 import io.aeron.ChannelUriStringBuilder;
+import io.aeron.ExclusivePublication;
+import io.skirmish.engine.client.ClientListener;
+import io.skirmish.engine.client.ClientState;
+import io.skirmish.engine.client.ClientTestSupport;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.MessageFlyweight;
+import io.skirmish.engine.security.ConnectTokens;
+import io.skirmish.engine.server.ConnectRequest;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.ServerListener;
+import io.skirmish.engine.transport.Lanes;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -251,7 +260,7 @@ class SecuritySystemTest
         final MessageFlyweight message = new MessageFlyweight();
         message.wrapForEncode(huge, 0, FrameType.MESSAGE, big.sessionId());
         message.seq(1).typeId(1);
-        assertTrue(big.offerFrameForTest(huge, 0, huge.capacity(), false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(big, huge, 0, huge.capacity(), false) > 0);
         final UnsafeBuffer small = RoomSystemTest.utf8("after");
         assertTrue(big.send(2, small, 0, small.capacity()) > 0);
         Tests.await(() -> listener.messages.contains("2:after"), 5_000, harness::pollAll, () -> "small one delivered");
@@ -322,7 +331,7 @@ class SecuritySystemTest
         for (int i = 0; i < bombs.length; i++)
         {
             final UnsafeBuffer payload = new UnsafeBuffer(bombs[i]);
-            assertTrue(client.sendRawForTest(typeIds[i], payload, 0, payload.capacity()) > 0);
+            assertTrue(ClientTestSupport.sendRawKryoMessage(client, typeIds[i], payload, 0, payload.capacity()) > 0);
         }
         Tests.await(() -> server.counter(EngineCounter.DROPPED_UNDECODABLE) == bombs.length, 5_000, harness::pollAll,
             () -> "bombs dropped: " + server.counter(EngineCounter.DROPPED_UNDECODABLE));

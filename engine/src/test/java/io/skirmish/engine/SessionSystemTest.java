@@ -1,5 +1,11 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.ClientState;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.ServerTestSupport;
+import io.skirmish.engine.server.Session;
+import io.skirmish.engine.server.SessionState;
 import io.skirmish.engine.sim.NetworkSimulator;
 import io.skirmish.engine.sim.UdpRelay;
 import org.agrona.concurrent.AgentRunner;
@@ -122,7 +128,7 @@ class SessionSystemTest
 
         harness.servers.remove(server);
         assertEquals("", DriverErrors.of(server));
-        server.abortForTest();
+        ServerTestSupport.abort(server);
 
         Tests.await(() -> client.state().isFailure() || client.state() == ClientState.DISCONNECTED, 15_000,
             harness::pollAll, () -> "client notices the server is gone, state=" + client.state());

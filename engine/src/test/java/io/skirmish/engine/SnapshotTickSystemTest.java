@@ -1,5 +1,10 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerListener;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

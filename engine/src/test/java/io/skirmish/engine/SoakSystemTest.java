@@ -1,6 +1,14 @@
 package io.skirmish.engine;
 
 import io.aeron.AeronCounters;
+import io.skirmish.engine.client.ClientState;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerTestSupport;
+import io.skirmish.engine.server.Session;
 import io.skirmish.engine.sim.NetworkSimulator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -324,7 +332,7 @@ class SoakSystemTest
             }
         }
         Tests.await(() -> server.sessionCount() == 0 && roomsEmpty(), 30_000, harness::pollAll,
-            () -> "sessions gone: " + server.resourceCountsForTest());
+            () -> "sessions gone: " + ServerTestSupport.resourceCounts(server));
         assertEquals("sessions=0 connections=0 inputLinks=0 pendingConnections=0 pendingInputLinks=0 binding=0 " +
             "outboxes=0 behind=0", awaitResources());
         Tests.await(() -> countByType(serverCounters, AeronCounters.DRIVER_PUBLISHER_LIMIT_TYPE_ID) ==
@@ -349,10 +357,10 @@ class SoakSystemTest
 
     private String awaitResources()
     {
-        Tests.await(() -> server.resourceCountsForTest().equals(
+        Tests.await(() -> ServerTestSupport.resourceCounts(server).equals(
             "sessions=0 connections=0 inputLinks=0 pendingConnections=0 pendingInputLinks=0 binding=0 outboxes=0 " +
-            "behind=0"), 30_000, harness::pollAll, () -> "resources: " + server.resourceCountsForTest());
-        return server.resourceCountsForTest();
+            "behind=0"), 30_000, harness::pollAll, () -> "resources: " + ServerTestSupport.resourceCounts(server));
+        return ServerTestSupport.resourceCounts(server);
     }
 
     private boolean roomsEmpty()

@@ -1,5 +1,7 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
 import org.agrona.CloseHelper;
 
 import java.util.ArrayList;

@@ -7,6 +7,15 @@ import io.aeron.driver.ext.DebugSendChannelEndpoint;
 import io.aeron.driver.ext.LossGenerator;
 import io.aeron.driver.ext.RandomLossGenerator;
 import io.aeron.driver.status.SystemCounterDescriptor;
+import io.skirmish.engine.client.ClientState;
+import io.skirmish.engine.client.ClientTestSupport;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.codec.MessageRegistry;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerListener;
+import io.skirmish.engine.server.Session;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -257,7 +266,7 @@ class TransportSystemTest
 
         // a forged Kryo payload for a registered type id is dropped and counted, and the server keeps serving
         final UnsafeBuffer garbage = new UnsafeBuffer(new byte[]{ (byte)0xFF, (byte)0xFF, (byte)0xFF, (byte)0xFF, 7 });
-        assertTrue(client.sendRawForTest(1, garbage, 0, garbage.capacity()) > 0);
+        assertTrue(ClientTestSupport.sendRawKryoMessage(client, 1, garbage, 0, garbage.capacity()) > 0);
         Tests.await(() -> server.counter(EngineCounter.DROPPED_UNDECODABLE) == 1, 5_000, harness::pollAll,
             () -> "undecodable counted");
         assertTrue(client.send(new Chat("still here", 0)) > 0);

@@ -1,7 +1,7 @@
 package io.skirmish.samples;
 
-import io.skirmish.engine.GameClient;
-import io.skirmish.engine.GameServer;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.sim.NetworkSimulator;
 import io.skirmish.samples.arena.ArenaServer;

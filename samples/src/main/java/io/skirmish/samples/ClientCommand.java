@@ -1,6 +1,6 @@
 package io.skirmish.samples;
 
-import io.skirmish.engine.GameClient;
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.samples.client.ArenaClient;
 
 import java.awt.GraphicsEnvironment;

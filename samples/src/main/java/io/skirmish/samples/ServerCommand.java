@@ -1,7 +1,7 @@
 package io.skirmish.samples;
 
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.GameServer;
+import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.samples.arena.ArenaServer;
 

@@ -1,9 +1,9 @@
 package io.skirmish.samples;
 
+import io.skirmish.samples.client.ArenaInterpolator;
 import io.skirmish.samples.client.ArenaView;
-import io.skirmish.samples.client.InterpolationBuffer;
-import io.skirmish.samples.client.SnapshotFrame;
 import io.skirmish.samples.ui.ArenaRenderer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Graphics2D;
@@ -20,10 +20,11 @@ class ArenaRendererTest
     @Test
     void shouldRenderInterpolatedArenaIntoImage()
     {
-        final InterpolationBuffer buffer = new InterpolationBuffer(8, 100_000_000L);
+        final ArenaInterpolator buffer = new ArenaInterpolator(8, 100_000_000L);
         final long tickNs = 1_000_000_000L / 30;
-        buffer.add(frame(10, 10 * tickNs, 100f));
-        buffer.add(frame(11, 11 * tickNs, 130f));
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[MAX_SNAPSHOT_LENGTH]);
+        assertTrue(buffer.add(10, 10 * tickNs, state, 0, encode(state, 100f)));
+        assertTrue(buffer.add(11, 11 * tickNs, state, 0, encode(state, 130f)));
         final ArenaView view = new ArenaView();
         view.localSessionId = 7;
         view.title = "arena-1";
@@ -56,15 +57,11 @@ class ArenaRendererTest
         assertTrue(coinPixels > 10, "the coin is drawn: " + coinPixels);
     }
 
-    private static SnapshotFrame frame(final long tick, final long receivedNs, final float playerX)
+    private static int encode(final UnsafeBuffer state, final float playerX)
     {
-        return new SnapshotFrame(
-            FIRST_ARENA_ROOM_ID,
-            tick,
-            receivedNs,
+        return Snapshots.encode(
+            state,
             30,
-            ARENA_WIDTH,
-            ARENA_HEIGHT,
             new int[]{ 7, 9, 0 },
             new byte[]{ KIND_PLAYER, KIND_PLAYER, KIND_PICKUP },
             new byte[]{ 0, FLAG_HIT, 0 },

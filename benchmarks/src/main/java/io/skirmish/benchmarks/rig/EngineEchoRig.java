@@ -1,10 +1,10 @@
 package io.skirmish.benchmarks.rig;
 
-import io.skirmish.engine.ClientListener;
-import io.skirmish.engine.ConnectTokens;
-import io.skirmish.engine.GameClient;
-import io.skirmish.engine.GameServer;
-import io.skirmish.engine.ServerListener;
+import io.skirmish.engine.client.ClientListener;
+import io.skirmish.engine.security.ConnectTokens;
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.ServerListener;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;

@@ -1,9 +1,9 @@
 package io.skirmish.benchmarks.rig;
 
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.GameServer;
-import io.skirmish.engine.Room;
-import io.skirmish.engine.RoomOptions;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;

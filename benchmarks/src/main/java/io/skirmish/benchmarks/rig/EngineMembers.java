@@ -1,7 +1,7 @@
 package io.skirmish.benchmarks.rig;
 
-import io.skirmish.engine.ClientListener;
-import io.skirmish.engine.GameClient;
+import io.skirmish.engine.client.ClientListener;
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;

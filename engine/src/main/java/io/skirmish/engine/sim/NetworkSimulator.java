@@ -1,6 +1,9 @@
 package io.skirmish.engine.sim;
 
+import io.skirmish.engine.transport.LocalRelay;
+import io.skirmish.engine.transport.RelayFactory;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
 
 import java.util.SplittableRandom;
 
@@ -14,7 +17,7 @@ import java.util.SplittableRandom;
  * must be called from one thread. Time is passed in, never read, so tests control it. Capacity is fixed: when
  * the simulator is full a packet is dropped and counted in {@link #overflowDrops()}.
  */
-public final class NetworkSimulator
+public final class NetworkSimulator implements RelayFactory
 {
     /** Receives packets whose delivery time has come. */
     @FunctionalInterface
@@ -212,6 +215,19 @@ public final class NetworkSimulator
     public double reorderPercent()
     {
         return reorderRate * 100.0;
+    }
+
+    /**
+     * A NAT-like {@link UdpRelay} through this simulator, for a client's lanes: its front sockets on the given host,
+     * its upstream sockets on any address.
+     *
+     * @param bindHost local address of the relay's front sockets.
+     * @param clock    the client's clock.
+     * @return the relay.
+     */
+    public LocalRelay newRelay(final String bindHost, final NanoClock clock)
+    {
+        return new UdpRelay(bindHost, "0.0.0.0", this, clock);
     }
 
     /**

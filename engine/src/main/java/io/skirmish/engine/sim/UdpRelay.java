@@ -1,5 +1,6 @@
 package io.skirmish.engine.sim;
 
+import io.skirmish.engine.transport.LocalRelay;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -27,7 +28,7 @@ import java.util.Map;
  * Drive it with {@link #poll(long)} from one thread (it is an Agrona {@link Agent} too, for an {@code AgentRunner}).
  * Mappings idle for longer than {@link #mappingTimeoutNs} are closed, as a NAT forgets them.
  */
-public final class UdpRelay implements Agent, AutoCloseable
+public final class UdpRelay implements Agent, LocalRelay
 {
     private static final int MAX_DATAGRAM = 65_536;
     private static final int UPSTREAM = 0;
@@ -122,6 +123,14 @@ public final class UdpRelay implements Agent, AutoCloseable
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean isDrained()
+    {
+        return simulator.inFlight() == 0;
     }
 
     /**

@@ -1,10 +1,11 @@
 package io.skirmish.engine.docs;
 
+import io.skirmish.engine.CommonContext;
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.GameClient;
-import io.skirmish.engine.GameServer;
-import io.skirmish.engine.RoomOptions;
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.RoomOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -89,9 +90,11 @@ class ReferenceDocsTest
         final TreeSet<String> missing = new TreeSet<>();
         for (final Class<?> settings : List.of(GameServer.Context.class, GameClient.Context.class, RoomOptions.class))
         {
-            for (final Method method : settings.getDeclaredMethods())
+            for (final Method method : settings.getMethods())
             {
-                if (Modifier.isPublic(method.getModifiers()) && method.getReturnType() == settings &&
+                final boolean setter = method.getReturnType() == settings ||
+                    (method.getDeclaringClass() == CommonContext.class && method.getReturnType() == CommonContext.class);
+                if (Modifier.isPublic(method.getModifiers()) && setter && !method.isBridge() &&
                     method.getParameterCount() > 0 && !doc.contains("`" + method.getName() + "("))
                 {
                     missing.add(settings.getName() + "#" + method.getName());

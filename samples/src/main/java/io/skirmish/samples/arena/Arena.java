@@ -1,9 +1,9 @@
 package io.skirmish.samples.arena;
 
 import io.skirmish.engine.LeaveReason;
-import io.skirmish.engine.Room;
-import io.skirmish.engine.RoomListener;
-import io.skirmish.engine.Session;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
+import io.skirmish.engine.server.Session;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,9 +24,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 final class Arena implements RoomListener
 {
-    private static final int PICKUP_COUNT = 7;
     private static final int HIT_FLASH_TICKS = 8;
-    private static final int MAX_PLAYERS = 256;
 
     private final ArenaServer game;
     private final int roomId;
@@ -36,8 +34,7 @@ final class Arena implements RoomListener
     private final ArrayList<Player> players = new ArrayList<>();
     private final float[] pickupX = new float[PICKUP_COUNT];
     private final float[] pickupY = new float[PICKUP_COUNT];
-    private final UnsafeBuffer snapshotBuffer =
-        new UnsafeBuffer(new byte[SNAPSHOT_HEADER_LENGTH + (MAX_PLAYERS + PICKUP_COUNT) * ENTITY_LENGTH]);
+    private final UnsafeBuffer snapshotBuffer = new UnsafeBuffer(new byte[MAX_SNAPSHOT_LENGTH]);
     private final UnsafeBuffer eventBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
 
     /** A player in this arena; attached to its session. */

@@ -123,6 +123,13 @@ public final class ArenaProtocol
     /** Entity flag: the player just scored. */
     public static final int FLAG_SCORED = 2;
 
+    /** Most players an arena admits. */
+    public static final int MAX_PLAYERS = 256;
+    /** Coins in an arena. */
+    public static final int PICKUP_COUNT = 7;
+    /** Longest snapshot in bytes: the header, every player and every coin. */
+    public static final int MAX_SNAPSHOT_LENGTH = SNAPSHOT_HEADER_LENGTH + (MAX_PLAYERS + PICKUP_COUNT) * ENTITY_LENGTH;
+
     /** Arena width in world units. */
     public static final int ARENA_WIDTH = 1000;
     /** Arena height in world units. */

@@ -2,13 +2,13 @@ package io.skirmish.samples.arena;
 
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.GameServer;
+import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.LeaveReason;
-import io.skirmish.engine.Room;
-import io.skirmish.engine.RoomListener;
-import io.skirmish.engine.RoomOptions;
-import io.skirmish.engine.ServerListener;
-import io.skirmish.engine.Session;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerListener;
+import io.skirmish.engine.server.Session;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -1,25 +1,34 @@
 package io.skirmish.samples.client;
 
-import io.skirmish.engine.ClientListener;
-import io.skirmish.engine.ClientState;
+import io.skirmish.engine.client.ClientListener;
+import io.skirmish.engine.client.ClientState;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.GameClient;
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.SendResult;
 import io.skirmish.engine.sim.NetworkSimulator;
 import io.skirmish.samples.arena.ArenaProtocol;
 import org.HdrHistogram.Histogram;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static io.skirmish.samples.arena.ArenaProtocol.*;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
 
 /**
  * A player of the demo game: a {@link GameClient} plus what the game does with it. It joins the lobby and an
@@ -29,13 +38,20 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * <p>
  * <b>Note:</b> {@link #poll()} and the methods it documents as such belong to one thread, the one that polls. Other
  * threads (a Swing UI) may call {@link #stats()}, {@link #submit(Runnable)}, {@link #manualInput(float, float)},
- * {@link #pollFrame()}, {@link #drainChat(Consumer)} and change the {@link #networkSimulator()} settings.
+ * {@link #pollSnapshots(SnapshotHandler)}, {@link #drainChat(Consumer)} and change the {@link #networkSimulator()}
+ * settings.
  */
 public final class ArenaClient implements AutoCloseable
 {
     private static final int SENT_SLOTS = 1024;
     private static final int MAX_PICKUPS = 64;
     private static final long STATS_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int SNAPSHOT_MSG_TYPE_ID = 1;
+    private static final int SNAPSHOT_RING_CAPACITY = 256 * 1024;
+    private static final int MSG_ROOM_ID_OFFSET = 0;
+    private static final int MSG_TICK_OFFSET = MSG_ROOM_ID_OFFSET + Long.BYTES;
+    private static final int MSG_ARRIVAL_OFFSET = MSG_TICK_OFFSET + Long.BYTES;
+    private static final int MSG_STATE_OFFSET = MSG_ARRIVAL_OFFSET + Long.BYTES;
 
     private final GameClient client;
     private final Options options;
@@ -44,7 +60,8 @@ public final class ArenaClient implements AutoCloseable
     private final DeliveryAudit audit = new DeliveryAudit();
     private final Autopilot autopilot;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(256);
-    private final OneToOneConcurrentArrayQueue<SnapshotFrame> frames;
+    private final OneToOneRingBuffer snapshots;
+    private final SnapshotReader snapshotReader = new SnapshotReader();
     private final OneToOneConcurrentArrayQueue<String> chatLines;
     private final UnsafeBuffer inputBuffer = new UnsafeBuffer(new byte[INPUT_LENGTH]);
     private final UnsafeBuffer emitBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
@@ -165,7 +182,8 @@ public final class ArenaClient implements AutoCloseable
         }
 
         /**
-         * @param publish decode every snapshot of the current arena into a {@link SnapshotFrame} for a renderer.
+         * @param publish copy every snapshot of the current arena, with its arrival time, for a renderer on another
+         *                thread ({@link #pollSnapshots(SnapshotHandler)}).
          * @return this for a fluent API.
          */
         public Options publishFrames(final boolean publish)
@@ -207,6 +225,25 @@ public final class ArenaClient implements AutoCloseable
     }
 
     /**
+     * Receives the arena snapshots a player copied for a renderer ({@link #pollSnapshots(SnapshotHandler)}).
+     */
+    @FunctionalInterface
+    public interface SnapshotHandler
+    {
+        /**
+         * One snapshot of the player's current arena, as the engine delivered it.
+         *
+         * @param roomId    the arena.
+         * @param tick      the snapshot's tick.
+         * @param arrivalNs local time it arrived, on the player's clock.
+         * @param buffer    the state bytes, valid during the call only.
+         * @param offset    of the state.
+         * @param length    of the state.
+         */
+        void onSnapshot(int roomId, long tick, long arrivalNs, DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
      * Connect a player.
      *
      * @param context the client's configuration; its listener is replaced by this player's.
@@ -218,11 +255,12 @@ public final class ArenaClient implements AutoCloseable
         this.options = options;
         this.clock = clock;
         this.autopilot = new Autopilot(options.seed);
-        this.frames = options.publishFrames ? new OneToOneConcurrentArrayQueue<>(128) : null;
+        this.snapshots = options.publishFrames ? new OneToOneRingBuffer(new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(SNAPSHOT_RING_CAPACITY + TRAILER_LENGTH, CACHE_LINE_LENGTH))) : null;
         this.chatLines = options.keepChatLog ? new OneToOneConcurrentArrayQueue<>(512) : null;
         this.inputIntervalNs = TimeUnit.SECONDS.toNanos(1) / Math.max(1, options.inputRateHz);
         statsBuilder.name = options.name;
-        java.util.Arrays.fill(sentCounters, -1);
+        Arrays.fill(sentCounters, -1);
         this.client = GameClient.connect(context.listener(new Listener()));
         this.simulator = client.networkSimulator();
         final long nowNs = clock.nanoTime();
@@ -281,7 +319,7 @@ public final class ArenaClient implements AutoCloseable
     {
         if (roomId == leavingArena || null == audit.open(roomId))
         {
-            return io.skirmish.engine.SendResult.NOT_MEMBER;
+            return SendResult.NOT_MEMBER;
         }
         final long counter = emitCounter + 1;
         final int length = encodeText(emitBuffer, sessionId, counter, text);
@@ -378,11 +416,20 @@ public final class ArenaClient implements AutoCloseable
     }
 
     /**
-     * @return the next decoded snapshot for the renderer, or null (one reader thread).
+     * Hand every pending arena snapshot to a handler, oldest first (one reader thread; needs
+     * {@link Options#publishFrames(boolean)}). Allocates nothing.
+     *
+     * @param handler receives each snapshot's state bytes and arrival time.
+     * @return number of snapshots.
      */
-    public SnapshotFrame pollFrame()
+    public int pollSnapshots(final SnapshotHandler handler)
     {
-        return null == frames ? null : frames.poll();
+        if (null == snapshots)
+        {
+            return 0;
+        }
+        snapshotReader.handler = handler;
+        return snapshots.read(snapshotReader);
     }
 
     /**
@@ -627,13 +674,34 @@ public final class ArenaClient implements AutoCloseable
         }
         pickupCount = pickups;
 
-        if (null != frames)
+        if (null != snapshots && length <= MAX_SNAPSHOT_LENGTH)
         {
-            final SnapshotFrame frame = SnapshotFrame.decode(roomId, tick, clock.nanoTime(), buffer, offset, length);
-            if (null != frame)
+            final int index = snapshots.tryClaim(SNAPSHOT_MSG_TYPE_ID, MSG_STATE_OFFSET + length);
+            if (index > 0)
             {
-                frames.offer(frame);
+                final AtomicBuffer message = snapshots.buffer();
+                message.putInt(index + MSG_ROOM_ID_OFFSET, roomId);
+                message.putLong(index + MSG_TICK_OFFSET, tick);
+                message.putLong(index + MSG_ARRIVAL_OFFSET, clock.nanoTime());
+                message.putBytes(index + MSG_STATE_OFFSET, buffer, offset, length);
+                snapshots.commit(index);
             }
+        }
+    }
+
+    private static final class SnapshotReader implements MessageHandler
+    {
+        SnapshotHandler handler;
+
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            handler.onSnapshot(
+                buffer.getInt(index + MSG_ROOM_ID_OFFSET),
+                buffer.getLong(index + MSG_TICK_OFFSET),
+                buffer.getLong(index + MSG_ARRIVAL_OFFSET),
+                buffer,
+                index + MSG_STATE_OFFSET,
+                length - MSG_STATE_OFFSET);
         }
     }
 

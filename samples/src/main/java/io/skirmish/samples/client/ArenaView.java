@@ -1,11 +1,13 @@
 package io.skirmish.samples.client;
 
+import java.util.Arrays;
+
 import static io.skirmish.samples.arena.ArenaProtocol.ARENA_HEIGHT;
 import static io.skirmish.samples.arena.ArenaProtocol.ARENA_WIDTH;
 
 /**
  * What one frame shows: the interpolated entities plus a few facts about the interpolation. Filled by
- * {@link InterpolationBuffer#sample(long, ArenaView)} and drawn by the renderer; reused from frame to frame, and
+ * {@link ArenaInterpolator#sample(long, ArenaView)} and drawn by the renderer; reused from frame to frame, and
  * owned by the render thread.
  */
 public final class ArenaView
@@ -57,17 +59,17 @@ public final class ArenaView
         if (ids.length < capacity)
         {
             final int length = Math.max(capacity, ids.length * 2);
-            ids = java.util.Arrays.copyOf(ids, length);
-            kinds = java.util.Arrays.copyOf(kinds, length);
-            flags = java.util.Arrays.copyOf(flags, length);
-            scores = java.util.Arrays.copyOf(scores, length);
-            xs = java.util.Arrays.copyOf(xs, length);
-            ys = java.util.Arrays.copyOf(ys, length);
+            ids = Arrays.copyOf(ids, length);
+            kinds = Arrays.copyOf(kinds, length);
+            flags = Arrays.copyOf(flags, length);
+            scores = Arrays.copyOf(scores, length);
+            xs = Arrays.copyOf(xs, length);
+            ys = Arrays.copyOf(ys, length);
         }
     }
 
     /**
-     * Show one snapshot exactly as it is (no interpolation).
+     * Show the entities of one snapshot exactly as they are (no interpolation); the ticks are left to the caller.
      *
      * @param frame the snapshot.
      */
@@ -86,7 +88,5 @@ public final class ArenaView
             xs[i] = frame.x(i);
             ys[i] = frame.y(i);
         }
-        renderTick = frame.tick();
-        newestTick = frame.tick();
     }
 }

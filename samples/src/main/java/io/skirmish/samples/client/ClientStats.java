@@ -1,6 +1,6 @@
 package io.skirmish.samples.client;
 
-import io.skirmish.engine.ClientState;
+import io.skirmish.engine.client.ClientState;
 
 /**
  * One second of a client's network figures, as shown on screen and on the text dashboard. Immutable: the polling

@@ -1,165 +1,65 @@
 package io.skirmish.samples.client;
 
+import io.skirmish.samples.arena.ArenaProtocol;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.skirmish.samples.arena.ArenaProtocol.*;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * One decoded arena snapshot: every entity's id, kind, flags, score and position at a tick, stamped with the local
- * time it arrived. Immutable once built, so the network thread can hand it to the render thread through a queue.
+ * A flyweight decoder over one arena snapshot's bytes ({@link ArenaProtocol}): every
+ * entity's id, kind, flags, score and position, read from the buffer on access. Wrap it over a state, read it, and
+ * wrap it again over the next one; nothing is copied or allocated. Valid while the wrapped bytes are.
  */
 public final class SnapshotFrame
 {
-    private final int roomId;
-    private final long tick;
-    private final long receivedNs;
-    private final int tickRateHz;
-    private final int width;
-    private final int height;
-    private final int count;
-    private final int[] ids;
-    private final byte[] kinds;
-    private final byte[] flags;
-    private final int[] scores;
-    private final float[] xs;
-    private final float[] ys;
+    private DirectBuffer buffer = new UnsafeBuffer(0, 0);
+    private int offset;
+    private int count;
 
     /**
-     * Build a frame from arrays (which the frame takes over).
+     * Check a snapshot's bytes.
      *
-     * @param roomId     the arena it shows.
-     * @param tick       the snapshot's tick.
-     * @param receivedNs local arrival time.
-     * @param tickRateHz the arena's tick rate.
-     * @param width      arena width.
-     * @param height     arena height.
-     * @param ids        entity ids.
-     * @param kinds      entity kinds.
-     * @param flags      entity flags.
-     * @param scores     entity scores.
-     * @param xs         x positions.
-     * @param ys         y positions.
+     * @param buffer payload.
+     * @param offset of the payload.
+     * @param length of the payload.
+     * @return true when the header and every entity it counts fit in the length.
      */
-    public SnapshotFrame(
-        final int roomId,
-        final long tick,
-        final long receivedNs,
-        final int tickRateHz,
-        final int width,
-        final int height,
-        final int[] ids,
-        final byte[] kinds,
-        final byte[] flags,
-        final int[] scores,
-        final float[] xs,
-        final float[] ys)
+    public static boolean isValid(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.roomId = roomId;
-        this.tick = tick;
-        this.receivedNs = receivedNs;
-        this.tickRateHz = Math.max(1, tickRateHz);
-        this.width = width;
-        this.height = height;
-        this.count = ids.length;
-        this.ids = ids;
-        this.kinds = kinds;
-        this.flags = flags;
-        this.scores = scores;
-        this.xs = xs;
-        this.ys = ys;
+        return length >= SNAPSHOT_HEADER_LENGTH &&
+            SNAPSHOT_HEADER_LENGTH + (buffer.getShort(offset + SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF) *
+            ENTITY_LENGTH <= length;
     }
 
     /**
-     * Decode a snapshot payload.
+     * Decode a snapshot payload from now on.
      *
-     * @param roomId     the arena it shows.
-     * @param tick       the snapshot's tick.
-     * @param receivedNs local arrival time.
-     * @param buffer     payload.
-     * @param offset     of the payload.
-     * @param length     of the payload.
-     * @return the frame, or null when the payload is malformed.
+     * @param buffer payload.
+     * @param offset of the payload.
+     * @param length of the payload.
+     * @return true when wrapped; false when the payload is malformed (then the frame shows no entities).
      */
-    public static SnapshotFrame decode(
-        final int roomId,
-        final long tick,
-        final long receivedNs,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length)
+    public boolean wrap(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < SNAPSHOT_HEADER_LENGTH)
+        if (!isValid(buffer, offset, length))
         {
-            return null;
+            count = 0;
+            return false;
         }
-        final int count = buffer.getShort(offset + SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
-        if (SNAPSHOT_HEADER_LENGTH + count * ENTITY_LENGTH > length)
-        {
-            return null;
-        }
-        final int[] ids = new int[count];
-        final byte[] kinds = new byte[count];
-        final byte[] flags = new byte[count];
-        final int[] scores = new int[count];
-        final float[] xs = new float[count];
-        final float[] ys = new float[count];
-        int position = offset + SNAPSHOT_HEADER_LENGTH;
-        for (int i = 0; i < count; i++)
-        {
-            ids[i] = buffer.getInt(position + ENTITY_ID_OFFSET, LITTLE_ENDIAN);
-            kinds[i] = buffer.getByte(position + ENTITY_KIND_OFFSET);
-            flags[i] = buffer.getByte(position + ENTITY_FLAGS_OFFSET);
-            scores[i] = buffer.getShort(position + ENTITY_SCORE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
-            xs[i] = buffer.getFloat(position + ENTITY_X_OFFSET, LITTLE_ENDIAN);
-            ys[i] = buffer.getFloat(position + ENTITY_Y_OFFSET, LITTLE_ENDIAN);
-            position += ENTITY_LENGTH;
-        }
-        return new SnapshotFrame(
-            roomId,
-            tick,
-            receivedNs,
-            buffer.getShort(offset + SNAPSHOT_TICK_RATE_OFFSET, LITTLE_ENDIAN) & 0xFFFF,
-            buffer.getShort(offset + SNAPSHOT_WIDTH_OFFSET, LITTLE_ENDIAN) & 0xFFFF,
-            buffer.getShort(offset + SNAPSHOT_HEIGHT_OFFSET, LITTLE_ENDIAN) & 0xFFFF,
-            ids,
-            kinds,
-            flags,
-            scores,
-            xs,
-            ys);
+        this.buffer = buffer;
+        this.offset = offset;
+        this.count = buffer.getShort(offset + SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+        return true;
     }
 
     /**
-     * @return the arena it shows.
-     */
-    public int roomId()
-    {
-        return roomId;
-    }
-
-    /**
-     * @return the tick.
-     */
-    public long tick()
-    {
-        return tick;
-    }
-
-    /**
-     * @return local arrival time in nanoseconds.
-     */
-    public long receivedNs()
-    {
-        return receivedNs;
-    }
-
-    /**
-     * @return the arena's tick rate in Hz.
+     * @return the arena's tick rate in Hz, at least 1.
      */
     public int tickRateHz()
     {
-        return tickRateHz;
+        return Math.max(1, buffer.getShort(offset + SNAPSHOT_TICK_RATE_OFFSET, LITTLE_ENDIAN) & 0xFFFF);
     }
 
     /**
@@ -167,7 +67,7 @@ public final class SnapshotFrame
      */
     public long tickIntervalNs()
     {
-        return 1_000_000_000L / tickRateHz;
+        return 1_000_000_000L / tickRateHz();
     }
 
     /**
@@ -175,7 +75,7 @@ public final class SnapshotFrame
      */
     public int width()
     {
-        return width;
+        return buffer.getShort(offset + SNAPSHOT_WIDTH_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
     }
 
     /**
@@ -183,7 +83,7 @@ public final class SnapshotFrame
      */
     public int height()
     {
-        return height;
+        return buffer.getShort(offset + SNAPSHOT_HEIGHT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
     }
 
     /**
@@ -200,7 +100,7 @@ public final class SnapshotFrame
      */
     public int id(final int index)
     {
-        return ids[index];
+        return buffer.getInt(entity(index) + ENTITY_ID_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
@@ -209,7 +109,7 @@ public final class SnapshotFrame
      */
     public int kind(final int index)
     {
-        return kinds[index];
+        return buffer.getByte(entity(index) + ENTITY_KIND_OFFSET);
     }
 
     /**
@@ -218,7 +118,7 @@ public final class SnapshotFrame
      */
     public int flags(final int index)
     {
-        return flags[index];
+        return buffer.getByte(entity(index) + ENTITY_FLAGS_OFFSET);
     }
 
     /**
@@ -227,7 +127,7 @@ public final class SnapshotFrame
      */
     public int score(final int index)
     {
-        return scores[index];
+        return buffer.getShort(entity(index) + ENTITY_SCORE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
     }
 
     /**
@@ -236,7 +136,7 @@ public final class SnapshotFrame
      */
     public float x(final int index)
     {
-        return xs[index];
+        return buffer.getFloat(entity(index) + ENTITY_X_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
@@ -245,7 +145,7 @@ public final class SnapshotFrame
      */
     public float y(final int index)
     {
-        return ys[index];
+        return buffer.getFloat(entity(index) + ENTITY_Y_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
@@ -258,17 +158,22 @@ public final class SnapshotFrame
      */
     public int indexOf(final int kind, final int id, final int hint)
     {
-        if (hint >= 0 && hint < count && ids[hint] == id && kinds[hint] == kind)
+        if (hint >= 0 && hint < count && id(hint) == id && kind(hint) == kind)
         {
             return hint;
         }
         for (int i = 0; i < count; i++)
         {
-            if (ids[i] == id && kinds[i] == kind)
+            if (id(i) == id && kind(i) == kind)
             {
                 return i;
             }
         }
         return -1;
+    }
+
+    private int entity(final int index)
+    {
+        return offset + SNAPSHOT_HEADER_LENGTH + index * ENTITY_LENGTH;
     }
 }

@@ -1,6 +1,6 @@
 package io.skirmish.samples.gettingstarted;
 
-import io.skirmish.engine.MessageRegistry;
+import io.skirmish.engine.codec.MessageRegistry;
 
 /**
  * The game's one message. Server and client register it under the same type id, as KryoNet games do.

@@ -1,6 +1,6 @@
 package io.skirmish.samples.gettingstarted;
 
-import io.skirmish.engine.GameClient;
+import io.skirmish.engine.client.GameClient;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.util.function.BooleanSupplier;

@@ -1,8 +1,8 @@
 package io.skirmish.samples.gettingstarted;
 
-import io.skirmish.engine.GameServer;
-import io.skirmish.engine.ServerListener;
-import io.skirmish.engine.Session;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.ServerListener;
+import io.skirmish.engine.server.Session;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 /** A minimal game server: one lobby room that relays every chat to its members. Ctrl+C stops it. */

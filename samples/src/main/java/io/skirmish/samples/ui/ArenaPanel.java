@@ -1,10 +1,10 @@
 package io.skirmish.samples.ui;
 
 import io.skirmish.samples.client.ArenaClient;
+import io.skirmish.samples.client.ArenaInterpolator;
 import io.skirmish.samples.client.ArenaView;
 import io.skirmish.samples.client.ClientStats;
-import io.skirmish.samples.client.InterpolationBuffer;
-import io.skirmish.samples.client.SnapshotFrame;
+import org.agrona.DirectBuffer;
 
 import javax.swing.JPanel;
 import javax.swing.Timer;
@@ -19,9 +19,10 @@ import java.awt.event.MouseEvent;
 import static io.skirmish.samples.arena.ArenaProtocol.roomName;
 
 /**
- * The arena view of a window: repaints at 60 frames per second from a {@link javax.swing.Timer}, feeds the
- * snapshots the client decoded into an {@link InterpolationBuffer}, and draws the interpolated world. Arrow keys or
- * WASD steer the local player; until one is pressed, the autopilot steers. Used on the Swing event thread only.
+ * The arena view of a window: repaints at 60 frames per second from a {@link Timer}, feeds the snapshots the
+ * client copied (state bytes and arrival time) into an {@link ArenaInterpolator}, and draws the interpolated world.
+ * Arrow keys or WASD steer the local player; until one is pressed, the autopilot steers. Used on the Swing event
+ * thread only.
  */
 public final class ArenaPanel extends JPanel
 {
@@ -29,11 +30,14 @@ public final class ArenaPanel extends JPanel
     private static final int FRAME_INTERVAL_MS = 16;
 
     private final transient ArenaClient player;
-    private final transient InterpolationBuffer buffer;
+    private final transient ArenaInterpolator interpolator;
+    private final transient ArenaClient.SnapshotHandler onSnapshot = this::onSnapshot;
     private final transient ArenaView view = new ArenaView();
     private final transient ArenaRenderer renderer = new ArenaRenderer();
     private final Timer timer;
     private int roomId;
+    private int titleRoomId = -1;
+    private boolean titleManual;
     private boolean up;
     private boolean down;
     private boolean left;
@@ -48,7 +52,7 @@ public final class ArenaPanel extends JPanel
     public ArenaPanel(final ArenaClient player, final long delayNs)
     {
         this.player = player;
-        this.buffer = new InterpolationBuffer(64, delayNs);
+        this.interpolator = new ArenaInterpolator(64, delayNs);
         setPreferredSize(new Dimension(820, 560));
         setFocusable(true);
         setBackground(ArenaRenderer.BACKGROUND);
@@ -96,7 +100,7 @@ public final class ArenaPanel extends JPanel
      */
     public void delayNs(final long delayNs)
     {
-        buffer.delayNs(delayNs);
+        interpolator.delayNs(delayNs);
     }
 
     /**
@@ -104,7 +108,7 @@ public final class ArenaPanel extends JPanel
      */
     public long delayNs()
     {
-        return buffer.delayNs();
+        return interpolator.delayNs();
     }
 
     /**
@@ -113,26 +117,23 @@ public final class ArenaPanel extends JPanel
     protected void paintComponent(final Graphics graphics)
     {
         final long nowNs = System.nanoTime();
-        SnapshotFrame frame;
-        while (null != (frame = player.pollFrame()))
-        {
-            if (frame.roomId() != roomId)
-            {
-                buffer.clear();
-                roomId = frame.roomId();
-            }
-            buffer.add(frame);
-        }
+        player.pollSnapshots(onSnapshot);
         final ClientStats stats = player.stats();
         if (0 == stats.arenaRoomId && 0 != roomId && stats.sessionId != 0)
         {
-            buffer.clear();
+            interpolator.clear();
             roomId = 0;
         }
-        buffer.sample(nowNs, view);
+        interpolator.sample(nowNs, view);
         view.localSessionId = stats.sessionId;
-        view.title = (0 == roomId ? "no arena" : roomName(roomId)) +
-            (player.isManual() ? "   (you steer: arrows/WASD)" : "   (autopilot: press arrows/WASD to steer)");
+        final boolean manual = player.isManual();
+        if (roomId != titleRoomId || manual != titleManual)
+        {
+            titleRoomId = roomId;
+            titleManual = manual;
+            view.title = (0 == roomId ? "no arena" : roomName(roomId)) +
+                (manual ? "   (you steer: arrows/WASD)" : "   (autopilot: press arrows/WASD to steer)");
+        }
 
         framesInWindow++;
         if (nowNs - fpsWindowStartNs >= 1_000_000_000L)
@@ -142,6 +143,22 @@ public final class ArenaPanel extends JPanel
             fpsWindowStartNs = nowNs;
         }
         renderer.render((Graphics2D)graphics, view, getWidth(), getHeight());
+    }
+
+    private void onSnapshot(
+        final int roomId,
+        final long tick,
+        final long arrivalNs,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (roomId != this.roomId)
+        {
+            interpolator.clear();
+            this.roomId = roomId;
+        }
+        interpolator.add(tick, arrivalNs, buffer, offset, length);
     }
 
     private void onKey(final int keyCode, final boolean pressed)

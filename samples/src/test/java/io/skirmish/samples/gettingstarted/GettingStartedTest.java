@@ -1,7 +1,7 @@
 package io.skirmish.samples.gettingstarted;
 
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.GameServer;
+import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.Tests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

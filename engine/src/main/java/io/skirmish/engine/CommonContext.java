@@ -1,0 +1,523 @@
+package io.skirmish.engine;
+
+import io.aeron.Aeron;
+import io.aeron.driver.Configuration;
+import io.aeron.driver.MediaDriver;
+import io.skirmish.engine.codec.DeltaCodec;
+import io.skirmish.engine.codec.MessageRegistry;
+import io.skirmish.engine.codec.XorRleDeltaCodec;
+import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What the server's and the client's {@code Context} share, as Aeron's contexts share {@code CommonContext}: the
+ * threading, clock and error handling, the media driver and Aeron client, the message registry and the lanes' sizes.
+ * Fluent setters return the concrete context; {@link #conclude()} fills in the defaults and freezes it, once.
+ *
+ * @param <T> the concrete context.
+ */
+public abstract class CommonContext<T extends CommonContext<T>>
+{
+    /** Term length of reliable (event) publications, default 256 KiB. */
+    public static final String RELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.reliable.term.length";
+    /** Term length of unreliable (snapshot and input) publications, default 64 KiB. */
+    public static final String UNRELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.unreliable.term.length";
+
+    private boolean concluded;
+    private ThreadingMode threadingMode;
+    private IdleStrategy idleStrategy;
+    private IdleStrategy driverIdleStrategy;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private ErrorHandler errorHandler;
+    private MessageRegistry messageRegistry;
+    private String aeronDirectoryName;
+    private boolean embeddedMediaDriver;
+    private Aeron aeron;
+    private Consumer<MediaDriver.Context> driverCustomizer;
+    private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+    private int maxMessageLength = 8 * 1024;
+    private int reliableTermLength = Integer.getInteger(RELIABLE_TERM_LENGTH_PROP_NAME, 256 * 1024);
+    private int unreliableTermLength = Integer.getInteger(UNRELIABLE_TERM_LENGTH_PROP_NAME, 64 * 1024);
+    private int mtuLength = 1408;
+    private int maxSnapshotLength = 64 * 1024;
+    private int snapshotWindow = 32;
+    private DeltaCodec deltaCodec;
+    private int fragmentLimit = 256;
+
+    /**
+     * @param threadingMode      the side's default threading mode.
+     * @param aeronDirectoryName the side's default Aeron directory (an external driver when not null).
+     */
+    protected CommonContext(final ThreadingMode threadingMode, final String aeronDirectoryName)
+    {
+        this.threadingMode = threadingMode;
+        this.aeronDirectoryName = aeronDirectoryName;
+        this.embeddedMediaDriver = null == aeronDirectoryName;
+    }
+
+    /**
+     * The default idle strategy for small machines: spin briefly, yield, then park up to 100 µs; or one of Aeron's
+     * by alias.
+     *
+     * @param alias an Aeron idle strategy alias or class name ({@code backoff}, {@code yield}, ...), or null.
+     * @return the strategy.
+     */
+    public static IdleStrategy newIdleStrategy(final String alias)
+    {
+        if (null == alias || alias.isEmpty())
+        {
+            return new BackoffIdleStrategy(
+                10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        }
+        return Configuration.agentIdleStrategy(alias, null);
+    }
+
+    /**
+     * @param propName     a system property holding a duration such as {@code 500ms} or {@code 5s}.
+     * @param defaultValue used when the property is not set.
+     * @return the duration in nanoseconds.
+     */
+    public static long durationNs(final String propName, final String defaultValue)
+    {
+        return SystemUtil.parseDuration(propName, System.getProperty(propName, defaultValue));
+    }
+
+    /**
+     * Fill in the defaults and freeze. Called by {@code launch} or {@code connect}; once only.
+     *
+     * @return this.
+     * @throws IllegalStateException    when already concluded.
+     * @throws IllegalArgumentException when a setting is invalid.
+     */
+    public T conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("Context already concluded");
+        }
+        concluded = true;
+        if (null == idleStrategy)
+        {
+            idleStrategy = newIdleStrategy(null);
+        }
+        if (null == driverIdleStrategy)
+        {
+            driverIdleStrategy = newIdleStrategy(null);
+        }
+        if (null == errorHandler)
+        {
+            errorHandler = Throwable::printStackTrace;
+        }
+        if (null == messageRegistry)
+        {
+            messageRegistry = new MessageRegistry();
+        }
+        messageRegistry.freeze();
+        if (null == deltaCodec)
+        {
+            deltaCodec = XorRleDeltaCodec.INSTANCE;
+        }
+        if (maxSnapshotLength < 1)
+        {
+            throw new IllegalArgumentException("maxSnapshotLength must be positive: " + maxSnapshotLength);
+        }
+        return self();
+    }
+
+    /**
+     * @return true once concluded.
+     */
+    public boolean isConcluded()
+    {
+        return concluded;
+    }
+
+    /**
+     * @throws IllegalStateException when concluded.
+     */
+    protected void checkNotConcluded()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("Context is concluded and can no longer be changed");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T self()
+    {
+        return (T)this;
+    }
+
+    /**
+     * @param mode who runs the duty cycle.
+     * @return this for a fluent API.
+     */
+    public T threadingMode(final ThreadingMode mode)
+    {
+        checkNotConcluded();
+        this.threadingMode = mode;
+        return self();
+    }
+
+    /**
+     * @return who runs the duty cycle.
+     */
+    public ThreadingMode threadingMode()
+    {
+        return threadingMode;
+    }
+
+    /**
+     * @param idleStrategy of the engine thread when it has no work (not used in INVOKER mode).
+     * @return this for a fluent API.
+     */
+    public T idleStrategy(final IdleStrategy idleStrategy)
+    {
+        checkNotConcluded();
+        this.idleStrategy = idleStrategy;
+        return self();
+    }
+
+    /**
+     * @return the engine thread's idle strategy.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * @param idleStrategy of the embedded driver's own thread in DEDICATED mode.
+     * @return this for a fluent API.
+     */
+    public T driverIdleStrategy(final IdleStrategy idleStrategy)
+    {
+        checkNotConcluded();
+        this.driverIdleStrategy = idleStrategy;
+        return self();
+    }
+
+    /**
+     * @return the embedded driver thread's idle strategy.
+     */
+    public IdleStrategy driverIdleStrategy()
+    {
+        return driverIdleStrategy;
+    }
+
+    /**
+     * @param clock read once per duty cycle; tests inject their own.
+     * @return this for a fluent API.
+     */
+    public T nanoClock(final NanoClock clock)
+    {
+        checkNotConcluded();
+        this.nanoClock = clock;
+        return self();
+    }
+
+    /**
+     * @return the clock.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param errorHandler receives every unexpected error (also counted); default prints the stack trace.
+     * @return this for a fluent API.
+     */
+    public T errorHandler(final ErrorHandler errorHandler)
+    {
+        checkNotConcluded();
+        this.errorHandler = errorHandler;
+        return self();
+    }
+
+    /**
+     * @return the error handler.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @param registry the game's registered message types, the same on both sides.
+     * @return this for a fluent API.
+     */
+    public T messageRegistry(final MessageRegistry registry)
+    {
+        checkNotConcluded();
+        this.messageRegistry = registry;
+        return self();
+    }
+
+    /**
+     * @return the message registry.
+     */
+    public MessageRegistry messageRegistry()
+    {
+        return messageRegistry;
+    }
+
+    /**
+     * @param dirName Aeron directory: of the external driver, or of the embedded driver (random by default).
+     * @return this for a fluent API.
+     */
+    public T aeronDirectoryName(final String dirName)
+    {
+        checkNotConcluded();
+        this.aeronDirectoryName = dirName;
+        return self();
+    }
+
+    /**
+     * @return the Aeron directory name, or null for a random one.
+     */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /**
+     * @param embedded true (default) to launch an embedded media driver; false to attach to an external driver at
+     *                 {@link #aeronDirectoryName(String)}.
+     * @return this for a fluent API.
+     */
+    public T embeddedMediaDriver(final boolean embedded)
+    {
+        checkNotConcluded();
+        this.embeddedMediaDriver = embedded;
+        return self();
+    }
+
+    /**
+     * @return true when an embedded driver is launched.
+     */
+    public boolean embeddedMediaDriver()
+    {
+        return embeddedMediaDriver;
+    }
+
+    /**
+     * @param aeron an existing Aeron client to share (not closed by the engine); overrides the driver settings.
+     * @return this for a fluent API.
+     */
+    public T aeron(final Aeron aeron)
+    {
+        checkNotConcluded();
+        this.aeron = aeron;
+        return self();
+    }
+
+    /**
+     * @return the shared Aeron client, or null.
+     */
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /**
+     * @param customizer applied to the embedded driver's context just before launch: loss generators,
+     *                   {@code streamSessionLimit}, socket buffers.
+     * @return this for a fluent API.
+     */
+    public T driverCustomizer(final Consumer<MediaDriver.Context> customizer)
+    {
+        checkNotConcluded();
+        this.driverCustomizer = customizer;
+        return self();
+    }
+
+    /**
+     * @return the driver customizer, or null.
+     */
+    public Consumer<MediaDriver.Context> driverCustomizer()
+    {
+        return driverCustomizer;
+    }
+
+    /**
+     * @param timeoutNs how long a handshake may take, in nanoseconds.
+     * @return this for a fluent API.
+     */
+    public T connectTimeoutNs(final long timeoutNs)
+    {
+        checkNotConcluded();
+        this.connectTimeoutNs = timeoutNs;
+        return self();
+    }
+
+    /**
+     * @return how long a handshake may take, in nanoseconds.
+     */
+    public long connectTimeoutNs()
+    {
+        return connectTimeoutNs;
+    }
+
+    /**
+     * @param length largest reliable payload in bytes; a client uses the smaller of its own and the server's.
+     * @return this for a fluent API.
+     */
+    public T maxMessageLength(final int length)
+    {
+        checkNotConcluded();
+        this.maxMessageLength = length;
+        return self();
+    }
+
+    /**
+     * @return largest reliable payload in bytes.
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    /**
+     * @param length term length of this side's reliable publications, a power of two of at least 64 KiB.
+     * @return this for a fluent API.
+     */
+    public T reliableTermLength(final int length)
+    {
+        checkNotConcluded();
+        this.reliableTermLength = length;
+        return self();
+    }
+
+    /**
+     * @return term length of reliable publications.
+     */
+    public int reliableTermLength()
+    {
+        return reliableTermLength;
+    }
+
+    /**
+     * @param length term length of this side's unreliable publications, a power of two of at least 64 KiB.
+     * @return this for a fluent API.
+     */
+    public T unreliableTermLength(final int length)
+    {
+        checkNotConcluded();
+        this.unreliableTermLength = length;
+        return self();
+    }
+
+    /**
+     * @return term length of unreliable publications.
+     */
+    public int unreliableTermLength()
+    {
+        return unreliableTermLength;
+    }
+
+    /**
+     * @param length MTU of this side's publications (datagram size), default 1408.
+     * @return this for a fluent API.
+     */
+    public T mtuLength(final int length)
+    {
+        checkNotConcluded();
+        this.mtuLength = length;
+        return self();
+    }
+
+    /**
+     * @return MTU of this side's publications.
+     */
+    public int mtuLength()
+    {
+        return mtuLength;
+    }
+
+    /**
+     * @param length largest snapshot state in bytes, default 64 KiB.
+     * @return this for a fluent API.
+     */
+    public T maxSnapshotLength(final int length)
+    {
+        checkNotConcluded();
+        this.maxSnapshotLength = length;
+        return self();
+    }
+
+    /**
+     * @return largest snapshot state in bytes.
+     */
+    public int maxSnapshotLength()
+    {
+        return maxSnapshotLength;
+    }
+
+    /**
+     * @param ticks how many snapshot states are kept as delta baselines, default 32: on the server per member (or
+     *              per room for shared snapshots), on the client per room, where it should be at least the
+     *              server's.
+     * @return this for a fluent API.
+     */
+    public T snapshotWindow(final int ticks)
+    {
+        checkNotConcluded();
+        this.snapshotWindow = ticks;
+        return self();
+    }
+
+    /**
+     * @return how many snapshot states are kept as delta baselines.
+     */
+    public int snapshotWindow()
+    {
+        return snapshotWindow;
+    }
+
+    /**
+     * @param codec encodes and decodes snapshot deltas; default {@link XorRleDeltaCodec}. Both sides must agree.
+     * @return this for a fluent API.
+     */
+    public T deltaCodec(final DeltaCodec codec)
+    {
+        checkNotConcluded();
+        this.deltaCodec = codec;
+        return self();
+    }
+
+    /**
+     * @return the delta codec.
+     */
+    public DeltaCodec deltaCodec()
+    {
+        return deltaCodec;
+    }
+
+    /**
+     * @param limit most fragments read per lane per duty cycle.
+     * @return this for a fluent API.
+     */
+    public T fragmentLimit(final int limit)
+    {
+        checkNotConcluded();
+        this.fragmentLimit = limit;
+        return self();
+    }
+
+    /**
+     * @return most fragments read per lane per duty cycle.
+     */
+    public int fragmentLimit()
+    {
+        return fragmentLimit;
+    }
+}

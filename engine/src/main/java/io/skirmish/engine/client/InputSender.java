@@ -1,0 +1,139 @@
+package io.skirmish.engine.client;
+
+import io.aeron.logbuffer.BufferClaim;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.SendResult;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.InputFlyweight;
+import io.skirmish.engine.security.FrameCipher;
+import io.skirmish.engine.security.LaneCrypto;
+import io.skirmish.engine.status.Counters;
+import io.skirmish.engine.transport.FrameOffer;
+import io.skirmish.engine.transport.Outlet;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.Arrays;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * The client's inputs on the unreliable input lane: a ring of the last N inputs by tick, and each input sent with
+ * as many earlier ones as fit one datagram, so that the server can fill in what was lost. Every input frame also
+ * carries the newest snapshot tick received (the server's delta baseline). Written straight into a claim of the
+ * lane. Client thread only; allocation-free.
+ */
+final class InputSender
+{
+    private final FrameOffer frameOffer;
+    private final LaneCrypto crypto;
+    private final SnapshotReceiver snapshots;
+    private final int maxInputLength;
+    private final long[] ticks;
+    private final int[] lengths;
+    private final UnsafeBuffer[] inputs;
+    private final BufferClaim bufferClaim = new BufferClaim();
+    private final InputFlyweight inputFlyweight = new InputFlyweight();
+    private final AtomicCounter sendsDropped;
+    private long lastInputTick = Long.MIN_VALUE;
+
+    InputSender(
+        final int redundancy,
+        final int maxInputLength,
+        final FrameOffer frameOffer,
+        final LaneCrypto crypto,
+        final SnapshotReceiver snapshots,
+        final Counters counters)
+    {
+        this.frameOffer = frameOffer;
+        this.crypto = crypto;
+        this.snapshots = snapshots;
+        this.maxInputLength = maxInputLength;
+        this.ticks = new long[redundancy];
+        this.lengths = new int[redundancy];
+        this.inputs = new UnsafeBuffer[redundancy];
+        Arrays.fill(ticks, Long.MIN_VALUE);
+        for (int i = 0; i < redundancy; i++)
+        {
+            inputs[i] = new UnsafeBuffer(new byte[maxInputLength]);
+        }
+        this.sendsDropped = counters.get(EngineCounter.UNRELIABLE_SEND_DROPPED);
+    }
+
+    /**
+     * Keep the input for the tick, then send it with the earlier ones when there is a lane.
+     *
+     * @param outlet    the input lane, or null when not connected.
+     * @param sessionId for the frame header.
+     * @return the new position, or a negative {@link SendResult} code.
+     * @throws IllegalArgumentException when the tick is not above the last one.
+     */
+    long send(
+        final Outlet outlet,
+        final int sessionId,
+        final long inputTick,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (length > maxInputLength || length < 0)
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+        if (inputTick <= lastInputTick && lastInputTick != Long.MIN_VALUE)
+        {
+            throw new IllegalArgumentException("input ticks must increase: " + inputTick + " after " + lastInputTick);
+        }
+        lastInputTick = inputTick;
+        final int slot = slot(inputTick);
+        ticks[slot] = inputTick;
+        lengths[slot] = length;
+        inputs[slot].putBytes(0, buffer, offset, length);
+        if (null == outlet)
+        {
+            return SendResult.NOT_CONNECTED_SESSION;
+        }
+
+        final int maxLength = outlet.maxPayloadLength() - crypto.sendTrailerLength();
+        int count = 0;
+        int total = InputFlyweight.ENTRIES_OFFSET;
+        for (long tick = inputTick; count < ticks.length; tick--, count++)
+        {
+            final int s = slot(tick);
+            if (ticks[s] != tick || total + InputFlyweight.ENTRY_HEADER_LENGTH + lengths[s] > maxLength)
+            {
+                break;
+            }
+            total += InputFlyweight.ENTRY_HEADER_LENGTH + lengths[s];
+        }
+        final long result = frameOffer.tryClaim(outlet, crypto, total, bufferClaim);
+        if (result < 0)
+        {
+            sendsDropped.incrementRelease();
+            return result;
+        }
+        final MutableDirectBuffer claimed = bufferClaim.buffer();
+        final int claimOffset = bufferClaim.offset();
+        inputFlyweight.wrapForEncode(claimed, claimOffset, FrameType.INPUT, sessionId);
+        inputFlyweight.ackTick(snapshots.lastAckTick()).newestInputTick(inputTick).count(count)
+            .ackRoomId(snapshots.lastAckRoomId());
+        int position = claimOffset + InputFlyweight.ENTRIES_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            final int s = slot(inputTick - i);
+            final int entryLength = lengths[s];
+            claimed.putShort(position, (short)entryLength, LITTLE_ENDIAN);
+            claimed.putBytes(position + InputFlyweight.ENTRY_HEADER_LENGTH, inputs[s], 0, entryLength);
+            position += InputFlyweight.ENTRY_HEADER_LENGTH + entryLength;
+        }
+        frameOffer.commit(bufferClaim, crypto, FrameCipher.CLIENT_INPUT_LANE, total);
+        return result;
+    }
+
+    private int slot(final long tick)
+    {
+        return (int)Math.floorMod(tick, (long)ticks.length);
+    }
+}

@@ -1,0 +1,136 @@
+package io.skirmish.engine.client;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.util.Arrays;
+
+/**
+ * Client side of one sequenced stream (a room, or the direct lane): delivers events strictly in seq order, each
+ * exactly once, holds events that arrive after a gap and tracks the replay request for the gap.
+ * Single-threaded (the client's driving thread).
+ */
+final class RoomInbox
+{
+    final int roomId;
+    long nextExpected;
+    long lastAckSent;
+    long lastAckSentNs;
+    long lastRequestNs;
+    long requestedFrom = -1;
+    long gapFrom = -1;
+    private final long[] heldSeqs;
+    private final int[] heldLengths;
+    private final ExpandableArrayBuffer[] heldFrames;
+    private int heldCount;
+
+    RoomInbox(final int roomId, final long nextExpected, final int capacity)
+    {
+        this.roomId = roomId;
+        this.nextExpected = nextExpected;
+        this.lastAckSent = nextExpected - 1;
+        this.heldSeqs = new long[capacity];
+        this.heldLengths = new int[capacity];
+        this.heldFrames = new ExpandableArrayBuffer[capacity];
+        Arrays.fill(heldSeqs, -1);
+    }
+
+    long lastDelivered()
+    {
+        return nextExpected - 1;
+    }
+
+    int heldCount()
+    {
+        return heldCount;
+    }
+
+    /**
+     * @param seq a seq after a gap.
+     * @return true when it can be held (within capacity of the next expected).
+     */
+    boolean canHold(final long seq)
+    {
+        return seq - nextExpected < heldSeqs.length;
+    }
+
+    void hold(final long seq, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int slot = (int)(seq % heldSeqs.length);
+        if (heldSeqs[slot] == seq)
+        {
+            return;
+        }
+        ExpandableArrayBuffer frame = heldFrames[slot];
+        if (null == frame)
+        {
+            frame = new ExpandableArrayBuffer(Math.max(64, length));
+            heldFrames[slot] = frame;
+        }
+        frame.putBytes(0, buffer, offset, length);
+        if (heldSeqs[slot] < 0)
+        {
+            heldCount++;
+        }
+        heldSeqs[slot] = seq;
+        heldLengths[slot] = length;
+    }
+
+    boolean isHeld(final long seq)
+    {
+        return heldSeqs[(int)(seq % heldSeqs.length)] == seq;
+    }
+
+    DirectBuffer heldFrame(final long seq)
+    {
+        return heldFrames[(int)(seq % heldSeqs.length)];
+    }
+
+    int heldLength(final long seq)
+    {
+        return heldLengths[(int)(seq % heldSeqs.length)];
+    }
+
+    void release(final long seq)
+    {
+        final int slot = (int)(seq % heldSeqs.length);
+        if (heldSeqs[slot] == seq)
+        {
+            heldSeqs[slot] = -1;
+            heldCount--;
+        }
+    }
+
+    /**
+     * Forget held events at or below a seq (after a resync).
+     *
+     * @param seq inclusive bound.
+     */
+    void releaseUpTo(final long seq)
+    {
+        for (int i = 0; i < heldSeqs.length; i++)
+        {
+            if (heldSeqs[i] >= 0 && heldSeqs[i] <= seq)
+            {
+                heldSeqs[i] = -1;
+                heldCount--;
+            }
+        }
+    }
+
+    /**
+     * @return the lowest held seq, or -1 when nothing is held.
+     */
+    long lowestHeld()
+    {
+        long lowest = -1;
+        for (final long seq : heldSeqs)
+        {
+            if (seq >= 0 && (lowest < 0 || seq < lowest))
+            {
+                lowest = seq;
+            }
+        }
+        return lowest;
+    }
+}

@@ -1,0 +1,458 @@
+package io.skirmish.engine.server;
+
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.EngineException;
+import io.skirmish.engine.SendResult;
+import io.skirmish.engine.codec.KryoCodec;
+import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.RoomEventFlyweight;
+import io.skirmish.engine.status.Counters;
+import io.skirmish.engine.transport.Outlet;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.ArrayListUtil;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayList;
+
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_EXCEPT_SENDER;
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO;
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_REPLAY;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * Sequenced events to rooms and sessions: encodes each event once, gives it the stream's next seq, keeps it in the
+ * stream's history and offers the same bytes to every member that is caught up. A member whose lane does not take
+ * it is skipped, counted and marked behind; behind members are pumped from history at the pace their lanes accept,
+ * or resynced when history no longer reaches back to what they need. Replay requests and acks move a member's
+ * position. Conductor thread only; allocation-free.
+ */
+final class EventFanOut
+{
+    static final int PUMP_LIMIT = 64;
+
+    private final int maxMessageLength;
+    private final ReliableSender sender;
+    private final KryoCodec codec;
+    private final CachedNanoClock clock;
+    private final ErrorHandler errors;
+    private final UnsafeBuffer sendBuffer;
+    private final UnsafeBuffer stubBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
+    private final UnsafeBuffer kryoScratch;
+    private final RoomEventFlyweight eventFlyweight = new RoomEventFlyweight();
+    private final ArrayList<Membership> behindMembers = new ArrayList<>();
+    private final AtomicCounter roomEventsSent;
+    private final AtomicCounter deliveries;
+    private final AtomicCounter skipped;
+    private final AtomicCounter replayed;
+    private final AtomicCounter resyncs;
+
+    EventFanOut(
+        final int maxMessageLength,
+        final Counters counters,
+        final ReliableSender sender,
+        final KryoCodec codec,
+        final CachedNanoClock clock,
+        final ErrorHandler errors)
+    {
+        this.maxMessageLength = maxMessageLength;
+        this.sender = sender;
+        this.codec = codec;
+        this.clock = clock;
+        this.errors = errors;
+        this.sendBuffer = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(RoomEventFlyweight.PAYLOAD_OFFSET + maxMessageLength + 64, 64));
+        this.kryoScratch = new UnsafeBuffer(new byte[maxMessageLength]);
+        this.roomEventsSent = counters.get(EngineCounter.ROOM_EVENTS_SENT);
+        this.deliveries = counters.get(EngineCounter.ROOM_EVENT_DELIVERIES);
+        this.skipped = counters.get(EngineCounter.FANOUT_SKIPPED);
+        this.replayed = counters.get(EngineCounter.EVENTS_REPLAYED);
+        this.resyncs = counters.get(EngineCounter.RESYNCS);
+    }
+
+    /**
+     * Sequence an event in a room and offer it to every member.
+     *
+     * @return the event's seq, or a negative {@link SendResult} code.
+     */
+    long broadcast(
+        final Room room,
+        final int typeId,
+        final int flags,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int senderSessionId,
+        final int exceptSessionId)
+    {
+        if (room.closed)
+        {
+            return SendResult.NO_SUCH_ROOM;
+        }
+        if (length > maxMessageLength || length < 0)
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+        final EventStream stream = room.stream;
+        final long seq = stream.nextSeq();
+        final int frameLength = encode(0, flags, room.roomId, typeId, seq, senderSessionId, buffer, offset, length);
+        stream.history.append(seq, clock.nanoTime(), sendBuffer, 0, frameLength, exceptSessionId);
+        roomEventsSent.incrementRelease();
+
+        boolean stubEncoded = false;
+        long delivered = 0;
+        long missed = 0;
+        final Membership[] members = room.members;
+        for (int i = 0, n = room.memberCount; i < n; i++)
+        {
+            final Membership m = members[i];
+            final Peer peer = m.peer;
+            if (m.behind || !sender.isClear(peer) || null == peer.control)
+            {
+                markBehind(m);
+                continue;
+            }
+            final long result;
+            if (peer.sessionId == exceptSessionId)
+            {
+                if (!stubEncoded)
+                {
+                    stubEncoded = true;
+                    stubBuffer.putBytes(0, sendBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET);
+                    stubBuffer.putShort(
+                        FrameHeaderFlyweight.FLAGS_OFFSET, (short)(flags | FLAG_EXCEPT_SENDER), LITTLE_ENDIAN);
+                }
+                result = sender.offer(peer, stubBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET);
+            }
+            else
+            {
+                result = sender.offer(peer, sendBuffer, 0, frameLength);
+            }
+            if (result > 0)
+            {
+                m.nextSeqToSend = seq + 1;
+                delivered++;
+            }
+            else
+            {
+                missed++;
+                markBehind(m);
+            }
+        }
+        if (delivered > 0)
+        {
+            deliveries.getAndAddRelease(delivered);
+        }
+        if (missed > 0)
+        {
+            skipped.getAndAddRelease(missed);
+        }
+        return seq;
+    }
+
+    /**
+     * Sequence a registered message in a room and offer it to every member.
+     *
+     * @return the event's seq, or a negative {@link SendResult} code.
+     */
+    long broadcastObject(final Room room, final Object message, final int exceptSessionId)
+    {
+        final long length = codec.encodeTo(message, kryoScratch);
+        return length < 0 ? length : broadcast(
+            room, codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoScratch, 0, (int)length, 0,
+            exceptSessionId);
+    }
+
+    /**
+     * Sequence a message on a session's direct stream and offer it.
+     *
+     * @return the message's seq, or a negative {@link SendResult} code.
+     */
+    long sendDirect(
+        final Peer peer, final int typeId, final int flags, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (peer.state() == SessionState.CLOSED)
+        {
+            return SendResult.NO_SUCH_SESSION;
+        }
+        if (length > maxMessageLength || length < 0)
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+        final Membership m = peer.session.direct;
+        final EventStream stream = m.stream;
+        final long seq = stream.nextSeq();
+        final int frameLength = encode(peer.sessionId, flags, 0, typeId, seq, 0, buffer, offset, length);
+        stream.history.append(seq, clock.nanoTime(), sendBuffer, 0, frameLength, 0);
+        if (m.behind || !sender.isClear(peer))
+        {
+            markBehind(m);
+        }
+        else if (sender.offer(peer, sendBuffer, 0, frameLength) > 0)
+        {
+            m.nextSeqToSend = seq + 1;
+        }
+        else
+        {
+            skipped.incrementRelease();
+            markBehind(m);
+        }
+        return seq;
+    }
+
+    /**
+     * Sequence a registered message on a session's direct stream and offer it.
+     *
+     * @return the message's seq, or a negative {@link SendResult} code.
+     */
+    long sendDirectObject(final Peer peer, final Object message)
+    {
+        final long length = codec.encodeTo(message, kryoScratch);
+        return length < 0 ? length : sendDirect(
+            peer, codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoScratch, 0, (int)length);
+    }
+
+    private int encode(
+        final int headerSessionId,
+        final int flags,
+        final int roomId,
+        final int typeId,
+        final long seq,
+        final int senderSessionId,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        final RoomEventFlyweight frame = eventFlyweight;
+        frame.wrapForEncode(sendBuffer, 0, FrameType.ROOM_EVENT, headerSessionId);
+        frame.flags(flags);
+        frame.roomId(roomId).typeId(typeId).seq(seq).senderSessionId(senderSessionId);
+        if (payloadLength > 0)
+        {
+            sendBuffer.putBytes(RoomEventFlyweight.PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
+        }
+        return RoomEventFlyweight.PAYLOAD_OFFSET + payloadLength;
+    }
+
+    /**
+     * Stop live delivery to a member until it is pumped up to date from history.
+     */
+    void markBehind(final Membership m)
+    {
+        m.behind = true;
+        if (!m.inBehindList)
+        {
+            m.inBehindList = true;
+            behindMembers.add(m);
+        }
+    }
+
+    /**
+     * A session lost its connection: every stream it is in waits for its return.
+     */
+    void suspend(final Peer peer)
+    {
+        markBehind(peer.session.direct);
+        final Int2ObjectHashMap<Membership>.ValueIterator it = peer.session.memberships.values().iterator();
+        while (it.hasNext())
+        {
+            markBehind(it.next());
+        }
+    }
+
+    /**
+     * A session resumed: resend from the first event it did not acknowledge.
+     */
+    void rewindForResume(final Membership m)
+    {
+        if (m.ackedSeq + 1 < m.nextSeqToSend)
+        {
+            m.nextSeqToSend = m.ackedSeq + 1;
+        }
+        markBehind(m);
+    }
+
+    /**
+     * Pump every behind member whose lane is clear, a bounded number of events each.
+     *
+     * @return events sent.
+     */
+    int pumpBehindMembers()
+    {
+        int work = 0;
+        for (int i = behindMembers.size() - 1; i >= 0; i--)
+        {
+            final Membership m = behindMembers.get(i);
+            final Peer peer = m.peer;
+            if (!m.behind || peer.state() == SessionState.CLOSED || m.indexInRoom < 0 && null != m.room)
+            {
+                m.inBehindList = false;
+                ArrayListUtil.fastUnorderedRemove(behindMembers, i);
+                continue;
+            }
+            final Outlet outlet = peer.events();
+            if (null == outlet || !sender.isClear(peer) || !outlet.isConnected())
+            {
+                continue;
+            }
+            work += pump(m);
+            if (!m.behind)
+            {
+                m.inBehindList = false;
+                ArrayListUtil.fastUnorderedRemove(behindMembers, i);
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Before a member leaves a room, send what was sequenced while it was a member, as far as its lane takes it now:
+     * a bounded number of pump passes, no waiting.
+     */
+    void drainBeforeLeave(final Membership m)
+    {
+        final Peer peer = m.peer;
+        if (null != peer.events() && sender.isClear(peer))
+        {
+            final long passes = (m.stream.lastSeq - m.nextSeqToSend) / PUMP_LIMIT + 2;
+            for (long i = 0; i < passes && m.behind; i++)
+            {
+                if (pump(m) == 0)
+                {
+                    break;
+                }
+            }
+        }
+        if (m.behind)
+        {
+            skipped.incrementRelease();
+        }
+    }
+
+    private int pump(final Membership m)
+    {
+        final EventStream stream = m.stream;
+        final EventHistory history = stream.history;
+        final Peer peer = m.peer;
+        int sent = 0;
+        while (m.nextSeqToSend <= stream.lastSeq && sent < PUMP_LIMIT)
+        {
+            final long seq = m.nextSeqToSend;
+            if (!history.contains(seq))
+            {
+                if (sendResync(m) < 0)
+                {
+                    return sent;
+                }
+                m.nextSeqToSend = stream.lastSeq + 1;
+                sent++;
+                break;
+            }
+            int length = history.copy(seq, sendBuffer, 0);
+            int flags = (sendBuffer.getShort(FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) & 0xFFFF) | FLAG_REPLAY;
+            if (history.exceptSessionId(seq) == peer.sessionId)
+            {
+                length = RoomEventFlyweight.PAYLOAD_OFFSET;
+                flags |= FLAG_EXCEPT_SENDER;
+            }
+            sendBuffer.putShort(FrameHeaderFlyweight.FLAGS_OFFSET, (short)flags, LITTLE_ENDIAN);
+            if (sender.offer(peer, sendBuffer, 0, length) < 0)
+            {
+                return sent;
+            }
+            m.nextSeqToSend = seq + 1;
+            replayed.incrementRelease();
+            sent++;
+        }
+        if (m.nextSeqToSend > stream.lastSeq)
+        {
+            m.behind = false;
+        }
+        return sent;
+    }
+
+    private long sendResync(final Membership m)
+    {
+        final Room room = m.room;
+        final Peer peer = m.peer;
+        final RoomEventFlyweight frame = eventFlyweight;
+        frame.wrapForEncode(sendBuffer, 0, FrameType.RESYNC, peer.sessionId);
+        frame.roomId(m.stream.id).typeId(0).seq(m.stream.lastSeq).senderSessionId(0);
+        int stateLength = 0;
+        if (null != room)
+        {
+            try
+            {
+                stateLength = room.listener.onResync(
+                    room, peer.session, sendBuffer, RoomEventFlyweight.PAYLOAD_OFFSET, maxMessageLength);
+            }
+            catch (final Throwable t)
+            {
+                errors.onError(t);
+            }
+            if (stateLength < 0 || stateLength > maxMessageLength)
+            {
+                errors.onError(new EngineException(
+                    "onResync returned an invalid length: " + stateLength, EngineException.Category.ERROR));
+                stateLength = 0;
+            }
+        }
+        final long result = sender.offer(peer, sendBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET + stateLength);
+        if (result > 0)
+        {
+            resyncs.incrementRelease();
+        }
+        return result;
+    }
+
+    /**
+     * The client asks for a range again: resend from its start.
+     *
+     * @return false when the request is malformed.
+     */
+    boolean onReplayRequest(final Membership m, final long fromSeq, final long toSeq)
+    {
+        if (null == m || fromSeq < 1 || toSeq < fromSeq)
+        {
+            return false;
+        }
+        if (fromSeq <= m.stream.lastSeq)
+        {
+            if (fromSeq < m.nextSeqToSend)
+            {
+                m.nextSeqToSend = fromSeq;
+            }
+            markBehind(m);
+        }
+        return true;
+    }
+
+    /**
+     * The client delivered everything up to a seq.
+     */
+    void onEventAck(final Membership m, final long seq)
+    {
+        if (null == m || seq > m.stream.lastSeq)
+        {
+            return;
+        }
+        if (seq > m.ackedSeq)
+        {
+            m.ackedSeq = seq;
+        }
+        if (m.behind && seq + 1 > m.nextSeqToSend)
+        {
+            m.nextSeqToSend = seq + 1;
+        }
+    }
+
+    int behindCount()
+    {
+        return behindMembers.size();
+    }
+}

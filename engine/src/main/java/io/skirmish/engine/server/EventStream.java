@@ -1,0 +1,23 @@
+package io.skirmish.engine.server;
+
+/**
+ * A sequenced stream of reliable events: a room, or one session's direct lane (id 0). Seqs start at 1 and rise by
+ * exactly one per event. Conductor thread only.
+ */
+class EventStream
+{
+    final int id;
+    final EventHistory history;
+    long lastSeq;
+
+    EventStream(final int id, final EventHistory history)
+    {
+        this.id = id;
+        this.history = history;
+    }
+
+    long nextSeq()
+    {
+        return ++lastSeq;
+    }
+}

@@ -1,0 +1,894 @@
+package io.skirmish.engine.server;
+
+import io.aeron.Aeron;
+import io.skirmish.engine.CommonContext;
+import io.skirmish.engine.DisconnectReason;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.SendResult;
+import io.skirmish.engine.ThreadingMode;
+import io.skirmish.engine.codec.MessageRegistry;
+import io.skirmish.engine.protocol.RoomEventFlyweight;
+import io.skirmish.engine.security.ConnectTokens;
+import io.skirmish.engine.transport.DutyCycle;
+import io.skirmish.engine.transport.Transport;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.util.function.Consumer;
+
+/**
+ * The server side of Skirmish: accepts sessions over Aeron UDP, carries the reliable event lane and the unreliable
+ * snapshot and input lanes, and runs rooms.
+ * <pre>{@code
+ * try (GameServer server = GameServer.launch(new GameServer.Context()
+ *     .port(40123)
+ *     .listener(myListener)))
+ * {
+ *     Room lobby = server.createRoom(1, new RoomOptions());   // INVOKER mode: call from the polling thread
+ *     ...
+ * }
+ * }</pre>
+ * The server listens on two UDP ports: {@code port} for client requests and {@code port + 1} (or
+ * {@link Context#responsePort(int)}) for the per-client response channels. Clients initiate every flow, so they
+ * work behind NAT.
+ * <p>
+ * Threading: the methods that touch sessions and rooms must be called on the conductor thread (from a listener
+ * callback, or, in {@link ThreadingMode#INVOKER} mode, from the thread calling {@link #poll()}); other threads use
+ * {@link #proxy()}. A call from another thread throws {@link IllegalStateException}.
+ */
+public final class GameServer implements AutoCloseable
+{
+    private final Context ctx;
+    private final Transport transport;
+    private final ServerConductor conductor;
+    private final DutyCycle dutyCycle;
+
+    private GameServer(final Context ctx)
+    {
+        this.ctx = ctx;
+        Transport transport = null;
+        ServerConductor conductor = null;
+        try
+        {
+            transport = Transport.launch(
+                ctx.aeron(),
+                ctx.embeddedMediaDriver(),
+                ctx.aeronDirectoryName(),
+                ctx.threadingMode(),
+                ctx.driverIdleStrategy(),
+                (driverCtx) ->
+                {
+                    driverCtx.streamSessionLimit(ctx.maxSessions * 2 + 16);
+                    if (null != ctx.driverCustomizer())
+                    {
+                        ctx.driverCustomizer().accept(driverCtx);
+                    }
+                },
+                ctx.errorHandler(),
+                "skirmish-server-" + ctx.port);
+            conductor = new ServerConductor(ctx, transport);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(conductor, transport);
+            throw ex;
+        }
+        this.transport = transport;
+        this.conductor = conductor;
+        conductor.server(this);
+
+        this.dutyCycle = new DutyCycle(ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler());
+    }
+
+    /**
+     * Conclude the context and start the server.
+     *
+     * @param ctx the configuration; concluded here and not to be changed afterwards.
+     * @return a running server.
+     * @throws IllegalArgumentException if a setting is invalid.
+     * @throws IllegalStateException    if the context was already concluded.
+     * @throws io.aeron.exceptions.AeronException if the media driver cannot start or attach, or a port cannot be
+     *                                  bound (e.g. {@code RegistrationException: Address already in use}).
+     */
+    public static GameServer launch(final Context ctx)
+    {
+        ctx.conclude();
+        return new GameServer(ctx);
+    }
+
+    /**
+     * Run one duty cycle: the embedded driver and Aeron client (when invoked), then every lane, timer and room.
+     * Only in {@link ThreadingMode#INVOKER} mode; always from the same thread.
+     *
+     * @return work count, 0 when idle (feed it to an {@link IdleStrategy}).
+     */
+    public int poll()
+    {
+        return dutyCycle.poll();
+    }
+
+    /**
+     * @return the concluded context.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    ServerConductor conductor()
+    {
+        return conductor;
+    }
+
+    Transport transport()
+    {
+        return transport;
+    }
+
+    DutyCycle dutyCycle()
+    {
+        return dutyCycle;
+    }
+
+    /**
+     * @return the Aeron client in use (for AeronStat-style counter reads).
+     */
+    public Aeron aeron()
+    {
+        return transport.aeron();
+    }
+
+    /**
+     * @return the directory of the media driver in use.
+     */
+    public String aeronDirectoryName()
+    {
+        return transport.aeronDirectoryName();
+    }
+
+    /**
+     * @return the thread-safe command proxy for calls from threads other than the conductor's.
+     */
+    public ServerProxy proxy()
+    {
+        return conductor.proxy();
+    }
+
+    /**
+     * Read one of the engine's counters (any thread).
+     *
+     * @param counter which.
+     * @return its value, 0 when the server does not keep it.
+     */
+    public long counter(final EngineCounter counter)
+    {
+        return conductor.counters().value(counter);
+    }
+
+    /**
+     * Register a typed handler for a registered message type sent directly to the server. Conductor thread, or
+     * before the first {@link #poll()}.
+     *
+     * @param type    a class registered in the {@link MessageRegistry}.
+     * @param handler called for each message of that type instead of {@link ServerListener#onMessage(Session,
+     *                Object)}.
+     * @param <T>     the message type.
+     * @return this for a fluent API.
+     */
+    public <T> GameServer on(final Class<T> type, final MessageHandler<T> handler)
+    {
+        conductor.thread().check();
+        conductor.dispatcher().registerHandler(type, handler);
+        return this;
+    }
+
+    /**
+     * Register a typed validator for a registered message type emitted by clients to rooms.
+     *
+     * @param type    a class registered in the {@link MessageRegistry}.
+     * @param handler returns false to veto an emit.
+     * @param <T>     the message type.
+     * @return this for a fluent API.
+     */
+    public <T> GameServer onEmit(final Class<T> type, final EmitHandler<T> handler)
+    {
+        conductor.thread().check();
+        conductor.dispatcher().registerEmitHandler(type, handler);
+        return this;
+    }
+
+    /**
+     * @param sessionId a session id.
+     * @return the session, or null.
+     */
+    public Session session(final int sessionId)
+    {
+        conductor.thread().check();
+        final Peer peer = conductor.sessionRegistry().peer(sessionId);
+        return null == peer ? null : peer.session;
+    }
+
+    /**
+     * @return number of sessions (connected, binding or suspended).
+     */
+    public int sessionCount()
+    {
+        return conductor.sessionRegistry().count();
+    }
+
+    /**
+     * Visit every session without allocating.
+     *
+     * @param consumer called once per session.
+     */
+    public void forEachSession(final Consumer<Session> consumer)
+    {
+        conductor.thread().check();
+        conductor.sessionRegistry().forEach(consumer);
+    }
+
+    /**
+     * Send a raw reliable message to one session. It carries the session's direct seq and is recovered like room
+     * events if the connection drops.
+     *
+     * @param session the receiver.
+     * @param typeId  the game's type id.
+     * @param buffer  payload.
+     * @param offset  of the payload.
+     * @param length  of the payload.
+     * @return the message's seq, or a negative {@link SendResult} code.
+     */
+    public long send(
+        final Session session, final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        conductor.thread().check();
+        final Peer peer = peerOf(session);
+        return null == peer ? SendResult.NO_SUCH_SESSION :
+            conductor.fanOut().sendDirect(peer, typeId, 0, buffer, offset, length);
+    }
+
+    /**
+     * Send a registered message to one session on the reliable lane.
+     *
+     * @param session the receiver.
+     * @param message an instance of a registered class.
+     * @return the message's seq, or a negative {@link SendResult} code.
+     */
+    public long send(final Session session, final Object message)
+    {
+        conductor.thread().check();
+        final Peer peer = peerOf(session);
+        return null == peer ? SendResult.NO_SUCH_SESSION : conductor.fanOut().sendDirectObject(peer, message);
+    }
+
+    /**
+     * Send one session a snapshot on the unreliable lane, as is (never delta-encoded). Split into parts when larger
+     * than a datagram; the client uses it only when every part arrived, and only if it is newer than any tick it
+     * has. A back-pressured lane drops the snapshot and counts it; it is never retried. For room state prefer
+     * {@link Room#publishSnapshot(long, SnapshotWriter)} or {@link Room#publishSharedSnapshot}: zero-copy, and
+     * delta-encoded against each member's acknowledged state. Do not mix the two for one room.
+     *
+     * @param session the receiver.
+     * @param roomId  the room the snapshot describes (0 for none).
+     * @param tick    the tick it describes.
+     * @param buffer  snapshot bytes.
+     * @param offset  of the snapshot.
+     * @param length  of the snapshot.
+     * @return bytes sent, or a negative {@link SendResult} code.
+     */
+    public long sendSnapshot(
+        final Session session,
+        final int roomId,
+        final long tick,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        conductor.thread().check();
+        final Peer peer = peerOf(session);
+        return null == peer ? SendResult.NOT_CONNECTED_SESSION :
+            conductor.snapshots().sendRaw(peer, roomId, tick, buffer, offset, length);
+    }
+
+    /**
+     * End a session now: it is told why, leaves its rooms, and may not resume.
+     *
+     * @param session the session.
+     * @param reason  told to the client, e.g. {@link DisconnectReason#KICKED}.
+     */
+    public void disconnect(final Session session, final DisconnectReason reason)
+    {
+        conductor.thread().check();
+        final Peer peer = peerOf(session);
+        if (null != peer)
+        {
+            conductor.sessionRegistry().close(peer, reason, true);
+        }
+    }
+
+    /**
+     * Open a room.
+     *
+     * @param roomId  positive room id chosen by the game.
+     * @param options the room's settings (copied), or null for the server's defaults.
+     * @return the room.
+     * @throws IllegalArgumentException if the id is not positive or already in use.
+     */
+    public Room createRoom(final int roomId, final RoomOptions options)
+    {
+        conductor.thread().check();
+        return conductor.roomRegistry().create(roomId, null == options ? ctx.defaultRoomOptions : options);
+    }
+
+    /**
+     * @param roomId a room id.
+     * @return the room, or null.
+     */
+    public Room room(final int roomId)
+    {
+        conductor.thread().check();
+        return conductor.roomRegistry().room(roomId);
+    }
+
+    /**
+     * Close a room: every member is told {@link LeaveReason#ROOM_CLOSED}.
+     *
+     * @param roomId the room.
+     * @return true when the room existed.
+     */
+    public boolean closeRoom(final int roomId)
+    {
+        conductor.thread().check();
+        return conductor.roomRegistry().close(roomId);
+    }
+
+    /**
+     * @return number of open rooms.
+     */
+    public int roomCount()
+    {
+        return conductor.roomRegistry().count();
+    }
+
+    private Peer peerOf(final Session session)
+    {
+        return conductor.roomRegistry().peerOf(session);
+    }
+
+    /**
+     * Tell every client the server is shutting down, then stop and release everything (driver directory included
+     * when embedded). From any thread, but in INVOKER mode not concurrently with {@link #poll()}.
+     */
+    public void close()
+    {
+        dutyCycle.close();
+        CloseHelper.quietClose(transport);
+    }
+
+    /**
+     * Defaults for {@link Context}, read from system properties.
+     */
+    public static final class Configuration
+    {
+        /** Address to bind, default {@code 0.0.0.0}. */
+        public static final String BIND_ADDRESS_PROP_NAME = "skirmish.server.bind.address";
+        /** Request port, default 40123. */
+        public static final String PORT_PROP_NAME = "skirmish.server.port";
+        /** Response port, default port + 1. */
+        public static final String RESPONSE_PORT_PROP_NAME = "skirmish.server.response.port";
+        /** Most sessions, default 1024. */
+        public static final String MAX_SESSIONS_PROP_NAME = "skirmish.server.max.sessions";
+        /** Session timeout, default 5s. */
+        public static final String SESSION_TIMEOUT_PROP_NAME = "skirmish.server.session.timeout";
+        /** Keepalive interval, default 500ms. */
+        public static final String KEEPALIVE_INTERVAL_PROP_NAME = "skirmish.server.keepalive.interval";
+        /** Resume window, default 30s; 0 disables resume. */
+        public static final String RESUME_WINDOW_PROP_NAME = "skirmish.server.resume.window";
+        /** Largest reliable message payload, default 8 KiB. */
+        public static final String MAX_MESSAGE_LENGTH_PROP_NAME = "skirmish.server.max.message.length";
+        /** Most rooms per session, default 16. */
+        public static final String MAX_ROOMS_PER_SESSION_PROP_NAME = "skirmish.server.max.rooms.per.session";
+        /** Threading mode, default SHARED. */
+        public static final String THREADING_MODE_PROP_NAME = "skirmish.server.threading.mode";
+        /** Idle strategy alias for the engine thread (Aeron's aliases: backoff, yield, sleep-ns, ...). */
+        public static final String IDLE_STRATEGY_PROP_NAME = "skirmish.server.idle.strategy";
+        /** Aeron directory of an external driver; setting it turns the embedded driver off. */
+        public static final String AERON_DIR_PROP_NAME = "skirmish.server.aeron.dir";
+        /** Most messages per second per session, default 2000. */
+        public static final String MAX_MESSAGES_PER_SECOND_PROP_NAME = "skirmish.server.max.messages.per.second";
+        /** Most bytes per second per session, default 1 MiB. */
+        public static final String MAX_BYTES_PER_SECOND_PROP_NAME = "skirmish.server.max.bytes.per.second";
+        /** Require AES-GCM payload encryption of every session: {@code true} or {@code false} (default). */
+        public static final String REQUIRE_PAYLOAD_ENCRYPTION_PROP_NAME = "skirmish.server.require.payload.encryption";
+        /** Term length of reliable (event) publications, default 256 KiB. */
+        public static final String RELIABLE_TERM_LENGTH_PROP_NAME = CommonContext.RELIABLE_TERM_LENGTH_PROP_NAME;
+        /** Term length of unreliable (snapshot) publications, default 64 KiB. */
+        public static final String UNRELIABLE_TERM_LENGTH_PROP_NAME = CommonContext.UNRELIABLE_TERM_LENGTH_PROP_NAME;
+
+        private Configuration()
+        {
+        }
+
+        static String bindAddress()
+        {
+            return System.getProperty(BIND_ADDRESS_PROP_NAME, "0.0.0.0");
+        }
+
+        static int port()
+        {
+            return Integer.getInteger(PORT_PROP_NAME, 40123);
+        }
+
+        static int responsePort()
+        {
+            return Integer.getInteger(RESPONSE_PORT_PROP_NAME, 0);
+        }
+
+        static int maxSessions()
+        {
+            return Integer.getInteger(MAX_SESSIONS_PROP_NAME, 1024);
+        }
+
+        static long sessionTimeoutNs()
+        {
+            return CommonContext.durationNs(SESSION_TIMEOUT_PROP_NAME, "5s");
+        }
+
+        static long keepAliveIntervalNs()
+        {
+            return CommonContext.durationNs(KEEPALIVE_INTERVAL_PROP_NAME, "500ms");
+        }
+
+        static long resumeWindowNs()
+        {
+            return CommonContext.durationNs(RESUME_WINDOW_PROP_NAME, "30s");
+        }
+
+        static int maxMessageLength()
+        {
+            return Integer.getInteger(MAX_MESSAGE_LENGTH_PROP_NAME, 8 * 1024);
+        }
+
+        static int maxRoomsPerSession()
+        {
+            return Integer.getInteger(MAX_ROOMS_PER_SESSION_PROP_NAME, 16);
+        }
+
+        static ThreadingMode threadingMode()
+        {
+            return ThreadingMode.valueOf(System.getProperty(THREADING_MODE_PROP_NAME, "SHARED"));
+        }
+
+        static IdleStrategy idleStrategy()
+        {
+            return CommonContext.newIdleStrategy(System.getProperty(IDLE_STRATEGY_PROP_NAME));
+        }
+
+        static String aeronDirectoryName()
+        {
+            return System.getProperty(AERON_DIR_PROP_NAME);
+        }
+
+
+
+
+    }
+
+    /**
+     * Configuration of a {@link GameServer}: fluent setters, defaults from {@link Configuration} system properties,
+     * concluded (validated and frozen) once by {@link GameServer#launch(Context)}. The settings both sides share are
+     * in {@link CommonContext}.
+     */
+    public static final class Context extends CommonContext<Context>
+    {
+        String bindAddress = Configuration.bindAddress();
+        int port = Configuration.port();
+        int responsePort = Configuration.responsePort();
+        int maxSessions = Configuration.maxSessions();
+        long sessionTimeoutNs = Configuration.sessionTimeoutNs();
+        long keepAliveIntervalNs = Configuration.keepAliveIntervalNs();
+        long resumeWindowNs = Configuration.resumeWindowNs();
+        int maxRoomsPerSession = Configuration.maxRoomsPerSession();
+        int directHistoryCount = 256;
+        int directHistoryBytes = 64 * 1024;
+        int maxViolationsPerSession = 100;
+        ServerListener listener;
+        RoomListener defaultRoomListener;
+        RoomOptions defaultRoomOptions = new RoomOptions();
+        byte[] connectTokenSecret;
+        String[] publicAddresses;
+        EpochClock epochClock = SystemEpochClock.INSTANCE;
+        int maxMessagesPerSecond = Integer.getInteger(Configuration.MAX_MESSAGES_PER_SECOND_PROP_NAME, 2000);
+        int maxBytesPerSecond = Integer.getInteger(Configuration.MAX_BYTES_PER_SECOND_PROP_NAME, 1024 * 1024);
+        boolean requirePayloadEncryption = Boolean.getBoolean(Configuration.REQUIRE_PAYLOAD_ENCRYPTION_PROP_NAME);
+
+        /**
+         * A context with the defaults from {@link Configuration}.
+         */
+        public Context()
+        {
+            super(Configuration.threadingMode(), Configuration.aeronDirectoryName());
+            maxMessageLength(Configuration.maxMessageLength());
+            idleStrategy(Configuration.idleStrategy());
+        }
+
+        /**
+         * Validate and freeze. Called by {@link GameServer#launch(Context)}; once only.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            super.conclude();
+            if (port <= 0 || port > 65534)
+            {
+                throw new IllegalArgumentException("port must be in [1, 65534]: " + port);
+            }
+            if (0 == responsePort)
+            {
+                responsePort = port + 1;
+            }
+            if (maxSessions < 1)
+            {
+                throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
+            }
+            if (keepAliveIntervalNs <= 0 || sessionTimeoutNs <= keepAliveIntervalNs)
+            {
+                throw new IllegalArgumentException("need 0 < keepAliveInterval < sessionTimeout");
+            }
+            final int reliableTermLength = reliableTermLength();
+            final int unreliableTermLength = unreliableTermLength();
+            if (Integer.bitCount(reliableTermLength) != 1 || reliableTermLength < 64 * 1024 ||
+                Integer.bitCount(unreliableTermLength) != 1 || unreliableTermLength < 64 * 1024)
+            {
+                throw new IllegalArgumentException("term lengths must be powers of two >= 64 KiB");
+            }
+            if (maxMessageLength() < 64 || maxMessageLength() + 64 > reliableTermLength / 8)
+            {
+                throw new IllegalArgumentException(
+                    "maxMessageLength must be in [64, reliableTermLength / 8 - 64]: " + maxMessageLength());
+            }
+            if (null == listener)
+            {
+                listener = new ServerListener()
+                {
+                };
+            }
+            if (null == defaultRoomListener)
+            {
+                defaultRoomListener = new RoomListener()
+                {
+                };
+            }
+            defaultRoomOptions.validate();
+            if (snapshotWindow() < 0 || snapshotWindow() > 1024)
+            {
+                throw new IllegalArgumentException("snapshotWindow must be in [0, 1024]: " + snapshotWindow());
+            }
+            if (null == publicAddresses)
+            {
+                publicAddresses = new String[]{ bindAddress + ":" + port };
+            }
+            if (null != connectTokenSecret && connectTokenSecret.length < 32)
+            {
+                throw new IllegalArgumentException("connectTokenSecret must be at least 32 bytes");
+            }
+            if (requirePayloadEncryption && null == connectTokenSecret)
+            {
+                throw new IllegalArgumentException("requirePayloadEncryption needs a connectTokenSecret");
+            }
+            return this;
+        }
+
+        /**
+         * @return longest client frame accepted: a room event header and the longest message.
+         */
+        int maxFrameLength()
+        {
+            return RoomEventFlyweight.PAYLOAD_OFFSET + maxMessageLength();
+        }
+
+
+        /**
+         * @param bindAddress local address to listen on, e.g. {@code 0.0.0.0} or {@code 127.0.0.1}.
+         * @return this for a fluent API.
+         */
+        public Context bindAddress(final String bindAddress)
+        {
+            checkNotConcluded();
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /**
+         * @return local address to listen on.
+         */
+        public String bindAddress()
+        {
+            return bindAddress;
+        }
+
+        /**
+         * @param port UDP port for client requests; the response port defaults to port + 1.
+         * @return this for a fluent API.
+         */
+        public Context port(final int port)
+        {
+            checkNotConcluded();
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @return UDP request port.
+         */
+        public int port()
+        {
+            return port;
+        }
+
+        /**
+         * @param port UDP port of the response channels, 0 for request port + 1.
+         * @return this for a fluent API.
+         */
+        public Context responsePort(final int port)
+        {
+            checkNotConcluded();
+            this.responsePort = port;
+            return this;
+        }
+
+        /**
+         * @return UDP response port (after conclude).
+         */
+        public int responsePort()
+        {
+            return responsePort;
+        }
+
+        /**
+         * @param maxSessions most sessions at once, suspended ones included; more are rejected with
+         *                    {@link DisconnectReason#SERVER_FULL}.
+         * @return this for a fluent API.
+         */
+        public Context maxSessions(final int maxSessions)
+        {
+            checkNotConcluded();
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /**
+         * @return most sessions at once.
+         */
+        public int maxSessions()
+        {
+            return maxSessions;
+        }
+
+        /**
+         * @param timeoutNs a session that sends nothing for this long, in nanoseconds, is suspended (or closed).
+         * @return this for a fluent API.
+         */
+        public Context sessionTimeoutNs(final long timeoutNs)
+        {
+            checkNotConcluded();
+            this.sessionTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @return session timeout in nanoseconds.
+         */
+        public long sessionTimeoutNs()
+        {
+            return sessionTimeoutNs;
+        }
+
+        /**
+         * @param intervalNs keepalive (ping) interval in nanoseconds; clients use the same.
+         * @return this for a fluent API.
+         */
+        public Context keepAliveIntervalNs(final long intervalNs)
+        {
+            checkNotConcluded();
+            this.keepAliveIntervalNs = intervalNs;
+            return this;
+        }
+
+        /**
+         * @return keepalive interval in nanoseconds.
+         */
+        public long keepAliveIntervalNs()
+        {
+            return keepAliveIntervalNs;
+        }
+
+        /**
+         * @param windowNs how long a lost session, its rooms and its missed events are kept for a resume, in
+         *                 nanoseconds; 0 disables resume.
+         * @return this for a fluent API.
+         */
+        public Context resumeWindowNs(final long windowNs)
+        {
+            checkNotConcluded();
+            this.resumeWindowNs = windowNs;
+            return this;
+        }
+
+        /**
+         * @return resume window in nanoseconds.
+         */
+        public long resumeWindowNs()
+        {
+            return resumeWindowNs;
+        }
+
+        /**
+         * @param count most rooms one session may be in.
+         * @return this for a fluent API.
+         */
+        public Context maxRoomsPerSession(final int count)
+        {
+            checkNotConcluded();
+            this.maxRoomsPerSession = count;
+            return this;
+        }
+
+        /**
+         * @return most rooms per session.
+         */
+        public int maxRoomsPerSession()
+        {
+            return maxRoomsPerSession;
+        }
+
+        /**
+         * @param count most direct messages kept per session for replay.
+         * @param bytes most bytes of direct messages kept per session.
+         * @return this for a fluent API.
+         */
+        public Context directHistory(final int count, final int bytes)
+        {
+            checkNotConcluded();
+            this.directHistoryCount = count;
+            this.directHistoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param listener the game's server hooks.
+         * @return this for a fluent API.
+         */
+        public Context listener(final ServerListener listener)
+        {
+            checkNotConcluded();
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * @return the server listener.
+         */
+        public ServerListener listener()
+        {
+            return listener;
+        }
+
+        /**
+         * @param listener room hooks for rooms created without a listener of their own.
+         * @return this for a fluent API.
+         */
+        public Context defaultRoomListener(final RoomListener listener)
+        {
+            checkNotConcluded();
+            this.defaultRoomListener = listener;
+            return this;
+        }
+
+        /**
+         * @param options defaults for rooms created with null options, and for rooms clients may not create.
+         * @return this for a fluent API.
+         */
+        public Context defaultRoomOptions(final RoomOptions options)
+        {
+            checkNotConcluded();
+            this.defaultRoomOptions = options.copy();
+            return this;
+        }
+
+        /**
+         * Require connect tokens minted by {@link ConnectTokens} with this secret, and authenticate every
+         * client-to-server frame with the session key derived from the token.
+         *
+         * @param secret shared with the game's backend, at least 32 bytes; null (default) accepts every client.
+         * @return this for a fluent API.
+         */
+        public Context connectTokenSecret(final byte[] secret)
+        {
+            checkNotConcluded();
+            this.connectTokenSecret = null == secret ? null : secret.clone();
+            return this;
+        }
+
+        /**
+         * Require every session to use AES-GCM payload encryption; a client that does not ask for it (see
+         * {@code GameClient.Context#payloadEncryption(boolean)}) is rejected with
+         * {@link DisconnectReason#ENCRYPTION_REQUIRED}. Without it a server with connect tokens still encrypts the
+         * sessions whose clients ask. Needs {@link #connectTokenSecret(byte[])}, whose session keys the frame keys
+         * are derived from.
+         *
+         * @param require true to refuse clients that do not encrypt; default false.
+         * @return this for a fluent API.
+         */
+        public Context requirePayloadEncryption(final boolean require)
+        {
+            checkNotConcluded();
+            this.requirePayloadEncryption = require;
+            return this;
+        }
+
+        /**
+         * @param addresses the {@code host:port} strings tokens may name as their server; default
+         *                  {@code bindAddress:port}.
+         * @return this for a fluent API.
+         */
+        public Context publicAddresses(final String... addresses)
+        {
+            checkNotConcluded();
+            this.publicAddresses = addresses.clone();
+            return this;
+        }
+
+        /**
+         * @param clock wall clock for token expiry, in milliseconds since the epoch.
+         * @return this for a fluent API.
+         */
+        public Context epochClock(final EpochClock clock)
+        {
+            checkNotConcluded();
+            this.epochClock = clock;
+            return this;
+        }
+
+        /**
+         * @param rate most messages, emits, join, leave and replay requests per second per session (twice that as a
+         *             burst); more are dropped and counted, and repeat offenders disconnected. 0 disables.
+         * @return this for a fluent API.
+         */
+        public Context maxMessagesPerSecond(final int rate)
+        {
+            checkNotConcluded();
+            this.maxMessagesPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * @param rate most bytes per second per session in messages, emits and inputs (twice that as a burst).
+         *             0 disables.
+         * @return this for a fluent API.
+         */
+        public Context maxBytesPerSecond(final int rate)
+        {
+            checkNotConcluded();
+            this.maxBytesPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * @param count invalid or rate-limited frames a session may send before it is disconnected
+         *              with {@link DisconnectReason#PROTOCOL_VIOLATION}; default 100.
+         * @return this for a fluent API.
+         */
+        public Context maxViolationsPerSession(final int count)
+        {
+            checkNotConcluded();
+            this.maxViolationsPerSession = count;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.skirmish.engine.server;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of one room, given to {@link GameServer#createRoom(int, RoomOptions)}. Defaults come from the server's
+ * {@link GameServer.Context}.
+ * <p>
+ * Threading: not thread-safe; fill it in on one thread. {@code createRoom} and
+ * {@link GameServer.Context#defaultRoomOptions(RoomOptions)} copy it, so later changes do not affect them.
+ * Errors: the setters do not validate; {@code createRoom} and {@link GameServer.Context#conclude()} throw
+ * {@link IllegalArgumentException} for invalid values.
+ */
+public final class RoomOptions
+{
+    int maxMembers = 256;
+    int historyCount = 4096;
+    int historyBytes = 1024 * 1024;
+    long historyAgeNs = TimeUnit.SECONDS.toNanos(60);
+    int backlogCount;
+    int tickRateHz;
+    RoomListener listener;
+
+    /**
+     * @param maxMembers most members at once.
+     * @return this for a fluent API.
+     */
+    public RoomOptions maxMembers(final int maxMembers)
+    {
+        this.maxMembers = maxMembers;
+        return this;
+    }
+
+    /**
+     * @return most members at once.
+     */
+    public int maxMembers()
+    {
+        return maxMembers;
+    }
+
+    /**
+     * @param count most events kept in the replay history.
+     * @return this for a fluent API.
+     */
+    public RoomOptions historyCount(final int count)
+    {
+        this.historyCount = count;
+        return this;
+    }
+
+    /**
+     * @return most events kept in the replay history.
+     */
+    public int historyCount()
+    {
+        return historyCount;
+    }
+
+    /**
+     * @param bytes most bytes of encoded events kept in the replay history.
+     * @return this for a fluent API.
+     */
+    public RoomOptions historyBytes(final int bytes)
+    {
+        this.historyBytes = bytes;
+        return this;
+    }
+
+    /**
+     * @return most bytes of encoded events kept.
+     */
+    public int historyBytes()
+    {
+        return historyBytes;
+    }
+
+    /**
+     * @param ageNs oldest event kept in the replay history, in nanoseconds (0: no age bound).
+     * @return this for a fluent API.
+     */
+    public RoomOptions historyAgeNs(final long ageNs)
+    {
+        this.historyAgeNs = ageNs;
+        return this;
+    }
+
+    /**
+     * @return oldest event age kept, in nanoseconds.
+     */
+    public long historyAgeNs()
+    {
+        return historyAgeNs;
+    }
+
+    /**
+     * @param count events a joiner receives from before its join (late-join backlog), limited by the history.
+     * @return this for a fluent API.
+     */
+    public RoomOptions backlogCount(final int count)
+    {
+        this.backlogCount = count;
+        return this;
+    }
+
+    /**
+     * @return late-join backlog length.
+     */
+    public int backlogCount()
+    {
+        return backlogCount;
+    }
+
+    /**
+     * @param hz fixed tick rate of the room in ticks per second, 0 for no tick.
+     * @return this for a fluent API.
+     */
+    public RoomOptions tickRateHz(final int hz)
+    {
+        this.tickRateHz = hz;
+        return this;
+    }
+
+    /**
+     * @return tick rate in Hz, 0 when the room does not tick.
+     */
+    public int tickRateHz()
+    {
+        return tickRateHz;
+    }
+
+    /**
+     * @param listener the room's hooks; null for the server's default room listener.
+     * @return this for a fluent API.
+     */
+    public RoomOptions listener(final RoomListener listener)
+    {
+        this.listener = listener;
+        return this;
+    }
+
+    /**
+     * @return the room's hooks, or null for the server default.
+     */
+    public RoomListener listener()
+    {
+        return listener;
+    }
+
+    void validate()
+    {
+        if (maxMembers < 1 || historyCount < 1 || historyBytes < 1024 || backlogCount < 0 || tickRateHz < 0)
+        {
+            throw new IllegalArgumentException("invalid RoomOptions: maxMembers=" + maxMembers +
+                " historyCount=" + historyCount + " historyBytes=" + historyBytes + " backlogCount=" + backlogCount +
+                " tickRateHz=" + tickRateHz);
+        }
+    }
+
+    RoomOptions copy()
+    {
+        final RoomOptions copy = new RoomOptions();
+        copy.maxMembers = maxMembers;
+        copy.historyCount = historyCount;
+        copy.historyBytes = historyBytes;
+        copy.historyAgeNs = historyAgeNs;
+        copy.backlogCount = backlogCount;
+        copy.tickRateHz = tickRateHz;
+        copy.listener = listener;
+        return copy;
+    }
+}

@@ -1,0 +1,406 @@
+package io.skirmish.engine.server;
+
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.JoinResultFlyweight;
+import io.skirmish.engine.protocol.LeftRoomFlyweight;
+import io.skirmish.engine.protocol.SystemEvent;
+import io.skirmish.engine.status.Counters;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.ArrayUtil;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_SYSTEM;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * The server's rooms: creating and closing them, their members joining and leaving (each change a sequenced
+ * membership event in the room and a result or notice to the session), and their ticks. Conductor thread only.
+ */
+final class RoomRegistry
+{
+    private final GameServer.Context ctx;
+    private final EventFanOut fanOut;
+    private final ReliableSender sender;
+    private final SnapshotPublisher snapshots;
+    private final ConductorThread thread;
+    private final CachedNanoClock clock;
+    private final ErrorHandler errors;
+    private final IntFunction<AtomicCounter> oldestSeqCounters;
+    private final IntFunction<Peer> peers;
+    private final AtomicCounter roomsActive;
+    private final AtomicCounter ticksLate;
+    private final Int2ObjectHashMap<Room> roomById = new Int2ObjectHashMap<>();
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
+    private final UnsafeBuffer systemPayload = new UnsafeBuffer(new byte[SystemEvent.PAYLOAD_LENGTH]);
+    private final JoinResultFlyweight joinResultFlyweight = new JoinResultFlyweight();
+    private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
+    private Room[] rooms = new Room[0];
+    private Room[] tickingRooms = new Room[0];
+
+    RoomRegistry(
+        final GameServer.Context ctx,
+        final Counters counters,
+        final EventFanOut fanOut,
+        final ReliableSender sender,
+        final SnapshotPublisher snapshots,
+        final ConductorThread thread,
+        final CachedNanoClock clock,
+        final ErrorHandler errors,
+        final IntFunction<AtomicCounter> oldestSeqCounters,
+        final IntFunction<Peer> peers)
+    {
+        this.ctx = ctx;
+        this.fanOut = fanOut;
+        this.sender = sender;
+        this.snapshots = snapshots;
+        this.thread = thread;
+        this.clock = clock;
+        this.errors = errors;
+        this.oldestSeqCounters = oldestSeqCounters;
+        this.peers = peers;
+        this.roomsActive = counters.get(EngineCounter.ROOMS_ACTIVE);
+        this.ticksLate = counters.get(EngineCounter.TICKS_LATE);
+    }
+
+    Room create(final int roomId, final RoomOptions options)
+    {
+        if (roomId <= 0)
+        {
+            throw new IllegalArgumentException("room id must be positive: " + roomId);
+        }
+        if (roomById.containsKey(roomId))
+        {
+            throw new IllegalArgumentException("room id in use: " + roomId);
+        }
+        final RoomOptions copy = options.copy();
+        copy.validate();
+        final RoomListener listener = null == copy.listener ? ctx.defaultRoomListener : copy.listener;
+        final AtomicCounter oldestSeqCounter = oldestSeqCounters.apply(roomId);
+        final Room room = new Room(roomId, copy, listener, this, fanOut, snapshots, thread, oldestSeqCounter);
+        oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
+        roomById.put(roomId, room);
+        rooms = ArrayUtil.add(rooms, room);
+        if (copy.tickRateHz > 0)
+        {
+            room.tickIntervalNs = TimeUnit.SECONDS.toNanos(1) / copy.tickRateHz;
+            // the clock itself, not the cycle's cached time: that is stale after an idle spell
+            room.nextTickNs = ctx.nanoClock().nanoTime() + room.tickIntervalNs;
+            tickingRooms = ArrayUtil.add(tickingRooms, room);
+        }
+        roomsActive.setRelease(roomById.size());
+        return room;
+    }
+
+    /**
+     * @return the live record behind a session the game holds, or null once it closed.
+     */
+    Peer peerOf(final Session session)
+    {
+        final Peer peer = peers.apply(session.sessionId);
+        return null != peer && peer.session == session ? peer : null;
+    }
+
+    Room room(final int roomId)
+    {
+        return roomById.get(roomId);
+    }
+
+    int count()
+    {
+        return roomById.size();
+    }
+
+    boolean close(final int roomId)
+    {
+        final Room room = roomById.remove(roomId);
+        if (null == room)
+        {
+            return false;
+        }
+        while (room.memberCount > 0)
+        {
+            removeMember(room, room.members[room.memberCount - 1], LeaveReason.ROOM_CLOSED, false);
+        }
+        room.closed = true;
+        rooms = ArrayUtil.remove(rooms, room);
+        tickingRooms = ArrayUtil.remove(tickingRooms, room);
+        CloseHelper.quietClose(room.oldestSeqCounter);
+        roomsActive.setRelease(roomById.size());
+        return true;
+    }
+
+    int tick(final long nowNs)
+    {
+        int work = 0;
+        for (final Room room : tickingRooms)
+        {
+            if (nowNs - room.nextTickNs >= 0)
+            {
+                if (nowNs - room.nextTickNs > room.tickIntervalNs)
+                {
+                    ticksLate.incrementRelease();
+                    room.nextTickNs = nowNs + room.tickIntervalNs;
+                }
+                else
+                {
+                    room.nextTickNs += room.tickIntervalNs;
+                }
+                room.tick++;
+                try
+                {
+                    room.listener.onTick(room, room.tick, nowNs);
+                }
+                catch (final Throwable t)
+                {
+                    errors.onError(t);
+                }
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Age the rooms' histories and publish each room's oldest retained seq.
+     */
+    void expireHistories(final long nowNs)
+    {
+        for (final Room room : rooms)
+        {
+            room.stream.history.expire(nowNs);
+            room.oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
+        }
+    }
+
+    /**
+     * A client's JOIN_REQUEST: checked, put to the room's listener, answered.
+     */
+    void onJoinRequest(
+        final Peer peer,
+        final int roomId,
+        final int requestId,
+        final DirectBuffer buffer,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        final Room room = roomById.get(roomId);
+        if (null == room)
+        {
+            sendJoinResult(peer, roomId, requestId, JoinResultFlyweight.NO_SUCH_ROOM, 0, 0);
+            return;
+        }
+        final int precheck = precheck(room, peer);
+        if (JoinResultFlyweight.JOINED != precheck)
+        {
+            sendJoinResult(peer, roomId, requestId, precheck, 0, room.stream.lastSeq + 1);
+            return;
+        }
+        boolean allowed;
+        try
+        {
+            allowed = room.listener.onJoinRequest(room, peer.session, buffer, payloadOffset, payloadLength);
+        }
+        catch (final Throwable t)
+        {
+            errors.onError(t);
+            allowed = false;
+        }
+        if (!allowed)
+        {
+            sendJoinResult(peer, roomId, requestId, JoinResultFlyweight.DENIED, 0, room.stream.lastSeq + 1);
+            return;
+        }
+        join(room, peer, requestId);
+    }
+
+    private int precheck(final Room room, final Peer peer)
+    {
+        final Session session = peer.session;
+        if (room.closed)
+        {
+            return JoinResultFlyweight.NO_SUCH_ROOM;
+        }
+        if (session.memberships.containsKey(room.roomId))
+        {
+            return JoinResultFlyweight.ALREADY_MEMBER;
+        }
+        if (room.memberCount >= room.options.maxMembers)
+        {
+            return JoinResultFlyweight.ROOM_FULL;
+        }
+        if (session.memberships.size() >= ctx.maxRoomsPerSession)
+        {
+            return JoinResultFlyweight.TOO_MANY_ROOMS;
+        }
+        return JoinResultFlyweight.JOINED;
+    }
+
+    /**
+     * Add a session to a room: it is told (with the room's next seq and a late-join backlog), and the room gets a
+     * membership event.
+     *
+     * @return {@link JoinResultFlyweight#JOINED} or why not.
+     */
+    int join(final Room room, final Peer peer, final int requestId)
+    {
+        if (peer.state() == SessionState.CLOSED)
+        {
+            return JoinResultFlyweight.DENIED;
+        }
+        final int precheck = precheck(room, peer);
+        if (JoinResultFlyweight.JOINED != precheck)
+        {
+            return precheck;
+        }
+        final EventHistory history = room.stream.history;
+        history.expire(clock.nanoTime());
+        final long lastSeq = room.stream.lastSeq;
+        final long available = history.oldestSeq() <= lastSeq ? lastSeq - history.oldestSeq() + 1 : 0;
+        final int backlog = (int)Math.min(room.options.backlogCount, available);
+
+        final Membership m = new Membership(peer, room.stream, room);
+        m.nextSeqToSend = lastSeq + 1 - backlog;
+        m.ackedSeq = m.nextSeqToSend - 1;
+        if (room.memberCount == room.members.length)
+        {
+            room.members = Arrays.copyOf(room.members, room.members.length * 2);
+        }
+        m.indexInRoom = room.memberCount;
+        room.members[room.memberCount++] = m;
+        peer.session.memberships.put(room.roomId, m);
+
+        sendJoinResult(peer, room.roomId, requestId, JoinResultFlyweight.JOINED, backlog, m.nextSeqToSend);
+        if (backlog > 0)
+        {
+            fanOut.markBehind(m);
+        }
+        announce(room, SystemEvent.MEMBER_JOINED, peer.sessionId, 0);
+        try
+        {
+            room.listener.onJoined(room, peer.session);
+        }
+        catch (final Throwable t)
+        {
+            errors.onError(t);
+        }
+        return JoinResultFlyweight.JOINED;
+    }
+
+    /**
+     * @return true when the session was a member.
+     */
+    boolean leave(final Room room, final Peer peer, final LeaveReason reason)
+    {
+        final Membership m = peer.session.memberships.get(room.roomId);
+        if (null == m || m.room != room)
+        {
+            return false;
+        }
+        removeMember(room, m, reason, true);
+        return true;
+    }
+
+    /**
+     * A closing session leaves every room it is in.
+     */
+    void leaveAll(final Peer peer)
+    {
+        final Int2ObjectHashMap<Membership> memberships = peer.session.memberships;
+        while (!memberships.isEmpty())
+        {
+            final Membership m = memberships.values().iterator().next();
+            removeMember(m.room, m, LeaveReason.DISCONNECTED, true);
+        }
+    }
+
+    /**
+     * A resumed session is told its rooms again, and is sent what it did not acknowledge.
+     */
+    void rejoinAfterResume(final Peer peer)
+    {
+        fanOut.rewindForResume(peer.session.direct);
+        final Int2ObjectHashMap<Membership>.ValueIterator it = peer.session.memberships.values().iterator();
+        while (it.hasNext())
+        {
+            final Membership m = it.next();
+            fanOut.rewindForResume(m);
+            sendJoinResult(peer, m.room.roomId, 0, JoinResultFlyweight.JOINED, 0, m.nextSeqToSend);
+        }
+    }
+
+    private void removeMember(final Room room, final Membership m, final LeaveReason reason, final boolean announce)
+    {
+        final Peer peer = m.peer;
+        if (m.behind && reason != LeaveReason.DISCONNECTED)
+        {
+            // events sequenced while it was still a member come before its LEFT_ROOM
+            fanOut.drainBeforeLeave(m);
+        }
+        final int index = m.indexInRoom;
+        final int last = room.memberCount - 1;
+        if (index != last)
+        {
+            room.members[index] = room.members[last];
+            room.members[index].indexInRoom = index;
+        }
+        room.members[last] = null;
+        room.memberCount = last;
+        m.indexInRoom = -1;
+        m.behind = false;
+        peer.session.memberships.remove(room.roomId);
+
+        if (peer.state() != SessionState.CLOSED && reason != LeaveReason.DISCONNECTED)
+        {
+            leftRoomFlyweight.wrapForEncode(controlBuffer, 0, FrameType.LEFT_ROOM, peer.sessionId);
+            leftRoomFlyweight.roomId(room.roomId).reason(reason.code());
+            sender.sendInOrder(peer, controlBuffer, 0, LeftRoomFlyweight.LENGTH);
+        }
+        if (announce)
+        {
+            announce(room, SystemEvent.MEMBER_LEFT, peer.sessionId, reason.code());
+        }
+        try
+        {
+            room.listener.onLeft(room, peer.session, reason);
+        }
+        catch (final Throwable t)
+        {
+            errors.onError(t);
+        }
+    }
+
+    private void announce(final Room room, final int systemEvent, final int sessionId, final int reasonCode)
+    {
+        systemPayload.putInt(0, sessionId, LITTLE_ENDIAN);
+        systemPayload.putInt(4, reasonCode, LITTLE_ENDIAN);
+        fanOut.broadcast(room, systemEvent, FLAG_SYSTEM, systemPayload, 0, SystemEvent.PAYLOAD_LENGTH, 0, 0);
+    }
+
+    private void sendJoinResult(
+        final Peer peer, final int roomId, final int requestId, final int status, final int backlog, final long nextSeq)
+    {
+        joinResultFlyweight.wrapForEncode(controlBuffer, 0, FrameType.JOIN_RESULT, peer.sessionId);
+        joinResultFlyweight.roomId(roomId).requestId(requestId).status(status).backlogCount(backlog).nextSeq(nextSeq);
+        sender.sendInOrder(peer, controlBuffer, 0, JoinResultFlyweight.LENGTH);
+    }
+
+    void closeAll()
+    {
+        for (final Room room : rooms)
+        {
+            CloseHelper.quietClose(room.oldestSeqCounter);
+        }
+    }
+}

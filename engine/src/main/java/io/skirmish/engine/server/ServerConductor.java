@@ -1,0 +1,276 @@
+package io.skirmish.engine.server;
+
+import io.aeron.Aeron;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.EngineException;
+import io.skirmish.engine.codec.KryoCodec;
+import io.skirmish.engine.security.FrameCipher;
+import io.skirmish.engine.status.Counters;
+import io.skirmish.engine.transport.FrameOffer;
+import io.skirmish.engine.transport.Transport;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's single-writer duty cycle. It owns the clock (read once per cycle), the error path and the wiring of
+ * the collaborators, each of which owns one thing: the {@link LaneRegistry} (images and publications), the
+ * {@link FrameGate} (every inbound frame), the {@link Handshake}, the {@link SessionRegistry} (every session state
+ * change), the {@link ReliableSender} (every reliable frame out), the {@link EventFanOut} (sequenced events), the
+ * {@link RoomRegistry}, the {@link MessageDispatcher}, the {@link SnapshotPublisher} and the adapters that decode
+ * each lane and the {@link ServerProxy}. Runs on an {@code AgentRunner} thread or is invoked by
+ * {@link GameServer#poll()}.
+ */
+final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handler
+{
+    private static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final GameServer.Context ctx;
+    private final Transport transport;
+    private final NanoClock clock;
+    private final CachedNanoClock cachedClock = new CachedNanoClock();
+    private final ConductorThread thread = new ConductorThread();
+    private final Counters counters;
+    private final ServerProxy proxy;
+    private final LaneRegistry lanes;
+    private final SessionRegistry sessions;
+    private final RoomRegistry rooms;
+    private final EventFanOut fanOut;
+    private final SnapshotPublisher snapshots;
+    private final MessageDispatcher dispatcher;
+    private final Handshake handshake;
+    private final ReliableSender sender;
+    private final ControlLaneAdapter controlAdapter;
+    private final InputLaneAdapter inputAdapter;
+    private final ProxyAdapter proxyAdapter;
+    private GameServer server;
+    private boolean started;
+    private boolean closed;
+    private long nextHousekeepingNs;
+
+    ServerConductor(final GameServer.Context ctx, final Transport transport)
+    {
+        this.ctx = ctx;
+        this.transport = transport;
+        this.clock = ctx.nanoClock();
+        this.cachedClock.update(clock.nanoTime());
+        this.nextHousekeepingNs = cachedClock.nanoTime();
+        final Aeron aeron = transport.aeron();
+        this.counters = new Counters(aeron, true, "skirmish-server " + ctx.port);
+        this.proxy = new ServerProxy(1024 * 1024, 4096);
+        try
+        {
+            this.lanes = new LaneRegistry(aeron, ctx, counters, this::onError);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(counters);
+            throw ex;
+        }
+        final KryoCodec codec = new KryoCodec(ctx.messageRegistry(), ctx.maxMessageLength());
+        final FrameCipher cipher = new FrameCipher(Math.max(ctx.maxFrameLength(), ctx.mtuLength()));
+        final FrameOffer frameOffer = new FrameOffer(
+            counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT));
+        this.sender = new ReliableSender(frameOffer, counters);
+        this.fanOut = new EventFanOut(ctx.maxMessageLength(), counters, sender, codec, cachedClock, this::onError);
+        this.snapshots = new SnapshotPublisher(ctx, counters, frameOffer, this::onError);
+        this.rooms = new RoomRegistry(ctx, counters, fanOut, sender, snapshots, thread, cachedClock, this::onError,
+            (roomId) -> aeron.addCounter(EngineCounter.ROOM_OLDEST_RETAINED_SEQ_TYPE_ID,
+                "skirmish-server " + ctx.port + ": room " + roomId + " oldest retained seq"),
+            (sessionId) -> sessions().peer(sessionId));
+        this.sessions = new SessionRegistry(
+            ctx, counters, ctx.listener, this::onError, sender, fanOut, rooms, lanes, cipher, cachedClock);
+        final FrameGate gate = new FrameGate(ctx, counters, cachedClock, sessions::peer, sessions::kickForAbuse);
+        this.handshake = new Handshake(ctx, counters, this::onError, sessions, rooms, sender, lanes, cachedClock);
+        this.dispatcher = new MessageDispatcher(codec, ctx.listener, counters, gate, fanOut, rooms);
+        this.controlAdapter = new ControlLaneAdapter(
+            ctx.maxFrameLength(), lanes, gate, handshake, sessions, rooms, dispatcher, fanOut, this::onError);
+        this.inputAdapter = new InputLaneAdapter(lanes, gate, sessions, snapshots, ctx.listener, counters, this::onError);
+        this.proxyAdapter = new ProxyAdapter(proxy, sessions, rooms, fanOut, this::onError);
+    }
+
+    private SessionRegistry sessions()
+    {
+        return sessions;
+    }
+
+    void server(final GameServer server)
+    {
+        this.server = server;
+    }
+
+    public String roleName()
+    {
+        return "skirmish-server";
+    }
+
+    public void onStart()
+    {
+        thread.claim();
+    }
+
+    public int doWork()
+    {
+        if (!started)
+        {
+            started = true;
+            thread.claim();
+            if (null != server)
+            {
+                guardStart();
+            }
+        }
+        final long nowNs = clock.nanoTime();
+        cachedClock.update(nowNs);
+        int work = transport.invoke();
+        if (transport.isClosed())
+        {
+            return onTransportClosed();
+        }
+        work += proxyAdapter.drain();
+        work += lanes.processImageEvents(nowNs, this);
+        work += lanes.processWatched(nowNs, this);
+        work += controlAdapter.poll(ctx.fragmentLimit());
+        work += inputAdapter.poll(ctx.fragmentLimit());
+        work += sender.flushOutboxes();
+        work += fanOut.pumpBehindMembers();
+        work += rooms.tick(nowNs);
+        if (nowNs - nextHousekeepingNs >= 0)
+        {
+            nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
+            work += sessions.housekeeping(nowNs);
+            handshake.purge(nowNs);
+            rooms.expireHistories(nowNs);
+        }
+        return work;
+    }
+
+    private void guardStart()
+    {
+        try
+        {
+            ctx.listener.onStart(server);
+        }
+        catch (final Throwable t)
+        {
+            onError(t);
+        }
+    }
+
+    public void onLaneLost(final Lane lane)
+    {
+        if (lane.kind == Lane.Kind.CONTROL)
+        {
+            controlAdapter.onLaneLost(lane);
+        }
+        sessions.onLaneLost(lane, cachedClock.nanoTime());
+    }
+
+    public boolean onWatchedLaneReady(final Lane lane)
+    {
+        if (lane.kind == Lane.Kind.CONTROL)
+        {
+            return handshake.onLaneReady(lane);
+        }
+        if (null != lane.peer)
+        {
+            sessions.tryCompleteBinding(lane.peer);
+            return true;
+        }
+        return false;
+    }
+
+    void onError(final Throwable t)
+    {
+        if (!transport.isClosed())
+        {
+            counters.get(EngineCounter.ERRORS).incrementRelease();
+        }
+        ctx.errorHandler().onError(t);
+    }
+
+    private int onTransportClosed()
+    {
+        if (!closed)
+        {
+            closed = true;
+            onError(new EngineException(
+                "Aeron client closed (driver timeout or driver gone): the server stops", EngineException.Category.FATAL));
+        }
+        return 0;
+    }
+
+    Counters counters()
+    {
+        return counters;
+    }
+
+    ServerProxy proxy()
+    {
+        return proxy;
+    }
+
+    ConductorThread thread()
+    {
+        return thread;
+    }
+
+    SessionRegistry sessionRegistry()
+    {
+        return sessions;
+    }
+
+    RoomRegistry roomRegistry()
+    {
+        return rooms;
+    }
+
+    EventFanOut fanOut()
+    {
+        return fanOut;
+    }
+
+    SnapshotPublisher snapshots()
+    {
+        return snapshots;
+    }
+
+    MessageDispatcher dispatcher()
+    {
+        return dispatcher;
+    }
+
+    String resourceCounts()
+    {
+        return sessions.counts() + " " + lanes.counts() + " " + sessions.bindingCount() +
+            " outboxes=" + sender.outboxCount() + " behind=" + fanOut.behindCount();
+    }
+
+    /**
+     * Stop without telling anyone, as a crashed process would.
+     */
+    void abort()
+    {
+        closed = true;
+    }
+
+    public void onClose()
+    {
+        if (!closed)
+        {
+            closed = true;
+            transport.flush(sessions.shutdown(), null);
+        }
+        close();
+    }
+
+    public void close()
+    {
+        closed = true;
+        rooms.closeAll();
+        CloseHelper.quietCloseAll(lanes, counters);
+    }
+}

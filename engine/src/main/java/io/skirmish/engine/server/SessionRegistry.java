@@ -1,0 +1,495 @@
+package io.skirmish.engine.server;
+
+import io.aeron.Publication;
+import io.skirmish.engine.DisconnectReason;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.protocol.DisconnectFlyweight;
+import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.PingFlyweight;
+import io.skirmish.engine.security.FrameCipher;
+import io.skirmish.engine.security.LaneCrypto;
+import io.skirmish.engine.security.TokenBucket;
+import io.skirmish.engine.status.Counters;
+import org.agrona.BufferUtil;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.ArrayUtil;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Every session of the server and its life: created by the handshake, bound when both lanes connect, suspended when
+ * its connection is lost, resumed, closed. Every {@link SessionState} change goes through {@link #transition}, and
+ * the game hears of each from here. Keepalives, timeouts and the resume window are checked in
+ * {@link #housekeeping}. Conductor thread only.
+ */
+final class SessionRegistry
+{
+    private static final long NETWORK_SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final GameServer.Context ctx;
+    private final ServerListener listener;
+    private final ErrorHandler errors;
+    private final ReliableSender sender;
+    private final EventFanOut fanOut;
+    private final RoomRegistry rooms;
+    private final LaneControl lanes;
+    private final FrameCipher cipher;
+    private final CachedNanoClock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Int2ObjectHashMap<Peer> peerById = new Int2ObjectHashMap<>();
+    private final ArrayList<Peer> binding = new ArrayList<>();
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
+    private final FrameHeaderFlyweight headerFlyweight = new FrameHeaderFlyweight();
+    private final PingFlyweight pingFlyweight = new PingFlyweight();
+    private final DisconnectFlyweight disconnectFlyweight = new DisconnectFlyweight();
+    private final AtomicCounter sessionsActive;
+    private final AtomicCounter sessionsAccepted;
+    private final AtomicCounter sessionsResumed;
+    private final AtomicCounter sessionsTimedOut;
+    private final AtomicCounter kickedForAbuse;
+    private Peer[] peers = new Peer[0];
+    private int nextSessionId = 1;
+    private long nextNetworkSampleNs;
+
+    SessionRegistry(
+        final GameServer.Context ctx,
+        final Counters counters,
+        final ServerListener listener,
+        final ErrorHandler errors,
+        final ReliableSender sender,
+        final EventFanOut fanOut,
+        final RoomRegistry rooms,
+        final LaneControl lanes,
+        final FrameCipher cipher,
+        final CachedNanoClock clock)
+    {
+        this.ctx = ctx;
+        this.listener = listener;
+        this.errors = errors;
+        this.sender = sender;
+        this.fanOut = fanOut;
+        this.rooms = rooms;
+        this.lanes = lanes;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.sessionsActive = counters.get(EngineCounter.SESSIONS_ACTIVE);
+        this.sessionsAccepted = counters.get(EngineCounter.SESSIONS_ACCEPTED);
+        this.sessionsResumed = counters.get(EngineCounter.SESSIONS_RESUMED);
+        this.sessionsTimedOut = counters.get(EngineCounter.SESSIONS_TIMED_OUT);
+        this.kickedForAbuse = counters.get(EngineCounter.SESSIONS_KICKED_FOR_ABUSE);
+    }
+
+    Peer peer(final int sessionId)
+    {
+        return peerById.get(sessionId);
+    }
+
+    int count()
+    {
+        return peerById.size();
+    }
+
+    boolean isFull()
+    {
+        return peerById.size() >= ctx.maxSessions;
+    }
+
+    void forEach(final Consumer<Session> consumer)
+    {
+        for (final Peer peer : peers)
+        {
+            consumer.accept(peer.session);
+        }
+    }
+
+    /**
+     * A new session for an accepted connect request, bound to its control lane and waiting for its input lane.
+     *
+     * @param keyed       true when the server uses connect tokens and the key halves are the session key.
+     * @param clientNonce from the request, for the connection's frame key.
+     */
+    Peer create(
+        final Lane control,
+        final long clientId,
+        final boolean keyed,
+        final long k0,
+        final long k1,
+        final long clientNonce,
+        final boolean encrypt,
+        final long nowNs)
+    {
+        final Session session = new Session(nextSessionId++, ctx.sessionTimeoutNs);
+        session.clientId = clientId;
+        final LaneCrypto crypto = new LaneCrypto(cipher, false);
+        if (keyed)
+        {
+            crypto.sessionKey(k0, k1);
+        }
+        final Peer peer = new Peer(
+            session,
+            random.nextLong(),
+            crypto,
+            new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0),
+            new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs),
+            new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs));
+        startConnection(peer, control, clientNonce, encrypt, nowNs);
+        peerById.put(session.sessionId, peer);
+        peer.index = peers.length;
+        peers = ArrayUtil.add(peers, peer);
+        sessionsActive.setRelease(peerById.size());
+        sessionsAccepted.incrementRelease();
+        return peer;
+    }
+
+    /**
+     * A suspended (or binding) session comes back on a new control lane; its old lanes are let go.
+     */
+    void resume(
+        final Peer peer, final Lane control, final long clientNonce, final boolean encrypt, final long nowNs)
+    {
+        final Lane old = peer.control;
+        if (null != old && old != control)
+        {
+            old.peer = null;
+            lanes.close(old);
+        }
+        if (null != peer.input)
+        {
+            peer.input.peer = null;
+            peer.input = null;
+        }
+        sender.clear(peer);
+        // a client whose first lane binding stalled retries it as a resume; the game has not met that session yet
+        peer.resuming = peer.announced;
+        peer.session.disconnectReason = DisconnectReason.NONE;
+        startConnection(peer, control, clientNonce, encrypt, nowNs);
+        if (peer.announced)
+        {
+            sessionsResumed.incrementRelease();
+        }
+    }
+
+    private void startConnection(
+        final Peer peer, final Lane control, final long clientNonce, final boolean encrypt, final long nowNs)
+    {
+        peer.control = control;
+        control.peer = peer;
+        peer.lastHeardNs = nowNs;
+        peer.lastPingSentNs = nowNs;
+        peer.serverNonce = random.nextLong();
+        peer.crypto.startConnection(clientNonce, peer.serverNonce, encrypt);
+        transition(peer, SessionState.BINDING);
+        if (!peer.inBindingList)
+        {
+            peer.inBindingList = true;
+            binding.add(peer);
+        }
+    }
+
+    /**
+     * A LANE_BIND that passed the gate: the lane becomes the session's input lane.
+     */
+    void bindInput(final Peer peer, final Lane input)
+    {
+        if (peer.input != input)
+        {
+            if (null != peer.input)
+            {
+                peer.input.peer = null;
+            }
+            peer.input = input;
+            input.peer = peer;
+        }
+        lanes.requestPublication(input);
+        if (null == input.publication)
+        {
+            lanes.watch(input);
+        }
+        tryCompleteBinding(peer);
+    }
+
+    /**
+     * Connected once both answering publications are: the client is told, then the game.
+     */
+    void tryCompleteBinding(final Peer peer)
+    {
+        if (peer.state() != SessionState.BINDING)
+        {
+            return;
+        }
+        final Lane input = peer.input;
+        final Lane control = peer.control;
+        if (null == input || !input.isConnected() || null == control || !control.isConnected())
+        {
+            return;
+        }
+        headerFlyweight.wrapForEncode(controlBuffer, 0, FrameType.LANE_BOUND, peer.sessionId);
+        sender.sendInOrder(peer, controlBuffer, 0, FrameHeaderFlyweight.HEADER_LENGTH);
+        transition(peer, SessionState.CONNECTED);
+    }
+
+    /**
+     * The one place a session changes state: lists, counters and the game's callbacks follow from here.
+     */
+    private void transition(final Peer peer, final SessionState newState)
+    {
+        final Session session = peer.session;
+        final SessionState oldState = session.state;
+        session.state = newState;
+        if (newState != SessionState.BINDING && peer.inBindingList)
+        {
+            peer.inBindingList = false;
+            binding.remove(peer);
+        }
+        switch (newState)
+        {
+            case CONNECTED:
+                if (peer.resuming)
+                {
+                    peer.resuming = false;
+                    guard(() -> listener.onSessionResumed(session));
+                }
+                else if (oldState == SessionState.BINDING && !peer.announced)
+                {
+                    peer.announced = true;
+                    session.connectedAtNs = clock.nanoTime();
+                    guard(() -> listener.onSessionConnected(session));
+                }
+                break;
+
+            case SUSPENDED:
+                guard(() -> listener.onSessionSuspended(session, session.disconnectReason));
+                break;
+
+            case CLOSED:
+                peerById.remove(session.sessionId);
+                peers = ArrayUtil.remove(peers, peer);
+                sessionsActive.setRelease(peerById.size());
+                guard(() -> listener.onSessionClosed(session, session.disconnectReason));
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private void guard(final Runnable callback)
+    {
+        try
+        {
+            callback.run();
+        }
+        catch (final Throwable t)
+        {
+            errors.onError(t);
+        }
+    }
+
+    int housekeeping(final long nowNs)
+    {
+        int work = 0;
+        for (int i = binding.size() - 1; i >= 0; i--)
+        {
+            tryCompleteBinding(binding.get(i));
+        }
+        final boolean sampleNetwork = nowNs - nextNetworkSampleNs >= 0;
+        if (sampleNetwork)
+        {
+            nextNetworkSampleNs = nowNs + NETWORK_SAMPLE_INTERVAL_NS;
+        }
+        final Peer[] peers = this.peers;
+        for (int i = peers.length - 1; i >= 0; i--)
+        {
+            final Peer peer = peers[i];
+            switch (peer.state())
+            {
+                case CONNECTED:
+                case BINDING:
+                    if (nowNs - peer.lastHeardNs > ctx.sessionTimeoutNs)
+                    {
+                        sessionsTimedOut.incrementRelease();
+                        onSessionLost(peer, DisconnectReason.TIMED_OUT, nowNs);
+                        work++;
+                    }
+                    else if (peer.state() == SessionState.CONNECTED &&
+                        nowNs - peer.lastPingSentNs >= ctx.keepAliveIntervalNs)
+                    {
+                        peer.lastPingSentNs = nowNs;
+                        sendPing(peer, FrameType.PING, nowNs);
+                        work++;
+                    }
+                    if (sampleNetwork)
+                    {
+                        peer.sampleNetwork(nowNs);
+                    }
+                    break;
+
+                case SUSPENDED:
+                    if (nowNs - peer.suspendedAtNs > ctx.resumeWindowNs)
+                    {
+                        close(peer, DisconnectReason.RESUME_WINDOW_EXPIRED, false);
+                        work++;
+                    }
+                    break;
+
+                default:
+                    break;
+            }
+        }
+        return work;
+    }
+
+    void sendPing(final Peer peer, final int type, final long originTimeNs)
+    {
+        if (null == peer.events() || !sender.isClear(peer))
+        {
+            return;
+        }
+        pingFlyweight.wrapForEncode(controlBuffer, 0, type, peer.sessionId);
+        pingFlyweight.originTimeNs(originTimeNs);
+        sender.offer(peer, controlBuffer, 0, PingFlyweight.LENGTH);
+    }
+
+    void onPong(final Peer peer, final long originTimeNs)
+    {
+        peer.session.rtt.onSample(clock.nanoTime() - originTimeNs);
+    }
+
+    /**
+     * A lane's image went away.
+     */
+    void onLaneLost(final Lane lane, final long nowNs)
+    {
+        final Peer peer = lane.peer;
+        if (null == peer)
+        {
+            return;
+        }
+        if (lane.kind == Lane.Kind.CONTROL)
+        {
+            if (peer.control == lane)
+            {
+                onSessionLost(peer, DisconnectReason.TRANSPORT_LOST, nowNs);
+            }
+        }
+        else
+        {
+            if (peer.input == lane)
+            {
+                peer.input = null;
+            }
+            lane.peer = null;
+        }
+    }
+
+    /**
+     * The connection is gone: suspend the session for the resume window, or close it when it cannot resume.
+     */
+    void onSessionLost(final Peer peer, final DisconnectReason reason, final long nowNs)
+    {
+        if (ctx.resumeWindowNs <= 0 || !reason.isResumable())
+        {
+            close(peer, reason, true);
+            return;
+        }
+        sendDisconnect(peer, reason);
+        detach(peer);
+        peer.session.disconnectReason = reason;
+        peer.suspendedAtNs = nowNs;
+        fanOut.suspend(peer);
+        transition(peer, SessionState.SUSPENDED);
+    }
+
+    void kickForAbuse(final Peer peer)
+    {
+        if (peer.state() != SessionState.CLOSED)
+        {
+            kickedForAbuse.incrementRelease();
+            close(peer, DisconnectReason.PROTOCOL_VIOLATION, true);
+        }
+    }
+
+    /**
+     * End a session: it leaves its rooms, is told why (when asked) and may not resume.
+     */
+    void close(final Peer peer, final DisconnectReason reason, final boolean notifyClient)
+    {
+        if (peer.state() == SessionState.CLOSED)
+        {
+            return;
+        }
+        rooms.leaveAll(peer);
+        if (notifyClient)
+        {
+            sender.clear(peer);
+            sendDisconnect(peer, reason);
+        }
+        detach(peer);
+        peer.session.disconnectReason = reason;
+        transition(peer, SessionState.CLOSED);
+    }
+
+    private void sendDisconnect(final Peer peer, final DisconnectReason reason)
+    {
+        if (null != peer.events())
+        {
+            disconnectFlyweight.wrapForEncode(controlBuffer, 0, FrameType.DISCONNECT, peer.sessionId);
+            disconnectFlyweight.reason(reason.code());
+            sender.offer(peer, controlBuffer, 0, DisconnectFlyweight.LENGTH);
+        }
+    }
+
+    private void detach(final Peer peer)
+    {
+        final Lane control = peer.control;
+        if (null != control)
+        {
+            control.peer = null;
+            lanes.close(control);
+            peer.control = null;
+        }
+        final Lane input = peer.input;
+        if (null != input)
+        {
+            input.peer = null;
+            lanes.close(input);
+            peer.input = null;
+        }
+        sender.clear(peer);
+    }
+
+    /**
+     * Tell every session the server is shutting down.
+     *
+     * @return the events lanes' publications, to flush before the driver closes.
+     */
+    Publication[] shutdown()
+    {
+        final Publication[] publications = new Publication[peers.length];
+        for (int i = 0; i < peers.length; i++)
+        {
+            final Peer peer = peers[i];
+            sendDisconnect(peer, DisconnectReason.SERVER_SHUTDOWN);
+            publications[i] = null == peer.control ? null : peer.control.publication;
+        }
+        return publications;
+    }
+
+    String counts()
+    {
+        return "sessions=" + peerById.size();
+    }
+
+    String bindingCount()
+    {
+        return "binding=" + binding.size();
+    }
+}

@@ -1,0 +1,89 @@
+package io.skirmish.engine.transport;
+
+import io.skirmish.engine.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.LangUtil;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * Who runs a conductor's duty cycle, by {@link ThreadingMode}: an {@code AgentRunner} thread of its own, or the
+ * caller's {@link #poll()} in {@link ThreadingMode#INVOKER} mode (the driver and the Aeron client are then invoked
+ * from the same cycle, see {@link Transport}). Shared by the server and the client.
+ */
+public final class DutyCycle implements AutoCloseable
+{
+    private final Agent agent;
+    private final AgentRunner runner;
+
+    /**
+     * Start the agent on its own thread unless the mode is {@link ThreadingMode#INVOKER}.
+     *
+     * @param mode   the threading mode.
+     * @param agent  the conductor.
+     * @param idle   the thread's idle strategy.
+     * @param errors for errors the agent throws.
+     */
+    public DutyCycle(final ThreadingMode mode, final Agent agent, final IdleStrategy idle, final ErrorHandler errors)
+    {
+        this.agent = agent;
+        if (ThreadingMode.INVOKER == mode)
+        {
+            runner = null;
+        }
+        else
+        {
+            runner = new AgentRunner(idle, errors, null, agent);
+            AgentRunner.startOnThread(runner);
+        }
+    }
+
+    /**
+     * Run one duty cycle on the caller's thread.
+     *
+     * @return the work count.
+     * @throws IllegalStateException when the agent runs its own thread.
+     */
+    public int poll()
+    {
+        if (null != runner)
+        {
+            throw new IllegalStateException(
+                "poll() is for ThreadingMode.INVOKER; this " + agent.roleName() + " runs its own thread");
+        }
+        try
+        {
+            return agent.doWork();
+        }
+        catch (final Exception ex)
+        {
+            LangUtil.rethrowUnchecked(ex);
+            return 0;
+        }
+    }
+
+    /**
+     * @return true when the agent runs its own thread.
+     */
+    public boolean isThreaded()
+    {
+        return null != runner;
+    }
+
+    /**
+     * Stop the agent: its thread is stopped and the agent closed, or, when invoked, the agent is closed here.
+     */
+    public void close()
+    {
+        if (null != runner)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        else
+        {
+            agent.onClose();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.skirmish.engine.client;
+
+import io.aeron.driver.MediaDriver;
+import io.skirmish.engine.SendResult;
+import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.transport.Outlet;
+import org.agrona.DirectBuffer;
+
+/**
+ * What system tests reach inside a {@link GameClient}, kept out of its public API (as {@code aeron-test-support}
+ * does for Aeron).
+ */
+public final class ClientTestSupport
+{
+    private ClientTestSupport()
+    {
+    }
+
+    /**
+     * @param client a client.
+     * @return its embedded media driver, or null.
+     */
+    public static MediaDriver driver(final GameClient client)
+    {
+        return client.transport().driver();
+    }
+
+    /**
+     * Offer raw bytes on one of the client's lanes, with no sealing: forged, replayed and fuzzed frames.
+     *
+     * @param client    the client.
+     * @param buffer    the bytes.
+     * @param offset    of the bytes.
+     * @param length    of the bytes.
+     * @param inputLane true for the input lane, false for the control lane.
+     * @return the offer's result.
+     */
+    public static long offerRawFrame(
+        final GameClient client, final DirectBuffer buffer, final int offset, final int length, final boolean inputLane)
+    {
+        final ClientLanes lanes = client.conductor().lanes();
+        final Outlet outlet = inputLane ? lanes.input() : lanes.control();
+        return null == outlet ? SendResult.NOT_CONNECTED : outlet.offer(buffer, offset, length);
+    }
+
+    /**
+     * Send a message flagged as Kryo-encoded whatever its bytes (undecodable payloads).
+     *
+     * @param client the client.
+     * @param typeId the type id to claim.
+     * @param buffer the payload.
+     * @param offset of the payload.
+     * @param length of the payload.
+     * @return the send's result.
+     */
+    public static long sendRawKryoMessage(
+        final GameClient client, final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return client.conductor().sendMessage(typeId, FrameHeaderFlyweight.FLAG_KRYO, buffer, offset, length);
+    }
+}

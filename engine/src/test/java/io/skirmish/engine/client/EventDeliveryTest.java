@@ -1,0 +1,598 @@
+package io.skirmish.engine.client;
+
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.SendResult;
+import io.skirmish.engine.codec.KryoCodec;
+import io.skirmish.engine.codec.MessageRegistry;
+import io.skirmish.engine.protocol.EventAckFlyweight;
+import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.JoinResultFlyweight;
+import io.skirmish.engine.protocol.ReplayRequestFlyweight;
+import io.skirmish.engine.protocol.RoomEventFlyweight;
+import io.skirmish.engine.protocol.SystemEvent;
+import io.skirmish.engine.security.LaneCrypto;
+import io.skirmish.engine.status.Counters;
+import io.skirmish.engine.transport.FrameOffer;
+import io.skirmish.engine.transport.RecordingOutlet;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_EXCEPT_SENDER;
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO;
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_REPLAY;
+import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_SYSTEM;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The client's in-order, exactly-once delivery without a network, in the manner of Aeron's
+ * {@code RetransmitHandlerTest}: room event frames are fed to {@link EventDelivery} in any order with a hand-driven
+ * clock, what the game's {@link ClientListener} is told is recorded call by call, and the REPLAY_REQUEST and
+ * EVENT_ACK frames the real {@link ClientSender} offers are decoded from a {@link RecordingOutlet}. Gaps, their
+ * repeated replay requests, duplicates, resyncs, acks, membership, resume and the kinds of payload are covered.
+ */
+class EventDeliveryTest
+{
+    private static final int SESSION_ID = 21;
+    private static final int ROOM = 5;
+    private static final int TYPE_ID = 42;
+    private static final int STRING_TYPE_ID = 100;
+    private static final int SENDER = 9;
+    private static final int FRAME_OFFSET = 8;
+    private static final int MAX_HELD = 8;
+    private static final long REPLAY_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long START_NS = TimeUnit.SECONDS.toNanos(1000);
+
+    private final Counters counters = new Counters(
+        new CountersManager(new UnsafeBuffer(new byte[512 * 1024]), new UnsafeBuffer(new byte[128 * 1024])), false);
+    private final List<String> calls = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
+    private final ClientListener listener = new ClientListener()
+    {
+        public void onJoined(final int roomId, final long nextSeq)
+        {
+            calls.add("joined " + roomId + " " + nextSeq);
+        }
+
+        public void onJoinFailed(final int roomId, final int requestId, final int status)
+        {
+            calls.add("joinFailed " + roomId + " " + requestId + " " + status);
+        }
+
+        public void onLeft(final int roomId, final LeaveReason reason)
+        {
+            calls.add("left " + roomId + " " + reason);
+        }
+
+        public void onEvent(
+            final int roomId,
+            final long seq,
+            final int senderSessionId,
+            final int typeId,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            calls.add("event " + roomId + " " + seq + " " + senderSessionId + " " + typeId + " " +
+                buffer.getStringWithoutLengthAscii(offset, length));
+            if (null != listenerFailure)
+            {
+                throw listenerFailure;
+            }
+        }
+
+        public void onEvent(final int roomId, final long seq, final int senderSessionId, final Object message)
+        {
+            calls.add("object " + roomId + " " + seq + " " + senderSessionId + " " + message);
+        }
+
+        public void onMemberJoined(final int roomId, final long seq, final int sessionId)
+        {
+            calls.add("memberJoined " + roomId + " " + seq + " " + sessionId);
+        }
+
+        public void onMemberLeft(final int roomId, final long seq, final int sessionId, final LeaveReason reason)
+        {
+            calls.add("memberLeft " + roomId + " " + seq + " " + sessionId + " " + reason);
+        }
+
+        public void onResync(
+            final int roomId, final long seq, final DirectBuffer buffer, final int offset, final int length)
+        {
+            calls.add("resync " + roomId + " " + seq + " " + buffer.getStringWithoutLengthAscii(offset, length));
+        }
+    };
+    private final GameClient.Context ctx = new GameClient.Context()
+        .listener(listener)
+        .messageRegistry(new MessageRegistry().register(STRING_TYPE_ID, String.class))
+        .maxHeldEvents(MAX_HELD)
+        .replayRequestTimeoutNs(REPLAY_TIMEOUT_NS)
+        .conclude();
+    private final KryoCodec codec = new KryoCodec(ctx.messageRegistry(), ctx.maxMessageLength());
+    private final RecordingOutlet control = new RecordingOutlet();
+    private final ClientSender sender = new ClientSender(
+        ctx.maxMessageLength(),
+        new FrameOffer(counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT)),
+        new LaneCrypto(null, true),
+        counters);
+    private final SnapshotReceiver snapshots = new SnapshotReceiver(
+        listener, errors::add, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(), counters);
+    private final EventDelivery delivery = new EventDelivery(ctx, counters, codec, sender, snapshots, errors::add);
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_OFFSET + 1024]);
+    private final RoomEventFlyweight eventFlyweight = new RoomEventFlyweight();
+    private final ReplayRequestFlyweight replayFlyweight = new ReplayRequestFlyweight();
+    private final EventAckFlyweight ackFlyweight = new EventAckFlyweight();
+    private RuntimeException listenerFailure;
+    private long nowNs = START_NS;
+
+    EventDeliveryTest()
+    {
+        sender.lanes(control, new RecordingOutlet());
+        sender.sessionId(SESSION_ID);
+    }
+
+    private int encode(final int type, final int roomId, final long seq, final int flags, final int typeId)
+    {
+        eventFlyweight.wrapForEncode(frame, FRAME_OFFSET, type, 0);
+        eventFlyweight.flags(flags);
+        eventFlyweight.roomId(roomId).typeId(typeId).seq(seq).senderSessionId(SENDER);
+        return RoomEventFlyweight.PAYLOAD_OFFSET;
+    }
+
+    private void event(final int roomId, final long seq, final int flags, final int typeId, final String payload)
+    {
+        final int headerLength = encode(FrameType.ROOM_EVENT, roomId, seq, flags, typeId);
+        final int length = frame.putStringWithoutLengthAscii(FRAME_OFFSET + headerLength, payload);
+        delivery.onRoomEvent(frame, FRAME_OFFSET, headerLength + length, nowNs);
+    }
+
+    private void event(final long seq)
+    {
+        event(ROOM, seq, 0, TYPE_ID, "e" + seq);
+    }
+
+    private void resync(final int roomId, final long seq, final String state)
+    {
+        final int headerLength = encode(FrameType.RESYNC, roomId, seq, 0, 0);
+        final int length = frame.putStringWithoutLengthAscii(FRAME_OFFSET + headerLength, state);
+        delivery.onResync(frame, FRAME_OFFSET, headerLength + length);
+    }
+
+    private void joinResult(final int roomId, final int status, final long nextSeq)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[JoinResultFlyweight.LENGTH]);
+        final JoinResultFlyweight result = new JoinResultFlyweight();
+        result.wrapForEncode(buffer, 0, FrameType.JOIN_RESULT, SESSION_ID);
+        result.roomId(roomId).requestId(3).status(status).backlogCount(0).nextSeq(nextSeq);
+        delivery.onJoinResult(buffer, 0, JoinResultFlyweight.LENGTH);
+    }
+
+    private static String delivered(final long seq)
+    {
+        return "event " + ROOM + " " + seq + " " + SENDER + " " + TYPE_ID + " e" + seq;
+    }
+
+    private static List<String> delivered(final long... seqs)
+    {
+        final List<String> expected = new ArrayList<>();
+        for (final long seq : seqs)
+        {
+            expected.add(delivered(seq));
+        }
+        return expected;
+    }
+
+    /**
+     * @return each REPLAY_REQUEST offered, as "room from to".
+     */
+    private List<String> replayRequests()
+    {
+        final List<String> requests = new ArrayList<>();
+        for (final byte[] bytes : control.frames())
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            if ((buffer.getByte(FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) == FrameType.REPLAY_REQUEST)
+            {
+                assertEquals(ReplayRequestFlyweight.LENGTH, bytes.length);
+                replayFlyweight.wrap(buffer, 0, bytes.length);
+                assertEquals(SESSION_ID, replayFlyweight.sessionId());
+                requests.add(
+                    replayFlyweight.roomId() + " " + replayFlyweight.fromSeq() + " " + replayFlyweight.toSeq());
+            }
+        }
+        return requests;
+    }
+
+    /**
+     * @return each EVENT_ACK offered, as "room seq".
+     */
+    private List<String> acks()
+    {
+        final List<String> acks = new ArrayList<>();
+        for (final byte[] bytes : control.frames())
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            if ((buffer.getByte(FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) == FrameType.EVENT_ACK)
+            {
+                assertEquals(EventAckFlyweight.LENGTH, bytes.length);
+                ackFlyweight.wrap(buffer, 0, bytes.length);
+                assertEquals(SESSION_ID, ackFlyweight.sessionId());
+                acks.add(ackFlyweight.roomId() + " " + ackFlyweight.seq());
+            }
+        }
+        return acks;
+    }
+
+    private long counter(final EngineCounter counter)
+    {
+        return counters.get(counter).get();
+    }
+
+    @Test
+    void shouldDeliverInOrderAndDropDuplicates()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+
+        event(1);
+        event(2);
+        event(1);
+        event(3);
+        event(2);
+
+        assertEquals(delivered(1, 2, 3), calls);
+        assertEquals(3, delivery.lastDelivered(ROOM));
+        assertEquals(3, counter(EngineCounter.EVENTS_DELIVERED));
+        assertEquals(2, counter(EngineCounter.DUPLICATES_DROPPED));
+        assertEquals(0, counter(EngineCounter.GAPS_DETECTED));
+        assertEquals(0, control.frameCount(), "nothing to ask for");
+    }
+
+    @Test
+    void shouldHoldEventsAfterAGapAskForItOnceAndDeliverThemWhenItIsFilled()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        event(1);
+
+        event(3);
+        event(4);
+
+        assertEquals(List.of(delivered(1)), calls);
+        assertEquals(List.of(ROOM + " 2 2"), replayRequests());
+        assertEquals(1, counter(EngineCounter.GAPS_DETECTED));
+        assertEquals(1, delivery.lastDelivered(ROOM));
+
+        event(ROOM, 2, FLAG_REPLAY, TYPE_ID, "e2");
+
+        assertEquals(delivered(1, 2, 3, 4), calls);
+        assertEquals(4, delivery.lastDelivered(ROOM));
+        assertEquals(4, counter(EngineCounter.EVENTS_DELIVERED));
+        assertEquals(1, counter(EngineCounter.EVENTS_REPLAYED));
+        assertEquals(1, counter(EngineCounter.GAPS_DETECTED));
+        assertEquals(1, replayRequests().size());
+
+        event(6);
+        assertEquals(List.of(ROOM + " 2 2", ROOM + " 5 5"), replayRequests());
+        assertEquals(2, counter(EngineCounter.GAPS_DETECTED), "a new gap");
+    }
+
+    @Test
+    void shouldRepeatTheReplayRequestAfterItsTimeout()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        event(1);
+        event(4);
+        event(6);
+        assertEquals(List.of(ROOM + " 2 3"), replayRequests());
+
+        delivery.housekeeping(nowNs + REPLAY_TIMEOUT_NS - 1);
+        assertEquals(1, replayRequests().size());
+
+        delivery.housekeeping(nowNs + REPLAY_TIMEOUT_NS);
+        assertEquals(List.of(ROOM + " 2 3", ROOM + " 2 3"), replayRequests(), "up to the lowest held event");
+
+        nowNs += 2 * REPLAY_TIMEOUT_NS;
+        event(5);
+        assertEquals(List.of(ROOM + " 2 3", ROOM + " 2 3", ROOM + " 2 4"), replayRequests(),
+            "a held event after the timeout asks again");
+        assertEquals(1, counter(EngineCounter.GAPS_DETECTED), "one gap, asked for three times");
+    }
+
+    @Test
+    void shouldAckAtMostEveryIntervalAndOnlyWhenSomethingNewWasDelivered()
+    {
+        final long interval = ctx.ackIntervalNs;
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        assertEquals(0, delivery.housekeeping(nowNs));
+        assertEquals(List.of(), acks(), "nothing delivered yet");
+
+        event(1);
+        assertEquals(1, delivery.housekeeping(nowNs));
+        assertEquals(List.of(ROOM + " 1"), acks());
+
+        event(2);
+        event(3);
+        delivery.housekeeping(nowNs + interval - 1);
+        assertEquals(1, acks().size(), "too soon");
+
+        delivery.housekeeping(nowNs + interval);
+        assertEquals(List.of(ROOM + " 1", ROOM + " 3"), acks());
+
+        delivery.housekeeping(nowNs + 10 * interval);
+        assertEquals(2, acks().size(), "nothing new");
+        assertEquals(List.of(), replayRequests());
+    }
+
+    @Test
+    void shouldRetryAnAckTheLaneRefused()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        event(1);
+        control.refuse(SendResult.BACK_PRESSURED);
+
+        assertEquals(0, delivery.housekeeping(nowNs));
+
+        control.accept();
+        assertEquals(1, delivery.housekeeping(nowNs + 1));
+        assertEquals(List.of(ROOM + " 1"), acks());
+    }
+
+    @Test
+    void shouldResyncPastWhatHistoryLostAndDropHeldEventsAtOrBelowIt()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        event(1);
+        event(5);
+        event(9);
+
+        resync(ROOM, 6, "STATE");
+
+        assertEquals(List.of(delivered(1), "resync " + ROOM + " 6 STATE"), calls);
+        assertEquals(6, delivery.lastDelivered(ROOM));
+        assertEquals(1, counter(EngineCounter.RESYNCS));
+
+        event(7);
+        event(8);
+        assertEquals(List.of(delivered(1), "resync " + ROOM + " 6 STATE", delivered(7), delivered(8), delivered(9)),
+            calls, "5 was dropped, 9 was kept");
+        assertEquals(9, delivery.lastDelivered(ROOM));
+    }
+
+    @Test
+    void shouldDeliverHeldEventsRightAfterAResync()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        event(4);
+        event(5);
+
+        resync(ROOM, 3, "S");
+
+        assertEquals(List.of("resync " + ROOM + " 3 S", delivered(4), delivered(5)), calls);
+        assertEquals(5, delivery.lastDelivered(ROOM));
+    }
+
+    @Test
+    void shouldIgnoreStaleResyncAndResyncOfUnknownRoom()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        event(1);
+        event(2);
+        event(3);
+        calls.clear();
+
+        resync(ROOM, 1, "old");
+        resync(ROOM + 1, 10, "other");
+
+        assertEquals(List.of(), calls);
+        assertEquals(3, delivery.lastDelivered(ROOM));
+        assertEquals(0, counter(EngineCounter.RESYNCS));
+
+        resync(ROOM, 3, "same point");
+        assertEquals(List.of("resync " + ROOM + " 3 same point"), calls, "a resync at the last delivered is taken");
+        assertEquals(3, delivery.lastDelivered(ROOM));
+        assertEquals(1, counter(EngineCounter.RESYNCS));
+    }
+
+    @Test
+    void shouldTrackMembershipFromJoinResultsAndLeftNotices()
+    {
+        assertFalse(delivery.isMember(ROOM));
+        assertEquals(-1, delivery.lastDelivered(ROOM));
+
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 10);
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 12);
+        joinResult(ROOM + 1, JoinResultFlyweight.ROOM_FULL, 0);
+
+        assertEquals(List.of("joined " + ROOM + " 10", "joinFailed " + (ROOM + 1) + " 3 3"), calls);
+        assertTrue(delivery.isMember(ROOM));
+        assertFalse(delivery.isMember(ROOM + 1));
+        assertEquals(9, delivery.lastDelivered(ROOM), "a repeated JOINED (after a resume) keeps the stream");
+
+        event(ROOM, 9, 0, TYPE_ID, "before");
+        assertEquals(1, counter(EngineCounter.DUPLICATES_DROPPED), "before the join point");
+        event(10);
+        assertEquals(delivered(10), calls.get(2));
+
+        delivery.onLeftRoom(ROOM, LeaveReason.KICKED);
+        delivery.onLeftRoom(ROOM, LeaveReason.KICKED);
+
+        assertEquals("left " + ROOM + " KICKED", calls.get(3));
+        assertEquals(4, calls.size(), "told once");
+        assertFalse(delivery.isMember(ROOM));
+        event(11);
+        assertEquals(4, calls.size());
+        assertEquals(1, counter(EngineCounter.DROPPED_UNKNOWN_TYPE), "an event of a room it is not in");
+    }
+
+    @Test
+    void shouldAckEveryStreamAndAskForKnownGapsOnResume()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        event(1);
+        event(2);
+        event(3);
+        event(6);
+        control.clear();
+
+        delivery.onResumed(nowNs);
+
+        final List<String> acks = acks();
+        assertEquals(2, acks.size());
+        assertTrue(acks.contains("0 0"), "the direct stream: " + acks);
+        assertTrue(acks.contains(ROOM + " 3"), "the room: " + acks);
+        assertEquals(List.of(ROOM + " 4 5"), replayRequests());
+        assertEquals(3, control.frameCount());
+
+        assertEquals(0, delivery.housekeeping(nowNs + 1), "already acked, gap just asked for");
+    }
+
+    @Test
+    void shouldAdvancePastExceptSenderStubWithoutDeliveringIt()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        final int headerLength = encode(FrameType.ROOM_EVENT, ROOM, 1, FLAG_EXCEPT_SENDER, TYPE_ID);
+        delivery.onRoomEvent(frame, FRAME_OFFSET, headerLength, nowNs);
+        event(2);
+
+        assertEquals(List.of(delivered(2)), calls);
+        assertEquals(2, delivery.lastDelivered(ROOM));
+        assertEquals(1, counter(EngineCounter.EVENTS_DELIVERED), "the stub is not a delivery");
+    }
+
+    @Test
+    void shouldDeliverSystemEventsAsMembershipCallbacks()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        systemEvent(1, SystemEvent.MEMBER_JOINED, 33, 0);
+        systemEvent(2, SystemEvent.MEMBER_LEFT, 33, LeaveReason.KICKED.code());
+
+        assertEquals(List.of(
+            "memberJoined " + ROOM + " 1 33",
+            "memberLeft " + ROOM + " 2 33 KICKED"), calls);
+        assertEquals(2, delivery.lastDelivered(ROOM));
+    }
+
+    private void systemEvent(final long seq, final int typeId, final int member, final int reason)
+    {
+        final int headerLength = encode(FrameType.ROOM_EVENT, ROOM, seq, FLAG_SYSTEM, typeId);
+        frame.putInt(FRAME_OFFSET + headerLength, member, LITTLE_ENDIAN);
+        frame.putInt(FRAME_OFFSET + headerLength + 4, reason, LITTLE_ENDIAN);
+        delivery.onRoomEvent(frame, FRAME_OFFSET, headerLength + SystemEvent.PAYLOAD_LENGTH, nowNs);
+    }
+
+    @Test
+    void shouldDecodeRegisteredObjectsAndCountUndecodableOnes()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        kryoEvent(1, "hello");
+        event(ROOM, 2, FLAG_KRYO, STRING_TYPE_ID + 1, "not registered");
+
+        final List<String> handled = new ArrayList<>();
+        final ClientMessageHandler<String> handler =
+            (roomId, senderSessionId, message) -> handled.add(roomId + " " + senderSessionId + " " + message);
+        delivery.registerHandler(String.class, handler);
+        kryoEvent(2, "again");
+        kryoEvent(3, "world");
+
+        assertEquals(List.of("object " + ROOM + " 1 " + SENDER + " hello"), calls);
+        assertEquals(List.of(ROOM + " " + SENDER + " world"), handled, "a typed handler takes its type");
+        assertEquals(1, counter(EngineCounter.DROPPED_UNDECODABLE));
+        assertEquals(1, counter(EngineCounter.DUPLICATES_DROPPED));
+        assertEquals(3, delivery.lastDelivered(ROOM), "an undecodable event still takes its seq");
+    }
+
+    private void kryoEvent(final long seq, final String message)
+    {
+        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[64]);
+        final int length = (int)codec.encodeTo(message, encoded);
+        final int headerLength = encode(FrameType.ROOM_EVENT, ROOM, seq, FLAG_KRYO, STRING_TYPE_ID);
+        frame.putBytes(FRAME_OFFSET + headerLength, encoded, 0, length);
+        delivery.onRoomEvent(frame, FRAME_OFFSET, headerLength + length, nowNs);
+    }
+
+    @Test
+    void shouldReportAListenerFailureAndKeepDelivering()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        final RuntimeException failure = new IllegalStateException("game bug");
+        listenerFailure = failure;
+        event(1);
+        listenerFailure = null;
+        event(2);
+
+        assertEquals(delivered(1, 2), calls);
+        assertEquals(1, errors.size());
+        assertSame(failure, errors.get(0));
+        assertEquals(2, delivery.lastDelivered(ROOM));
+    }
+
+    @Test
+    void shouldNotHoldBeyondItsCapacityButStillAskForTheGap()
+    {
+        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        calls.clear();
+        event(1);
+        event(2 + MAX_HELD);
+        event(1 + MAX_HELD);
+
+        assertEquals(List.of(ROOM + " 2 " + (1 + MAX_HELD)), replayRequests());
+        for (long seq = 2; seq <= MAX_HELD; seq++)
+        {
+            event(seq);
+        }
+
+        assertEquals(1 + MAX_HELD, delivery.lastDelivered(ROOM), "the one beyond the capacity was not kept");
+        assertEquals(1 + MAX_HELD, calls.size());
+    }
+
+    @Test
+    void shouldDeliverDirectMessagesOnStreamZeroFromTheStart()
+    {
+        assertFalse(delivery.isMember(0), "the direct stream is not a room");
+        assertEquals(0, delivery.lastDelivered(0));
+
+        event(0, 1, 0, TYPE_ID, "direct");
+
+        assertEquals(List.of("event 0 1 " + SENDER + " " + TYPE_ID + " direct"), calls);
+        assertEquals(1, delivery.lastDelivered(0));
+    }
+
+    @Test
+    void shouldRestoreStreamsHandedOverAndForgetThemOnReset()
+    {
+        final Long2LongHashMap lastDelivered = new Long2LongHashMap(-1);
+        lastDelivered.put(ROOM, 10);
+        lastDelivered.put(0, 4);
+
+        delivery.restore(lastDelivered);
+
+        assertTrue(delivery.isMember(ROOM));
+        assertEquals(10, delivery.lastDelivered(ROOM));
+        assertEquals(4, delivery.lastDelivered(0));
+        event(11);
+        assertEquals(List.of(delivered(11)), calls);
+
+        delivery.reset();
+        assertFalse(delivery.isMember(ROOM));
+        assertEquals(0, delivery.lastDelivered(0));
+    }
+}

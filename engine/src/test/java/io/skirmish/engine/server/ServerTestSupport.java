@@ -1,0 +1,45 @@
+package io.skirmish.engine.server;
+
+import io.aeron.driver.MediaDriver;
+import org.agrona.CloseHelper;
+
+/**
+ * What system tests reach inside a {@link GameServer}, kept out of its public API (as {@code aeron-test-support}
+ * does for Aeron).
+ */
+public final class ServerTestSupport
+{
+    private ServerTestSupport()
+    {
+    }
+
+    /**
+     * @param server a server.
+     * @return its embedded media driver, or null.
+     */
+    public static MediaDriver driver(final GameServer server)
+    {
+        return server.transport().driver();
+    }
+
+    /**
+     * @param server a server.
+     * @return what it holds: sessions, lanes, binding sessions, outboxes, behind members.
+     */
+    public static String resourceCounts(final GameServer server)
+    {
+        return server.conductor().resourceCounts();
+    }
+
+    /**
+     * Stop without telling clients, as a crashed process would.
+     *
+     * @param server to stop.
+     */
+    public static void abort(final GameServer server)
+    {
+        server.conductor().abort();
+        server.dutyCycle().close();
+        CloseHelper.quietClose(server.transport());
+    }
+}
