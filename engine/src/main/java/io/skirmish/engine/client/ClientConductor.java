@@ -2,6 +2,7 @@ package io.skirmish.engine.client;
 
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.codec.KryoCodec;
 import io.skirmish.engine.protocol.ConnectAcceptFlyweight;
@@ -57,7 +58,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final SnapshotReceiver snapshots;
     private final ServerFrameAdapter adapter;
     private final RttEstimator rtt = new RttEstimator(Long.MAX_VALUE);
-    private final UnsafeBuffer credentials;
+    private UnsafeBuffer credentials;
     private final UnsafeBuffer kryoBuffer;
     private final ConnectAcceptFlyweight acceptFlyweight = new ConnectAcceptFlyweight();
     private final ConnectRejectFlyweight rejectFlyweight = new ConnectRejectFlyweight();
@@ -77,6 +78,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private long nowNs;
     private boolean aborted;
     private boolean closed;
+    private boolean awaitingCatchUp;
 
     ClientConductor(final GameClient.Context ctx, final Transport transport)
     {
@@ -235,6 +237,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
 
     private void connectionLost(final DisconnectReason reason)
     {
+        awaitingCatchUp = false;
         if (ctx.autoResume && resumeWindowNs > 0 && reason.isResumable())
         {
             attempt.onConnectionLost(nowNs);
@@ -318,6 +321,12 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         {
             nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
             work += housekeeping(nowNs);
+        }
+        if (awaitingCatchUp && state == ClientState.CONNECTED && delivery.isCaughtUp())
+        {
+            awaitingCatchUp = false;
+            announceConnected(true);
+            work++;
         }
         return work;
     }
@@ -450,7 +459,60 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
             return;
         }
-        fail(ClientState.CONNECTION_REJECTED, DisconnectReason.get(reject.reason()));
+        final DisconnectReason reason = DisconnectReason.get(reject.reason());
+        if (attempt.isResume() && null != ctx.resumeFallback &&
+            (DisconnectReason.RESUME_REJECTED == reason || DisconnectReason.DENIED == reason) &&
+            fallBackToNewSession(reason))
+        {
+            return;
+        }
+        fail(ClientState.CONNECTION_REJECTED, reason);
+    }
+
+    /**
+     * The server refused the resume and the game asked to carry on: the old session ends for the game (it leaves its
+     * rooms), and a new one is connected for.
+     *
+     * @return false when the game chose to end after all.
+     */
+    private boolean fallBackToNewSession(final DisconnectReason reason)
+    {
+        final ResumeFallback.Credentials fresh = new ResumeFallback.Credentials();
+        boolean carryOn;
+        try
+        {
+            carryOn = ctx.resumeFallback.onResumeRefused(reason, fresh);
+        }
+        catch (final Throwable t)
+        {
+            onError(t);
+            carryOn = false;
+        }
+        if (!carryOn)
+        {
+            return false;
+        }
+        if (null != fresh.token)
+        {
+            credentials = new UnsafeBuffer(fresh.token);
+            final UnsafeBuffer key = new UnsafeBuffer(fresh.sessionKey);
+            crypto.sessionKey(key.getLong(0, LITTLE_ENDIAN), key.getLong(8, LITTLE_ENDIAN));
+        }
+        delivery.leaveAll(LeaveReason.DISCONNECTED);
+        try
+        {
+            listener.onDisconnected(reason);
+        }
+        catch (final Throwable t)
+        {
+            onError(t);
+        }
+        attempt.onFailed();
+        sessionId = 0;
+        secret = 0;
+        sender.sessionId(0);
+        reopenLanes(nowNs, false);
+        return true;
     }
 
     public void onLaneBound()
@@ -462,6 +524,17 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         final boolean resumed = attempt.onConnected();
         disconnectReason = DisconnectReason.NONE;
         state(ClientState.CONNECTED);
+        if (resumed && !delivery.isCaughtUp())
+        {
+            // resumed means caught up: the game hears of it once every missed event has been delivered
+            awaitingCatchUp = true;
+            return;
+        }
+        announceConnected(resumed);
+    }
+
+    private void announceConnected(final boolean resumed)
+    {
         try
         {
             listener.onConnected(sessionId, resumed);

@@ -5,6 +5,8 @@ import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.codec.KryoCodec;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
+import io.skirmish.engine.protocol.LeftRoomFlyweight;
+import io.skirmish.engine.protocol.ResumeStateFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.protocol.SystemEvent;
 import io.skirmish.engine.status.Counters;
@@ -23,11 +25,19 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * In-order, exactly-once delivery of every sequenced stream the client is in: its rooms and its direct stream
  * (room 0). An event after a gap is held and the gap asked for again ({@code REPLAY_REQUEST}, repeated until it is
  * filled); a resync replaces what the history could no longer replay; deliveries are acknowledged at most every
- * {@code ackInterval}. Membership comes from the server's join results and left-room notices. Client thread only;
+ * {@code ackInterval}.
+ * <p>
+ * Membership is a notice on the direct stream, so it reaches the game in order with the session's other notices:
+ * a join result opens a room's inbox; a leave names the room's last seq the session is owed, and the direct stream
+ * waits at the leave until the room has been delivered up to that seq, so that every event of a membership reaches
+ * the game before its {@code onLeft}. After a resume the server says where each stream continues and how far it
+ * reached ({@code RESUME_STATE}); {@link #isCaughtUp()} tells when all of it has been delivered. Client thread only;
  * allocation-free once every room's inbox exists.
  */
 final class EventDelivery
 {
+    private static final int NO_ROOM = -1;
+
     private final ClientListener listener;
     private final ErrorHandler errors;
     private final KryoCodec codec;
@@ -37,8 +47,12 @@ final class EventDelivery
     private final long replayRequestTimeoutNs;
     private final long ackIntervalNs;
     private final Int2ObjectHashMap<RoomInbox> inboxes = new Int2ObjectHashMap<>();
+    private final Long2LongHashMap orphanedUpTo = new Long2LongHashMap(-1);
     private final RoomEventFlyweight eventFlyweight = new RoomEventFlyweight();
     private final JoinResultFlyweight joinResultFlyweight = new JoinResultFlyweight();
+    private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
+    private final ResumeStateFlyweight resumeStateFlyweight = new ResumeStateFlyweight();
+    private final ResumeTargets targets;
     private final AtomicCounter delivered;
     private final AtomicCounter replayed;
     private final AtomicCounter duplicates;
@@ -47,6 +61,8 @@ final class EventDelivery
     private final AtomicCounter undecodable;
     private final AtomicCounter unknown;
     private volatile Int2ObjectHashMap<ClientMessageHandler<Object>> handlers = new Int2ObjectHashMap<>();
+    private int blockedOnRoom = NO_ROOM;
+    private long blockedUntilSeq;
     private long nowNs;
 
     EventDelivery(
@@ -65,6 +81,7 @@ final class EventDelivery
         this.maxHeldEvents = ctx.maxHeldEvents;
         this.replayRequestTimeoutNs = ctx.replayRequestTimeoutNs;
         this.ackIntervalNs = ctx.ackIntervalNs;
+        this.targets = new ResumeTargets();
         this.delivered = counters.get(EngineCounter.EVENTS_DELIVERED);
         this.replayed = counters.get(EngineCounter.EVENTS_REPLAYED);
         this.duplicates = counters.get(EngineCounter.DUPLICATES_DROPPED);
@@ -94,7 +111,30 @@ final class EventDelivery
     void reset()
     {
         inboxes.clear();
+        orphanedUpTo.clear();
+        targets.clear();
+        blockedOnRoom = NO_ROOM;
         inboxes.put(0, new RoomInbox(0, 1, maxHeldEvents));
+    }
+
+    /**
+     * The session ended for good (a refused resume): the game leaves every room it was in.
+     *
+     * @param reason told for each room.
+     */
+    void leaveAll(final LeaveReason reason)
+    {
+        final Int2ObjectHashMap<RoomInbox>.KeyIterator it = inboxes.keySet().iterator();
+        while (it.hasNext())
+        {
+            final int roomId = it.nextInt();
+            if (0 != roomId)
+            {
+                snapshots.removeRoom(roomId);
+                listener.onLeft(roomId, reason);
+            }
+        }
+        reset();
     }
 
     /**
@@ -124,6 +164,15 @@ final class EventDelivery
     }
 
     /**
+     * @return true when every stream of a resumed session has been delivered up to where it reached when the
+     * session came back (always true outside a resume).
+     */
+    boolean isCaughtUp()
+    {
+        return targets.isEmpty();
+    }
+
+    /**
      * A resumed session: tell the server where each stream stands, and ask for the gaps already known.
      */
     void onResumed(final long nowNs)
@@ -137,40 +186,46 @@ final class EventDelivery
             {
                 inbox.lastAckSent = inbox.lastDelivered();
             }
-            if (inbox.heldCount() > 0)
+            if (inbox.heldCount() > 0 && !isBlocked(inbox))
             {
                 requestReplay(inbox, inbox.lowestHeld() - 1);
             }
         }
     }
 
-    void onJoinResult(final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * RESUME_STATE: where each stream continues and how far it reached. Rooms this client did not know it was in (a
+     * new process resuming the session) are opened; each stream becomes a target {@link #isCaughtUp()} waits for.
+     */
+    void onResumeState(final DirectBuffer buffer, final int offset, final int length)
     {
-        final JoinResultFlyweight result = joinResultFlyweight;
-        result.wrap(buffer, offset, length);
-        final int roomId = result.roomId();
-        if (result.status() == JoinResultFlyweight.JOINED)
+        final ResumeStateFlyweight state = resumeStateFlyweight;
+        state.wrap(buffer, offset, length);
+        if (!ResumeStateFlyweight.isComplete(buffer, offset, length))
         {
-            if (!inboxes.containsKey(roomId) && roomId != 0)
+            unknown.incrementRelease();
+            return;
+        }
+        targets.clear();
+        for (int i = 0, count = state.count(); i < count; i++)
+        {
+            final int roomId = state.roomId(i);
+            final int kind = state.kind(i);
+            final long fromSeq = state.fromSeq(i);
+            RoomInbox inbox = inboxes.get(roomId);
+            if (null == inbox && (ResumeStateFlyweight.MEMBER == kind || ResumeStateFlyweight.LEFT_WHILE_AWAY == kind))
             {
-                final long nextSeq = result.nextSeq();
-                inboxes.put(roomId, new RoomInbox(roomId, nextSeq, maxHeldEvents));
-                listener.onJoined(roomId, nextSeq);
+                inbox = openRoom(roomId, fromSeq);
             }
+            if (null != inbox && fromSeq > inbox.nextExpected)
+            {
+                inbox.releaseUpTo(fromSeq - 1);
+                inbox.nextExpected = fromSeq;
+                drainHeld(inbox);
+            }
+            targets.add(roomId, state.headSeq(i));
         }
-        else
-        {
-            listener.onJoinFailed(roomId, result.requestId(), result.status());
-        }
-    }
-
-    void onLeftRoom(final int roomId, final LeaveReason reason)
-    {
-        snapshots.removeRoom(roomId);
-        if (null != inboxes.remove(roomId))
-        {
-            listener.onLeft(roomId, reason);
-        }
+        targets.retainUnmet(inboxes);
     }
 
     void onRoomEvent(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
@@ -178,13 +233,20 @@ final class EventDelivery
         this.nowNs = nowNs;
         final RoomEventFlyweight event = eventFlyweight;
         event.wrap(buffer, offset, length);
-        final RoomInbox inbox = inboxes.get(event.roomId());
+        final int roomId = event.roomId();
+        final RoomInbox inbox = inboxes.get(roomId);
+        final long seq = event.seq();
         if (null == inbox)
         {
+            // a room whose join notice is still to be delivered (the direct stream waits at a leave): asked for
+            // again once the notice opens it
             unknown.incrementRelease();
+            if (seq > orphanedUpTo.get(roomId))
+            {
+                orphanedUpTo.put(roomId, seq);
+            }
             return;
         }
-        final long seq = event.seq();
         if ((event.flags() & FrameHeaderFlyweight.FLAG_REPLAY) != 0)
         {
             replayed.incrementRelease();
@@ -194,15 +256,25 @@ final class EventDelivery
             duplicates.incrementRelease();
             return;
         }
-        if (seq == inbox.nextExpected)
+        if (seq == inbox.nextExpected && !inbox.isHeld(seq))
         {
-            deliver(inbox, buffer, offset, length);
-            drainHeld(inbox);
+            if (deliver(inbox, buffer, offset, length))
+            {
+                drainHeld(inbox);
+            }
+            else
+            {
+                inbox.hold(seq, buffer, offset, length);
+            }
             return;
         }
         if (inbox.canHold(seq))
         {
             inbox.hold(seq, buffer, offset, length);
+        }
+        if (isBlocked(inbox))
+        {
+            return;
         }
         if (inbox.gapFrom != inbox.nextExpected)
         {
@@ -233,13 +305,16 @@ final class EventDelivery
         inbox.nextExpected = seq + 1;
         inbox.releaseUpTo(seq);
         inbox.requestedFrom = -1;
+        inbox.lastProgressNs = nowNs;
         listener.onResync(
             inbox.roomId, seq, buffer, offset + RoomEventFlyweight.PAYLOAD_OFFSET, event.payloadLength());
+        onProgress(inbox);
         drainHeld(inbox);
     }
 
     /**
-     * Acknowledge what was delivered, and ask again for gaps whose replay did not come.
+     * Acknowledge what was delivered, ask again for gaps whose replay did not come, and, while catching up after a
+     * resume, ask for what a stream still lacks when nothing has arrived for a while.
      *
      * @return work done.
      */
@@ -259,13 +334,46 @@ final class EventDelivery
                 inbox.lastAckSentNs = nowNs;
                 work++;
             }
-            if (inbox.heldCount() > 0 && nowNs - inbox.lastRequestNs >= replayRequestTimeoutNs)
+            if (isBlocked(inbox) || nowNs - inbox.lastRequestNs < replayRequestTimeoutNs)
+            {
+                continue;
+            }
+            if (inbox.heldCount() > 0)
             {
                 requestReplay(inbox, inbox.lowestHeld() - 1);
                 work++;
             }
+            else if (nowNs - inbox.lastProgressNs >= replayRequestTimeoutNs)
+            {
+                final long owed = Math.max(
+                    targets.headOf(inbox.roomId), inbox.roomId == blockedOnRoom ? blockedUntilSeq : Long.MIN_VALUE);
+                if (owed > lastDelivered)
+                {
+                    requestReplay(inbox, owed);
+                    work++;
+                }
+            }
         }
         return work;
+    }
+
+    private boolean isBlocked(final RoomInbox inbox)
+    {
+        return 0 == inbox.roomId && NO_ROOM != blockedOnRoom;
+    }
+
+    private RoomInbox openRoom(final int roomId, final long nextSeq)
+    {
+        final RoomInbox inbox = new RoomInbox(roomId, nextSeq, maxHeldEvents);
+        inbox.lastProgressNs = nowNs;
+        inboxes.put(roomId, inbox);
+        listener.onJoined(roomId, nextSeq);
+        final long orphaned = orphanedUpTo.remove(roomId);
+        if (orphaned >= nextSeq)
+        {
+            requestReplay(inbox, orphaned);
+        }
+        return inbox;
     }
 
     private void drainHeld(final RoomInbox inbox)
@@ -273,10 +381,11 @@ final class EventDelivery
         while (inbox.heldCount() > 0 && inbox.isHeld(inbox.nextExpected))
         {
             final long seq = inbox.nextExpected;
-            final DirectBuffer frame = inbox.heldFrame(seq);
-            final int frameLength = inbox.heldLength(seq);
+            if (!deliver(inbox, inbox.heldFrame(seq), 0, inbox.heldLength(seq)))
+            {
+                return;
+            }
             inbox.release(seq);
-            deliver(inbox, frame, 0, frameLength);
         }
     }
 
@@ -290,45 +399,129 @@ final class EventDelivery
         }
     }
 
-    private void deliver(final RoomInbox inbox, final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * @return false when the event is a leave that must wait for its room's owed events; nothing was delivered.
+     */
+    private boolean deliver(final RoomInbox inbox, final DirectBuffer buffer, final int offset, final int length)
     {
         final RoomEventFlyweight event = eventFlyweight;
         event.wrap(buffer, offset, length);
         final long seq = event.seq();
-        inbox.nextExpected = seq + 1;
         final int flags = event.flags();
+        final int typeId = event.typeId();
         final int payloadLength = event.payloadLength();
+        final int payloadOffset = offset + RoomEventFlyweight.PAYLOAD_OFFSET;
+        final boolean notice = 0 == inbox.roomId && (flags & FLAG_SYSTEM) != 0;
+        if (notice && SystemEvent.LEFT_ROOM == typeId && payloadLength >= LeftRoomFlyweight.LENGTH &&
+            !isOwedDelivered(buffer, payloadOffset))
+        {
+            return false;
+        }
+        inbox.nextExpected = seq + 1;
+        inbox.lastProgressNs = nowNs;
         if ((flags & FLAG_EXCEPT_SENDER) != 0 && payloadLength == 0)
         {
-            return;
+            onProgress(inbox);
+            return true;
         }
         try
         {
-            final int payloadOffset = offset + RoomEventFlyweight.PAYLOAD_OFFSET;
-            if ((flags & FLAG_SYSTEM) != 0)
+            if (notice)
             {
                 delivered.incrementRelease();
-                onSystemEvent(inbox.roomId, seq, event.typeId(), buffer, payloadOffset, payloadLength);
+                onNotice(typeId, buffer, payloadOffset, payloadLength);
+            }
+            else if ((flags & FLAG_SYSTEM) != 0)
+            {
+                delivered.incrementRelease();
+                onMembershipEvent(inbox.roomId, seq, typeId, buffer, payloadOffset, payloadLength);
             }
             else if ((flags & FLAG_KRYO) != 0)
             {
-                onObject(inbox.roomId, seq, event.typeId(), event.senderSessionId(), buffer, payloadOffset,
-                    payloadLength);
+                onObject(inbox.roomId, seq, typeId, event.senderSessionId(), buffer, payloadOffset, payloadLength);
             }
             else
             {
                 delivered.incrementRelease();
-                listener.onEvent(
-                    inbox.roomId, seq, event.senderSessionId(), event.typeId(), buffer, payloadOffset, payloadLength);
+                listener.onEvent(inbox.roomId, seq, event.senderSessionId(), typeId, buffer, payloadOffset,
+                    payloadLength);
             }
         }
         catch (final Throwable t)
         {
             errors.onError(t);
         }
+        onProgress(inbox);
+        return true;
     }
 
-    private void onSystemEvent(
+    /**
+     * @return true when the room a leave names has been delivered up to the leave's final seq (or is not open);
+     * otherwise the direct stream is held at the leave until it has.
+     */
+    private boolean isOwedDelivered(final DirectBuffer buffer, final int payloadOffset)
+    {
+        final LeftRoomFlyweight left = leftRoomFlyweight.wrap(buffer, payloadOffset);
+        final RoomInbox room = inboxes.get(left.roomId());
+        if (null == room || room.lastDelivered() >= left.finalSeq())
+        {
+            blockedOnRoom = NO_ROOM;
+            return true;
+        }
+        blockedOnRoom = left.roomId();
+        blockedUntilSeq = left.finalSeq();
+        return false;
+    }
+
+    /**
+     * A stream moved on: a resume target may be met, and the direct stream may be waiting for this room.
+     */
+    private void onProgress(final RoomInbox inbox)
+    {
+        if (!targets.isEmpty())
+        {
+            targets.onDelivered(inbox.roomId, inbox.lastDelivered());
+        }
+        if (inbox.roomId == blockedOnRoom && inbox.lastDelivered() >= blockedUntilSeq)
+        {
+            blockedOnRoom = NO_ROOM;
+            drainHeld(inboxes.get(0));
+        }
+    }
+
+    private void onNotice(final int typeId, final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
+    {
+        if (SystemEvent.JOIN_RESULT == typeId && payloadLength >= JoinResultFlyweight.LENGTH)
+        {
+            final JoinResultFlyweight result = joinResultFlyweight.wrap(buffer, payloadOffset);
+            final int roomId = result.roomId();
+            if (result.status() != JoinResultFlyweight.JOINED)
+            {
+                listener.onJoinFailed(roomId, result.requestId(), result.status());
+            }
+            else if (!inboxes.containsKey(roomId) && roomId != 0)
+            {
+                openRoom(roomId, result.nextSeq());
+            }
+        }
+        else if (SystemEvent.LEFT_ROOM == typeId && payloadLength >= LeftRoomFlyweight.LENGTH)
+        {
+            final LeftRoomFlyweight left = leftRoomFlyweight.wrap(buffer, payloadOffset);
+            final int roomId = left.roomId();
+            final long finalSeq = left.finalSeq();
+            final LeaveReason reason = LeaveReason.get(left.reason());
+            snapshots.removeRoom(roomId);
+            if (null != inboxes.remove(roomId))
+            {
+                // the server keeps the ended membership until this: acknowledge it now, not at the next interval
+                sender.sendEventAck(roomId, finalSeq);
+                targets.onLeft(roomId, finalSeq);
+                listener.onLeft(roomId, reason);
+            }
+        }
+    }
+
+    private void onMembershipEvent(
         final int roomId,
         final long seq,
         final int typeId,

@@ -69,7 +69,8 @@ public final class GameClient implements AutoCloseable
         }
         this.transport = transport;
         this.conductor = conductor;
-        this.dutyCycle = new DutyCycle(ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler());
+        this.dutyCycle = new DutyCycle(
+            ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler(), ctx.dutyCyclesPerPoll());
     }
 
     /**
@@ -91,7 +92,11 @@ public final class GameClient implements AutoCloseable
     }
 
     /**
-     * Run one duty cycle (INVOKER mode): driver, Aeron client, lanes, timers; callbacks run on this thread.
+     * Run duty cycles (INVOKER mode): driver, Aeron client, lanes, timers; callbacks run on this thread. One poll
+     * runs cycles until one finds no work, at most {@link Context#dutyCyclesPerPoll(int)} of them, so that it drains
+     * what arrived since the last poll. Poll at least every 50 ms (20 Hz) while connected; a game loop polls once a
+     * frame. A poll that comes later than that still works, but a backlog then takes longer to drain, and one that
+     * comes later than the session timeout (5 s by default) loses the connection (the session resumes).
      *
      * @return work count, 0 when idle.
      */
@@ -475,6 +480,7 @@ public final class GameClient implements AutoCloseable
         long ackIntervalNs = TimeUnit.MILLISECONDS.toNanos(20);
         NetworkSimulator networkSimulator = Configuration.networkSimulator();
         String simulatorBindHost = "127.0.0.1";
+        ResumeFallback resumeFallback;
 
         /**
          * A context with the defaults from {@link Configuration}.
@@ -526,6 +532,27 @@ public final class GameClient implements AutoCloseable
                 throw new IllegalArgumentException("snapshotWindow must be in [1, 1024]: " + snapshotWindow());
             }
             return this;
+        }
+
+        /**
+         * @param fallback what to do when the server refuses to resume the session; null (default) ends it with
+         *                 {@link ClientState#CONNECTION_REJECTED}. {@link ResumeFallback#NEW_SESSION} carries on as
+         *                 a new session.
+         * @return this for a fluent API.
+         */
+        public Context resumeFallback(final ResumeFallback fallback)
+        {
+            checkNotConcluded();
+            this.resumeFallback = fallback;
+            return this;
+        }
+
+        /**
+         * @return what the client does when the server refuses a resume, or null.
+         */
+        public ResumeFallback resumeFallback()
+        {
+            return resumeFallback;
         }
 
         /**

@@ -19,6 +19,7 @@ final class RoomInbox
     long lastRequestNs;
     long requestedFrom = -1;
     long gapFrom = -1;
+    long lastProgressNs;
     private final long[] heldSeqs;
     private final int[] heldLengths;
     private final ExpandableArrayBuffer[] heldFrames;

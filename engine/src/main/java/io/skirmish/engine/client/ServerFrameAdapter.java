@@ -6,11 +6,9 @@ import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.protocol.DisconnectFlyweight;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
-import io.skirmish.engine.protocol.LeftRoomFlyweight;
 import io.skirmish.engine.protocol.PingFlyweight;
 import io.skirmish.engine.security.FrameCipher;
 import io.skirmish.engine.security.LaneCrypto;
@@ -55,7 +53,6 @@ final class ServerFrameAdapter
     private final FragmentHandler snapshotHandler = this::onSnapshotFragment;
     private final PingFlyweight pingFlyweight = new PingFlyweight();
     private final DisconnectFlyweight disconnectFlyweight = new DisconnectFlyweight();
-    private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
     private final AtomicCounter framesIn;
     private final AtomicCounter bytesIn;
     private final AtomicCounter unauthenticated;
@@ -153,12 +150,8 @@ final class ServerFrameAdapter
                 disconnectFlyweight.wrap(buffer, offset, length);
                 handler.onDisconnect(DisconnectReason.get(disconnectFlyweight.reason()));
                 break;
-            case FrameType.JOIN_RESULT:
-                delivery.onJoinResult(buffer, offset, length);
-                break;
-            case FrameType.LEFT_ROOM:
-                leftRoomFlyweight.wrap(buffer, offset, length);
-                delivery.onLeftRoom(leftRoomFlyweight.roomId(), LeaveReason.get(leftRoomFlyweight.reason()));
+            case FrameType.RESUME_STATE:
+                delivery.onResumeState(buffer, offset, length);
                 break;
             case FrameType.ROOM_EVENT:
                 delivery.onRoomEvent(buffer, offset, length, nowNs);

@@ -31,8 +31,6 @@ public final class FrameType
     public static final int JOIN_REQUEST = 12;
     /** Client to server: ask to leave a room. */
     public static final int LEAVE_REQUEST = 13;
-    /** Server to client: result of a join (joined with the room's seq, or denied). */
-    public static final int JOIN_RESULT = 14;
     /** Client to server: emit an event to a room, relayed by the server. */
     public static final int ROOM_EMIT = 15;
     /** Server to client: a sequenced room event. */
@@ -41,15 +39,18 @@ public final class FrameType
     public static final int REPLAY_REQUEST = 17;
     /** Server to client: the requested range is older than the history; a resync follows. */
     public static final int RESYNC = 18;
-    /** Server to client: the session left a room (left, kicked or room closed). */
-    public static final int LEFT_ROOM = 19;
     /** Client to server: cumulative acknowledgement of delivered events, per room. */
     public static final int EVENT_ACK = 20;
     /** Client to server, unreliable input lane: newest snapshot tick delivered, per room (delta baselines). */
     public static final int SNAPSHOT_ACK = 21;
+    /** Server to client: where each stream of a resumed session continues and how far it reached. */
+    public static final int RESUME_STATE = 22;
 
-    /** Highest frame type code in use. */
-    public static final int MAX_TYPE = 21;
+    /**
+     * Highest frame type code in use. Codes 14 (JOIN_RESULT) and 19 (LEFT_ROOM) are retired: those notices are events
+     * of the session's direct stream now ({@link SystemEvent}).
+     */
+    public static final int MAX_TYPE = 22;
 
     private static final int[] MIN_LENGTHS = new int[MAX_TYPE + 1];
 
@@ -69,14 +70,13 @@ public final class FrameType
         MIN_LENGTHS[INPUT] = InputFlyweight.ENTRIES_OFFSET;
         MIN_LENGTHS[JOIN_REQUEST] = RoomRequestFlyweight.PAYLOAD_OFFSET;
         MIN_LENGTHS[LEAVE_REQUEST] = RoomRequestFlyweight.PAYLOAD_OFFSET;
-        MIN_LENGTHS[JOIN_RESULT] = JoinResultFlyweight.LENGTH;
         MIN_LENGTHS[ROOM_EMIT] = RoomEventFlyweight.PAYLOAD_OFFSET;
         MIN_LENGTHS[ROOM_EVENT] = RoomEventFlyweight.PAYLOAD_OFFSET;
         MIN_LENGTHS[REPLAY_REQUEST] = ReplayRequestFlyweight.LENGTH;
         MIN_LENGTHS[RESYNC] = RoomEventFlyweight.PAYLOAD_OFFSET;
-        MIN_LENGTHS[LEFT_ROOM] = LeftRoomFlyweight.LENGTH;
         MIN_LENGTHS[EVENT_ACK] = EventAckFlyweight.LENGTH;
         MIN_LENGTHS[SNAPSHOT_ACK] = SnapshotAckFlyweight.ENTRIES_OFFSET;
+        MIN_LENGTHS[RESUME_STATE] = ResumeStateFlyweight.ENTRIES_OFFSET;
     }
 
     private FrameType()
@@ -117,14 +117,13 @@ public final class FrameType
             case INPUT: return "INPUT";
             case JOIN_REQUEST: return "JOIN_REQUEST";
             case LEAVE_REQUEST: return "LEAVE_REQUEST";
-            case JOIN_RESULT: return "JOIN_RESULT";
             case ROOM_EMIT: return "ROOM_EMIT";
             case ROOM_EVENT: return "ROOM_EVENT";
             case REPLAY_REQUEST: return "REPLAY_REQUEST";
             case RESYNC: return "RESYNC";
-            case LEFT_ROOM: return "LEFT_ROOM";
             case EVENT_ACK: return "EVENT_ACK";
             case SNAPSHOT_ACK: return "SNAPSHOT_ACK";
+            case RESUME_STATE: return "RESUME_STATE";
             default: return "UNKNOWN(" + type + ")";
         }
     }

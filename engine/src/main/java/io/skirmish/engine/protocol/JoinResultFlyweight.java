@@ -1,11 +1,16 @@
 package io.skirmish.engine.protocol;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
 /**
- * JOIN_RESULT, server to client on the reliable lane. On success, {@code nextSeq} is the seq of the first room
+ * The payload of a {@link SystemEvent#JOIN_RESULT} event on a session's direct stream (room 0): the answer to a
+ * join request, or a join the server made. Being sequenced, it reaches the client in order with the session's other
+ * notices and is replayed after a resume like any event. On success, {@code nextSeq} is the seq of the first room
  * event the joiner will be delivered (after any backlog, which starts at {@code nextSeq - backlogCount}).
  * <pre>
- *  +---------------------------------------------------------------+
- *  |                       Header (8 bytes)                        |
  *  +---------------------------------------------------------------+
  *  |                          Room Id (32)                         |
  *  +---------------------------------------------------------------+
@@ -19,7 +24,7 @@ package io.skirmish.engine.protocol;
  *  +---------------------------------------------------------------+
  * </pre>
  */
-public final class JoinResultFlyweight extends FrameHeaderFlyweight
+public final class JoinResultFlyweight
 {
     /** Status: joined. */
     public static final int JOINED = 0;
@@ -34,25 +39,42 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
     /** Status: the session was already a member. */
     public static final int ALREADY_MEMBER = 5;
 
-    /** Offset of the room id. */
-    public static final int ROOM_ID_OFFSET = 8;
+    /** Offset of the room id in the payload. */
+    public static final int ROOM_ID_OFFSET = 0;
     /** Offset of the request id. */
-    public static final int REQUEST_ID_OFFSET = 12;
+    public static final int REQUEST_ID_OFFSET = 4;
     /** Offset of the status. */
-    public static final int STATUS_OFFSET = 16;
+    public static final int STATUS_OFFSET = 8;
     /** Offset of the backlog count. */
-    public static final int BACKLOG_COUNT_OFFSET = 20;
+    public static final int BACKLOG_COUNT_OFFSET = 12;
     /** Offset of the next seq. */
-    public static final int NEXT_SEQ_OFFSET = 24;
-    /** Length of the frame. */
-    public static final int LENGTH = 32;
+    public static final int NEXT_SEQ_OFFSET = 16;
+    /** Length of the payload. */
+    public static final int LENGTH = 24;
+
+    private DirectBuffer buffer;
+    private MutableDirectBuffer mutableBuffer;
+    private int offset;
+
+    /**
+     * @param buffer holding the payload.
+     * @param offset of the payload.
+     * @return this for a fluent API.
+     */
+    public JoinResultFlyweight wrap(final DirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.mutableBuffer = buffer instanceof MutableDirectBuffer ? (MutableDirectBuffer)buffer : null;
+        this.offset = offset;
+        return this;
+    }
 
     /**
      * @return room id.
      */
     public int roomId()
     {
-        return getInt(ROOM_ID_OFFSET);
+        return buffer.getInt(offset + ROOM_ID_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
@@ -61,7 +83,7 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
      */
     public JoinResultFlyweight roomId(final int roomId)
     {
-        putInt(ROOM_ID_OFFSET, roomId);
+        mutableBuffer.putInt(offset + ROOM_ID_OFFSET, roomId, LITTLE_ENDIAN);
         return this;
     }
 
@@ -70,7 +92,7 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
      */
     public int requestId()
     {
-        return getInt(REQUEST_ID_OFFSET);
+        return buffer.getInt(offset + REQUEST_ID_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
@@ -79,7 +101,7 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
      */
     public JoinResultFlyweight requestId(final int requestId)
     {
-        putInt(REQUEST_ID_OFFSET, requestId);
+        mutableBuffer.putInt(offset + REQUEST_ID_OFFSET, requestId, LITTLE_ENDIAN);
         return this;
     }
 
@@ -88,7 +110,7 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
      */
     public int status()
     {
-        return getInt(STATUS_OFFSET);
+        return buffer.getInt(offset + STATUS_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
@@ -97,7 +119,7 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
      */
     public JoinResultFlyweight status(final int status)
     {
-        putInt(STATUS_OFFSET, status);
+        mutableBuffer.putInt(offset + STATUS_OFFSET, status, LITTLE_ENDIAN);
         return this;
     }
 
@@ -106,7 +128,7 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
      */
     public int backlogCount()
     {
-        return getInt(BACKLOG_COUNT_OFFSET);
+        return buffer.getInt(offset + BACKLOG_COUNT_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
@@ -115,25 +137,25 @@ public final class JoinResultFlyweight extends FrameHeaderFlyweight
      */
     public JoinResultFlyweight backlogCount(final int count)
     {
-        putInt(BACKLOG_COUNT_OFFSET, count);
+        mutableBuffer.putInt(offset + BACKLOG_COUNT_OFFSET, count, LITTLE_ENDIAN);
         return this;
     }
 
     /**
-     * @return seq of the first live event the joiner receives.
+     * @return seq of the first event the joiner receives.
      */
     public long nextSeq()
     {
-        return getLong(NEXT_SEQ_OFFSET);
+        return buffer.getLong(offset + NEXT_SEQ_OFFSET, LITTLE_ENDIAN);
     }
 
     /**
-     * @param seq of the first live event.
+     * @param seq of the first event the joiner receives.
      * @return this for a fluent API.
      */
     public JoinResultFlyweight nextSeq(final long seq)
     {
-        putLong(NEXT_SEQ_OFFSET, seq);
+        mutableBuffer.putLong(offset + NEXT_SEQ_OFFSET, seq, LITTLE_ENDIAN);
         return this;
     }
 }

@@ -16,6 +16,7 @@ public final class ConnectRequest
     private final UnsafeBuffer userData = new UnsafeBuffer(0, 0);
     private long clientId;
     private boolean resume;
+    private Session resumeSession;
     private DisconnectReason rejectReason;
 
     void reset(
@@ -28,7 +29,13 @@ public final class ConnectRequest
         userData.wrap(buffer, credentialsOffset, 0);
         clientId = 0;
         this.resume = resume;
+        resumeSession = null;
         rejectReason = null;
+    }
+
+    void resumeSession(final Session session)
+    {
+        this.resumeSession = session;
     }
 
     void identity(final long clientId, final DirectBuffer buffer, final int offset, final int length)
@@ -67,6 +74,18 @@ public final class ConnectRequest
     public boolean isResume()
     {
         return resume;
+    }
+
+    /**
+     * The session a resume is for, with the game's {@link Session#attachment()}, so that the game can refuse a resume
+     * it no longer wants (a match that ended, a player it banned). Known only when the request named a live session
+     * and proved it owns it (its secret and, with connect tokens, a trailer under the session's key).
+     *
+     * @return the session being resumed, or null for a new session or an unknown one.
+     */
+    public Session resumeSession()
+    {
+        return resumeSession;
     }
 
     /**

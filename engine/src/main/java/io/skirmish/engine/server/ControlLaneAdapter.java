@@ -145,8 +145,9 @@ final class ControlLaneAdapter
 
             case FrameType.REPLAY_REQUEST:
                 replayRequestFlyweight.wrap(buffer, offset, length);
-                if (!fanOut.onReplayRequest(membership(peer, replayRequestFlyweight.roomId()),
-                    replayRequestFlyweight.fromSeq(), replayRequestFlyweight.toSeq()))
+                final long fromSeq = replayRequestFlyweight.fromSeq();
+                if (!fanOut.onReplayRequest(peer.membership(replayRequestFlyweight.roomId(), fromSeq),
+                    fromSeq, replayRequestFlyweight.toSeq()))
                 {
                     gate.count(EngineCounter.DROPPED_MALFORMED);
                 }
@@ -154,17 +155,13 @@ final class ControlLaneAdapter
 
             case FrameType.EVENT_ACK:
                 eventAckFlyweight.wrap(buffer, offset, length);
-                fanOut.onEventAck(membership(peer, eventAckFlyweight.roomId()), eventAckFlyweight.seq());
+                final long seq = eventAckFlyweight.seq();
+                fanOut.onEventAck(peer.membership(eventAckFlyweight.roomId(), seq), seq);
                 break;
 
             default:
                 gate.reject(peer, EngineCounter.DROPPED_UNKNOWN_TYPE);
                 break;
         }
-    }
-
-    private static Membership membership(final Peer peer, final int roomId)
-    {
-        return 0 == roomId ? peer.session.direct : peer.session.memberships.get(roomId);
     }
 }

@@ -217,6 +217,41 @@ final class EventFanOut
             peer, codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoScratch, 0, (int)length);
     }
 
+    /**
+     * Sequence a message on the direct stream of every session (each gets its own seq and recovery).
+     *
+     * @return the number of sessions it was sequenced for, or a negative {@link SendResult} code.
+     */
+    long sendAll(
+        final Peer[] peers, final int typeId, final int flags, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > maxMessageLength || length < 0)
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+        long count = 0;
+        for (final Peer peer : peers)
+        {
+            if (sendDirect(peer, typeId, flags, buffer, offset, length) > 0)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * {@link #sendAll} a registered message, encoded once.
+     *
+     * @return the number of sessions it was sequenced for, or a negative {@link SendResult} code.
+     */
+    long sendAllObject(final Peer[] peers, final Object message)
+    {
+        final long length = codec.encodeTo(message, kryoScratch);
+        return length < 0 ? length : sendAll(
+            peers, codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoScratch, 0, (int)length);
+    }
+
     private int encode(
         final int headerSessionId,
         final int flags,
@@ -263,6 +298,10 @@ final class EventFanOut
         {
             markBehind(it.next());
         }
+        for (int i = 0, n = peer.departures.size(); i < n; i++)
+        {
+            markBehind(peer.departures.get(i));
+        }
     }
 
     /**
@@ -278,7 +317,10 @@ final class EventFanOut
     }
 
     /**
-     * Pump every behind member whose lane is clear, a bounded number of events each.
+     * Pump every behind member of a connected session whose lane is clear, a bounded number of events each. A
+     * session still binding its lanes waits, so that its handshake is not queued behind a backlog; a new membership
+     * of a room the session is still owed events of from an ended one waits until those are acknowledged, so that
+     * the client hears of the leave before the new join.
      *
      * @return events sent.
      */
@@ -289,14 +331,17 @@ final class EventFanOut
         {
             final Membership m = behindMembers.get(i);
             final Peer peer = m.peer;
-            if (!m.behind || peer.state() == SessionState.CLOSED || m.indexInRoom < 0 && null != m.room)
+            if (!m.behind || peer.state() == SessionState.CLOSED ||
+                (m.indexInRoom < 0 && null != m.room && !m.departed))
             {
                 m.inBehindList = false;
                 ArrayListUtil.fastUnorderedRemove(behindMembers, i);
                 continue;
             }
             final Outlet outlet = peer.events();
-            if (null == outlet || !sender.isClear(peer) || !outlet.isConnected())
+            if (peer.state() != SessionState.CONNECTED || null == outlet || !sender.isClear(peer) ||
+                !outlet.isConnected() || (!m.departed && null != m.room && !peer.departures.isEmpty() &&
+                null != peer.departure(m.stream.id)))
             {
                 continue;
             }
@@ -310,46 +355,23 @@ final class EventFanOut
         return work;
     }
 
-    /**
-     * Before a member leaves a room, send what was sequenced while it was a member, as far as its lane takes it now:
-     * a bounded number of pump passes, no waiting.
-     */
-    void drainBeforeLeave(final Membership m)
-    {
-        final Peer peer = m.peer;
-        if (null != peer.events() && sender.isClear(peer))
-        {
-            final long passes = (m.stream.lastSeq - m.nextSeqToSend) / PUMP_LIMIT + 2;
-            for (long i = 0; i < passes && m.behind; i++)
-            {
-                if (pump(m) == 0)
-                {
-                    break;
-                }
-            }
-        }
-        if (m.behind)
-        {
-            skipped.incrementRelease();
-        }
-    }
-
     private int pump(final Membership m)
     {
         final EventStream stream = m.stream;
         final EventHistory history = stream.history;
         final Peer peer = m.peer;
+        final long lastOwed = m.lastOwedSeq();
         int sent = 0;
-        while (m.nextSeqToSend <= stream.lastSeq && sent < PUMP_LIMIT)
+        while (m.nextSeqToSend <= lastOwed && sent < PUMP_LIMIT)
         {
             final long seq = m.nextSeqToSend;
             if (!history.contains(seq))
             {
-                if (sendResync(m) < 0)
+                if (sendResync(m, lastOwed) < 0)
                 {
                     return sent;
                 }
-                m.nextSeqToSend = stream.lastSeq + 1;
+                m.nextSeqToSend = lastOwed + 1;
                 sent++;
                 break;
             }
@@ -369,20 +391,24 @@ final class EventFanOut
             replayed.incrementRelease();
             sent++;
         }
-        if (m.nextSeqToSend > stream.lastSeq)
+        if (m.nextSeqToSend > lastOwed)
         {
             m.behind = false;
         }
         return sent;
     }
 
-    private long sendResync(final Membership m)
+    /**
+     * A resync stands in for every event up to {@code seq} that left the history: the room's state now (for an
+     * ended membership: the state now, delivered before the leave).
+     */
+    private long sendResync(final Membership m, final long seq)
     {
         final Room room = m.room;
         final Peer peer = m.peer;
         final RoomEventFlyweight frame = eventFlyweight;
         frame.wrapForEncode(sendBuffer, 0, FrameType.RESYNC, peer.sessionId);
-        frame.roomId(m.stream.id).typeId(0).seq(m.stream.lastSeq).senderSessionId(0);
+        frame.roomId(m.stream.id).typeId(0).seq(seq).senderSessionId(0);
         int stateLength = 0;
         if (null != room)
         {
@@ -421,7 +447,7 @@ final class EventFanOut
         {
             return false;
         }
-        if (fromSeq <= m.stream.lastSeq)
+        if (fromSeq <= m.lastOwedSeq())
         {
             if (fromSeq < m.nextSeqToSend)
             {
@@ -437,7 +463,7 @@ final class EventFanOut
      */
     void onEventAck(final Membership m, final long seq)
     {
-        if (null == m || seq > m.stream.lastSeq)
+        if (null == m || seq > m.lastOwedSeq())
         {
             return;
         }
@@ -449,6 +475,19 @@ final class EventFanOut
         {
             m.nextSeqToSend = seq + 1;
         }
+        if (m.departed && m.ackedSeq >= m.finalSeq)
+        {
+            release(m);
+        }
+    }
+
+    /**
+     * An ended membership is no longer owed anything (the client acknowledged all of it, or the session closed).
+     */
+    void release(final Membership m)
+    {
+        m.behind = false;
+        m.peer.departures.remove(m);
     }
 
     int behindCount()

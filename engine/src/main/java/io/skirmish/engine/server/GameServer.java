@@ -81,7 +81,8 @@ public final class GameServer implements AutoCloseable
         this.conductor = conductor;
         conductor.server(this);
 
-        this.dutyCycle = new DutyCycle(ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler());
+        this.dutyCycle = new DutyCycle(
+            ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler(), ctx.dutyCyclesPerPoll());
     }
 
     /**
@@ -101,8 +102,9 @@ public final class GameServer implements AutoCloseable
     }
 
     /**
-     * Run one duty cycle: the embedded driver and Aeron client (when invoked), then every lane, timer and room.
-     * Only in {@link ThreadingMode#INVOKER} mode; always from the same thread.
+     * Run duty cycles: the embedded driver and Aeron client (when invoked), then every lane, timer and room, until a
+     * cycle finds no work, at most {@link Context#dutyCyclesPerPoll(int)} of them. Only in
+     * {@link ThreadingMode#INVOKER} mode; always from the same thread.
      *
      * @return work count, 0 when idle (feed it to an {@link IdleStrategy}).
      */
@@ -249,6 +251,45 @@ public final class GameServer implements AutoCloseable
         final Peer peer = peerOf(session);
         return null == peer ? SendResult.NO_SUCH_SESSION :
             conductor.fanOut().sendDirect(peer, typeId, 0, buffer, offset, length);
+    }
+
+    /**
+     * Send a raw reliable message to every session, each on its direct stream: each gets it with its own seq and
+     * recovers it like any direct message, so a suspended session gets it when it resumes.
+     *
+     * @param typeId the game's type id.
+     * @param buffer payload.
+     * @param offset of the payload.
+     * @param length of the payload.
+     * @return the number of sessions it was sequenced for, or a negative {@link SendResult} code.
+     */
+    public long broadcastAll(final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        conductor.thread().check();
+        return conductor.fanOut().sendAll(conductor.sessionRegistry().peers(), typeId, 0, buffer, offset, length);
+    }
+
+    /**
+     * Send a registered message to every session, each on its direct stream (encoded once).
+     *
+     * @param message an instance of a registered class.
+     * @return the number of sessions it was sequenced for, or a negative {@link SendResult} code.
+     */
+    public long broadcastAll(final Object message)
+    {
+        conductor.thread().check();
+        return conductor.fanOut().sendAllObject(conductor.sessionRegistry().peers(), message);
+    }
+
+    /**
+     * Visit every open room without allocating; with {@link Room#forEachMember} this lists rooms and members.
+     *
+     * @param consumer called once per room.
+     */
+    public void forEachRoom(final Consumer<Room> consumer)
+    {
+        conductor.thread().check();
+        conductor.roomRegistry().forEach(consumer);
     }
 
     /**

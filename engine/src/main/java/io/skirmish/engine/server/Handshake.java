@@ -162,15 +162,19 @@ final class Handshake
                 return;
             }
         }
+        final Peer resumed = 0 == resumeSessionId ? null : resumable(resumeSessionId, request.resumeSecret());
+        if (null == reason && 0 != resumeSessionId && null != resumed)
+        {
+            connectRequest.resumeSession(resumed.session);
+        }
         if (null == reason)
         {
             reason = askGame();
         }
         if (null == reason && 0 != resumeSessionId)
         {
-            final Peer peer = sessions.peer(resumeSessionId);
-            if (null == peer || peer.secret != request.resumeSecret() || peer.state() == SessionState.CLOSED ||
-                0 == ctx.resumeWindowNs)
+            final Peer peer = resumed;
+            if (null == peer)
             {
                 reason = DisconnectReason.RESUME_REJECTED;
             }
@@ -179,7 +183,7 @@ final class Handshake
                 sessions.resume(peer, lane, nonce, encrypt, clock.nanoTime());
                 peer.crypto.received(FrameCipher.CLIENT_CONTROL_LANE, verifiedCounter);
                 sendAccept(peer, nonce, true);
-                rooms.rejoinAfterResume(peer);
+                rooms.resume(peer);
                 return;
             }
         }
@@ -196,6 +200,16 @@ final class Handshake
             lane, connectRequest.clientId(), null != tokens, verifiedK0, verifiedK1, nonce, encrypt, clock.nanoTime());
         peer.crypto.received(FrameCipher.CLIENT_CONTROL_LANE, verifiedCounter);
         sendAccept(peer, nonce, false);
+    }
+
+    /**
+     * @return the live session a resume names when the request holds its secret and the server resumes at all.
+     */
+    private Peer resumable(final int sessionId, final long secret)
+    {
+        final Peer peer = sessions.peer(sessionId);
+        return null == peer || peer.secret != secret || peer.state() == SessionState.CLOSED || 0 == ctx.resumeWindowNs ?
+            null : peer;
     }
 
     private DisconnectReason policy(final boolean encrypt)

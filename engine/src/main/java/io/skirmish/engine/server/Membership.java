@@ -3,7 +3,10 @@ package io.skirmish.engine.server;
 /**
  * One session's place in one event stream: what it was sent and what it acknowledged. A member that is
  * {@code behind} receives no live events; the fan-out pumps it from history, paced by its lane, until it has caught
- * up (or resyncs it when history no longer reaches back far enough). Conductor thread only.
+ * up (or resyncs it when history no longer reaches back far enough). A membership that ended while the session
+ * still had events of the room coming ({@code departed}) stays with the session, owed the room's events up to
+ * {@code finalSeq}, until the client acknowledges them; only then does its leave reach the game. Conductor thread
+ * only.
  */
 final class Membership
 {
@@ -15,6 +18,9 @@ final class Membership
     boolean inBehindList;
     long nextSeqToSend;
     long ackedSeq;
+    long finalSeq = Long.MAX_VALUE;
+    long joinNoticeSeq;
+    boolean departed;
     SnapshotPublisher.MemberState snapshotState;
 
     Membership(final Peer peer, final EventStream stream, final Room room)
@@ -22,5 +28,13 @@ final class Membership
         this.peer = peer;
         this.stream = stream;
         this.room = room;
+    }
+
+    /**
+     * @return the last seq this member is owed: the stream's newest, or the one it had when the membership ended.
+     */
+    long lastOwedSeq()
+    {
+        return Math.min(stream.lastSeq, finalSeq);
     }
 }

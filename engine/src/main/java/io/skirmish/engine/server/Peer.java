@@ -5,6 +5,8 @@ import io.skirmish.engine.security.TokenBucket;
 import io.skirmish.engine.status.NetworkMeter;
 import io.skirmish.engine.transport.Outlet;
 
+import java.util.ArrayList;
+
 /**
  * The server's private record of one client behind its {@link Session}: its lanes, the connection's keys, its rate
  * limits, its outbox and its timers. The game only ever sees the {@link Session}. Conductor thread only.
@@ -18,6 +20,7 @@ final class Peer
     final TokenBucket messageBucket;
     final TokenBucket byteBucket;
     final SessionOutbox outbox = new SessionOutbox();
+    final ArrayList<Membership> departures = new ArrayList<>();
     final NetworkMeter.PositionTracker controlIn = new NetworkMeter.PositionTracker();
     final NetworkMeter.PositionTracker inputIn = new NetworkMeter.PositionTracker();
     final NetworkMeter.PositionTracker eventsOut = new NetworkMeter.PositionTracker();
@@ -55,6 +58,46 @@ final class Peer
         final Membership direct = new Membership(this, new EventStream(0, directHistory), null);
         direct.nextSeqToSend = 1;
         session.direct = direct;
+    }
+
+    /**
+     * @param roomId a room.
+     * @return the membership of the room that ended but is still owed events, or null.
+     */
+    Membership departure(final int roomId)
+    {
+        for (int i = 0, n = departures.size(); i < n; i++)
+        {
+            final Membership m = departures.get(i);
+            if (m.stream.id == roomId)
+            {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The membership a client's request about a room's seq refers to: the direct stream for room 0; the ended
+     * membership of the room while the seq is within what it is owed; otherwise the current one.
+     *
+     * @param roomId the room the request names.
+     * @param seq    the seq it names.
+     * @return the membership, or null.
+     */
+    Membership membership(final int roomId, final long seq)
+    {
+        if (0 == roomId)
+        {
+            return session.direct;
+        }
+        final Membership departure = departures.isEmpty() ? null : departure(roomId);
+        final Membership current = session.memberships.get(roomId);
+        if (null != departure && (seq <= departure.finalSeq || null == current))
+        {
+            return departure;
+        }
+        return current;
     }
 
     SessionState state()

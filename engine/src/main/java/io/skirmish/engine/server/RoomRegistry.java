@@ -2,9 +2,9 @@ package io.skirmish.engine.server;
 
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.LeaveReason;
-import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
 import io.skirmish.engine.protocol.LeftRoomFlyweight;
+import io.skirmish.engine.protocol.ResumeStateFlyweight;
 import io.skirmish.engine.protocol.SystemEvent;
 import io.skirmish.engine.status.Counters;
 import org.agrona.BufferUtil;
@@ -19,6 +19,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_SYSTEM;
@@ -42,7 +43,9 @@ final class RoomRegistry
     private final AtomicCounter roomsActive;
     private final AtomicCounter ticksLate;
     private final Int2ObjectHashMap<Room> roomById = new Int2ObjectHashMap<>();
-    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
+    private final UnsafeBuffer controlBuffer;
+    private final UnsafeBuffer noticePayload = new UnsafeBuffer(new byte[JoinResultFlyweight.LENGTH]);
+    private final ResumeStateFlyweight resumeStateFlyweight = new ResumeStateFlyweight();
     private final UnsafeBuffer systemPayload = new UnsafeBuffer(new byte[SystemEvent.PAYLOAD_LENGTH]);
     private final JoinResultFlyweight joinResultFlyweight = new JoinResultFlyweight();
     private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
@@ -70,6 +73,8 @@ final class RoomRegistry
         this.errors = errors;
         this.oldestSeqCounters = oldestSeqCounters;
         this.peers = peers;
+        this.controlBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            ResumeStateFlyweight.length(ctx.maxRoomsPerSession + 1) + 64, 64));
         this.roomsActive = counters.get(EngineCounter.ROOMS_ACTIVE);
         this.ticksLate = counters.get(EngineCounter.TICKS_LATE);
     }
@@ -120,6 +125,14 @@ final class RoomRegistry
     int count()
     {
         return roomById.size();
+    }
+
+    void forEach(final Consumer<Room> consumer)
+    {
+        for (final Room room : rooms)
+        {
+            consumer.accept(room);
+        }
     }
 
     boolean close(final int roomId)
@@ -240,7 +253,7 @@ final class RoomRegistry
         {
             return JoinResultFlyweight.ROOM_FULL;
         }
-        if (session.memberships.size() >= ctx.maxRoomsPerSession)
+        if (session.memberships.size() + peer.departures.size() >= ctx.maxRoomsPerSession)
         {
             return JoinResultFlyweight.TOO_MANY_ROOMS;
         }
@@ -281,9 +294,11 @@ final class RoomRegistry
         room.members[room.memberCount++] = m;
         peer.session.memberships.put(room.roomId, m);
 
-        sendJoinResult(peer, room.roomId, requestId, JoinResultFlyweight.JOINED, backlog, m.nextSeqToSend);
-        if (backlog > 0)
+        m.joinNoticeSeq = sendJoinResult(
+            peer, room.roomId, requestId, JoinResultFlyweight.JOINED, backlog, m.nextSeqToSend);
+        if (backlog > 0 || null != peer.departure(room.roomId))
         {
+            // a backlog is pumped; and while an ended membership of this room is still owed events, the new one waits
             fanOut.markBehind(m);
         }
         announce(room, SystemEvent.MEMBER_JOINED, peer.sessionId, 0);
@@ -313,7 +328,7 @@ final class RoomRegistry
     }
 
     /**
-     * A closing session leaves every room it is in.
+     * A closing session leaves every room it is in, and is owed nothing more.
      */
     void leaveAll(final Peer peer)
     {
@@ -323,31 +338,15 @@ final class RoomRegistry
             final Membership m = memberships.values().iterator().next();
             removeMember(m.room, m, LeaveReason.DISCONNECTED, true);
         }
-    }
-
-    /**
-     * A resumed session is told its rooms again, and is sent what it did not acknowledge.
-     */
-    void rejoinAfterResume(final Peer peer)
-    {
-        fanOut.rewindForResume(peer.session.direct);
-        final Int2ObjectHashMap<Membership>.ValueIterator it = peer.session.memberships.values().iterator();
-        while (it.hasNext())
+        while (!peer.departures.isEmpty())
         {
-            final Membership m = it.next();
-            fanOut.rewindForResume(m);
-            sendJoinResult(peer, m.room.roomId, 0, JoinResultFlyweight.JOINED, 0, m.nextSeqToSend);
+            fanOut.release(peer.departures.get(peer.departures.size() - 1));
         }
     }
 
     private void removeMember(final Room room, final Membership m, final LeaveReason reason, final boolean announce)
     {
         final Peer peer = m.peer;
-        if (m.behind && reason != LeaveReason.DISCONNECTED)
-        {
-            // events sequenced while it was still a member come before its LEFT_ROOM
-            fanOut.drainBeforeLeave(m);
-        }
         final int index = m.indexInRoom;
         final int last = room.memberCount - 1;
         if (index != last)
@@ -358,14 +357,27 @@ final class RoomRegistry
         room.members[last] = null;
         room.memberCount = last;
         m.indexInRoom = -1;
-        m.behind = false;
         peer.session.memberships.remove(room.roomId);
 
         if (peer.state() != SessionState.CLOSED && reason != LeaveReason.DISCONNECTED)
         {
-            leftRoomFlyweight.wrapForEncode(controlBuffer, 0, FrameType.LEFT_ROOM, peer.sessionId);
-            leftRoomFlyweight.roomId(room.roomId).reason(reason.code());
-            sender.sendInOrder(peer, controlBuffer, 0, LeftRoomFlyweight.LENGTH);
+            // the session is owed the room's events up to here: they reach it before its leave does
+            m.finalSeq = room.stream.lastSeq;
+            if (m.ackedSeq < m.finalSeq)
+            {
+                m.departed = true;
+                peer.departures.add(m);
+            }
+            else
+            {
+                m.behind = false;
+            }
+            leftRoomFlyweight.wrap(noticePayload, 0).roomId(room.roomId).reason(reason.code()).finalSeq(m.finalSeq);
+            fanOut.sendDirect(peer, SystemEvent.LEFT_ROOM, FLAG_SYSTEM, noticePayload, 0, LeftRoomFlyweight.LENGTH);
+        }
+        else
+        {
+            m.behind = false;
         }
         if (announce)
         {
@@ -388,12 +400,51 @@ final class RoomRegistry
         fanOut.broadcast(room, systemEvent, FLAG_SYSTEM, systemPayload, 0, SystemEvent.PAYLOAD_LENGTH, 0, 0);
     }
 
-    private void sendJoinResult(
+    /**
+     * The answer to a join, as a notice on the session's direct stream: in order with its other notices, replayed
+     * after a resume.
+     *
+     * @return the notice's seq on the direct stream.
+     */
+    private long sendJoinResult(
         final Peer peer, final int roomId, final int requestId, final int status, final int backlog, final long nextSeq)
     {
-        joinResultFlyweight.wrapForEncode(controlBuffer, 0, FrameType.JOIN_RESULT, peer.sessionId);
-        joinResultFlyweight.roomId(roomId).requestId(requestId).status(status).backlogCount(backlog).nextSeq(nextSeq);
-        sender.sendInOrder(peer, controlBuffer, 0, JoinResultFlyweight.LENGTH);
+        joinResultFlyweight.wrap(noticePayload, 0)
+            .roomId(roomId).requestId(requestId).status(status).backlogCount(backlog).nextSeq(nextSeq);
+        return fanOut.sendDirect(
+            peer, SystemEvent.JOIN_RESULT, FLAG_SYSTEM, noticePayload, 0, JoinResultFlyweight.LENGTH);
+    }
+
+    /**
+     * A session resumed: every stream it is in, or is still owed events of, goes back to the first event it did not
+     * acknowledge, and it is told where each continues and how far each reached.
+     */
+    void resume(final Peer peer)
+    {
+        final Session session = peer.session;
+        final Membership direct = session.direct;
+        fanOut.rewindForResume(direct);
+        final ResumeStateFlyweight state = resumeStateFlyweight;
+        state.wrapForEncode(controlBuffer, 0, peer.sessionId);
+        int count = 0;
+        state.entry(count++, 0, ResumeStateFlyweight.DIRECT, direct.ackedSeq + 1, direct.stream.lastSeq);
+        final Int2ObjectHashMap<Membership>.ValueIterator it = session.memberships.values().iterator();
+        while (it.hasNext())
+        {
+            final Membership m = it.next();
+            fanOut.rewindForResume(m);
+            final int kind = m.joinNoticeSeq > direct.ackedSeq ?
+                ResumeStateFlyweight.JOINED_WHILE_AWAY : ResumeStateFlyweight.MEMBER;
+            state.entry(count++, m.room.roomId, kind, m.ackedSeq + 1, m.stream.lastSeq);
+        }
+        for (int i = 0, n = peer.departures.size(); i < n; i++)
+        {
+            final Membership m = peer.departures.get(i);
+            fanOut.rewindForResume(m);
+            state.entry(count++, m.stream.id, ResumeStateFlyweight.LEFT_WHILE_AWAY, m.ackedSeq + 1, m.finalSeq);
+        }
+        state.count(count);
+        sender.sendInOrder(peer, controlBuffer, 0, ResumeStateFlyweight.length(count));
     }
 
     void closeAll()

@@ -6,6 +6,8 @@ import io.skirmish.engine.status.NetworkMeter;
 import io.skirmish.engine.status.RttEstimator;
 import org.agrona.collections.Int2ObjectHashMap;
 
+import java.util.function.IntConsumer;
+
 /**
  * A client's session on the server: its identity, state, rooms and network figures. Owned by the server conductor;
  * read it on the conductor thread only. A session survives a lost connection for the resume window
@@ -108,6 +110,20 @@ public final class Session
     public int roomCount()
     {
         return memberships.size();
+    }
+
+    /**
+     * Visit the ids of the rooms the session is a member of, without allocating.
+     *
+     * @param consumer called once per room id.
+     */
+    public void forEachRoom(final IntConsumer consumer)
+    {
+        final Int2ObjectHashMap<Membership>.KeyIterator it = memberships.keySet().iterator();
+        while (it.hasNext())
+        {
+            consumer.accept(it.nextInt());
+        }
     }
 
     /**

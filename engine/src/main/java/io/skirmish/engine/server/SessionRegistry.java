@@ -102,6 +102,11 @@ final class SessionRegistry
         return peerById.size() >= ctx.maxSessions;
     }
 
+    Peer[] peers()
+    {
+        return peers;
+    }
+
     void forEach(final Consumer<Session> consumer)
     {
         for (final Peer peer : peers)

@@ -17,18 +17,26 @@ public final class DutyCycle implements AutoCloseable
 {
     private final Agent agent;
     private final AgentRunner runner;
+    private final int cyclesPerPoll;
 
     /**
      * Start the agent on its own thread unless the mode is {@link ThreadingMode#INVOKER}.
      *
-     * @param mode   the threading mode.
-     * @param agent  the conductor.
-     * @param idle   the thread's idle strategy.
-     * @param errors for errors the agent throws.
+     * @param mode          the threading mode.
+     * @param agent         the conductor.
+     * @param idle          the thread's idle strategy.
+     * @param errors        for errors the agent throws.
+     * @param cyclesPerPoll most duty cycles one {@link #poll()} runs while they find work.
      */
-    public DutyCycle(final ThreadingMode mode, final Agent agent, final IdleStrategy idle, final ErrorHandler errors)
+    public DutyCycle(
+        final ThreadingMode mode,
+        final Agent agent,
+        final IdleStrategy idle,
+        final ErrorHandler errors,
+        final int cyclesPerPoll)
     {
         this.agent = agent;
+        this.cyclesPerPoll = cyclesPerPoll;
         if (ThreadingMode.INVOKER == mode)
         {
             runner = null;
@@ -41,9 +49,11 @@ public final class DutyCycle implements AutoCloseable
     }
 
     /**
-     * Run one duty cycle on the caller's thread.
+     * Run duty cycles on the caller's thread until one finds no work, at most {@code cyclesPerPoll} of them. An
+     * invoked media driver reads at most one datagram per socket per cycle, so a game loop that polls a few dozen
+     * times a second needs several cycles per poll to drain what arrived in between.
      *
-     * @return the work count.
+     * @return the work count of all the cycles run.
      * @throws IllegalStateException when the agent runs its own thread.
      */
     public int poll()
@@ -55,7 +65,17 @@ public final class DutyCycle implements AutoCloseable
         }
         try
         {
-            return agent.doWork();
+            int total = 0;
+            for (int i = 0; i < cyclesPerPoll; i++)
+            {
+                final int work = agent.doWork();
+                if (0 == work)
+                {
+                    break;
+                }
+                total += work;
+            }
+            return total;
         }
         catch (final Exception ex)
         {

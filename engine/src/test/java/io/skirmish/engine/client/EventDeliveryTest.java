@@ -9,6 +9,7 @@ import io.skirmish.engine.protocol.EventAckFlyweight;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
+import io.skirmish.engine.protocol.LeftRoomFlyweight;
 import io.skirmish.engine.protocol.ReplayRequestFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.protocol.SystemEvent;
@@ -136,6 +137,7 @@ class EventDeliveryTest
     private final EventAckFlyweight ackFlyweight = new EventAckFlyweight();
     private RuntimeException listenerFailure;
     private long nowNs = START_NS;
+    private long directSeq;
 
     EventDeliveryTest()
     {
@@ -170,13 +172,44 @@ class EventDeliveryTest
         delivery.onResync(frame, FRAME_OFFSET, headerLength + length);
     }
 
+    /**
+     * A join result notice on the direct stream (room 0), at the direct stream's next seq.
+     */
     private void joinResult(final int roomId, final int status, final long nextSeq)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[JoinResultFlyweight.LENGTH]);
-        final JoinResultFlyweight result = new JoinResultFlyweight();
-        result.wrapForEncode(buffer, 0, FrameType.JOIN_RESULT, SESSION_ID);
-        result.roomId(roomId).requestId(3).status(status).backlogCount(0).nextSeq(nextSeq);
-        delivery.onJoinResult(buffer, 0, JoinResultFlyweight.LENGTH);
+        final int headerLength = encode(
+            FrameType.ROOM_EVENT, 0, ++directSeq, FrameHeaderFlyweight.FLAG_SYSTEM, SystemEvent.JOIN_RESULT);
+        new JoinResultFlyweight().wrap(frame, FRAME_OFFSET + headerLength)
+            .roomId(roomId).requestId(3).status(status).backlogCount(0).nextSeq(nextSeq);
+        delivery.onRoomEvent(frame, FRAME_OFFSET, headerLength + JoinResultFlyweight.LENGTH, nowNs);
+    }
+
+    /**
+     * Be a member of a room, as a test's starting point: the join notice is delivered and acknowledged, and what it
+     * left behind (the ack, the counters, the callback) is cleared.
+     */
+    private void joined(final int roomId, final long nextSeq)
+    {
+        joinResult(roomId, JoinResultFlyweight.JOINED, nextSeq);
+        delivery.housekeeping(nowNs);
+        control.clear();
+        for (final EngineCounter counter : EngineCounter.values())
+        {
+            counters.get(counter).set(0);
+        }
+        calls.clear();
+    }
+
+    /**
+     * A leave notice on the direct stream, owed the room's events up to a seq.
+     */
+    private void leftRoom(final int roomId, final LeaveReason reason, final long finalSeq)
+    {
+        final int headerLength = encode(
+            FrameType.ROOM_EVENT, 0, ++directSeq, FrameHeaderFlyweight.FLAG_SYSTEM, SystemEvent.LEFT_ROOM);
+        new LeftRoomFlyweight().wrap(frame, FRAME_OFFSET + headerLength)
+            .roomId(roomId).reason(reason.code()).finalSeq(finalSeq);
+        delivery.onRoomEvent(frame, FRAME_OFFSET, headerLength + LeftRoomFlyweight.LENGTH, nowNs);
     }
 
     private static String delivered(final long seq)
@@ -243,7 +276,7 @@ class EventDeliveryTest
     @Test
     void shouldDeliverInOrderAndDropDuplicates()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
 
         event(1);
@@ -263,7 +296,7 @@ class EventDeliveryTest
     @Test
     void shouldHoldEventsAfterAGapAskForItOnceAndDeliverThemWhenItIsFilled()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         event(1);
 
@@ -292,7 +325,7 @@ class EventDeliveryTest
     @Test
     void shouldRepeatTheReplayRequestAfterItsTimeout()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         event(1);
         event(4);
         event(6);
@@ -315,7 +348,7 @@ class EventDeliveryTest
     void shouldAckAtMostEveryIntervalAndOnlyWhenSomethingNewWasDelivered()
     {
         final long interval = ctx.ackIntervalNs;
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         assertEquals(0, delivery.housekeeping(nowNs));
         assertEquals(List.of(), acks(), "nothing delivered yet");
 
@@ -339,7 +372,7 @@ class EventDeliveryTest
     @Test
     void shouldRetryAnAckTheLaneRefused()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         event(1);
         control.refuse(SendResult.BACK_PRESSURED);
 
@@ -353,7 +386,7 @@ class EventDeliveryTest
     @Test
     void shouldResyncPastWhatHistoryLostAndDropHeldEventsAtOrBelowIt()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         event(1);
         event(5);
@@ -375,7 +408,7 @@ class EventDeliveryTest
     @Test
     void shouldDeliverHeldEventsRightAfterAResync()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         event(4);
         event(5);
@@ -389,7 +422,7 @@ class EventDeliveryTest
     @Test
     void shouldIgnoreStaleResyncAndResyncOfUnknownRoom()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         event(1);
         event(2);
         event(3);
@@ -428,8 +461,8 @@ class EventDeliveryTest
         event(10);
         assertEquals(delivered(10), calls.get(2));
 
-        delivery.onLeftRoom(ROOM, LeaveReason.KICKED);
-        delivery.onLeftRoom(ROOM, LeaveReason.KICKED);
+        leftRoom(ROOM, LeaveReason.KICKED, 10);
+        leftRoom(ROOM, LeaveReason.KICKED, 10);
 
         assertEquals("left " + ROOM + " KICKED", calls.get(3));
         assertEquals(4, calls.size(), "told once");
@@ -442,7 +475,7 @@ class EventDeliveryTest
     @Test
     void shouldAckEveryStreamAndAskForKnownGapsOnResume()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         event(1);
         event(2);
         event(3);
@@ -453,7 +486,7 @@ class EventDeliveryTest
 
         final List<String> acks = acks();
         assertEquals(2, acks.size());
-        assertTrue(acks.contains("0 0"), "the direct stream: " + acks);
+        assertTrue(acks.contains("0 1"), "the direct stream, up to its join notice: " + acks);
         assertTrue(acks.contains(ROOM + " 3"), "the room: " + acks);
         assertEquals(List.of(ROOM + " 4 5"), replayRequests());
         assertEquals(3, control.frameCount());
@@ -464,7 +497,7 @@ class EventDeliveryTest
     @Test
     void shouldAdvancePastExceptSenderStubWithoutDeliveringIt()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         final int headerLength = encode(FrameType.ROOM_EVENT, ROOM, 1, FLAG_EXCEPT_SENDER, TYPE_ID);
         delivery.onRoomEvent(frame, FRAME_OFFSET, headerLength, nowNs);
@@ -478,7 +511,7 @@ class EventDeliveryTest
     @Test
     void shouldDeliverSystemEventsAsMembershipCallbacks()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         systemEvent(1, SystemEvent.MEMBER_JOINED, 33, 0);
         systemEvent(2, SystemEvent.MEMBER_LEFT, 33, LeaveReason.KICKED.code());
@@ -500,7 +533,7 @@ class EventDeliveryTest
     @Test
     void shouldDecodeRegisteredObjectsAndCountUndecodableOnes()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         kryoEvent(1, "hello");
         event(ROOM, 2, FLAG_KRYO, STRING_TYPE_ID + 1, "not registered");
@@ -531,7 +564,7 @@ class EventDeliveryTest
     @Test
     void shouldReportAListenerFailureAndKeepDelivering()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         final RuntimeException failure = new IllegalStateException("game bug");
         listenerFailure = failure;
@@ -548,7 +581,7 @@ class EventDeliveryTest
     @Test
     void shouldNotHoldBeyondItsCapacityButStillAskForTheGap()
     {
-        joinResult(ROOM, JoinResultFlyweight.JOINED, 1);
+        joined(ROOM, 1);
         calls.clear();
         event(1);
         event(2 + MAX_HELD);

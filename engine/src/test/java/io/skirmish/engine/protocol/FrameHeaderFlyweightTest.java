@@ -42,7 +42,7 @@ class FrameHeaderFlyweightTest
         buffer.putByte(FrameHeaderFlyweight.TYPE_OFFSET, (byte)(FrameType.MAX_TYPE + 1));
         assertEquals(FrameHeaderFlyweight.UNKNOWN_TYPE, FrameHeaderFlyweight.validate(buffer, 0, 16));
         buffer.putByte(FrameHeaderFlyweight.TYPE_OFFSET, (byte)FrameType.PING);
-        buffer.putByte(FrameHeaderFlyweight.VERSION_OFFSET, (byte)2);
+        buffer.putByte(FrameHeaderFlyweight.VERSION_OFFSET, (byte)(FrameHeaderFlyweight.CURRENT_VERSION + 1));
         assertEquals(FrameHeaderFlyweight.BAD_VERSION, FrameHeaderFlyweight.validate(buffer, 0, 16));
     }
 

@@ -555,24 +555,27 @@ class EventFanOutTest
     @Test
     void shouldSendDirectOnTheSessionsDirectStream()
     {
+        final long d = alice.session.lastDirectSeq();
+        assertEquals(1, d, "the join notice is the direct stream's first event");
+        final long bobs = bob.session.lastDirectSeq();
         final long first = fanOut.sendDirect(alice, 5, 0, payload, 0, payload("hi"));
         final long second = fanOut.sendDirect(alice, 6, 0, payload, 0, payload("again"));
 
-        assertEquals(1, first);
-        assertEquals(2, second);
-        assertEquals(2, alice.session.lastDirectSeq());
-        assertEquals(0, bob.session.lastDirectSeq());
+        assertEquals(d + 1, first);
+        assertEquals(d + 2, second);
+        assertEquals(d + 2, alice.session.lastDirectSeq());
+        assertEquals(bobs, bob.session.lastDirectSeq());
         assertEquals(2, events(alice).frameCount());
         final RoomEventFlyweight frame = decode(events(alice), 0);
         assertEquals(FrameType.ROOM_EVENT, frame.type());
         assertEquals(alice.sessionId, frame.sessionId());
         assertEquals(0, frame.roomId());
         assertEquals(5, frame.typeId());
-        assertEquals(1, frame.seq());
+        assertEquals(d + 1, frame.seq());
         assertEquals(0, frame.senderSessionId());
         assertEquals("hi", payloadOf(frame));
         assertEquals(0, events(bob).frameCount());
-        assertEquals(3, alice.session.direct.nextSeqToSend);
+        assertEquals(d + 3, alice.session.direct.nextSeqToSend);
         assertEquals(0, counter(EngineCounter.ROOM_EVENTS_SENT), "direct messages are not room events");
     }
 
@@ -588,7 +591,7 @@ class EventFanOutTest
 
         events(alice).accept();
         assertEquals(2, fanOut.pumpBehindMembers());
-        assertEquals(1, decode(events(alice), 0).seq());
+        assertEquals(alice.session.lastDirectSeq() - 1, decode(events(alice), 0).seq());
         assertEquals(FLAG_REPLAY, decode(events(alice), 0).flags());
         assertEquals("two", payloadOf(decode(events(alice), 1)));
         assertFalse(alice.session.direct.behind);
@@ -609,7 +612,7 @@ class EventFanOutTest
         final RoomEventFlyweight resync = decode(events(alice), 0);
         assertEquals(FrameType.RESYNC, resync.type());
         assertEquals(0, resync.roomId());
-        assertEquals(6, resync.seq());
+        assertEquals(alice.session.lastDirectSeq(), resync.seq());
         assertEquals(0, resync.payloadLength());
         assertEquals(0, resynced.size());
         assertEquals(1, counter(EngineCounter.RESYNCS));
@@ -622,8 +625,9 @@ class EventFanOutTest
 
         assertEquals(SendResult.MESSAGE_TOO_LARGE, fanOut.broadcast(room, TYPE_ID, 0, payload, 0, tooLong, 0, 0));
         assertEquals(base, room.lastSeq(), "no seq used");
+        final long directBefore = alice.session.lastDirectSeq();
         assertEquals(SendResult.MESSAGE_TOO_LARGE, fanOut.sendDirect(alice, 5, 0, payload, 0, tooLong));
-        assertEquals(0, alice.session.lastDirectSeq());
+        assertEquals(directBefore, alice.session.lastDirectSeq(), "no seq used");
 
         fixture.rooms.close(ROOM_ID);
         events(alice).clear();

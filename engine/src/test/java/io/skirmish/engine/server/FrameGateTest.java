@@ -232,7 +232,7 @@ class FrameGateTest
         final Peer peer = fixture.connectedPeer();
         fixture.zeroCounters();
         final Frame frame = ping(peer.sessionId);
-        frame.buffer.putByte(OFFSET + FrameHeaderFlyweight.VERSION_OFFSET, (byte)2);
+        frame.buffer.putByte(OFFSET + FrameHeaderFlyweight.VERSION_OFFSET, (byte)(FrameHeaderFlyweight.CURRENT_VERSION + 1));
 
         assertEquals(DROPPED, control(peer.control, frame));
 

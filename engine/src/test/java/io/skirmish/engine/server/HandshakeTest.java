@@ -149,14 +149,26 @@ class HandshakeTest
         handshake.onConnectRequest(lane, frame.buffer, 0, frame.length);
     }
 
+    /**
+     * The lane's answer: one accept; a resumed one is followed by the RESUME_STATE of the session's streams.
+     */
     private ConnectAcceptFlyweight accept(final Lane lane)
     {
         final RecordingOutlet outlet = outlet(lane);
-        assertEquals(1, outlet.frameCount(), "one answer");
         final UnsafeBuffer frame = outlet.frame(0);
         assertEquals(ConnectAcceptFlyweight.LENGTH, frame.capacity());
         acceptFlyweight.wrap(frame, 0, frame.capacity());
         assertEquals(FrameType.CONNECT_ACCEPT, acceptFlyweight.type());
+        if (acceptFlyweight.resumed())
+        {
+            assertEquals(2, outlet.frameCount(), "an accept and the resume state");
+            final UnsafeBuffer state = outlet.frame(1);
+            assertEquals(FrameType.RESUME_STATE, state.getByte(FrameHeaderFlyweight.TYPE_OFFSET));
+        }
+        else
+        {
+            assertEquals(1, outlet.frameCount(), "one answer");
+        }
         return acceptFlyweight;
     }
 

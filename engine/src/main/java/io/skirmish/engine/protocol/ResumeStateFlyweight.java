@@ -1,0 +1,156 @@
+package io.skirmish.engine.protocol;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * RESUME_STATE, server to client on the events lane, right after a {@code CONNECT_ACCEPT} that resumed a session:
+ * where each of the session's streams continues ({@code From Seq}, the first seq the client has not acknowledged)
+ * and how far it reached when the session came back ({@code Head Seq}). The client catches up from
+ * {@code From Seq} (a new process resuming the session learns its rooms this way) and reports the session resumed
+ * only once every stream has been delivered up to its head. Kinds: the direct stream, a room the client knows it is
+ * in, a room joined while it was away (its JOIN_RESULT notice is still to come on the direct stream), and a room it
+ * left while away (its LEFT_ROOM notice is still to come, after the room's events up to {@code Head Seq}).
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                       Header (8 bytes)                        |
+ *  +---------------------------------------------------------------+
+ *  |                         Entry Count (32)                      |
+ *  +---------------------------------------------------------------+
+ *  |                           Reserved (32)                       |
+ *  +---------------------------------------------------------------+
+ *  |  Entries: Room Id (32), Kind (32), From Seq (64), Head Seq (64) ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class ResumeStateFlyweight extends FrameHeaderFlyweight
+{
+    /** Kind of the session's direct stream (room 0). */
+    public static final int DIRECT = 0;
+    /** Kind of a room the client was in before it went away, and still is. */
+    public static final int MEMBER = 1;
+    /** Kind of a room joined while the client was away: its JOIN_RESULT notice is still to come. */
+    public static final int JOINED_WHILE_AWAY = 2;
+    /** Kind of a room left while the client was away: its LEFT_ROOM notice is still to come. */
+    public static final int LEFT_WHILE_AWAY = 3;
+
+    /** Offset of the entry count. */
+    public static final int COUNT_OFFSET = 8;
+    /** Offset of the first entry. */
+    public static final int ENTRIES_OFFSET = 16;
+    /** Length of one entry. */
+    public static final int ENTRY_LENGTH = 24;
+
+    /**
+     * @param count number of entries.
+     * @return length of a frame with that many entries.
+     */
+    public static int length(final int count)
+    {
+        return ENTRIES_OFFSET + count * ENTRY_LENGTH;
+    }
+
+    /**
+     * @return number of entries.
+     */
+    public int count()
+    {
+        return buffer.getInt(offset + COUNT_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param count number of entries.
+     * @return this for a fluent API.
+     */
+    public ResumeStateFlyweight count(final int count)
+    {
+        mutableBuffer.putInt(offset + COUNT_OFFSET, count, LITTLE_ENDIAN);
+        mutableBuffer.putInt(offset + COUNT_OFFSET + 4, 0, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /**
+     * Write an entry.
+     *
+     * @param index   of the entry.
+     * @param roomId  the stream (0 for the direct stream).
+     * @param kind    {@link #DIRECT}, {@link #MEMBER}, {@link #JOINED_WHILE_AWAY} or {@link #LEFT_WHILE_AWAY}.
+     * @param fromSeq first seq the client has not acknowledged.
+     * @param headSeq newest seq of the stream (for a room left: the last one the session is owed).
+     * @return this for a fluent API.
+     */
+    public ResumeStateFlyweight entry(
+        final int index, final int roomId, final int kind, final long fromSeq, final long headSeq)
+    {
+        final int at = offset + ENTRIES_OFFSET + index * ENTRY_LENGTH;
+        mutableBuffer.putInt(at, roomId, LITTLE_ENDIAN);
+        mutableBuffer.putInt(at + 4, kind, LITTLE_ENDIAN);
+        mutableBuffer.putLong(at + 8, fromSeq, LITTLE_ENDIAN);
+        mutableBuffer.putLong(at + 16, headSeq, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /**
+     * @param index of the entry.
+     * @return its room id.
+     */
+    public int roomId(final int index)
+    {
+        return buffer.getInt(offset + ENTRIES_OFFSET + index * ENTRY_LENGTH, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param index of the entry.
+     * @return its kind.
+     */
+    public int kind(final int index)
+    {
+        return buffer.getInt(offset + ENTRIES_OFFSET + index * ENTRY_LENGTH + 4, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param index of the entry.
+     * @return its first unacknowledged seq.
+     */
+    public long fromSeq(final int index)
+    {
+        return buffer.getLong(offset + ENTRIES_OFFSET + index * ENTRY_LENGTH + 8, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param index of the entry.
+     * @return its head seq.
+     */
+    public long headSeq(final int index)
+    {
+        return buffer.getLong(offset + ENTRIES_OFFSET + index * ENTRY_LENGTH + 16, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param buffer holding the frame.
+     * @param offset of the frame.
+     * @param length of the frame.
+     * @return true when the frame is long enough for the count it declares.
+     */
+    public static boolean isComplete(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int count = buffer.getInt(offset + COUNT_OFFSET, LITTLE_ENDIAN);
+        return count >= 0 && count <= (length - ENTRIES_OFFSET) / ENTRY_LENGTH;
+    }
+
+    /**
+     * Wrap for encoding without the narrowing of the superclass's return type.
+     *
+     * @param buffer    to write into.
+     * @param offset    at which the frame begins.
+     * @param sessionId the session.
+     * @return this for a fluent API.
+     */
+    public ResumeStateFlyweight wrapForEncode(final MutableDirectBuffer buffer, final int offset, final int sessionId)
+    {
+        super.wrapForEncode(buffer, offset, FrameType.RESUME_STATE, sessionId);
+        return this;
+    }
+}
