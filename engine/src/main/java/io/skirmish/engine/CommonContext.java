@@ -530,7 +530,8 @@ public abstract class CommonContext<T extends CommonContext<T>>
      * @param cycles most duty cycles one {@code poll()} runs in {@link ThreadingMode#INVOKER} mode while they find
      *               work, default 64. An invoked media driver reads one datagram per socket per cycle, so this is how
      *               many datagrams per lane one poll can drain: with the default, a game loop polling at 20 Hz keeps up
-     *               with well over a thousand datagrams a second per lane.
+     *               with well over a thousand datagrams a second per lane. A poll less than a millisecond after the
+     *               last one runs a single cycle whatever this says.
      * @return this for a fluent API.
      */
     public T dutyCyclesPerPoll(final int cycles)

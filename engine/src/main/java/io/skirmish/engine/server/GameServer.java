@@ -82,7 +82,8 @@ public final class GameServer implements AutoCloseable
         conductor.server(this);
 
         this.dutyCycle = new DutyCycle(
-            ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler(), ctx.dutyCyclesPerPoll());
+            ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler(), ctx.dutyCyclesPerPoll(),
+            ctx.nanoClock());
     }
 
     /**
@@ -103,7 +104,8 @@ public final class GameServer implements AutoCloseable
 
     /**
      * Run duty cycles: the embedded driver and Aeron client (when invoked), then every lane, timer and room, until a
-     * cycle finds no work, at most {@link Context#dutyCyclesPerPoll(int)} of them. Only in
+     * cycle finds no work, at most {@link Context#dutyCyclesPerPoll(int)} of them; a poll less than a millisecond
+     * after the last one runs a single cycle, as a tight loop needs nothing more. Only in
      * {@link ThreadingMode#INVOKER} mode; always from the same thread.
      *
      * @return work count, 0 when idle (feed it to an {@link IdleStrategy}).

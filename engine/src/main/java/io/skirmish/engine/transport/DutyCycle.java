@@ -7,6 +7,9 @@ import org.agrona.LangUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Who runs a conductor's duty cycle, by {@link ThreadingMode}: an {@code AgentRunner} thread of its own, or the
@@ -15,9 +18,14 @@ import org.agrona.concurrent.IdleStrategy;
  */
 public final class DutyCycle implements AutoCloseable
 {
+    /** Polls closer together than this run one cycle each: the caller is already polling in a tight loop. */
+    static final long SPARSE_POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final Agent agent;
     private final AgentRunner runner;
     private final int cyclesPerPoll;
+    private final NanoClock clock;
+    private long lastPollNs;
 
     /**
      * Start the agent on its own thread unless the mode is {@link ThreadingMode#INVOKER}.
@@ -27,16 +35,20 @@ public final class DutyCycle implements AutoCloseable
      * @param idle          the thread's idle strategy.
      * @param errors        for errors the agent throws.
      * @param cyclesPerPoll most duty cycles one {@link #poll()} runs while they find work.
+     * @param clock         tells how far apart the polls come.
      */
     public DutyCycle(
         final ThreadingMode mode,
         final Agent agent,
         final IdleStrategy idle,
         final ErrorHandler errors,
-        final int cyclesPerPoll)
+        final int cyclesPerPoll,
+        final NanoClock clock)
     {
         this.agent = agent;
         this.cyclesPerPoll = cyclesPerPoll;
+        this.clock = clock;
+        this.lastPollNs = clock.nanoTime();
         if (ThreadingMode.INVOKER == mode)
         {
             runner = null;
@@ -49,9 +61,11 @@ public final class DutyCycle implements AutoCloseable
     }
 
     /**
-     * Run duty cycles on the caller's thread until one finds no work, at most {@code cyclesPerPoll} of them. An
-     * invoked media driver reads at most one datagram per socket per cycle, so a game loop that polls a few dozen
-     * times a second needs several cycles per poll to drain what arrived in between.
+     * Run duty cycles on the caller's thread: one when the caller polls in a tight loop (polls less than a
+     * millisecond apart); otherwise until one finds no work, at most {@code cyclesPerPoll} of them. An invoked
+     * media driver reads at most one datagram per socket per cycle, so a game loop that polls a few dozen times a
+     * second needs several cycles per poll to drain what arrived in between, while a tight loop would only pay for a
+     * cycle that finds nothing.
      *
      * @return the work count of all the cycles run.
      * @throws IllegalStateException when the agent runs its own thread.
@@ -65,8 +79,11 @@ public final class DutyCycle implements AutoCloseable
         }
         try
         {
+            final long nowNs = clock.nanoTime();
+            final int cycles = nowNs - lastPollNs >= SPARSE_POLL_NS ? cyclesPerPoll : 1;
+            lastPollNs = nowNs;
             int total = 0;
-            for (int i = 0; i < cyclesPerPoll; i++)
+            for (int i = 0; i < cycles; i++)
             {
                 final int work = agent.doWork();
                 if (0 == work)
