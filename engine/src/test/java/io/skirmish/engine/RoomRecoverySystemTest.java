@@ -228,7 +228,8 @@ class RoomRecoverySystemTest
             .resumeRoom(0, lastDirect));
         harness.awaitConnected(restarted);
         assertEquals(sessionId, restarted.sessionId());
-        assertEquals(1, second.resumes);
+        // onConnected(id, true) comes once the resumed session has caught up, which may be after CONNECTED
+        Tests.await(() -> 1 == second.resumes, 10_000, harness::pollAll, () -> "resumes " + second.resumes);
         broadcast(room, 10);
         Tests.await(() -> restarted.lastDeliveredSeq(ROOM) == room.lastSeq() &&
             restarted.lastDeliveredSeq(0) == directSeq2,
