@@ -239,7 +239,7 @@ public final class FloodLatency
                     spammer = GameClient.connect(new GameClient.Context()
                         .server("127.0.0.1:" + PORT)
                         .maxMessageLength(60_000)
-                        .reliableTermLength(1024 * 1024));
+                        .termLength(1024 * 1024));
                 }
                 for (int i = 0; i < 64; i++)
                 {

@@ -25,10 +25,8 @@ import java.util.function.Consumer;
  */
 public abstract class CommonContext<T extends CommonContext<T>>
 {
-    /** Term length of reliable (event) publications, default 256 KiB. */
-    public static final String RELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.reliable.term.length";
-    /** Term length of unreliable (snapshot and input) publications, default 64 KiB. */
-    public static final String UNRELIABLE_TERM_LENGTH_PROP_NAME = "skirmish.unreliable.term.length";
+    /** Term length of the lanes' publications, default 64 KiB. */
+    public static final String TERM_LENGTH_PROP_NAME = "skirmish.term.length";
 
     private boolean concluded;
     private ThreadingMode threadingMode;
@@ -43,8 +41,7 @@ public abstract class CommonContext<T extends CommonContext<T>>
     private Consumer<MediaDriver.Context> driverCustomizer;
     private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
     private int maxMessageLength = 8 * 1024;
-    private int reliableTermLength = Integer.getInteger(RELIABLE_TERM_LENGTH_PROP_NAME, 256 * 1024);
-    private int unreliableTermLength = Integer.getInteger(UNRELIABLE_TERM_LENGTH_PROP_NAME, 64 * 1024);
+    private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, 64 * 1024);
     private int mtuLength = 1408;
     private int maxSnapshotLength = 64 * 1024;
     private int snapshotWindow = 32;
@@ -132,6 +129,15 @@ public abstract class CommonContext<T extends CommonContext<T>>
         if (maxSnapshotLength < 1)
         {
             throw new IllegalArgumentException("maxSnapshotLength must be positive: " + maxSnapshotLength);
+        }
+        if (Integer.bitCount(termLength) != 1 || termLength < 64 * 1024)
+        {
+            throw new IllegalArgumentException("termLength must be a power of two >= 64 KiB: " + termLength);
+        }
+        if (maxMessageLength < 64 || maxMessageLength + 64 > termLength / 4)
+        {
+            throw new IllegalArgumentException(
+                "maxMessageLength must be in [64, termLength / 4 - 64]: " + maxMessageLength);
         }
         return self();
     }
@@ -392,41 +398,25 @@ public abstract class CommonContext<T extends CommonContext<T>>
     }
 
     /**
-     * @param length term length of this side's reliable publications, a power of two of at least 64 KiB.
+     * @param length term length of this side's lane publication (the client's upstream, the server's downstream of
+     *               each client), a power of two of at least 64 KiB, default 64 KiB. Flow control lets a quarter to a
+     *               half of it be in flight; a frame longer than a datagram goes as chunks that must fit in that window
+     *               at once, so {@code maxMessageLength} is at most a quarter of it.
      * @return this for a fluent API.
      */
-    public T reliableTermLength(final int length)
+    public T termLength(final int length)
     {
         checkNotConcluded();
-        this.reliableTermLength = length;
+        this.termLength = length;
         return self();
     }
 
     /**
-     * @return term length of reliable publications.
+     * @return term length of the lane publication.
      */
-    public int reliableTermLength()
+    public int termLength()
     {
-        return reliableTermLength;
-    }
-
-    /**
-     * @param length term length of this side's unreliable publications, a power of two of at least 64 KiB.
-     * @return this for a fluent API.
-     */
-    public T unreliableTermLength(final int length)
-    {
-        checkNotConcluded();
-        this.unreliableTermLength = length;
-        return self();
-    }
-
-    /**
-     * @return term length of unreliable publications.
-     */
-    public int unreliableTermLength()
-    {
-        return unreliableTermLength;
+        return termLength;
     }
 
     /**

@@ -94,7 +94,25 @@ public enum EngineCounter
     /** Delta snapshots dropped because their baseline was not in the client's window (a full one is requested). */
     SNAPSHOTS_BASELINE_MISSING(4140, Scope.CLIENT, "snapshots dropped: baseline missing"),
     /** Accepted connections whose lanes did not bind in time and were retried on fresh lanes as a resume. */
-    LANE_REBINDS(4141, Scope.CLIENT, "lane rebinds");
+    LANE_REBINDS(4141, Scope.CLIENT, "lane rebinds"),
+    /** Reliable client frames sent again: their acknowledgement did not come in time, or a later one came first. */
+    RELIABLE_FRAMES_RESENT(4142, Scope.CLIENT, "reliable frames resent"),
+    /** Reliable client frames that arrived again after they had been handled (a lost acknowledgement). */
+    RELIABLE_DUPLICATES_DROPPED(4143, Scope.SERVER, "reliable duplicates dropped"),
+    /** Reliable client frames that arrived before an earlier one: kept until it comes (dropped if chunked). */
+    RELIABLE_OUT_OF_ORDER(4144, Scope.SERVER, "reliable frames out of order"),
+    /** Frames too long for a datagram, sent as chunks. */
+    CHUNKED_FRAMES_SENT(4145, Scope.BOTH, "chunked frames sent"),
+    /** Chunked frames put back together. */
+    CHUNKED_FRAMES_COMPLETED(4146, Scope.BOTH, "chunked frames completed"),
+    /** STREAM_HEADS frames sent to sessions with events they have not acknowledged. */
+    STREAM_HEADS_SENT(4147, Scope.SERVER, "stream heads sent"),
+    /** Lost last events found from a STREAM_HEADS frame and asked for. */
+    TAIL_GAPS_DETECTED(4148, Scope.CLIENT, "tail gaps detected"),
+    /** Connected sessions moved to new lanes, off a path that went silent (NAT rebinding, a network change). */
+    LANES_MIGRATED(4149, Scope.BOTH, "lanes migrated"),
+    /** Connect requests sent again while no answer came. */
+    CONNECT_REQUESTS_RESENT(4150, Scope.CLIENT, "connect requests resent");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

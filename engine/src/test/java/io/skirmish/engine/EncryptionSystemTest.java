@@ -285,9 +285,9 @@ class EncryptionSystemTest
 
         final UnsafeBuffer hello = RoomSystemTest.utf8("hello once");
         assertTrue(client.send(1, hello, 0, hello.capacity()) > 0);
-        Tests.await(() -> listener.messages.contains("1:hello once") && null != tap.lastUpstream(FrameType.MESSAGE),
+        Tests.await(() -> listener.messages.contains("1:hello once") && null != tap.lastUpstream(FrameType.RELIABLE),
             10_000, harness::pollAll, () -> "sealed message delivered and captured");
-        final byte[] captured = tap.lastUpstream(FrameType.MESSAGE);
+        final byte[] captured = tap.lastUpstream(FrameType.RELIABLE);
         assertNotNull(captured);
         final UnsafeBuffer sealed = new UnsafeBuffer(captured);
         assertTrue((sealed.getShort(FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) &
@@ -295,14 +295,14 @@ class EncryptionSystemTest
         assertEquals(-1, indexOf(captured, "hello once".getBytes(StandardCharsets.US_ASCII)));
 
         // replay the captured frame as a new Aeron message: Aeron accepts it, the lane counter does not
-        assertTrue(ClientTestSupport.offerRawFrame(client, sealed, 0, captured.length, false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(client, sealed, 0, captured.length) > 0);
         // flip one ciphertext bit, and raise the counter so only the tag can reject it
         final UnsafeBuffer tampered = new UnsafeBuffer(captured.clone());
         tampered.putByte(FrameHeaderFlyweight.HEADER_LENGTH + 2,
             (byte)(tampered.getByte(FrameHeaderFlyweight.HEADER_LENGTH + 2) ^ 1));
         final int counterOffset = captured.length - FrameCipher.TRAILER_LENGTH;
         tampered.putLong(counterOffset, tampered.getLong(counterOffset, LITTLE_ENDIAN) + 1000, LITTLE_ENDIAN);
-        assertTrue(ClientTestSupport.offerRawFrame(client, tampered, 0, captured.length, false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(client, tampered, 0, captured.length) > 0);
         // a plain frame under the session's identity, with no seal
         final UnsafeBuffer plain = new UnsafeBuffer(new byte[128]);
         final MessageFlyweight message = new MessageFlyweight();
@@ -310,7 +310,7 @@ class EncryptionSystemTest
         message.seq(1_000).typeId(1);
         final int plainLength = MessageFlyweight.PAYLOAD_OFFSET + plain.putStringWithoutLengthAscii(
             MessageFlyweight.PAYLOAD_OFFSET, "plain frame") + AuthTrailer.LENGTH;
-        assertTrue(ClientTestSupport.offerRawFrame(client, plain, 0, plainLength, false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(client, plain, 0, plainLength) > 0);
 
         Tests.await(() -> server.counter(EngineCounter.DROPPED_UNAUTHENTICATED) >= 3, 10_000, harness::pollAll,
             () -> "dropped: " + server.counter(EngineCounter.DROPPED_UNAUTHENTICATED));

@@ -3,6 +3,8 @@ package io.skirmish.engine;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.protocol.HeaderFlyweight;
 import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.sim.NetworkSimulator;
 import io.skirmish.engine.transport.Lanes;
@@ -22,10 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An accepted connection whose lanes never bind (the server's first snapshot-lane publication to the client is
- * black-holed, as a response publication whose setup never completes would be, so the server never sees both of
- * its answering publications connected) is retried on fresh lanes as a resume of the same session, within the
- * connect deadline, and the game sees one ordinary connect on both sides.
+ * An accepted connection whose lane never binds (every LANE_BIND of the first lane the client binds is black-holed,
+ * so the server never hears it) is retried on fresh lanes as a resume of the same session, within the connect
+ * deadline, and the game sees one ordinary connect on both sides.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LaneRebindSystemTest
@@ -40,26 +41,24 @@ class LaneRebindSystemTest
         harness.close();
     }
 
-    /** Drops, forever, every server-to-client datagram of the first snapshot-lane publication it sees. */
-    private static final class FirstSnapshotLaneBlackHole implements NetworkSimulator.PacketTap
+    /** Drops, forever, every LANE_BIND datagram of the first upstream it sees one on. */
+    private static final class FirstLaneBindBlackHole implements NetworkSimulator.PacketTap
     {
         final AtomicLong blackHoledSessionId = new AtomicLong(NO_SESSION);
         final AtomicInteger dropped = new AtomicInteger();
 
         public boolean onSend(final DirectBuffer buffer, final int offset, final int length, final int tag)
         {
-            if ((tag & 1) == 0 || length < DataHeaderFlyweight.HEADER_LENGTH)
+            if ((tag & 1) != 0 || length < DataHeaderFlyweight.HEADER_LENGTH + FrameHeaderFlyweight.HEADER_LENGTH)
             {
-                return true; // client to server
+                return true; // server to client
             }
             final int type = buffer.getShort(offset + HeaderFlyweight.TYPE_FIELD_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
-            if (type != HeaderFlyweight.HDR_TYPE_DATA && type != HeaderFlyweight.HDR_TYPE_PAD &&
-                type != HeaderFlyweight.HDR_TYPE_SETUP && type != HeaderFlyweight.HDR_TYPE_RTTM)
-            {
-                return true;
-            }
             final int streamId = buffer.getInt(offset + DataHeaderFlyweight.STREAM_ID_FIELD_OFFSET, LITTLE_ENDIAN);
-            if (streamId != Lanes.SNAPSHOT_STREAM_ID)
+            final int frameType = buffer.getByte(
+                offset + DataHeaderFlyweight.HEADER_LENGTH + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF;
+            if (type != HeaderFlyweight.HDR_TYPE_DATA || streamId != Lanes.UPSTREAM_STREAM_ID ||
+                frameType != FrameType.LANE_BIND)
             {
                 return true;
             }
@@ -80,7 +79,7 @@ class LaneRebindSystemTest
         final int port = Tests.freePortPair();
         final RecordingServerListener serverListener = new RecordingServerListener();
         final GameServer server = harness.launch(harness.serverContext(port).listener(serverListener));
-        final FirstSnapshotLaneBlackHole blackHole = new FirstSnapshotLaneBlackHole();
+        final FirstLaneBindBlackHole blackHole = new FirstLaneBindBlackHole();
         final RecordingClientListener clientListener = new RecordingClientListener();
         final GameClient client = harness.connect(harness.clientContext(port)
             .connectTimeoutNs(TimeUnit.SECONDS.toNanos(15))
@@ -89,8 +88,8 @@ class LaneRebindSystemTest
 
         Tests.await(client::isConnected, 20_000, harness::pollAll,
             () -> "connected after a rebind: " + client.state() + ", dropped " + blackHole.dropped.get());
-        assertTrue(blackHole.dropped.get() > 0, "the first snapshot lane was black-holed");
-        assertEquals(1, client.counter(EngineCounter.LANE_REBINDS));
+        assertTrue(blackHole.dropped.get() > 0, "the first lane's binds were black-holed");
+        assertEquals(1, client.counter(EngineCounter.LANE_REBINDS), () -> Tests.counters(client) + " " + Tests.counters(server));
         assertEquals(1, clientListener.connects);
         assertEquals(0, clientListener.resumes);
         assertEquals(1, serverListener.connected.size());

@@ -189,7 +189,7 @@ class SecuritySystemTest
             .dirDeleteOnShutdown(true));
         attacker = Aeron.connect(new Aeron.Context().aeronDirectoryName(attackerDriver.aeronDirectoryName()));
         final ExclusivePublication forgery = attacker.addExclusivePublication(new ChannelUriStringBuilder()
-            .media("udp").endpoint("127.0.0.1:" + port).build(), Lanes.CONTROL_STREAM_ID);
+            .media("udp").endpoint("127.0.0.1:" + port).build(), Lanes.UPSTREAM_STREAM_ID);
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[128]);
         final MessageFlyweight message = new MessageFlyweight();
         message.wrapForEncode(frame, 0, FrameType.MESSAGE, victim.sessionId());
@@ -252,7 +252,7 @@ class SecuritySystemTest
         final GameServer server = harness.launch(harness.serverContext(port).listener(listener));
         final GameClient big = harness.connect(harness.clientContext(port)
             .maxMessageLength(100_000)
-            .reliableTermLength(1024 * 1024));
+            .termLength(1024 * 1024));
         harness.awaitConnected(big);
         // the client refuses to send more than the server's limit; a modified client would send it anyway
         final UnsafeBuffer huge = new UnsafeBuffer(new byte[100_000]);
@@ -260,7 +260,7 @@ class SecuritySystemTest
         final MessageFlyweight message = new MessageFlyweight();
         message.wrapForEncode(huge, 0, FrameType.MESSAGE, big.sessionId());
         message.seq(1).typeId(1);
-        assertTrue(ClientTestSupport.offerRawFrame(big, huge, 0, huge.capacity(), false) > 0);
+        assertTrue(ClientTestSupport.offerRawFrame(big, huge, 0, huge.capacity()) > 0);
         final UnsafeBuffer small = RoomSystemTest.utf8("after");
         assertTrue(big.send(2, small, 0, small.capacity()) > 0);
         Tests.await(() -> listener.messages.contains("2:after"), 5_000, harness::pollAll, () -> "small one delivered");

@@ -316,7 +316,7 @@ class SoakSystemTest
             }
         }
         Tests.await(() -> allCaughtUp(players), 60_000, harness::pollAll, () -> "members caught up: " +
-            caughtUpStatus(players));
+            caughtUpStatus(players) + " " + Tests.counters(server));
 
         for (final SessionLog log : allLogs)
         {
@@ -333,8 +333,7 @@ class SoakSystemTest
         }
         Tests.await(() -> server.sessionCount() == 0 && roomsEmpty(), 30_000, harness::pollAll,
             () -> "sessions gone: " + ServerTestSupport.resourceCounts(server));
-        assertEquals("sessions=0 connections=0 inputLinks=0 pendingConnections=0 pendingInputLinks=0 binding=0 " +
-            "outboxes=0 behind=0", awaitResources());
+        assertEquals("sessions=0 lanes=0 pendingLanes=0 binding=0 outboxes=0 behind=0", awaitResources());
         Tests.await(() -> countByType(serverCounters, AeronCounters.DRIVER_PUBLISHER_LIMIT_TYPE_ID) ==
             baselinePublications && countByType(serverCounters, AeronCounters.DRIVER_SUBSCRIBER_POSITION_TYPE_ID) ==
             baselineImages, 30_000, harness::pollAll, () -> "Aeron publications and images released");
@@ -358,8 +357,7 @@ class SoakSystemTest
     private String awaitResources()
     {
         Tests.await(() -> ServerTestSupport.resourceCounts(server).equals(
-            "sessions=0 connections=0 inputLinks=0 pendingConnections=0 pendingInputLinks=0 binding=0 outboxes=0 " +
-            "behind=0"), 30_000, harness::pollAll, () -> "resources: " + ServerTestSupport.resourceCounts(server));
+            "sessions=0 lanes=0 pendingLanes=0 binding=0 outboxes=0 behind=0"), 30_000, harness::pollAll, () -> "resources: " + ServerTestSupport.resourceCounts(server));
         return ServerTestSupport.resourceCounts(server);
     }
 
@@ -435,7 +433,9 @@ class SoakSystemTest
                     sb.append(' ').append(p.client.lastDeliveredSeq(roomId)).append('/')
                         .append(server.room(roomId).lastSeq());
                 }
-                sb.append("; ");
+                sb.append(" [").append(Tests.counters(p.client)).append("] ")
+                    .append(ServerTestSupport.membershipDump(server, p.client.sessionId()))
+                    .append("; ");
             }
         }
         return sb.toString();

@@ -1,5 +1,8 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -115,5 +118,39 @@ public final class Tests
          * @return work count.
          */
         int poll();
+    }
+
+    /**
+     * @param client a client.
+     * @return its state and every engine counter of it that is not zero, for failure messages.
+     */
+    public static String counters(final GameClient client)
+    {
+        final StringBuilder sb = new StringBuilder("client ").append(client.state());
+        for (final EngineCounter counter : EngineCounter.values())
+        {
+            if (counter.isKeptBy(false) && client.counter(counter) != 0)
+            {
+                sb.append(' ').append(counter.name()).append('=').append(client.counter(counter));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param server a server.
+     * @return every engine counter of it that is not zero, for failure messages.
+     */
+    public static String counters(final GameServer server)
+    {
+        final StringBuilder sb = new StringBuilder("server");
+        for (final EngineCounter counter : EngineCounter.values())
+        {
+            if (counter.isKeptBy(true) && server.counter(counter) != 0)
+            {
+                sb.append(' ').append(counter.name()).append('=').append(server.counter(counter));
+            }
+        }
+        return sb.toString();
     }
 }

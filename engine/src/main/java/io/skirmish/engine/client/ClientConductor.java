@@ -2,12 +2,7 @@ package io.skirmish.engine.client;
 
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.LeaveReason;
-import io.skirmish.engine.SendResult;
 import io.skirmish.engine.codec.KryoCodec;
-import io.skirmish.engine.protocol.ConnectAcceptFlyweight;
-import io.skirmish.engine.protocol.ConnectRejectFlyweight;
-import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.security.FrameCipher;
@@ -20,26 +15,24 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_EXCEPT_SENDER;
-import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO;
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * The client's single-threaded duty cycle and its connection state machine: every {@link ClientState} change goes
  * through {@link #state(ClientState)}. It wires the collaborators, each owning one thing: the {@link ClientLanes}
  * (the Aeron streams), the {@link ConnectAttempt} (what is being tried, until when), the {@link ClientSender} and the
- * {@link ServerFrameAdapter} (frames out and in), the {@link EventDelivery} (in-order events and gap recovery), the
- * {@link InputSender} and the {@link SnapshotReceiver}.
+ * {@link ServerFrameAdapter} (frames out and in), the {@link ReliableOutbox} (the client's frames that must arrive),
+ * the {@link EventDelivery} (in-order events and gap recovery), the {@link InputSender} and the
+ * {@link SnapshotReceiver}.
+ * <p>
+ * The lanes are unreliable at the Aeron level, so the handshake resends itself: the connect request until it is
+ * answered, the lane bind until it is confirmed. A connected client that hears nothing, or no answer to its pings,
+ * for {@code laneSilenceTimeout} moves its session to fresh lanes (a new source port) and carries on.
  */
-final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.Handler
+final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.Handler, ClientHandshake.Host
 {
-    private static final long LANE_BIND_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final AtomicInteger CLIENT_INSTANCES = new AtomicInteger();
 
@@ -53,28 +46,18 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final ClientLanes lanes;
     private final ConnectAttempt attempt;
     private final ClientSender sender;
+    private final ReliableOutbox outbox;
     private final EventDelivery delivery;
     private final InputSender inputs;
     private final SnapshotReceiver snapshots;
     private final ServerFrameAdapter adapter;
+    private final PathWatch path;
+    private final ClientHandshake handshake;
+    private final ClientRequests requests;
     private final RttEstimator rtt = new RttEstimator(Long.MAX_VALUE);
-    private UnsafeBuffer credentials;
-    private final UnsafeBuffer kryoBuffer;
-    private final ConnectAcceptFlyweight acceptFlyweight = new ConnectAcceptFlyweight();
-    private final ConnectRejectFlyweight rejectFlyweight = new ConnectRejectFlyweight();
     private ClientState state = ClientState.DISCONNECTED;
     private DisconnectReason disconnectReason = DisconnectReason.NONE;
-    private int sessionId;
-    private long secret;
-    private long nonce;
-    private long lastHeardNs;
-    private long lastPingSentNs;
-    private long lastLaneBindNs;
     private long nextHousekeepingNs;
-    private long keepAliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
-    private long sessionTimeoutNs = TimeUnit.SECONDS.toNanos(5);
-    private long resumeWindowNs;
-    private int maxMessageLength;
     private long nowNs;
     private boolean aborted;
     private boolean closed;
@@ -86,34 +69,30 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         this.transport = transport;
         this.clock = ctx.nanoClock();
         this.listener = ctx.listener;
-        this.maxMessageLength = ctx.maxMessageLength();
         this.counters = new Counters(transport.aeron(), false,
             "skirmish-client " + transport.aeron().clientId() + "-" + CLIENT_INSTANCES.incrementAndGet());
         this.codec = new KryoCodec(ctx.messageRegistry(), ctx.maxMessageLength());
-        this.kryoBuffer = new UnsafeBuffer(new byte[ctx.maxMessageLength()]);
-        this.credentials = new UnsafeBuffer(ctx.credentials);
         this.crypto = new LaneCrypto(
             ctx.payloadEncryption ? new FrameCipher(RoomEventFlyweight.PAYLOAD_OFFSET + ctx.maxMessageLength()) : null,
             true);
-        if (null != ctx.sessionKey)
-        {
-            final UnsafeBuffer key = new UnsafeBuffer(ctx.sessionKey);
-            crypto.sessionKey(key.getLong(0, LITTLE_ENDIAN), key.getLong(8, LITTLE_ENDIAN));
-        }
         final FrameOffer frameOffer = new FrameOffer(
             counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT));
         this.snapshots = new SnapshotReceiver(
             ctx.listener, this::onError, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(), counters);
-        this.sender = new ClientSender(ctx.maxMessageLength(), frameOffer, crypto, counters);
-        this.delivery = new EventDelivery(ctx, counters, codec, sender, snapshots, this::onError);
+        this.outbox = new ReliableOutbox(ctx.maxUnackedBytes, frameOffer, crypto, rtt, counters);
+        this.sender = new ClientSender(ctx.maxMessageLength(), frameOffer, crypto, outbox, counters);
+        this.delivery = new EventDelivery(ctx, counters, codec, sender, snapshots, rtt, this::onError);
         this.inputs = new InputSender(ctx.inputRedundancy, ctx.maxInputLength, frameOffer, crypto, snapshots, counters);
-        this.adapter = new ServerFrameAdapter(this, delivery, snapshots, crypto, counters, this::onError);
+        this.adapter = new ServerFrameAdapter(
+            ctx.maxMessageLength(), this, delivery, snapshots, outbox, crypto, counters, this::onError);
         this.attempt = new ConnectAttempt(ctx.connectTimeoutNs());
+        this.path = new PathWatch(ctx.laneSilenceTimeoutNs);
+        this.requests = new ClientRequests(ctx.maxMessageLength(), sender, inputs, delivery, codec);
         this.lanes = new ClientLanes(transport.aeron(), ctx, clock);
+        this.handshake = new ClientHandshake(
+            ctx, this, counters, crypto, sender, outbox, delivery, lanes, attempt, path);
         if (0 != ctx.resumeSessionId)
         {
-            sessionId = ctx.resumeSessionId;
-            secret = ctx.resumeSecret;
             attempt.resumeHandedOver();
             delivery.restore(ctx.resumeRooms);
         }
@@ -131,7 +110,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         return counters;
     }
 
-    ClientState state()
+    public ClientState state()
     {
         return state;
     }
@@ -143,12 +122,12 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
 
     int sessionId()
     {
-        return sessionId;
+        return handshake.sessionId();
     }
 
     long resumeSecret()
     {
-        return secret;
+        return handshake.secret();
     }
 
     RttEstimator rtt()
@@ -171,15 +150,22 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         return lanes;
     }
 
+    ClientRequests requests()
+    {
+        return requests;
+    }
+
     /**
      * The one place the client's state changes; the game hears of each change.
      */
-    private void state(final ClientState newState)
+    public void state(final ClientState newState)
     {
         final ClientState oldState = state;
         if (oldState != newState)
         {
             state = newState;
+            requests.connection(
+                newState == ClientState.CONNECTED, handshake.sessionId(), handshake.maxMessageLength());
             try
             {
                 listener.onStateChange(oldState, newState);
@@ -191,7 +177,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         }
     }
 
-    private void onError(final Throwable t)
+    public void onError(final Throwable t)
     {
         counters.get(EngineCounter.ERRORS).incrementRelease();
         ctx.errorHandler().onError(t);
@@ -200,17 +186,26 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private void openLanes(final long nowNs, final boolean keepDeadline)
     {
         lanes.open();
-        sender.lanes(lanes.control(), lanes.input());
-        crypto.resetConnection();
+        sender.upstream(lanes.upstream());
+        crypto.resetConnection(LaneCrypto.counterBase(System.currentTimeMillis()));
         attempt.onLanesOpened(nowNs, keepDeadline);
+        path.onMigrated();
+        handshake.onLanesOpened();
         state(ClientState.CONNECTING_TRANSPORT);
     }
 
     private void closeLanes()
     {
         lanes.close();
-        sender.lanes(null, null);
+        sender.upstream(null);
         snapshots.reset();
+        adapter.reset();
+        path.onMigrated();
+    }
+
+    public void restart()
+    {
+        reopenLanes(nowNs, false);
     }
 
     private void reopenLanes(final long nowNs, final boolean keepDeadline)
@@ -219,7 +214,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         openLanes(nowNs, keepDeadline);
     }
 
-    private void fail(final ClientState failure, final DisconnectReason reason)
+    public void fail(final ClientState failure, final DisconnectReason reason)
     {
         closeLanes();
         disconnectReason = reason;
@@ -238,8 +233,16 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private void connectionLost(final DisconnectReason reason)
     {
         awaitingCatchUp = false;
-        if (ctx.autoResume && resumeWindowNs > 0 && reason.isResumable())
+        if (ctx.autoResume && handshake.resumeWindowNs() > 0 && reason.isResumable())
         {
+            if (state == ClientState.BINDING_LANES)
+            {
+                // accepted but never bound: the game has not met the session, so it is retried as a rebind
+                attempt.onBindingStalled();
+                counters.get(EngineCounter.LANE_REBINDS).incrementRelease();
+                reopenLanes(nowNs, true);
+                return;
+            }
             attempt.onConnectionLost(nowNs);
             disconnectReason = reason;
             reopenLanes(nowNs, false);
@@ -270,13 +273,15 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             return 0;
         }
         work += lanes.pollRelay(nowNs);
+        sender.nowNs(nowNs);
+        requests.nowNs(nowNs);
         switch (state)
         {
             case CONNECTING_TRANSPORT:
                 // the server creates the answering publication once it sees a well-formed CONNECT_REQUEST
-                if (lanes.isControlConnected())
+                if (lanes.isUpstreamConnected())
                 {
-                    sendConnectRequest();
+                    handshake.start(nowNs);
                     work++;
                 }
                 else
@@ -287,12 +292,8 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
 
             case SENDING_CONNECT_REQUEST:
             case BINDING_LANES:
-                work += adapter.pollEvents(lanes, ctx.fragmentLimit(), nowNs);
-                if (state == ClientState.BINDING_LANES && nowNs - lastLaneBindNs >= LANE_BIND_INTERVAL_NS)
-                {
-                    lastLaneBindNs = nowNs;
-                    sendLaneBind();
-                }
+                work += adapter.poll(lanes, ctx.fragmentLimit(), nowNs);
+                work += handshake.resend(nowNs);
                 if (state == ClientState.SENDING_CONNECT_REQUEST || state == ClientState.BINDING_LANES)
                 {
                     checkDeadline(nowNs);
@@ -309,13 +310,17 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         return work;
     }
 
+    /**
+     * The handshake over unreliable lanes: the connect request goes again until it is answered (and, for a resume,
+     * until the session's resume state came with the answer), the lane bind until it is confirmed.
+     */
     private int connected(final long nowNs)
     {
-        int work = adapter.pollEvents(lanes, ctx.fragmentLimit(), nowNs);
+        int work = adapter.poll(lanes, ctx.fragmentLimit(), nowNs);
         if (state == ClientState.CONNECTED)
         {
-            work += adapter.pollSnapshots(lanes, ctx.fragmentLimit());
             work += sendSnapshotAcks(nowNs);
+            work += outbox.poll(sender.upstream(), nowNs);
         }
         if (state == ClientState.CONNECTED && nowNs - nextHousekeepingNs >= 0)
         {
@@ -333,7 +338,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
 
     private void checkDeadline(final long nowNs)
     {
-        switch (attempt.onDeadline(nowNs, state == ClientState.BINDING_LANES, resumeWindowNs))
+        switch (attempt.onDeadline(nowNs, state == ClientState.BINDING_LANES, handshake.resumeWindowNs()))
         {
             case RETRY:
                 // like a netcode connect request resend: an attempt that made no progress starts again on fresh
@@ -365,159 +370,79 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
 
     private int housekeeping(final long nowNs)
     {
-        if (nowNs - lastHeardNs > sessionTimeoutNs)
+        int work = 0;
+        switch (path.check(nowNs))
         {
-            counters.get(EngineCounter.SESSIONS_TIMED_OUT).incrementRelease();
-            connectionLost(DisconnectReason.TIMED_OUT);
-            return 1;
+            case LOST:
+                counters.get(EngineCounter.SESSIONS_TIMED_OUT).incrementRelease();
+                connectionLost(DisconnectReason.TIMED_OUT);
+                return 1;
+
+            case MIGRATE:
+            case MIGRATE_AGAIN:
+                // off a silent path: the session moves to fresh lanes (a new source port) and carries on
+                lanes.openNext(lanes.currentPortPair());
+                handshake.bindSoon(nowNs);
+                work++;
+                break;
+
+            default:
+                break;
         }
-        if (!lanes.isEventsConnected())
+        if (!path.isMigrating() && !lanes.isDownstreamConnected())
         {
             connectionLost(DisconnectReason.TRANSPORT_LOST);
             return 1;
         }
-        int work = 0;
-        if (nowNs - lastPingSentNs >= keepAliveIntervalNs)
+        if (path.isMigrating())
         {
-            lastPingSentNs = nowNs;
+            work += handshake.bindIfDue(nowNs);
+        }
+        if (path.pingDue(nowNs))
+        {
             sender.sendPing(FrameType.PING, nowNs);
             work++;
         }
         return work + delivery.housekeeping(nowNs);
     }
 
-    private void sendConnectRequest()
-    {
-        nonce = ThreadLocalRandom.current().nextLong();
-        final boolean resume = attempt.isResume();
-        if (sender.sendConnectRequest(
-            nonce, ctx.payloadEncryption, resume ? sessionId : 0, resume ? secret : 0, credentials) > 0)
-        {
-            state(ClientState.SENDING_CONNECT_REQUEST);
-        }
-    }
-
-    private void sendLaneBind()
-    {
-        if (lanes.isInputConnected())
-        {
-            sender.sendLaneBind(secret);
-        }
-    }
-
     public void onHeard()
     {
-        lastHeardNs = nowNs;
+        path.onHeard(nowNs);
     }
 
     public void onAccept(final DirectBuffer buffer, final int offset, final int length)
     {
-        final ConnectAcceptFlyweight accept = acceptFlyweight;
-        accept.wrap(buffer, offset, length);
-        if (accept.clientNonce() != nonce || state != ClientState.SENDING_CONNECT_REQUEST)
-        {
-            counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-            return;
-        }
-        if (ctx.payloadEncryption)
-        {
-            if ((accept.flags() & FrameHeaderFlyweight.FLAG_ENCRYPTED) == 0)
-            {
-                fail(ClientState.CONNECTION_REJECTED, DisconnectReason.ENCRYPTION_UNAVAILABLE);
-                return;
-            }
-            crypto.acceptConnection(nonce, accept.serverNonce());
-        }
-        sessionId = accept.sessionId();
-        sender.sessionId(sessionId);
-        secret = accept.resumeSecret();
-        keepAliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(accept.keepAliveIntervalMs());
-        sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(accept.sessionTimeoutMs());
-        resumeWindowNs = TimeUnit.MILLISECONDS.toNanos(accept.resumeWindowMs());
-        maxMessageLength = Math.min(ctx.maxMessageLength(), accept.maxMessageLength());
-        lastHeardNs = nowNs;
-        lastPingSentNs = nowNs;
-        lastLaneBindNs = nowNs - LANE_BIND_INTERVAL_NS;
-        if (!accept.resumed() && attempt.isResume())
-        {
-            delivery.reset();
-        }
-        state(ClientState.BINDING_LANES);
-        sendLaneBind();
-        if (accept.resumed())
-        {
-            delivery.onResumed(nowNs);
-        }
+        handshake.onAccept(buffer, offset, length, nowNs);
+    }
+
+    public void onResumeState(final DirectBuffer buffer, final int offset, final int length)
+    {
+        handshake.onResumeState(buffer, offset, length, nowNs);
     }
 
     public void onReject(final DirectBuffer buffer, final int offset, final int length)
     {
-        final ConnectRejectFlyweight reject = rejectFlyweight;
-        reject.wrap(buffer, offset, length);
-        if (reject.clientNonce() != nonce)
-        {
-            counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
-            return;
-        }
-        final DisconnectReason reason = DisconnectReason.get(reject.reason());
-        if (attempt.isResume() && null != ctx.resumeFallback &&
-            (DisconnectReason.RESUME_REJECTED == reason || DisconnectReason.DENIED == reason) &&
-            fallBackToNewSession(reason))
-        {
-            return;
-        }
-        fail(ClientState.CONNECTION_REJECTED, reason);
-    }
-
-    /**
-     * The server refused the resume and the game asked to carry on: the old session ends for the game (it leaves its
-     * rooms), and a new one is connected for.
-     *
-     * @return false when the game chose to end after all.
-     */
-    private boolean fallBackToNewSession(final DisconnectReason reason)
-    {
-        final ResumeFallback.Credentials fresh = new ResumeFallback.Credentials();
-        boolean carryOn;
-        try
-        {
-            carryOn = ctx.resumeFallback.onResumeRefused(reason, fresh);
-        }
-        catch (final Throwable t)
-        {
-            onError(t);
-            carryOn = false;
-        }
-        if (!carryOn)
-        {
-            return false;
-        }
-        if (null != fresh.token)
-        {
-            credentials = new UnsafeBuffer(fresh.token);
-            final UnsafeBuffer key = new UnsafeBuffer(fresh.sessionKey);
-            crypto.sessionKey(key.getLong(0, LITTLE_ENDIAN), key.getLong(8, LITTLE_ENDIAN));
-        }
-        delivery.leaveAll(LeaveReason.DISCONNECTED);
-        try
-        {
-            listener.onDisconnected(reason);
-        }
-        catch (final Throwable t)
-        {
-            onError(t);
-        }
-        attempt.onFailed();
-        sessionId = 0;
-        secret = 0;
-        sender.sessionId(0);
-        reopenLanes(nowNs, false);
-        return true;
+        handshake.onReject(buffer, offset, length);
     }
 
     public void onLaneBound()
     {
-        if (state != ClientState.BINDING_LANES)
+        if (lanes.hasNext())
+        {
+            lanes.promoteNext();
+            sender.upstream(lanes.upstream());
+        }
+        if (state == ClientState.CONNECTED && path.isMigrating())
+        {
+            // the session carries on over the new lanes: what the old path swallowed is asked for and sent again
+            path.onMigrated();
+            counters.get(EngineCounter.LANES_MIGRATED).incrementRelease();
+            outbox.onNewConnection(0);
+            delivery.onResumed(nowNs);
+            return;
+        }
+        if (state != ClientState.BINDING_LANES || handshake.isAwaitingResumeState())
         {
             return;
         }
@@ -537,7 +462,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     {
         try
         {
-            listener.onConnected(sessionId, resumed);
+            listener.onConnected(handshake.sessionId(), resumed);
         }
         catch (final Throwable t)
         {
@@ -559,19 +484,25 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         sender.sendPing(FrameType.PONG, originTimeNs);
     }
 
+    public void onAnswered()
+    {
+        path.onAnswered(nowNs);
+    }
+
     public void onPong(final long originTimeNs)
     {
+        path.onAnswered(nowNs);
         rtt.onSample(nowNs - originTimeNs);
     }
 
     private int sendSnapshotAcks(final long nowNs)
     {
-        final int length = snapshots.prepareAcks(sessionId, nowNs);
+        final int length = snapshots.prepareAcks(handshake.sessionId(), nowNs);
         if (0 == length)
         {
             return 0;
         }
-        final long result = sender.offerInput(snapshots.ackBuffer(), 0, length);
+        final long result = sender.offerUpstream(snapshots.ackBuffer(), 0, length);
         if (result > 0)
         {
             snapshots.onAcksSent();
@@ -579,79 +510,6 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         }
         snapshots.onAcksNotSent(result);
         return 0;
-    }
-
-    long sendMessage(final int typeId, final int flags, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length > maxMessageLength || length < 0)
-        {
-            return SendResult.MESSAGE_TOO_LARGE;
-        }
-        if (state != ClientState.CONNECTED)
-        {
-            return SendResult.NOT_CONNECTED_SESSION;
-        }
-        return sender.sendMessage(typeId, flags, buffer, offset, length);
-    }
-
-    long sendMessageObject(final Object message)
-    {
-        final long length = codec.encodeTo(message, kryoBuffer);
-        return length < 0 ? length : sendMessage(
-            codec.registry().typeId(message.getClass()), FLAG_KRYO, kryoBuffer, 0, (int)length);
-    }
-
-    long joinRequest(final int roomId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (roomId <= 0)
-        {
-            return SendResult.NO_SUCH_ROOM;
-        }
-        if (length > maxMessageLength)
-        {
-            return SendResult.MESSAGE_TOO_LARGE;
-        }
-        if (state != ClientState.CONNECTED)
-        {
-            return SendResult.NOT_CONNECTED_SESSION;
-        }
-        return sender.sendJoinRequest(roomId, buffer, offset, length);
-    }
-
-    long leaveRequest(final int roomId)
-    {
-        return state != ClientState.CONNECTED ? SendResult.NOT_CONNECTED_SESSION : sender.sendLeaveRequest(roomId);
-    }
-
-    long emit(
-        final int roomId, final int typeId, final int flags, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length > maxMessageLength || length < 0)
-        {
-            return SendResult.MESSAGE_TOO_LARGE;
-        }
-        if (!delivery.isMember(roomId))
-        {
-            return SendResult.NOT_MEMBER;
-        }
-        if (state != ClientState.CONNECTED)
-        {
-            return SendResult.NOT_CONNECTED_SESSION;
-        }
-        return sender.sendEmit(roomId, typeId, flags, buffer, offset, length);
-    }
-
-    long emitObject(final int roomId, final Object message, final boolean exceptSelf)
-    {
-        final long length = codec.encodeTo(message, kryoBuffer);
-        return length < 0 ? length : emit(roomId, codec.registry().typeId(message.getClass()),
-            FLAG_KRYO | (exceptSelf ? FLAG_EXCEPT_SENDER : 0), kryoBuffer, 0, (int)length);
-    }
-
-    long sendInput(final long inputTick, final DirectBuffer buffer, final int offset, final int length)
-    {
-        return inputs.send(state == ClientState.CONNECTED ? lanes.input() : null, sessionId, inputTick, buffer,
-            offset, length);
     }
 
     void abort()
@@ -666,10 +524,14 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             return;
         }
         if (!aborted && (state == ClientState.CONNECTED || state == ClientState.BINDING_LANES) &&
-            null != lanes.controlPublication())
+            null != lanes.upstreamPublication())
         {
-            sender.sendDisconnect(DisconnectReason.CLIENT_CLOSED);
-            transport.flush(lanes.controlPublication(), lanes.relay());
+            // unacknowledged, so sent three times in separate datagrams; if all are lost the session times out
+            for (int i = 0; i < 3; i++)
+            {
+                sender.sendDisconnect(DisconnectReason.CLIENT_CLOSED);
+                transport.flush(lanes.upstreamPublication(), lanes.relay());
+            }
         }
         close();
     }

@@ -11,78 +11,146 @@ import io.skirmish.engine.transport.PublicationOutlet;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.HashMap;
+
 /**
- * The client's four Aeron streams to one server: a reliable control publication and the events subscription that
- * answers it, an unreliable input publication and the snapshot subscription that answers it. Each connect attempt
- * opens them afresh. When the game asks for a network simulator, every lane goes through a NAT-like relay in this
- * process. Only this class creates or closes the client's publications and subscriptions. Client thread only.
+ * The client's two Aeron streams to one server: the upstream publication and the downstream subscription that
+ * answers it, both on one of the server's port pairs. Each connect attempt opens them afresh. While the session
+ * moves to other lanes (to the port pair the server assigned, or off a path that went silent) a second pair is open
+ * beside the first until the server confirms the move. When the game asks for a network simulator, every lane goes
+ * through a NAT-like relay in this process. Only this class creates or closes the client's publications and
+ * subscriptions. Client thread only.
  */
 final class ClientLanes
 {
+    /** One upstream and the downstream that answers it. */
+    static final class Pair
+    {
+        final int portPair;
+        final Subscription downstream;
+        final ExclusivePublication upstream;
+        final Outlet outlet;
+
+        Pair(final int portPair, final Subscription downstream, final ExclusivePublication upstream)
+        {
+            this.portPair = portPair;
+            this.downstream = downstream;
+            this.upstream = upstream;
+            this.outlet = new PublicationOutlet(upstream);
+        }
+
+        boolean isUpstreamConnected()
+        {
+            return upstream.isConnected();
+        }
+
+        void close()
+        {
+            CloseHelper.quietCloseAll(upstream, downstream);
+        }
+    }
+
     private final Aeron aeron;
     private final GameClient.Context ctx;
     private final LocalRelay relay;
-    private final String serverEndpoint;
-    private final String serverResponseEndpoint;
-    private Subscription events;
-    private Subscription snapshots;
-    private ExclusivePublication control;
-    private ExclusivePublication input;
-    private Outlet controlOutlet;
-    private Outlet inputOutlet;
+    private final HashMap<String, String> routedEndpoints = new HashMap<>();
+    private Pair current;
+    private Pair next;
 
     ClientLanes(final Aeron aeron, final GameClient.Context ctx, final NanoClock clock)
     {
         this.aeron = aeron;
         this.ctx = ctx;
-        if (null != ctx.relayFactory())
-        {
-            relay = ctx.relayFactory().newRelay(ctx.simulatorBindHost, clock);
-            serverEndpoint = route(ctx.server());
-            serverResponseEndpoint = route(ctx.serverResponseEndpoint());
-        }
-        else
-        {
-            relay = null;
-            serverEndpoint = ctx.server();
-            serverResponseEndpoint = ctx.serverResponseEndpoint();
-        }
+        this.relay = null == ctx.relayFactory() ? null : ctx.relayFactory().newRelay(ctx.simulatorBindHost, clock);
     }
 
-    private String route(final String endpoint)
+    private String endpoint(final String serverEndpoint, final int portPair)
     {
-        final int colon = endpoint.lastIndexOf(':');
-        final int port = relay.addRoute(0, endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
-        return ctx.simulatorBindHost + ":" + port;
+        final String endpoint = Lanes.pairEndpoint(serverEndpoint, portPair);
+        if (null == relay)
+        {
+            return endpoint;
+        }
+        return routedEndpoints.computeIfAbsent(endpoint, (key) ->
+        {
+            final int colon = endpoint.lastIndexOf(':');
+            final int port = relay.addRoute(
+                0, endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+            return ctx.simulatorBindHost + ":" + port;
+        });
     }
 
+    private Pair openPair(final int portPair)
+    {
+        Subscription downstream = null;
+        try
+        {
+            downstream = aeron.addSubscription(
+                Lanes.clientResponseSubscription(endpoint(ctx.serverResponseEndpoint(), portPair)),
+                Lanes.DOWNSTREAM_STREAM_ID);
+            final ExclusivePublication upstream = aeron.addExclusivePublication(
+                Lanes.clientRequestPublication(endpoint(ctx.server(), portPair), downstream.registrationId(),
+                    ctx.termLength(), ctx.mtuLength()),
+                Lanes.UPSTREAM_STREAM_ID);
+            return new Pair(portPair, downstream, upstream);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(downstream);
+            throw ex;
+        }
+    }
+
+    /**
+     * Fresh lanes for a connect attempt, on the server's first port pair; any others are closed.
+     */
     void open()
     {
-        events = aeron.addSubscription(
-            Lanes.clientResponseSubscription(serverResponseEndpoint, true), Lanes.EVENTS_STREAM_ID);
-        control = aeron.addExclusivePublication(
-            Lanes.clientRequestPublication(
-                serverEndpoint, events.registrationId(), ctx.reliableTermLength(), ctx.mtuLength()),
-            Lanes.CONTROL_STREAM_ID);
-        snapshots = aeron.addSubscription(
-            Lanes.clientResponseSubscription(serverResponseEndpoint, false), Lanes.SNAPSHOT_STREAM_ID);
-        input = aeron.addExclusivePublication(
-            Lanes.clientRequestPublication(
-                serverEndpoint, snapshots.registrationId(), ctx.unreliableTermLength(), ctx.mtuLength()),
-            Lanes.INPUT_STREAM_ID);
-        controlOutlet = new PublicationOutlet(control);
-        inputOutlet = new PublicationOutlet(input);
+        close();
+        current = openPair(0);
+    }
+
+    /**
+     * Open a second pair of lanes beside the current one, to move the session to.
+     *
+     * @param portPair the server's port pair.
+     */
+    void openNext(final int portPair)
+    {
+        closeNext();
+        next = openPair(portPair);
+    }
+
+    /**
+     * The server confirmed the move: the second pair becomes the current one and the first is closed.
+     */
+    void promoteNext()
+    {
+        if (null != next)
+        {
+            current.close();
+            current = next;
+            next = null;
+        }
+    }
+
+    void closeNext()
+    {
+        if (null != next)
+        {
+            next.close();
+            next = null;
+        }
     }
 
     void close()
     {
-        CloseHelper.quietCloseAll(control, input, events, snapshots);
-        control = null;
-        input = null;
-        events = null;
-        snapshots = null;
-        controlOutlet = null;
-        inputOutlet = null;
+        closeNext();
+        if (null != current)
+        {
+            current.close();
+            current = null;
+        }
     }
 
     /**
@@ -94,44 +162,65 @@ final class ClientLanes
         CloseHelper.quietClose(relay);
     }
 
-    Outlet control()
+    /**
+     * @return the current upstream, or null when closed.
+     */
+    Outlet upstream()
     {
-        return controlOutlet;
+        return null == current ? null : current.outlet;
     }
 
-    Outlet input()
+    /**
+     * @return the upstream of the pair being moved to, or null.
+     */
+    Outlet nextUpstream()
     {
-        return inputOutlet;
+        return null == next ? null : next.outlet;
     }
 
-    ExclusivePublication controlPublication()
+    ExclusivePublication upstreamPublication()
     {
-        return control;
+        return null == current ? null : current.upstream;
     }
 
-    boolean isControlConnected()
+    boolean hasNext()
     {
-        return null != control && control.isConnected();
+        return null != next;
     }
 
-    boolean isInputConnected()
+    int currentPortPair()
     {
-        return null != input && input.isConnected();
+        return null == current ? 0 : current.portPair;
     }
 
-    boolean isEventsConnected()
+    boolean isUpstreamConnected()
     {
-        return null != events && events.isConnected();
+        return null != current && current.isUpstreamConnected();
     }
 
-    int pollEvents(final FragmentHandler handler, final int limit)
+    boolean isNextUpstreamConnected()
     {
-        return events.poll(handler, limit);
+        return null != next && next.isUpstreamConnected();
     }
 
-    int pollSnapshots(final FragmentHandler handler, final int limit)
+    boolean isDownstreamConnected()
     {
-        return snapshots.poll(handler, limit);
+        return null != current && current.downstream.isConnected();
+    }
+
+    /**
+     * Poll the current downstream and the one being moved to.
+     *
+     * @return fragments read.
+     */
+    int pollDownstream(final FragmentHandler handler, final int limit)
+    {
+        int fragments = null == current ? 0 : current.downstream.poll(handler, limit);
+        if (null != next)
+        {
+            fragments += next.downstream.poll(handler, limit);
+        }
+        return fragments;
     }
 
     int pollRelay(final long nowNs)

@@ -26,14 +26,17 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Encodes every frame the client sends on its control lane, and the lane bind on its input lane, and offers each
- * through the one {@link FrameOffer} path (sealed under the connection's keys). The pair of the
- * {@link ServerFrameAdapter}, which decodes what comes back. Client thread only; allocation-free.
+ * Encodes every frame the client sends but inputs and snapshot acks: the connect request, lane binds, pings, event
+ * acks and the closing disconnect go as they are, through the one {@link FrameOffer} path (sealed under the
+ * connection's keys); messages, emits, joins, leaves and replay requests go through the {@link ReliableOutbox},
+ * which numbers them and sends them until the server acknowledges them. The pair of the {@link ServerFrameAdapter},
+ * which decodes what comes back. Client thread only; allocation-free.
  */
 final class ClientSender
 {
     private final FrameOffer frameOffer;
     private final LaneCrypto crypto;
+    private final ReliableOutbox outbox;
     private final AtomicCounter reliableSendFailed;
     private final UnsafeBuffer sendBuffer;
     private final ConnectRequestFlyweight connectRequestFlyweight = new ConnectRequestFlyweight();
@@ -45,44 +48,58 @@ final class ClientSender
     private final RoomRequestFlyweight roomRequestFlyweight = new RoomRequestFlyweight();
     private final ReplayRequestFlyweight replayRequestFlyweight = new ReplayRequestFlyweight();
     private final EventAckFlyweight eventAckFlyweight = new EventAckFlyweight();
-    private Outlet control;
-    private Outlet input;
+    private Outlet upstream;
     private int sessionId;
-    private long messageSeq;
-    private long emitSeq;
     private int nextRequestId = 1;
+    private long nowNs;
 
-    ClientSender(final int maxMessageLength, final FrameOffer frameOffer, final LaneCrypto crypto, final Counters counters)
+    ClientSender(
+        final int maxMessageLength,
+        final FrameOffer frameOffer,
+        final LaneCrypto crypto,
+        final ReliableOutbox outbox,
+        final Counters counters)
     {
         this.frameOffer = frameOffer;
         this.crypto = crypto;
+        this.outbox = outbox;
         this.reliableSendFailed = counters.get(EngineCounter.RELIABLE_SEND_FAILED);
         this.sendBuffer = new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(RoomEventFlyweight.PAYLOAD_OFFSET + maxMessageLength + 64, 64));
     }
 
     /**
-     * The lanes of the current attempt (null when closed).
+     * The upstream the session's frames go on (null when there is none).
      */
-    void lanes(final Outlet control, final Outlet input)
+    void upstream(final Outlet upstream)
     {
-        this.control = control;
-        this.input = input;
+        this.upstream = upstream;
+    }
+
+    Outlet upstream()
+    {
+        return upstream;
     }
 
     void sessionId(final int sessionId)
     {
         this.sessionId = sessionId;
+        outbox.sessionId(sessionId);
     }
 
-    long offerControl(final MutableDirectBuffer buffer, final int offset, final int length)
+    void nowNs(final long nowNs)
     {
-        return frameOffer.offer(control, crypto, FrameCipher.CLIENT_CONTROL_LANE, buffer, offset, length);
+        this.nowNs = nowNs;
     }
 
-    long offerInput(final MutableDirectBuffer buffer, final int offset, final int length)
+    long offerUpstream(final MutableDirectBuffer buffer, final int offset, final int length)
     {
-        return frameOffer.offer(input, crypto, FrameCipher.CLIENT_INPUT_LANE, buffer, offset, length);
+        return offer(upstream, buffer, offset, length);
+    }
+
+    private long offer(final Outlet outlet, final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        return frameOffer.offer(outlet, crypto, FrameCipher.UPSTREAM_LANE, buffer, offset, length);
     }
 
     long sendConnectRequest(
@@ -102,42 +119,45 @@ final class ClientSender
             .resumeSessionId(resumeSessionId)
             .resumeSecret(resumeSecret)
             .credentials(credentials, 0, credentials.capacity());
-        return offerControl(sendBuffer, 0, request.encodedLength());
+        return offerUpstream(sendBuffer, 0, request.encodedLength());
     }
 
-    long sendLaneBind(final long secret)
+    /**
+     * @param outlet the upstream the session binds (the current one, or the one it moves to).
+     */
+    long sendLaneBind(final Outlet outlet, final long secret)
     {
         laneBindFlyweight.wrapForEncode(sendBuffer, 0, FrameType.LANE_BIND, sessionId);
         laneBindFlyweight.secret(secret);
-        return offerInput(sendBuffer, 0, LaneBindFlyweight.LENGTH);
+        return offer(outlet, sendBuffer, 0, LaneBindFlyweight.LENGTH);
     }
 
     long sendPing(final int type, final long originTimeNs)
     {
         pingFlyweight.wrapForEncode(sendBuffer, 0, type, sessionId);
         pingFlyweight.originTimeNs(originTimeNs);
-        return offerControl(sendBuffer, 0, PingFlyweight.LENGTH);
+        return offerUpstream(sendBuffer, 0, PingFlyweight.LENGTH);
     }
 
     long sendDisconnect(final DisconnectReason reason)
     {
         disconnectFlyweight.wrapForEncode(sendBuffer, 0, FrameType.DISCONNECT, sessionId);
         disconnectFlyweight.reason(reason.code());
-        return offerControl(sendBuffer, 0, DisconnectFlyweight.LENGTH);
+        return offerUpstream(sendBuffer, 0, DisconnectFlyweight.LENGTH);
     }
 
     long sendReplayRequest(final int roomId, final long fromSeq, final long toSeq)
     {
         replayRequestFlyweight.wrapForEncode(sendBuffer, 0, FrameType.REPLAY_REQUEST, sessionId);
         replayRequestFlyweight.roomId(roomId).fromSeq(fromSeq).toSeq(toSeq);
-        return offerControl(sendBuffer, 0, ReplayRequestFlyweight.LENGTH);
+        return sendReliable(ReplayRequestFlyweight.LENGTH);
     }
 
     long sendEventAck(final int roomId, final long seq)
     {
         eventAckFlyweight.wrapForEncode(sendBuffer, 0, FrameType.EVENT_ACK, sessionId);
         eventAckFlyweight.roomId(roomId).seq(seq);
-        return offerControl(sendBuffer, 0, EventAckFlyweight.LENGTH);
+        return offerUpstream(sendBuffer, 0, EventAckFlyweight.LENGTH);
     }
 
     long sendMessage(final int typeId, final int flags, final DirectBuffer buffer, final int offset, final int length)
@@ -145,14 +165,9 @@ final class ClientSender
         final MessageFlyweight message = messageFlyweight;
         message.wrapForEncode(sendBuffer, 0, FrameType.MESSAGE, sessionId);
         message.flags(flags);
-        message.seq(messageSeq + 1).typeId(typeId);
+        message.seq(outbox.nextSeq()).typeId(typeId);
         sendBuffer.putBytes(MessageFlyweight.PAYLOAD_OFFSET, buffer, offset, length);
-        final long result = offerReliable(MessageFlyweight.PAYLOAD_OFFSET + length);
-        if (result > 0)
-        {
-            messageSeq++;
-        }
-        return result;
+        return sendReliable(MessageFlyweight.PAYLOAD_OFFSET + length);
     }
 
     /**
@@ -167,7 +182,7 @@ final class ClientSender
         {
             sendBuffer.putBytes(RoomRequestFlyweight.PAYLOAD_OFFSET, buffer, offset, length);
         }
-        final long result = offerReliable(RoomRequestFlyweight.PAYLOAD_OFFSET + length);
+        final long result = sendReliable(RoomRequestFlyweight.PAYLOAD_OFFSET + length);
         return result > 0 ? requestId : result;
     }
 
@@ -175,7 +190,7 @@ final class ClientSender
     {
         roomRequestFlyweight.wrapForEncode(sendBuffer, 0, FrameType.LEAVE_REQUEST, sessionId);
         roomRequestFlyweight.roomId(roomId).requestId(nextRequestId++);
-        return offerReliable(RoomRequestFlyweight.PAYLOAD_OFFSET);
+        return sendReliable(RoomRequestFlyweight.PAYLOAD_OFFSET);
     }
 
     long sendEmit(
@@ -184,19 +199,17 @@ final class ClientSender
         final RoomEventFlyweight event = eventFlyweight;
         event.wrapForEncode(sendBuffer, 0, FrameType.ROOM_EMIT, sessionId);
         event.flags(flags);
-        event.roomId(roomId).typeId(typeId).seq(emitSeq + 1).senderSessionId(sessionId);
+        event.roomId(roomId).typeId(typeId).seq(outbox.nextSeq()).senderSessionId(sessionId);
         sendBuffer.putBytes(RoomEventFlyweight.PAYLOAD_OFFSET, buffer, offset, length);
-        final long result = offerReliable(RoomEventFlyweight.PAYLOAD_OFFSET + length);
-        if (result > 0)
-        {
-            emitSeq++;
-        }
-        return result;
+        return sendReliable(RoomEventFlyweight.PAYLOAD_OFFSET + length);
     }
 
-    private long offerReliable(final int length)
+    /**
+     * @return the frame's reliable seq, or {@link SendResult#QUEUE_FULL}.
+     */
+    private long sendReliable(final int length)
     {
-        final long result = offerControl(sendBuffer, 0, length);
+        final long result = outbox.send(sendBuffer, 0, length, upstream, nowNs);
         if (result < 0)
         {
             reliableSendFailed.incrementRelease();

@@ -8,13 +8,17 @@ import io.skirmish.engine.protocol.JoinResultFlyweight;
 import io.skirmish.engine.protocol.LeftRoomFlyweight;
 import io.skirmish.engine.protocol.ResumeStateFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
+import io.skirmish.engine.protocol.StreamHeadsFlyweight;
 import io.skirmish.engine.protocol.SystemEvent;
 import io.skirmish.engine.status.Counters;
+import io.skirmish.engine.status.RttEstimator;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.concurrent.TimeUnit;
 
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_EXCEPT_SENDER;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO;
@@ -23,9 +27,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * In-order, exactly-once delivery of every sequenced stream the client is in: its rooms and its direct stream
- * (room 0). An event after a gap is held and the gap asked for again ({@code REPLAY_REQUEST}, repeated until it is
- * filled); a resync replaces what the history could no longer replay; deliveries are acknowledged at most every
- * {@code ackInterval}.
+ * (room 0). An event after a gap is held and exactly the missing range asked for again ({@code REPLAY_REQUEST}, a
+ * reliable frame), once when the gap appears and again every two round trips (at most {@code replayRequestTimeout})
+ * while it stays open; a
+ * {@code STREAM_HEADS} frame that names a seq beyond the highest seen means the last events were lost, and they are
+ * asked for the same way. A resync replaces what the history could no longer replay. Deliveries are acknowledged
+ * with the next input sent ({@link #ackNow}) or after {@code ackInterval}.
  * <p>
  * Membership is a notice on the direct stream, so it reaches the game in order with the session's other notices:
  * a join result opens a room's inbox; a leave names the room's last seq the session is owed, and the direct stream
@@ -37,6 +44,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class EventDelivery
 {
     private static final int NO_ROOM = -1;
+    private static final int MAX_RANGES_PER_REQUEST = 8;
+    private static final long MIN_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ClientListener listener;
     private final ErrorHandler errors;
@@ -52,11 +61,14 @@ final class EventDelivery
     private final JoinResultFlyweight joinResultFlyweight = new JoinResultFlyweight();
     private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
     private final ResumeStateFlyweight resumeStateFlyweight = new ResumeStateFlyweight();
+    private final StreamHeadsFlyweight headsFlyweight = new StreamHeadsFlyweight();
     private final ResumeTargets targets;
+    private final RttEstimator rtt;
     private final AtomicCounter delivered;
     private final AtomicCounter replayed;
     private final AtomicCounter duplicates;
     private final AtomicCounter gaps;
+    private final AtomicCounter tailGaps;
     private final AtomicCounter resyncs;
     private final AtomicCounter undecodable;
     private final AtomicCounter unknown;
@@ -71,8 +83,10 @@ final class EventDelivery
         final KryoCodec codec,
         final ClientSender sender,
         final SnapshotReceiver snapshots,
+        final RttEstimator rtt,
         final ErrorHandler errors)
     {
+        this.rtt = rtt;
         this.listener = ctx.listener;
         this.errors = errors;
         this.codec = codec;
@@ -86,6 +100,7 @@ final class EventDelivery
         this.replayed = counters.get(EngineCounter.EVENTS_REPLAYED);
         this.duplicates = counters.get(EngineCounter.DUPLICATES_DROPPED);
         this.gaps = counters.get(EngineCounter.GAPS_DETECTED);
+        this.tailGaps = counters.get(EngineCounter.TAIL_GAPS_DETECTED);
         this.resyncs = counters.get(EngineCounter.RESYNCS);
         this.undecodable = counters.get(EngineCounter.DROPPED_UNDECODABLE);
         this.unknown = counters.get(EngineCounter.DROPPED_UNKNOWN_TYPE);
@@ -188,7 +203,7 @@ final class EventDelivery
             }
             if (inbox.heldCount() > 0 && !isBlocked(inbox))
             {
-                requestReplay(inbox, inbox.lowestHeld() - 1);
+                requestMissing(inbox);
             }
         }
     }
@@ -256,6 +271,11 @@ final class EventDelivery
             duplicates.incrementRelease();
             return;
         }
+        final long highestSeen = inbox.highestSeen;
+        if (seq > highestSeen)
+        {
+            inbox.highestSeen = seq;
+        }
         if (seq == inbox.nextExpected && !inbox.isHeld(seq))
         {
             if (deliver(inbox, buffer, offset, length))
@@ -272,19 +292,81 @@ final class EventDelivery
         {
             inbox.hold(seq, buffer, offset, length);
         }
-        if (isBlocked(inbox))
+        if (seq > highestSeen + 1 && !isBlocked(inbox))
         {
+            // a new gap: ask for exactly what is missing before this event, once now
+            gaps.incrementRelease();
+            requestRange(inbox, Math.max(inbox.nextExpected, highestSeen + 1), seq - 1);
+        }
+    }
+
+    /**
+     * STREAM_HEADS: the newest seq of each stream the server has sent this session and not had acknowledged. Beyond
+     * the highest seen, the last events were lost: asked for. Already delivered: the acknowledgement was lost: sent
+     * again.
+     */
+    void onStreamHeads(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (!StreamHeadsFlyweight.isComplete(buffer, offset, length))
+        {
+            unknown.incrementRelease();
             return;
         }
-        if (inbox.gapFrom != inbox.nextExpected)
+        final StreamHeadsFlyweight heads = headsFlyweight;
+        heads.wrap(buffer, offset, length);
+        for (int i = 0, count = heads.count(); i < count; i++)
         {
-            inbox.gapFrom = inbox.nextExpected;
-            gaps.incrementRelease();
+            final int roomId = heads.roomId(i);
+            final long head = heads.headSeq(i);
+            final RoomInbox inbox = inboxes.get(roomId);
+            if (null == inbox)
+            {
+                if (head > orphanedUpTo.get(roomId))
+                {
+                    orphanedUpTo.put(roomId, head);
+                }
+                continue;
+            }
+            if (head < inbox.nextExpected)
+            {
+                if (sender.sendEventAck(roomId, inbox.lastDelivered()) > 0)
+                {
+                    inbox.lastAckSent = inbox.lastDelivered();
+                    inbox.lastAckSentNs = nowNs;
+                }
+            }
+            else if (head > inbox.highestSeen)
+            {
+                tailGaps.incrementRelease();
+                final long from = Math.max(inbox.nextExpected, inbox.highestSeen + 1);
+                inbox.highestSeen = head;
+                requestRange(inbox, from, head);
+            }
         }
-        if (inbox.requestedFrom != inbox.nextExpected || nowNs - inbox.lastRequestNs >= replayRequestTimeoutNs)
+    }
+
+    /**
+     * Acknowledge every stream delivered further than last acknowledged, now (with an input, in one datagram).
+     *
+     * @return acknowledgements sent.
+     */
+    int ackNow(final long nowNs)
+    {
+        int sent = 0;
+        final Int2ObjectHashMap<RoomInbox>.ValueIterator it = inboxes.values().iterator();
+        while (it.hasNext())
         {
-            requestReplay(inbox, seq - 1);
+            final RoomInbox inbox = it.next();
+            final long lastDelivered = inbox.lastDelivered();
+            if (lastDelivered > inbox.lastAckSent && sender.sendEventAck(inbox.roomId, lastDelivered) > 0)
+            {
+                inbox.lastAckSent = lastDelivered;
+                inbox.lastAckSentNs = nowNs;
+                sent++;
+            }
         }
+        return sent;
     }
 
     void onResync(final DirectBuffer buffer, final int offset, final int length)
@@ -303,8 +385,8 @@ final class EventDelivery
         }
         resyncs.incrementRelease();
         inbox.nextExpected = seq + 1;
+        inbox.highestSeen = Math.max(inbox.highestSeen, seq);
         inbox.releaseUpTo(seq);
-        inbox.requestedFrom = -1;
         inbox.lastProgressNs = nowNs;
         listener.onResync(
             inbox.roomId, seq, buffer, offset + RoomEventFlyweight.PAYLOAD_OFFSET, event.payloadLength());
@@ -322,6 +404,10 @@ final class EventDelivery
     {
         this.nowNs = nowNs;
         int work = 0;
+        // a gap asked for again after two round trips (the answer, or the ask, was lost), at most the configured timeout
+        final long rttNs = rtt.rttNs();
+        final long retryNs = rttNs <= 0 ? replayRequestTimeoutNs :
+            Math.min(replayRequestTimeoutNs, Math.max(MIN_RETRY_NS, 2 * rttNs + ackIntervalNs));
         final Int2ObjectHashMap<RoomInbox>.ValueIterator it = inboxes.values().iterator();
         while (it.hasNext())
         {
@@ -334,14 +420,13 @@ final class EventDelivery
                 inbox.lastAckSentNs = nowNs;
                 work++;
             }
-            if (isBlocked(inbox) || nowNs - inbox.lastRequestNs < replayRequestTimeoutNs)
+            if (isBlocked(inbox) || nowNs - inbox.lastRequestNs < retryNs)
             {
                 continue;
             }
-            if (inbox.heldCount() > 0)
+            if (inbox.heldCount() > 0 || inbox.highestSeen >= inbox.nextExpected)
             {
-                requestReplay(inbox, inbox.lowestHeld() - 1);
-                work++;
+                work += requestMissing(inbox);
             }
             else if (nowNs - inbox.lastProgressNs >= replayRequestTimeoutNs)
             {
@@ -349,7 +434,7 @@ final class EventDelivery
                     targets.headOf(inbox.roomId), inbox.roomId == blockedOnRoom ? blockedUntilSeq : Long.MIN_VALUE);
                 if (owed > lastDelivered)
                 {
-                    requestReplay(inbox, owed);
+                    requestRange(inbox, inbox.nextExpected, owed);
                     work++;
                 }
             }
@@ -371,7 +456,8 @@ final class EventDelivery
         final long orphaned = orphanedUpTo.remove(roomId);
         if (orphaned >= nextSeq)
         {
-            requestReplay(inbox, orphaned);
+            inbox.highestSeen = orphaned;
+            requestRange(inbox, nextSeq, orphaned);
         }
         return inbox;
     }
@@ -389,14 +475,46 @@ final class EventDelivery
         }
     }
 
-    private void requestReplay(final RoomInbox inbox, final long toSeq)
+    /**
+     * Ask for every range still missing between the next expected seq and the highest seen, a few ranges at a time;
+     * beyond what can be held, only once the stream has moved on that far.
+     *
+     * @return requests sent.
+     */
+    private int requestMissing(final RoomInbox inbox)
     {
-        if (sender.sendReplayRequest(
-            inbox.roomId, inbox.nextExpected, Math.max(toSeq, inbox.nextExpected)) > 0)
+        final long last = Math.min(inbox.highestSeen, inbox.nextExpected + inbox.capacity() - 1);
+        int requests = 0;
+        long seq = inbox.nextExpected;
+        while (seq <= last && requests < MAX_RANGES_PER_REQUEST)
         {
-            inbox.requestedFrom = inbox.nextExpected;
-            inbox.lastRequestNs = nowNs;
+            if (inbox.isHeld(seq))
+            {
+                seq++;
+                continue;
+            }
+            final long from = seq;
+            while (seq <= last && !inbox.isHeld(seq))
+            {
+                seq++;
+            }
+            if (!requestRange(inbox, from, seq - 1))
+            {
+                break;
+            }
+            requests++;
         }
+        return requests;
+    }
+
+    private boolean requestRange(final RoomInbox inbox, final long fromSeq, final long toSeq)
+    {
+        if (sender.sendReplayRequest(inbox.roomId, fromSeq, Math.max(toSeq, fromSeq)) > 0)
+        {
+            inbox.lastRequestNs = nowNs;
+            return true;
+        }
+        return false;
     }
 
     /**

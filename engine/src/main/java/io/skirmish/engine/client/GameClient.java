@@ -9,10 +9,11 @@ import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.sim.NetworkSimulator;
-import io.skirmish.engine.transport.RelayFactory;
 import io.skirmish.engine.transport.DutyCycle;
+import io.skirmish.engine.transport.RelayFactory;
 import io.skirmish.engine.transport.Transport;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -265,7 +266,7 @@ public final class GameClient implements AutoCloseable
      */
     public long send(final int typeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        return conductor.sendMessage(typeId, 0, buffer, offset, length);
+        return conductor.requests().sendMessage(typeId, 0, buffer, offset, length);
     }
 
 
@@ -278,7 +279,7 @@ public final class GameClient implements AutoCloseable
      */
     public long send(final Object message)
     {
-        return conductor.sendMessageObject(message);
+        return conductor.requests().sendMessageObject(message);
     }
 
     /**
@@ -289,7 +290,7 @@ public final class GameClient implements AutoCloseable
      */
     public long join(final int roomId)
     {
-        return conductor.joinRequest(roomId, null, 0, 0);
+        return conductor.requests().joinRequest(roomId, null, 0, 0);
     }
 
     /**
@@ -303,7 +304,7 @@ public final class GameClient implements AutoCloseable
      */
     public long join(final int roomId, final DirectBuffer buffer, final int offset, final int length)
     {
-        return conductor.joinRequest(roomId, buffer, offset, length);
+        return conductor.requests().joinRequest(roomId, buffer, offset, length);
     }
 
     /**
@@ -314,7 +315,7 @@ public final class GameClient implements AutoCloseable
      */
     public long leave(final int roomId)
     {
-        return conductor.leaveRequest(roomId);
+        return conductor.requests().leaveRequest(roomId);
     }
 
     /**
@@ -330,7 +331,7 @@ public final class GameClient implements AutoCloseable
      */
     public long emit(final int roomId, final int typeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        return conductor.emit(roomId, typeId, 0, buffer, offset, length);
+        return conductor.requests().emit(roomId, typeId, 0, buffer, offset, length);
     }
 
     /**
@@ -346,7 +347,7 @@ public final class GameClient implements AutoCloseable
     public long emitExceptSelf(
         final int roomId, final int typeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        return conductor.emit(roomId, typeId, FrameHeaderFlyweight.FLAG_EXCEPT_SENDER,
+        return conductor.requests().emit(roomId, typeId, FrameHeaderFlyweight.FLAG_EXCEPT_SENDER,
             buffer, offset, length);
     }
 
@@ -359,7 +360,7 @@ public final class GameClient implements AutoCloseable
      */
     public long emit(final int roomId, final Object message)
     {
-        return conductor.emitObject(roomId, message, false);
+        return conductor.requests().emitObject(roomId, message, false);
     }
 
     /**
@@ -371,7 +372,7 @@ public final class GameClient implements AutoCloseable
      */
     public long emitExceptSelf(final int roomId, final Object message)
     {
-        return conductor.emitObject(roomId, message, true);
+        return conductor.requests().emitObject(roomId, message, true);
     }
 
     /**
@@ -387,7 +388,7 @@ public final class GameClient implements AutoCloseable
      */
     public long sendInput(final long inputTick, final DirectBuffer buffer, final int offset, final int length)
     {
-        return conductor.sendInput(inputTick, buffer, offset, length);
+        return conductor.requests().sendInput(inputTick, buffer, offset, length);
     }
 
     /**
@@ -480,6 +481,8 @@ public final class GameClient implements AutoCloseable
         int maxHeldEvents = 1024;
         long replayRequestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);
         long ackIntervalNs = TimeUnit.MILLISECONDS.toNanos(20);
+        int maxUnackedBytes = 256 * 1024;
+        long laneSilenceTimeoutNs = TimeUnit.MILLISECONDS.toNanos(1500);
         NetworkSimulator networkSimulator = Configuration.networkSimulator();
         String simulatorBindHost = "127.0.0.1";
         ResumeFallback resumeFallback;
@@ -533,7 +536,59 @@ public final class GameClient implements AutoCloseable
             {
                 throw new IllegalArgumentException("snapshotWindow must be in [1, 1024]: " + snapshotWindow());
             }
+            if (maxUnackedBytes < 2 * (RoomEventFlyweight.PAYLOAD_OFFSET + maxMessageLength()))
+            {
+                throw new IllegalArgumentException(
+                    "maxUnackedBytes must hold at least two of the longest messages: " + maxUnackedBytes);
+            }
+            if (laneSilenceTimeoutNs <= 0)
+            {
+                throw new IllegalArgumentException("laneSilenceTimeoutNs must be positive: " + laneSilenceTimeoutNs);
+            }
             return this;
+        }
+
+        /**
+         * @param bytes most bytes of reliable frames (messages, emits, joins, leaves, replay requests) kept until the
+         *              server acknowledges them, default 256 KiB; a send that does not fit returns
+         *              {@code SendResult.QUEUE_FULL} (at most 1,024 frames are kept either way).
+         * @return this for a fluent API.
+         */
+        public Context maxUnackedBytes(final int bytes)
+        {
+            checkNotConcluded();
+            this.maxUnackedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return most bytes of unacknowledged reliable frames.
+         */
+        public int maxUnackedBytes()
+        {
+            return maxUnackedBytes;
+        }
+
+        /**
+         * @param timeoutNs how long a connected client goes without hearing from the server, or without an answer to
+         *                  its pings, before it moves its session to fresh lanes (a new source port, as after a NAT
+         *                  rebinding or a network change), default 1.5 s. Capped at half the server's session
+         *                  timeout. The session carries on; nothing is lost.
+         * @return this for a fluent API.
+         */
+        public Context laneSilenceTimeoutNs(final long timeoutNs)
+        {
+            checkNotConcluded();
+            this.laneSilenceTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @return silence after which a connected client moves to fresh lanes.
+         */
+        public long laneSilenceTimeoutNs()
+        {
+            return laneSilenceTimeoutNs;
         }
 
         /**

@@ -128,7 +128,7 @@ final class InputSender
             claimed.putBytes(position + InputFlyweight.ENTRY_HEADER_LENGTH, inputs[s], 0, entryLength);
             position += InputFlyweight.ENTRY_HEADER_LENGTH + entryLength;
         }
-        frameOffer.commit(bufferClaim, crypto, FrameCipher.CLIENT_INPUT_LANE, total);
+        frameOffer.commit(bufferClaim, crypto, FrameCipher.UPSTREAM_LANE, total);
         return result;
     }
 

@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Client side of one sequenced stream (a room, or the direct lane): delivers events strictly in seq order, each
- * exactly once, holds events that arrive after a gap and tracks the replay request for the gap.
+ * exactly once, holds events that arrive after a gap, and knows the highest seq seen, so that each gap is asked for
+ * once when it appears and again only while it stays open.
  * Single-threaded (the client's driving thread).
  */
 final class RoomInbox
@@ -17,8 +18,7 @@ final class RoomInbox
     long lastAckSent;
     long lastAckSentNs;
     long lastRequestNs;
-    long requestedFrom = -1;
-    long gapFrom = -1;
+    long highestSeen;
     long lastProgressNs;
     private final long[] heldSeqs;
     private final int[] heldLengths;
@@ -30,6 +30,7 @@ final class RoomInbox
         this.roomId = roomId;
         this.nextExpected = nextExpected;
         this.lastAckSent = nextExpected - 1;
+        this.highestSeen = nextExpected - 1;
         this.heldSeqs = new long[capacity];
         this.heldLengths = new int[capacity];
         this.heldFrames = new ExpandableArrayBuffer[capacity];
@@ -44,6 +45,14 @@ final class RoomInbox
     int heldCount()
     {
         return heldCount;
+    }
+
+    /**
+     * @return how far past the next expected seq events are held.
+     */
+    int capacity()
+    {
+        return heldSeqs.length;
     }
 
     /**

@@ -20,11 +20,16 @@ package io.skirmish.engine.protocol;
  *  +---------------------------------------------------------------+
  *  |                    Resume Window Ms (32)                      |
  *  +---------------------------------------------------------------+
- *  |                         Reserved (32)                         |
+ *  |                         Lane Pair (32)                        |
  *  +---------------------------------------------------------------+
  *  |                        Server Nonce (64)                      |
  *  +---------------------------------------------------------------+
+ *  |                     Reliable Acked Seq (64)                   |
+ *  +---------------------------------------------------------------+
  * </pre>
+ * The lane pair is the index of the server's port pair the client binds its lanes on (0: the pair it connected to);
+ * the reliable acked seq is the last client reliable frame the session processed, so that a resumed client resends
+ * what came after it and a new process resuming the session continues its numbering.
  */
 public final class ConnectAcceptFlyweight extends FrameHeaderFlyweight
 {
@@ -44,8 +49,12 @@ public final class ConnectAcceptFlyweight extends FrameHeaderFlyweight
     public static final int RESUME_WINDOW_MS_OFFSET = 40;
     /** Offset of the server's nonce, which with the client's derives the frame key of an encrypted session. */
     public static final int SERVER_NONCE_OFFSET = 48;
+    /** Offset of the lane pair index. */
+    public static final int LANE_PAIR_OFFSET = 44;
+    /** Offset of the last reliable seq the session processed. */
+    public static final int RELIABLE_ACKED_SEQ_OFFSET = 56;
     /** Length of the frame. */
-    public static final int LENGTH = 56;
+    public static final int LENGTH = 64;
 
     /**
      * @return the server's nonce for this connection.
@@ -188,7 +197,42 @@ public final class ConnectAcceptFlyweight extends FrameHeaderFlyweight
     public ConnectAcceptFlyweight resumeWindowMs(final int ms)
     {
         putInt(RESUME_WINDOW_MS_OFFSET, ms);
-        putInt(RESUME_WINDOW_MS_OFFSET + 4, 0);
+        return this;
+    }
+
+    /**
+     * @return index of the server's port pair the client binds its lanes on, 0 for the one it connected to.
+     */
+    public int lanePair()
+    {
+        return getInt(LANE_PAIR_OFFSET);
+    }
+
+    /**
+     * @param pair index of the port pair.
+     * @return this for a fluent API.
+     */
+    public ConnectAcceptFlyweight lanePair(final int pair)
+    {
+        putInt(LANE_PAIR_OFFSET, pair);
+        return this;
+    }
+
+    /**
+     * @return the last client reliable seq the session processed.
+     */
+    public long reliableAckedSeq()
+    {
+        return getLong(RELIABLE_ACKED_SEQ_OFFSET);
+    }
+
+    /**
+     * @param seq the last client reliable seq the session processed.
+     * @return this for a fluent API.
+     */
+    public ConnectAcceptFlyweight reliableAckedSeq(final long seq)
+    {
+        putLong(RELIABLE_ACKED_SEQ_OFFSET, seq);
         return this;
     }
 }

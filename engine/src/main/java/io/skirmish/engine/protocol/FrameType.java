@@ -45,12 +45,20 @@ public final class FrameType
     public static final int SNAPSHOT_ACK = 21;
     /** Server to client: where each stream of a resumed session continues and how far it reached. */
     public static final int RESUME_STATE = 22;
+    /** Client to server: the numbered envelope of a frame that must arrive, or of one chunk of it. */
+    public static final int RELIABLE = 23;
+    /** Server to client: the client's reliable frames processed so far. */
+    public static final int RELIABLE_ACK = 24;
+    /** Server to client: one chunk of a frame too long for a datagram. */
+    public static final int CHUNK = 25;
+    /** Server to client: the newest seq of each stream the session has not acknowledged all of. */
+    public static final int STREAM_HEADS = 26;
 
     /**
      * Highest frame type code in use. Codes 14 (JOIN_RESULT) and 19 (LEFT_ROOM) are retired: those notices are events
      * of the session's direct stream now ({@link SystemEvent}).
      */
-    public static final int MAX_TYPE = 22;
+    public static final int MAX_TYPE = 26;
 
     private static final int[] MIN_LENGTHS = new int[MAX_TYPE + 1];
 
@@ -77,6 +85,10 @@ public final class FrameType
         MIN_LENGTHS[EVENT_ACK] = EventAckFlyweight.LENGTH;
         MIN_LENGTHS[SNAPSHOT_ACK] = SnapshotAckFlyweight.ENTRIES_OFFSET;
         MIN_LENGTHS[RESUME_STATE] = ResumeStateFlyweight.ENTRIES_OFFSET;
+        MIN_LENGTHS[RELIABLE] = ReliableFrameFlyweight.DATA_OFFSET + 1;
+        MIN_LENGTHS[RELIABLE_ACK] = ReliableAckFlyweight.LENGTH;
+        MIN_LENGTHS[CHUNK] = ChunkFlyweight.DATA_OFFSET + 1;
+        MIN_LENGTHS[STREAM_HEADS] = StreamHeadsFlyweight.ENTRIES_OFFSET;
     }
 
     private FrameType()
@@ -124,6 +136,10 @@ public final class FrameType
             case EVENT_ACK: return "EVENT_ACK";
             case SNAPSHOT_ACK: return "SNAPSHOT_ACK";
             case RESUME_STATE: return "RESUME_STATE";
+            case RELIABLE: return "RELIABLE";
+            case RELIABLE_ACK: return "RELIABLE_ACK";
+            case CHUNK: return "CHUNK";
+            case STREAM_HEADS: return "STREAM_HEADS";
             default: return "UNKNOWN(" + type + ")";
         }
     }

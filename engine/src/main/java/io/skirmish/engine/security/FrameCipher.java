@@ -46,14 +46,10 @@ public final class FrameCipher
 {
     /** Length of the trailer: the lane counter and the GCM tag. */
     public static final int TRAILER_LENGTH = 24;
-    /** Lane id of the client's control lane (client to server). */
-    public static final int CLIENT_CONTROL_LANE = 1;
-    /** Lane id of the client's input lane (client to server). */
-    public static final int CLIENT_INPUT_LANE = 2;
-    /** Lane id of the server's control and events lane (server to client). */
-    public static final int SERVER_CONTROL_LANE = 3;
-    /** Lane id of the server's snapshot lane (server to client). */
-    public static final int SERVER_SNAPSHOT_LANE = 4;
+    /** Lane id of the client's upstream lane (client to server), part of every nonce. */
+    public static final int UPSTREAM_LANE = 1;
+    /** Lane id of the server's downstream lane (server to client), part of every nonce. */
+    public static final int DOWNSTREAM_LANE = 3;
     /** Result of {@link #open} for a frame that does not authenticate or replays a counter. */
     public static final int REJECTED = -1;
 

@@ -17,8 +17,11 @@ import javax.crypto.spec.SecretKeySpec;
  *     ({@link AuthTrailer}), which the server checks; server frames go as they are.</li>
  *     <li>Neither: frames go as they are.</li>
  * </ul>
- * A receiver accepts a lane's counter only above the last one it accepted, which rejects replays. The counters start
- * from zero with every connection ({@link #startConnection}).
+ * A receiver accepts each of a lane's counters once, within a {@link ReplayWindow} of the highest, which rejects
+ * replays while frames on unreliable streams may come out of order. The client's counters rise across the connections
+ * of a session and start from the wall clock in a new process ({@link #resetConnection(long)}), and the server keeps
+ * its window of them for the session's life, so that a copied request cannot resume a session. The server's own
+ * counters start from zero with every connection ({@link #startConnection}), under a new key when encrypted.
  * <p>
  * Thread safety: single-threaded (its conductor). The {@link FrameCipher} is shared by every connection of a
  * conductor; the sealed and opened views are valid until that cipher's next seal or open.
@@ -33,7 +36,7 @@ public final class LaneCrypto
     private final FrameCipher cipher;
     private final boolean clientSide;
     private final long[] sent = new long[LANE_COUNT];
-    private final long[] received = new long[LANE_COUNT];
+    private final ReplayWindow[] received = new ReplayWindow[LANE_COUNT];
     private boolean keyed;
     private long k0;
     private long k1;
@@ -52,6 +55,22 @@ public final class LaneCrypto
     {
         this.cipher = cipher;
         this.clientSide = clientSide;
+        for (int i = 0; i < LANE_COUNT; i++)
+        {
+            received[i] = new ReplayWindow();
+        }
+    }
+
+    /**
+     * The first send counter of a connection started now by a client: the wall clock in milliseconds times 2^20, so
+     * that a new process resuming a session counts above what its predecessor sent.
+     *
+     * @param epochMs the wall clock.
+     * @return the counter base.
+     */
+    public static long counterBase(final long epochMs)
+    {
+        return epochMs << 20;
     }
 
     /**
@@ -76,8 +95,9 @@ public final class LaneCrypto
     }
 
     /**
-     * Start a new connection of the session: every counter from zero and, when asked, a new frame key from both
-     * sides' nonces (cold path: it allocates the key).
+     * Start a new connection of the session (the server): its send counters from zero and, when asked, a new frame
+     * key from both sides' nonces (cold path: it allocates the key). The window of the client's counters is kept: they
+     * rise across connections.
      *
      * @param clientNonce from the connect request.
      * @param serverNonce from the accept.
@@ -87,7 +107,7 @@ public final class LaneCrypto
     {
         frameKey = encrypt && keyed ?
             FrameCipher.deriveKey(FrameCipher.keyBytes(k0, k1), clientNonce, serverNonce) : null;
-        resetCounters();
+        Arrays.fill(sent, 0);
     }
 
     /**
@@ -100,16 +120,23 @@ public final class LaneCrypto
     public void acceptConnection(final long clientNonce, final long serverNonce)
     {
         frameKey = FrameCipher.deriveKey(FrameCipher.keyBytes(k0, k1), clientNonce, serverNonce);
-        Arrays.fill(received, 0);
+        resetReceived();
     }
 
     /**
-     * Forget the connection's frame key and counters (the client, on fresh lanes).
+     * Forget the connection's frame key and the server's counters (the client, on fresh lanes); the send counters go
+     * on rising, from at least the given base.
+     *
+     * @param counterBase the lowest first counter, {@link #counterBase(long)} of now.
      */
-    public void resetConnection()
+    public void resetConnection(final long counterBase)
     {
         frameKey = null;
-        resetCounters();
+        for (int i = 0; i < LANE_COUNT; i++)
+        {
+            sent[i] = Math.max(sent[i], counterBase);
+        }
+        resetReceived();
     }
 
     /**
@@ -134,7 +161,7 @@ public final class LaneCrypto
      * frame, where the buffer must have room for it. Read the result from {@link #sealedBuffer()} at
      * {@link #sealedOffset()}.
      *
-     * @param lane   the sending lane's id ({@link FrameCipher#CLIENT_CONTROL_LANE} and the others).
+     * @param lane   the sending lane's id ({@link FrameCipher#UPSTREAM_LANE} and the others).
      * @param buffer holding the frame.
      * @param offset of the frame.
      * @param length of the frame.
@@ -204,14 +231,15 @@ public final class LaneCrypto
         final boolean sealed = FrameCipher.isSealed(buffer, offset);
         if (null != frameKey)
         {
+            final ReplayWindow window = received[lane];
             final int length = sealed ?
-                cipher.open(frameKey, lane, received[lane], buffer, offset, fragmentLength) : REJECTED;
-            if (length >= 0)
+                cipher.open(frameKey, lane, window.floor(), buffer, offset, fragmentLength) : REJECTED;
+            if (length < 0 || !window.accept(cipher.openedCounter()))
             {
-                received[lane] = cipher.openedCounter();
-                openedBuffer = cipher.opened();
-                openedOffset = 0;
+                return REJECTED;
             }
+            openedBuffer = cipher.opened();
+            openedOffset = 0;
             return length;
         }
         if (sealed)
@@ -222,12 +250,12 @@ public final class LaneCrypto
         openedOffset = offset;
         if (!clientSide && keyed)
         {
-            final long counter = AuthTrailer.verify(k0, k1, buffer, offset, fragmentLength, received[lane]);
-            if (counter < 0)
+            final ReplayWindow window = received[lane];
+            final long counter = AuthTrailer.verify(k0, k1, buffer, offset, fragmentLength, window.floor());
+            if (counter < 0 || !window.accept(counter))
             {
                 return REJECTED;
             }
-            received[lane] = counter;
             return fragmentLength - AuthTrailer.LENGTH;
         }
         return fragmentLength;
@@ -250,34 +278,44 @@ public final class LaneCrypto
     }
 
     /**
-     * Check an authentication trailer under this session's key (a resume request).
+     * Check the authentication trailer of a frame verified outside {@link #open} (a resume request, a connect
+     * request sent again) under this session's key, and record its counter, which must be fresh on the lane: a copy
+     * of an earlier request is refused.
      *
+     * @param lane           the lane.
      * @param buffer         holding the fragment.
      * @param offset         of the fragment.
      * @param fragmentLength including the trailer.
-     * @param lastCounter    highest counter accepted before.
-     * @return the frame's counter, or a negative value when the trailer does not verify.
+     * @return the frame's counter, or a negative value when the trailer does not verify or replays a counter.
      */
-    public long verifyTrailer(final DirectBuffer buffer, final int offset, final int fragmentLength, final long lastCounter)
+    public long verifyTrailer(final int lane, final DirectBuffer buffer, final int offset, final int fragmentLength)
     {
-        return keyed ? AuthTrailer.verify(k0, k1, buffer, offset, fragmentLength, lastCounter) : -1;
+        if (!keyed)
+        {
+            return -1;
+        }
+        final ReplayWindow window = received[lane];
+        final long counter = AuthTrailer.verify(k0, k1, buffer, offset, fragmentLength, window.floor());
+        return counter >= 0 && window.accept(counter) ? counter : -1;
     }
 
     /**
      * Record the counter of a frame verified outside {@link #open} (the connect request that started the
-     * connection), so that it cannot be replayed on its lane.
+     * connection, verified under its token's key), so that it cannot be replayed on its lane.
      *
      * @param lane    the lane.
      * @param counter the accepted counter.
      */
     public void received(final int lane, final long counter)
     {
-        received[lane] = counter;
+        received[lane].accept(counter);
     }
 
-    private void resetCounters()
+    private void resetReceived()
     {
-        Arrays.fill(sent, 0);
-        Arrays.fill(received, 0);
+        for (int i = 0; i < LANE_COUNT; i++)
+        {
+            received[i].reset(0);
+        }
     }
 }

@@ -28,13 +28,19 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * Sequenced events to rooms and sessions: encodes each event once, gives it the stream's next seq, keeps it in the
  * stream's history and offers the same bytes to every member that is caught up. A member whose lane does not take
- * it is skipped, counted and marked behind; behind members are pumped from history at the pace their lanes accept,
- * or resynced when history no longer reaches back to what they need. Replay requests and acks move a member's
- * position. Conductor thread only; allocation-free.
+ * it, or that has more than a window of events unacknowledged, is skipped, counted and marked behind; behind members
+ * are pumped from history at the pace their lanes and acknowledgements allow, or resynced when history no longer
+ * reaches back to what they need. The lanes are unreliable at the Aeron level, so a client asks again for exactly
+ * the ranges it lacks and gets those before anything new (selective repeat); a session with events it has not
+ * acknowledged hears each stream's newest seq a short while after the last one was sent ({@link StreamHeadsProbe}),
+ * so that a lost last event is asked for too. Conductor thread only; allocation-free.
  */
 final class EventFanOut
 {
     static final int PUMP_LIMIT = 64;
+    static final int MAX_RESEND_RANGES = 8;
+    /** Room left on a lane when pumping history, for what must not wait behind it: pongs, acks, snapshots. */
+    static final int PUMP_HEADROOM = 8 * 1024;
 
     private final int maxMessageLength;
     private final ReliableSender sender;
@@ -46,6 +52,8 @@ final class EventFanOut
     private final UnsafeBuffer kryoScratch;
     private final RoomEventFlyweight eventFlyweight = new RoomEventFlyweight();
     private final ArrayList<Membership> behindMembers = new ArrayList<>();
+    private final long window;
+    private final StreamHeadsProbe heads;
     private final AtomicCounter roomEventsSent;
     private final AtomicCounter deliveries;
     private final AtomicCounter skipped;
@@ -54,6 +62,9 @@ final class EventFanOut
 
     EventFanOut(
         final int maxMessageLength,
+        final int window,
+        final long headsDelayNs,
+        final int maxStreamsPerSession,
         final Counters counters,
         final ReliableSender sender,
         final KryoCodec codec,
@@ -73,6 +84,8 @@ final class EventFanOut
         this.skipped = counters.get(EngineCounter.FANOUT_SKIPPED);
         this.replayed = counters.get(EngineCounter.EVENTS_REPLAYED);
         this.resyncs = counters.get(EngineCounter.RESYNCS);
+        this.window = window;
+        this.heads = new StreamHeadsProbe(headsDelayNs, maxStreamsPerSession, sender, clock, counters);
     }
 
     /**
@@ -112,7 +125,7 @@ final class EventFanOut
         {
             final Membership m = members[i];
             final Peer peer = m.peer;
-            if (m.behind || !sender.isClear(peer) || null == peer.control)
+            if (m.behind || !sender.isClear(peer) || null == peer.lane || seq - m.ackedSeq > window)
             {
                 markBehind(m);
                 continue;
@@ -136,6 +149,7 @@ final class EventFanOut
             if (result > 0)
             {
                 m.nextSeqToSend = seq + 1;
+                noteSent(peer);
                 delivered++;
             }
             else
@@ -189,13 +203,14 @@ final class EventFanOut
         final long seq = stream.nextSeq();
         final int frameLength = encode(peer.sessionId, flags, 0, typeId, seq, 0, buffer, offset, length);
         stream.history.append(seq, clock.nanoTime(), sendBuffer, 0, frameLength, 0);
-        if (m.behind || !sender.isClear(peer))
+        if (m.behind || !sender.isClear(peer) || seq - m.ackedSeq > window)
         {
             markBehind(m);
         }
         else if (sender.offer(peer, sendBuffer, 0, frameLength) > 0)
         {
             m.nextSeqToSend = seq + 1;
+            noteSent(peer);
         }
         else
         {
@@ -313,7 +328,21 @@ final class EventFanOut
         {
             m.nextSeqToSend = m.ackedSeq + 1;
         }
+        m.resendCount = 0;
         markBehind(m);
+    }
+
+    private void noteSent(final Peer peer)
+    {
+        heads.noteSent(peer);
+    }
+
+    /**
+     * @return the probe that tells sessions their streams' newest seqs.
+     */
+    StreamHeadsProbe heads()
+    {
+        return heads;
     }
 
     /**
@@ -340,8 +369,8 @@ final class EventFanOut
             }
             final Outlet outlet = peer.events();
             if (peer.state() != SessionState.CONNECTED || null == outlet || !sender.isClear(peer) ||
-                !outlet.isConnected() || (!m.departed && null != m.room && !peer.departures.isEmpty() &&
-                null != peer.departure(m.stream.id)))
+                !outlet.isConnected() || outlet.availableWindow() < PUMP_HEADROOM ||
+                (!m.departed && null != m.room && !peer.departures.isEmpty() && null != peer.departure(m.stream.id)))
             {
                 continue;
             }
@@ -357,45 +386,146 @@ final class EventFanOut
 
     private int pump(final Membership m)
     {
-        final EventStream stream = m.stream;
-        final EventHistory history = stream.history;
-        final Peer peer = m.peer;
         final long lastOwed = m.lastOwedSeq();
         int sent = 0;
-        while (m.nextSeqToSend <= lastOwed && sent < PUMP_LIMIT)
+        while (m.resendCount > 0 && sent < PUMP_LIMIT)
+        {
+            final long seq = m.resendFrom[0];
+            if (seq <= m.ackedSeq || seq <= m.resyncedUpTo)
+            {
+                m.resendFrom[0] = Math.max(m.ackedSeq, m.resyncedUpTo) + 1;
+                continue;
+            }
+            if (seq > m.resendTo[0] || seq >= m.nextSeqToSend)
+            {
+                removeFirstResend(m);
+                continue;
+            }
+            if (!m.stream.history.contains(seq))
+            {
+                return sent + resyncTo(m, lastOwed);
+            }
+            if (sendFromHistory(m, seq) < 0)
+            {
+                return sent;
+            }
+            m.resendFrom[0] = seq + 1;
+            sent++;
+        }
+        while (m.nextSeqToSend <= lastOwed && sent < PUMP_LIMIT && m.nextSeqToSend - m.ackedSeq <= window)
         {
             final long seq = m.nextSeqToSend;
-            if (!history.contains(seq))
+            if (!m.stream.history.contains(seq))
             {
-                if (sendResync(m, lastOwed) < 0)
-                {
-                    return sent;
-                }
-                m.nextSeqToSend = lastOwed + 1;
-                sent++;
-                break;
+                return sent + resyncTo(m, lastOwed);
             }
-            int length = history.copy(seq, sendBuffer, 0);
-            int flags = (sendBuffer.getShort(FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) & 0xFFFF) | FLAG_REPLAY;
-            if (history.exceptSessionId(seq) == peer.sessionId)
-            {
-                length = RoomEventFlyweight.PAYLOAD_OFFSET;
-                flags |= FLAG_EXCEPT_SENDER;
-            }
-            sendBuffer.putShort(FrameHeaderFlyweight.FLAGS_OFFSET, (short)flags, LITTLE_ENDIAN);
-            if (sender.offer(peer, sendBuffer, 0, length) < 0)
+            if (sendFromHistory(m, seq) < 0)
             {
                 return sent;
             }
             m.nextSeqToSend = seq + 1;
-            replayed.incrementRelease();
             sent++;
         }
-        if (m.nextSeqToSend > lastOwed)
+        if (m.nextSeqToSend > lastOwed && 0 == m.resendCount)
         {
             m.behind = false;
         }
         return sent;
+    }
+
+    /**
+     * History no longer holds what the member needs: one resync stands in for everything up to its last owed seq.
+     *
+     * @return frames sent (0 or 1).
+     */
+    private int resyncTo(final Membership m, final long lastOwed)
+    {
+        if (sendResync(m, lastOwed) < 0)
+        {
+            return 0;
+        }
+        m.resyncedUpTo = lastOwed;
+        m.nextSeqToSend = lastOwed + 1;
+        m.resendCount = 0;
+        noteSent(m.peer);
+        if (0 == m.resendCount && m.nextSeqToSend > m.lastOwedSeq())
+        {
+            m.behind = false;
+        }
+        return 1;
+    }
+
+    private long sendFromHistory(final Membership m, final long seq)
+    {
+        final Peer peer = m.peer;
+        final EventHistory history = m.stream.history;
+        int length = history.copy(seq, sendBuffer, 0);
+        int flags = (sendBuffer.getShort(FrameHeaderFlyweight.FLAGS_OFFSET, LITTLE_ENDIAN) & 0xFFFF) | FLAG_REPLAY;
+        if (history.exceptSessionId(seq) == peer.sessionId)
+        {
+            length = RoomEventFlyweight.PAYLOAD_OFFSET;
+            flags |= FLAG_EXCEPT_SENDER;
+        }
+        sendBuffer.putShort(FrameHeaderFlyweight.FLAGS_OFFSET, (short)flags, LITTLE_ENDIAN);
+        final long result = sender.offer(peer, sendBuffer, 0, length);
+        if (result > 0)
+        {
+            replayed.incrementRelease();
+            noteSent(peer);
+        }
+        return result;
+    }
+
+    private static void removeFirstResend(final Membership m)
+    {
+        final int count = --m.resendCount;
+        System.arraycopy(m.resendFrom, 1, m.resendFrom, 0, count);
+        System.arraycopy(m.resendTo, 1, m.resendTo, 0, count);
+    }
+
+    /**
+     * Ask for a range to be sent again before anything new: merged with a range it touches; past the most ranges a
+     * member keeps, everything from the lowest to the highest asked for is sent again.
+     */
+    private static void addResend(final Membership m, final long from, final long to)
+    {
+        if (null == m.resendFrom)
+        {
+            m.resendFrom = new long[MAX_RESEND_RANGES];
+            m.resendTo = new long[MAX_RESEND_RANGES];
+        }
+        for (int i = 0; i < m.resendCount; i++)
+        {
+            if (from <= m.resendTo[i] + 1 && to + 1 >= m.resendFrom[i])
+            {
+                m.resendFrom[i] = Math.min(from, m.resendFrom[i]);
+                m.resendTo[i] = Math.max(to, m.resendTo[i]);
+                return;
+            }
+        }
+        if (m.resendCount < MAX_RESEND_RANGES)
+        {
+            int i = m.resendCount++;
+            while (i > 0 && m.resendFrom[i - 1] > from)
+            {
+                m.resendFrom[i] = m.resendFrom[i - 1];
+                m.resendTo[i] = m.resendTo[i - 1];
+                i--;
+            }
+            m.resendFrom[i] = from;
+            m.resendTo[i] = to;
+            return;
+        }
+        long lowest = from;
+        long highest = to;
+        for (int i = 0; i < m.resendCount; i++)
+        {
+            lowest = Math.min(lowest, m.resendFrom[i]);
+            highest = Math.max(highest, m.resendTo[i]);
+        }
+        m.resendCount = 1;
+        m.resendFrom[0] = lowest;
+        m.resendTo[0] = highest;
     }
 
     /**
@@ -437,7 +567,8 @@ final class EventFanOut
     }
 
     /**
-     * The client asks for a range again: resend from its start.
+     * The client asks for a range again: what of it was sent already is sent again, from history, before anything
+     * new; what was not will be sent in turn anyway.
      *
      * @return false when the request is malformed.
      */
@@ -447,19 +578,49 @@ final class EventFanOut
         {
             return false;
         }
-        if (fromSeq <= m.lastOwedSeq())
+        // a request sent before a resync reached the client asks for what the resync already stands in for
+        final long from = Math.max(fromSeq, Math.max(m.ackedSeq, m.resyncedUpTo) + 1);
+        final long to = Math.min(toSeq, Math.min(m.lastOwedSeq(), m.nextSeqToSend - 1));
+        if (from <= to)
         {
-            if (fromSeq < m.nextSeqToSend)
-            {
-                m.nextSeqToSend = fromSeq;
-            }
+            addResend(m, from, to);
+        }
+        if (from <= m.lastOwedSeq())
+        {
             markBehind(m);
         }
         return true;
     }
 
     /**
-     * The client delivered everything up to a seq.
+     * The client delivered everything of a stream up to a seq: that acknowledges every membership of the stream the
+     * session has, ended ones included (their events come first in the stream), up to what each is owed.
+     */
+    void onEventAck(final Peer peer, final int streamId, final long seq)
+    {
+        if (0 == streamId)
+        {
+            onEventAck(peer.session.direct, seq);
+            return;
+        }
+        final ArrayList<Membership> departures = peer.departures;
+        for (int i = departures.size() - 1; i >= 0; i--)
+        {
+            final Membership m = departures.get(i);
+            if (m.stream.id == streamId)
+            {
+                onEventAck(m, Math.min(seq, m.finalSeq));
+            }
+        }
+        final Membership current = peer.session.memberships.get(streamId);
+        if (null != current)
+        {
+            onEventAck(current, seq);
+        }
+    }
+
+    /**
+     * The client delivered everything a membership is owed up to a seq.
      */
     void onEventAck(final Membership m, final long seq)
     {

@@ -79,53 +79,16 @@ final class FrameGate
     }
 
     /**
-     * Pass a frame of a control lane. A CONNECT_REQUEST passes with its shape checked only: the handshake
-     * authenticates it.
+     * Pass a frame of a client's upstream lane. A CONNECT_REQUEST passes with its shape checked only: the handshake
+     * authenticates it. A LANE_BIND must come from a binding or connected session and carry its secret; it may come on
+     * a lane no session owns yet (a session moving to another port pair or path). Everything else must come from the
+     * session that owns the lane, connected (inputs, snapshot acks) or at least binding (control frames). A frame Aeron had to fragment is refused: the engine never sends
+     * one.
      *
+     * @param unfragmented true when the frame arrived in one Aeron fragment.
      * @return the frame type, or {@link #DROPPED}.
      */
-    int passControl(final Lane lane, final DirectBuffer buffer, final int offset, final int fragmentLength)
-    {
-        peer = null;
-        if (lane.isClosed())
-        {
-            return drop(unauthenticated);
-        }
-        final Peer owner = lane.peer;
-        final int length = frameLength(buffer, offset, fragmentLength);
-        if (!isValid(buffer, offset, length, owner))
-        {
-            return DROPPED;
-        }
-        final int type = buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF;
-        if (FrameType.CONNECT_REQUEST == type)
-        {
-            frameBuffer = buffer;
-            frameOffset = offset;
-            frameLength = fragmentLength;
-            peer = owner;
-            return type;
-        }
-        if (null == owner || owner.control != lane || sessionIdOf(buffer, offset) != owner.sessionId)
-        {
-            return drop(unauthenticated);
-        }
-        if (!open(owner, FrameCipher.CLIENT_CONTROL_LANE, buffer, offset, fragmentLength) ||
-            !withinRateLimit(owner, type, length))
-        {
-            return DROPPED;
-        }
-        return accept(owner, type);
-    }
-
-    /**
-     * Pass a frame of an input lane. A LANE_BIND must come from a binding or connected session and carry its
-     * secret; everything else must come from the connected session that owns the lane.
-     *
-     * @param unfragmented true when the frame arrived in one Aeron fragment, as input frames must.
-     * @return the frame type, or {@link #DROPPED}.
-     */
-    int passInput(
+    int passUpstream(
         final Lane lane,
         final DirectBuffer buffer,
         final int offset,
@@ -133,7 +96,6 @@ final class FrameGate
         final boolean unfragmented)
     {
         peer = null;
-        final int length = tokens ? fragmentLength - trailerLength(buffer, offset, fragmentLength) : fragmentLength;
         if (lane.isClosed())
         {
             return drop(unauthenticated);
@@ -144,23 +106,31 @@ final class FrameGate
             violation(lane.peer);
             return DROPPED;
         }
+        final int length = frameLength(buffer, offset, fragmentLength);
         if (!isValid(buffer, offset, length, lane.peer))
         {
             return DROPPED;
         }
         final int type = buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF;
+        if (FrameType.CONNECT_REQUEST == type)
+        {
+            frameBuffer = buffer;
+            frameOffset = offset;
+            frameLength = fragmentLength;
+            peer = lane.peer;
+            return type;
+        }
         final int sessionId = sessionIdOf(buffer, offset);
-        final Peer owner;
         if (FrameType.LANE_BIND == type)
         {
-            owner = peers.apply(sessionId);
+            final Peer owner = peers.apply(sessionId);
             if (null == owner ||
                 (owner.state() != SessionState.BINDING && owner.state() != SessionState.CONNECTED) ||
                 (null != lane.peer && lane.peer != owner))
             {
                 return drop(unauthenticated);
             }
-            if (!open(owner, FrameCipher.CLIENT_INPUT_LANE, buffer, offset, fragmentLength))
+            if (!open(owner, buffer, offset, fragmentLength))
             {
                 return DROPPED;
             }
@@ -171,17 +141,49 @@ final class FrameGate
             }
             return accept(owner, type);
         }
-        owner = lane.peer;
-        if (null == owner || owner.sessionId != sessionId || owner.state() != SessionState.CONNECTED)
+        final Peer owner = lane.peer;
+        final boolean inputs = FrameType.INPUT == type || FrameType.SNAPSHOT_ACK == type;
+        if (null == owner || owner.lane != lane || owner.sessionId != sessionId ||
+            (owner.state() != SessionState.CONNECTED && (inputs || owner.state() != SessionState.BINDING)))
         {
             return drop(unauthenticated);
         }
-        if (!open(owner, FrameCipher.CLIENT_INPUT_LANE, buffer, offset, fragmentLength) ||
-            !withinRateLimit(owner, type, length))
+        if (!open(owner, buffer, offset, fragmentLength) || !withinByteRate(owner, type, length))
         {
             return DROPPED;
         }
         return accept(owner, type);
+    }
+
+    /**
+     * A reliable frame about to be handled for the first time is within the session's message and byte rates.
+     *
+     * @param owner  the session.
+     * @param type   the enclosed frame's type.
+     * @param length the enclosed frame's length.
+     * @return false when it is over a rate: counted, and against the session.
+     */
+    boolean withinMessageRate(final Peer owner, final int type, final int length)
+    {
+        final long nowNs = clock.nanoTime();
+        switch (type)
+        {
+            case FrameType.MESSAGE:
+            case FrameType.ROOM_EMIT:
+            case FrameType.JOIN_REQUEST:
+            case FrameType.LEAVE_REQUEST:
+            case FrameType.REPLAY_REQUEST:
+                if (owner.messageBucket.tryConsume(nowNs, 1))
+                {
+                    return true;
+                }
+                rateLimited.incrementRelease();
+                violation(owner);
+                return false;
+
+            default:
+                return true;
+        }
     }
 
     DirectBuffer frameBuffer()
@@ -205,15 +207,6 @@ final class FrameGate
     Peer peer()
     {
         return peer;
-    }
-
-    /**
-     * A reassembled control message was over the limit.
-     */
-    void onOversize(final Lane lane)
-    {
-        oversize.incrementRelease();
-        violation(null == lane ? null : lane.peer);
     }
 
     /**
@@ -250,8 +243,7 @@ final class FrameGate
         return DROPPED;
     }
 
-    private boolean open(
-        final Peer owner, final int laneId, final DirectBuffer buffer, final int offset, final int fragmentLength)
+    private boolean open(final Peer owner, final DirectBuffer buffer, final int offset, final int fragmentLength)
     {
         if (!tokens)
         {
@@ -261,7 +253,7 @@ final class FrameGate
             return true;
         }
         final LaneCrypto crypto = owner.crypto;
-        final int length = crypto.open(laneId, buffer, offset, fragmentLength);
+        final int length = crypto.open(FrameCipher.UPSTREAM_LANE, buffer, offset, fragmentLength);
         if (length < 0)
         {
             unauthenticated.incrementRelease();
@@ -297,35 +289,24 @@ final class FrameGate
         return true;
     }
 
-    private boolean withinRateLimit(final Peer owner, final int type, final int length)
+    private boolean withinByteRate(final Peer owner, final int type, final int length)
     {
-        final long nowNs = clock.nanoTime();
-        final boolean within;
         switch (type)
         {
-            case FrameType.MESSAGE:
-            case FrameType.ROOM_EMIT:
-            case FrameType.JOIN_REQUEST:
-            case FrameType.LEAVE_REQUEST:
-            case FrameType.REPLAY_REQUEST:
-                within = owner.messageBucket.tryConsume(nowNs, 1) && owner.byteBucket.tryConsume(nowNs, length);
-                break;
-
             case FrameType.INPUT:
             case FrameType.SNAPSHOT_ACK:
-                within = owner.byteBucket.tryConsume(nowNs, length);
-                break;
+            case FrameType.RELIABLE:
+                if (owner.byteBucket.tryConsume(clock.nanoTime(), length))
+                {
+                    return true;
+                }
+                rateLimited.incrementRelease();
+                violation(owner);
+                return false;
 
             default:
-                within = true;
-                break;
+                return true;
         }
-        if (!within)
-        {
-            rateLimited.incrementRelease();
-            violation(owner);
-        }
-        return within;
     }
 
     private void violation(final Peer owner)

@@ -11,6 +11,7 @@ import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.transport.DutyCycle;
+import io.skirmish.engine.transport.Lanes;
 import io.skirmish.engine.transport.Transport;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -18,6 +19,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -447,10 +449,10 @@ public final class GameServer implements AutoCloseable
         public static final String MAX_BYTES_PER_SECOND_PROP_NAME = "skirmish.server.max.bytes.per.second";
         /** Require AES-GCM payload encryption of every session: {@code true} or {@code false} (default). */
         public static final String REQUIRE_PAYLOAD_ENCRYPTION_PROP_NAME = "skirmish.server.require.payload.encryption";
-        /** Term length of reliable (event) publications, default 256 KiB. */
-        public static final String RELIABLE_TERM_LENGTH_PROP_NAME = CommonContext.RELIABLE_TERM_LENGTH_PROP_NAME;
-        /** Term length of unreliable (snapshot) publications, default 64 KiB. */
-        public static final String UNRELIABLE_TERM_LENGTH_PROP_NAME = CommonContext.UNRELIABLE_TERM_LENGTH_PROP_NAME;
+        /** Term length of the lanes' publications, default 64 KiB. */
+        public static final String TERM_LENGTH_PROP_NAME = CommonContext.TERM_LENGTH_PROP_NAME;
+        /** Port pairs the server listens on, default 1 (pair k is port + 2k and port + 2k + 1). */
+        public static final String PORT_PAIRS_PROP_NAME = "skirmish.server.port.pairs";
 
         private Configuration()
         {
@@ -469,6 +471,11 @@ public final class GameServer implements AutoCloseable
         static int responsePort()
         {
             return Integer.getInteger(RESPONSE_PORT_PROP_NAME, 0);
+        }
+
+        static int portPairs()
+        {
+            return Integer.getInteger(PORT_PAIRS_PROP_NAME, 1);
         }
 
         static int maxSessions()
@@ -531,11 +538,14 @@ public final class GameServer implements AutoCloseable
         String bindAddress = Configuration.bindAddress();
         int port = Configuration.port();
         int responsePort = Configuration.responsePort();
+        int portPairs = Configuration.portPairs();
         int maxSessions = Configuration.maxSessions();
         long sessionTimeoutNs = Configuration.sessionTimeoutNs();
         long keepAliveIntervalNs = Configuration.keepAliveIntervalNs();
         long resumeWindowNs = Configuration.resumeWindowNs();
         int maxRoomsPerSession = Configuration.maxRoomsPerSession();
+        int eventWindow = 512;
+        long streamHeadsDelayNs = TimeUnit.MILLISECONDS.toNanos(25);
         int directHistoryCount = 256;
         int directHistoryBytes = 64 * 1024;
         int maxViolationsPerSession = 100;
@@ -583,17 +593,21 @@ public final class GameServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("need 0 < keepAliveInterval < sessionTimeout");
             }
-            final int reliableTermLength = reliableTermLength();
-            final int unreliableTermLength = unreliableTermLength();
-            if (Integer.bitCount(reliableTermLength) != 1 || reliableTermLength < 64 * 1024 ||
-                Integer.bitCount(unreliableTermLength) != 1 || unreliableTermLength < 64 * 1024)
+            if (eventWindow < 1 || streamHeadsDelayNs <= 0)
             {
-                throw new IllegalArgumentException("term lengths must be powers of two >= 64 KiB");
+                throw new IllegalArgumentException("eventWindow and streamHeadsDelayNs must be positive");
             }
-            if (maxMessageLength() < 64 || maxMessageLength() + 64 > reliableTermLength / 8)
+            if (portPairs < 1 || portPairs > 256 ||
+                Math.max(Lanes.pairPort(port, portPairs - 1), Lanes.pairPort(responsePort, portPairs - 1)) > 65535)
+            {
+                throw new IllegalArgumentException("portPairs must be in [1, 256] and fit below port 65536: " +
+                    portPairs);
+            }
+            if (portPairs > 1 && responsePort != port + 1)
             {
                 throw new IllegalArgumentException(
-                    "maxMessageLength must be in [64, reliableTermLength / 8 - 64]: " + maxMessageLength());
+                    "with more than one port pair the response port must be port + 1 (pair k is port + 2k, " +
+                    "port + 2k + 1): " + responsePort);
             }
             if (null == listener)
             {
@@ -694,6 +708,29 @@ public final class GameServer implements AutoCloseable
         }
 
         /**
+         * @param pairs port pairs to listen on, default 1. Pair {@code k} is {@code port + 2k} (requests) and
+         *              {@code port + 2k + 1} (responses); a firewall opens the whole range. A new session is moved
+         *              to the pair with the fewest sessions at accept, so that each duty cycle reads a datagram from
+         *              each pair's socket: a large server needs about one pair per 1,000 datagrams a second it
+         *              receives per millisecond-long cycle.
+         * @return this for a fluent API.
+         */
+        public Context portPairs(final int pairs)
+        {
+            checkNotConcluded();
+            this.portPairs = pairs;
+            return this;
+        }
+
+        /**
+         * @return port pairs listened on.
+         */
+        public int portPairs()
+        {
+            return portPairs;
+        }
+
+        /**
          * @param maxSessions most sessions at once, suspended ones included; more are rejected with
          *                    {@link DisconnectReason#SERVER_FULL}.
          * @return this for a fluent API.
@@ -788,6 +825,48 @@ public final class GameServer implements AutoCloseable
         public int maxRoomsPerSession()
         {
             return maxRoomsPerSession;
+        }
+
+        /**
+         * @param events most events of one stream sent to a session and not yet acknowledged by it, default 512:
+         *               past it, the session is sent more as its acknowledgements come. Keep it at most the client's
+         *               {@code maxHeldEvents} (1024 by default), which is how far ahead of a gap a client holds events.
+         * @return this for a fluent API.
+         */
+        public Context eventWindow(final int events)
+        {
+            checkNotConcluded();
+            this.eventWindow = events;
+            return this;
+        }
+
+        /**
+         * @return most unacknowledged events of one stream per session.
+         */
+        public int eventWindow()
+        {
+            return eventWindow;
+        }
+
+        /**
+         * @param delayNs how long after the last event sent to a session, plus its round trip, the server tells it
+         *                the newest seq of each stream it has not acknowledged ({@code STREAM_HEADS}), default 25 ms:
+         *                how soon a lost last event is found.
+         * @return this for a fluent API.
+         */
+        public Context streamHeadsDelayNs(final long delayNs)
+        {
+            checkNotConcluded();
+            this.streamHeadsDelayNs = delayNs;
+            return this;
+        }
+
+        /**
+         * @return delay before a session is told its streams' newest seqs.
+         */
+        public long streamHeadsDelayNs()
+        {
+            return streamHeadsDelayNs;
         }
 
         /**

@@ -103,7 +103,7 @@ final class Handshake
         final Peer existing = lane.peer;
         if (null != existing)
         {
-            sendAccept(existing, requestFlyweight.clientNonce(), false);
+            answerAgain(existing, buffer, offset, fragmentLength);
             return;
         }
         if (!lane.isConnected())
@@ -135,6 +135,29 @@ final class Handshake
             answer(lane, lane.pendingRequest, 0, length);
         }
         return null != lane.peer;
+    }
+
+    /**
+     * A connect request sent again on the lane its session already answers on: its answer was lost. Answered again
+     * (the accept, and a resumed session's state) while the session is still binding, once the request proves itself
+     * as the first one did.
+     */
+    private void answerAgain(final Peer peer, final DirectBuffer buffer, final int offset, final int fragmentLength)
+    {
+        if (peer.state() != SessionState.BINDING || requestFlyweight.clientNonce() != peer.clientNonce)
+        {
+            return;
+        }
+        if (null != tokens && peer.crypto.verifyTrailer(FrameCipher.UPSTREAM_LANE, buffer, offset, fragmentLength) < 0)
+        {
+            unauthenticated.incrementRelease();
+            return;
+        }
+        sendAccept(peer, peer.clientNonce, peer.acceptedAsResumed);
+        if (peer.acceptedAsResumed)
+        {
+            rooms.resume(peer);
+        }
     }
 
     private void answer(final Lane lane, final DirectBuffer buffer, final int offset, final int fragmentLength)
@@ -181,7 +204,7 @@ final class Handshake
             else
             {
                 sessions.resume(peer, lane, nonce, encrypt, clock.nanoTime());
-                peer.crypto.received(FrameCipher.CLIENT_CONTROL_LANE, verifiedCounter);
+                peer.crypto.received(FrameCipher.UPSTREAM_LANE, verifiedCounter);
                 sendAccept(peer, nonce, true);
                 rooms.resume(peer);
                 return;
@@ -198,7 +221,7 @@ final class Handshake
         }
         final Peer peer = sessions.create(
             lane, connectRequest.clientId(), null != tokens, verifiedK0, verifiedK1, nonce, encrypt, clock.nanoTime());
-        peer.crypto.received(FrameCipher.CLIENT_CONTROL_LANE, verifiedCounter);
+        peer.crypto.received(FrameCipher.UPSTREAM_LANE, verifiedCounter);
         sendAccept(peer, nonce, false);
     }
 
@@ -240,7 +263,8 @@ final class Handshake
     }
 
     /**
-     * @return null when the resume request carries a valid MAC under the session's key; otherwise the reason.
+     * @return null when the resume request carries a valid MAC under the session's key and a counter it never used;
+     * NONE when it does not (drop silently, as for a new connect); RESUME_REJECTED when there is no such session.
      */
     private DisconnectReason verifyResume(
         final int sessionId,
@@ -250,10 +274,15 @@ final class Handshake
         final int credentialsOffset)
     {
         final Peer peer = sessions.peer(sessionId);
-        final long counter = null == peer ? -1 : peer.crypto.verifyTrailer(buffer, offset, fragmentLength, 0);
-        if (counter < 0)
+        if (null == peer)
         {
             return DisconnectReason.RESUME_REJECTED;
+        }
+        // the session's window of the client's counters spans its connections: a copy of an earlier request is stale
+        final long counter = peer.crypto.verifyTrailer(FrameCipher.UPSTREAM_LANE, buffer, offset, fragmentLength);
+        if (counter < 0)
+        {
+            return DisconnectReason.NONE;
         }
         verifiedCounter = counter;
         connectRequest.identity(peer.session.clientId, buffer, credentialsOffset, 0);
@@ -320,6 +349,7 @@ final class Handshake
 
     private void sendAccept(final Peer peer, final long nonce, final boolean resumed)
     {
+        peer.acceptedAsResumed = resumed;
         final ConnectAcceptFlyweight accept = acceptFlyweight;
         accept.wrapForEncode(controlBuffer, 0, FrameType.CONNECT_ACCEPT, peer.sessionId);
         accept.clientNonce(nonce)
@@ -329,7 +359,9 @@ final class Handshake
             .maxMessageLength(ctx.maxMessageLength())
             .resumed(resumed)
             .resumeWindowMs((int)Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(ctx.resumeWindowNs)))
-            .serverNonce(peer.serverNonce);
+            .lanePair(peer.lanePair)
+            .serverNonce(peer.serverNonce)
+            .reliableAckedSeq(peer.reliableAckedSeq);
         if (peer.crypto.isEncrypted())
         {
             accept.flags(FrameHeaderFlyweight.FLAG_ENCRYPTED);

@@ -6,30 +6,21 @@ import io.skirmish.engine.transport.Outlet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * One client stream into the server (an Aeron image) and the per-client publication that answers it: the control
- * lane (control in, events out) or the input lane (inputs in, snapshots out). Created when its image is first seen;
- * its answering publication is asked for only once the lane has proven it speaks the protocol. Owned by the
+ * One client's pair of streams on one of the server's port pairs: its upstream (an Aeron image of the client's
+ * publication) and the per-client downstream publication that answers it. Created when its image is first seen; its
+ * downstream publication is asked for only once the lane has proven it speaks the protocol. Owned by the
  * {@link LaneRegistry}; conductor thread only.
  */
 final class Lane
 {
-    /** Which pair of streams. */
-    enum Kind
-    {
-        /** Reliable: control frames in, events out. */
-        CONTROL,
-        /** Unreliable: inputs in, snapshots out. */
-        INPUT
-    }
-
     /** Where the lane is in its life. */
     enum State
     {
-        /** Its image is up; no answering publication was asked for yet. */
+        /** Its image is up; no downstream publication was asked for yet. */
         OPEN,
-        /** The answering publication is being added. */
+        /** The downstream publication is being added. */
         ADDING,
-        /** The answering publication exists (it may not be connected yet). */
+        /** The downstream publication exists (it may not be connected yet). */
         READY,
         /** Closed while its publication was still being added: the publication is closed once it arrives. */
         CLOSING,
@@ -39,9 +30,9 @@ final class Lane
 
     static final long NO_REGISTRATION = -1;
 
-    final Kind kind;
     final Image image;
     final int imageSessionId;
+    final int pair;
     final long createdNs;
     State state = State.OPEN;
     long registrationId = NO_REGISTRATION;
@@ -52,11 +43,11 @@ final class Lane
     UnsafeBuffer pendingRequest;
     int pendingRequestLength;
 
-    Lane(final Kind kind, final Image image, final int imageSessionId, final long createdNs)
+    Lane(final Image image, final int imageSessionId, final int pair, final long createdNs)
     {
-        this.kind = kind;
         this.image = image;
         this.imageSessionId = imageSessionId;
+        this.pair = pair;
         this.createdNs = createdNs;
     }
 
@@ -77,6 +68,6 @@ final class Lane
 
     public String toString()
     {
-        return "Lane{" + kind + ", " + state + ", image=" + imageSessionId + "}";
+        return "Lane{" + state + ", pair=" + pair + ", image=" + imageSessionId + "}";
     }
 }

@@ -2,7 +2,8 @@ package io.skirmish.engine.server;
 
 /**
  * What the handshake and the session registry may ask of the lanes: an answering publication for a lane that has
- * proven itself, and closing a lane. The {@link LaneRegistry} does it over Aeron; unit tests fake it.
+ * proven itself, closing a lane, and which port pair a session binds on. The {@link LaneRegistry} does it over Aeron;
+ * unit tests fake it.
  */
 interface LaneControl
 {
@@ -26,4 +27,17 @@ interface LaneControl
      * @param lane the lane.
      */
     void watch(Lane lane);
+
+    /**
+     * @return the port pair a new connection binds its lane on.
+     */
+    int assignPair();
+
+    /**
+     * A session's lane changes: the per-pair counts follow.
+     *
+     * @param from the lane it leaves, or null.
+     * @param to   the lane it takes, or null.
+     */
+    void onSessionLane(Lane from, Lane to);
 }

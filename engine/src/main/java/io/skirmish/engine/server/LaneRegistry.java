@@ -14,18 +14,20 @@ import io.skirmish.engine.transport.PublicationOutlet;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.ArrayListUtil;
-import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 import java.util.ArrayList;
 
 /**
- * Owns the server's side of the lanes: the two request subscriptions, a {@link Lane} per client image, and the
- * per-client answering publications. Only this class creates or closes publications. A lane's publication is asked
- * for only once the lane proves it speaks the protocol (a well-formed CONNECT_REQUEST, a LANE_BIND from a live
- * session), so junk images cost no log buffers; a lane no session claims within the connect timeout is rejected.
- * Conductor thread only, except the image callbacks, which Aeron's conductor makes and which only enqueue.
+ * Owns the server's side of the lanes: one upstream subscription per port pair, a {@link Lane} per client image, and
+ * the per-client downstream publications. Only this class creates or closes publications. A lane's publication is
+ * asked for only once the lane proves it speaks the protocol (a well-formed CONNECT_REQUEST, a LANE_BIND from a live
+ * session), so junk images cost no log buffers; a lane no session claims within the connect timeout is rejected. New
+ * sessions are spread over the port pairs ({@link #assignPair()}), so that each duty cycle reads a datagram from
+ * each pair's socket. Conductor thread only, except the image callbacks, which Aeron's conductor makes and which only
+ * enqueue.
  */
 final class LaneRegistry implements LaneControl, AutoCloseable
 {
@@ -52,14 +54,12 @@ final class LaneRegistry implements LaneControl, AutoCloseable
     private final GameServer.Context ctx;
     private final Counters counters;
     private final ErrorHandler errors;
-    private final Subscription controlSubscription;
-    private final Subscription inputSubscription;
-    private final ExclusivePublication prototypeEvents;
-    private final ExclusivePublication prototypeSnapshots;
+    private final Subscription[] subscriptions;
+    private final ExclusivePublication[] prototypes;
+    private final int[] sessionsPerPair;
     private final OneToOneConcurrentArrayQueue<Image> availableImages = new OneToOneConcurrentArrayQueue<>(4096);
     private final ManyToOneConcurrentLinkedQueue<Image> unavailableImages = new ManyToOneConcurrentLinkedQueue<>();
-    private final Int2ObjectHashMap<Lane> controlLanes = new Int2ObjectHashMap<>();
-    private final Int2ObjectHashMap<Lane> inputLanes = new Int2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Lane> lanes = new Long2ObjectHashMap<>();
     private final ArrayList<Lane> watched = new ArrayList<>();
     private long nowNs;
 
@@ -69,49 +69,76 @@ final class LaneRegistry implements LaneControl, AutoCloseable
         this.ctx = ctx;
         this.counters = counters;
         this.errors = errors;
-        Subscription control = null;
-        Subscription input = null;
-        ExclusivePublication events = null;
-        ExclusivePublication snapshots = null;
+        final int pairs = ctx.portPairs();
+        this.subscriptions = new Subscription[pairs];
+        this.prototypes = new ExclusivePublication[pairs];
+        this.sessionsPerPair = new int[pairs];
         try
         {
-            control = aeron.addSubscription(
-                Lanes.serverRequestSubscription(ctx.bindAddress, ctx.port, true), Lanes.CONTROL_STREAM_ID,
-                this::enqueueAvailable, this::enqueueUnavailable);
-            input = aeron.addSubscription(
-                Lanes.serverRequestSubscription(ctx.bindAddress, ctx.port, false), Lanes.INPUT_STREAM_ID,
-                this::enqueueAvailable, this::enqueueUnavailable);
-            events = aeron.addExclusivePublication(
-                responseChannel(CommonContext.PROTOTYPE_CORRELATION_ID, Lane.Kind.CONTROL), Lanes.EVENTS_STREAM_ID);
-            snapshots = aeron.addExclusivePublication(
-                responseChannel(CommonContext.PROTOTYPE_CORRELATION_ID, Lane.Kind.INPUT), Lanes.SNAPSHOT_STREAM_ID);
+            for (int k = 0; k < pairs; k++)
+            {
+                subscriptions[k] = aeron.addSubscription(
+                    Lanes.serverRequestSubscription(ctx.bindAddress, Lanes.pairPort(ctx.port, k)),
+                    Lanes.UPSTREAM_STREAM_ID, this::enqueueAvailable, this::enqueueUnavailable);
+                prototypes[k] = aeron.addExclusivePublication(
+                    responseChannel(k, CommonContext.PROTOTYPE_CORRELATION_ID), Lanes.DOWNSTREAM_STREAM_ID);
+            }
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(snapshots, events, input, control);
+            CloseHelper.quietCloseAll(prototypes);
+            CloseHelper.quietCloseAll(subscriptions);
             throw ex;
         }
-        this.controlSubscription = control;
-        this.inputSubscription = input;
-        this.prototypeEvents = events;
-        this.prototypeSnapshots = snapshots;
     }
 
-    private String responseChannel(final String correlationId, final Lane.Kind kind)
+    private String responseChannel(final int pair, final String correlationId)
     {
-        final boolean control = kind == Lane.Kind.CONTROL;
-        return Lanes.serverResponsePublication(ctx.bindAddress, ctx.responsePort, correlationId,
-            control ? ctx.reliableTermLength() : ctx.unreliableTermLength(), ctx.mtuLength(), control);
+        return Lanes.serverResponsePublication(ctx.bindAddress, Lanes.pairPort(ctx.responsePort, pair), correlationId,
+            ctx.termLength(), ctx.mtuLength());
     }
 
-    int pollControl(final FragmentHandler handler, final int limit)
+    /**
+     * Poll every pair's upstream subscription.
+     *
+     * @return fragments read.
+     */
+    int poll(final FragmentHandler handler, final int limit)
     {
-        return controlSubscription.poll(handler, limit);
+        int fragments = 0;
+        for (final Subscription subscription : subscriptions)
+        {
+            fragments += subscription.poll(handler, limit);
+        }
+        return fragments;
     }
 
-    int pollInput(final FragmentHandler handler, final int limit)
+    /**
+     * {@inheritDoc} The one with the fewest sessions.
+     */
+    public int assignPair()
     {
-        return inputSubscription.poll(handler, limit);
+        int best = 0;
+        for (int k = 1; k < sessionsPerPair.length; k++)
+        {
+            if (sessionsPerPair[k] < sessionsPerPair[best])
+            {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    public void onSessionLane(final Lane from, final Lane to)
+    {
+        if (null != from)
+        {
+            sessionsPerPair[from.pair]--;
+        }
+        if (null != to)
+        {
+            sessionsPerPair[to.pair]++;
+        }
     }
 
     private void enqueueAvailable(final Image image)
@@ -129,21 +156,33 @@ final class LaneRegistry implements LaneControl, AutoCloseable
     }
 
     /**
-     * @param image a client image of one of the request subscriptions.
+     * @param image a client image of one of the upstream subscriptions.
      * @return its lane, created (and watched) on first sight.
      */
     Lane lane(final Image image)
     {
-        final boolean control = image.subscription() == controlSubscription;
-        final Int2ObjectHashMap<Lane> lanes = control ? controlLanes : inputLanes;
-        Lane lane = lanes.get(image.sessionId());
-        if (null == lane || lane.image.correlationId() != image.correlationId())
+        final long correlationId = image.correlationId();
+        Lane lane = lanes.get(correlationId);
+        if (null == lane)
         {
-            lane = new Lane(control ? Lane.Kind.CONTROL : Lane.Kind.INPUT, image, image.sessionId(), nowNs);
-            lanes.put(image.sessionId(), lane);
+            lane = new Lane(image, image.sessionId(), pairOf(image), nowNs);
+            lanes.put(correlationId, lane);
             watch(lane);
         }
         return lane;
+    }
+
+    private int pairOf(final Image image)
+    {
+        final Subscription subscription = image.subscription();
+        for (int k = 0; k < subscriptions.length; k++)
+        {
+            if (subscriptions[k] == subscription)
+            {
+                return k;
+            }
+        }
+        return 0;
     }
 
     int processImageEvents(final long nowNs, final Handler handler)
@@ -159,11 +198,9 @@ final class LaneRegistry implements LaneControl, AutoCloseable
         while (null != (image = unavailableImages.poll()))
         {
             work++;
-            final Int2ObjectHashMap<Lane> lanes = image.subscription() == controlSubscription ? controlLanes : inputLanes;
-            final Lane lane = lanes.get(image.sessionId());
-            if (null != lane && lane.image.correlationId() == image.correlationId())
+            final Lane lane = lanes.remove(image.correlationId());
+            if (null != lane)
             {
-                lanes.remove(image.sessionId());
                 close(lane);
                 handler.onLaneLost(lane);
             }
@@ -230,8 +267,7 @@ final class LaneRegistry implements LaneControl, AutoCloseable
         }
         if (!lane.isClosed() && null == lane.peer && nowNs - lane.createdNs > ctx.connectTimeoutNs())
         {
-            reject(lane.image, lane.kind == Lane.Kind.CONTROL ?
-                "skirmish: handshake timed out" : "skirmish: lane bind timed out");
+            reject(lane.image, "skirmish: handshake timed out");
             close(lane);
         }
         if (lane.state == Lane.State.CLOSING && (null != lane.publication || Lane.NO_REGISTRATION == lane.registrationId))
@@ -254,8 +290,7 @@ final class LaneRegistry implements LaneControl, AutoCloseable
         {
             lane.state = Lane.State.ADDING;
             lane.registrationId = aeron.asyncAddExclusivePublication(
-                responseChannel(Long.toString(lane.image.correlationId()), lane.kind),
-                lane.kind == Lane.Kind.CONTROL ? Lanes.EVENTS_STREAM_ID : Lanes.SNAPSHOT_STREAM_ID);
+                responseChannel(lane.pair, Long.toString(lane.image.correlationId())), Lanes.DOWNSTREAM_STREAM_ID);
         }
     }
 
@@ -306,35 +341,24 @@ final class LaneRegistry implements LaneControl, AutoCloseable
 
     String counts()
     {
-        int watchedControl = 0;
-        for (int i = 0; i < watched.size(); i++)
-        {
-            watchedControl += watched.get(i).kind == Lane.Kind.CONTROL ? 1 : 0;
-        }
-        return "connections=" + controlLanes.size() + " inputLinks=" + inputLanes.size() +
-            " pendingConnections=" + watchedControl + " pendingInputLinks=" + (watched.size() - watchedControl);
+        return "lanes=" + lanes.size() + " pendingLanes=" + watched.size();
     }
 
     /**
-     * Close every publication and both subscriptions.
+     * Close every publication and subscription.
      */
     public void close()
     {
-        closeAll(controlLanes);
-        closeAll(inputLanes);
-        for (final Lane lane : watched)
-        {
-            CloseHelper.quietClose(lane.publication);
-        }
-        CloseHelper.quietCloseAll(controlSubscription, inputSubscription, prototypeEvents, prototypeSnapshots);
-    }
-
-    private static void closeAll(final Int2ObjectHashMap<Lane> lanes)
-    {
-        final Int2ObjectHashMap<Lane>.ValueIterator it = lanes.values().iterator();
+        final Long2ObjectHashMap<Lane>.ValueIterator it = lanes.values().iterator();
         while (it.hasNext())
         {
             CloseHelper.quietClose(it.next().publication);
         }
+        for (final Lane lane : watched)
+        {
+            CloseHelper.quietClose(lane.publication);
+        }
+        CloseHelper.quietCloseAll(prototypes);
+        CloseHelper.quietCloseAll(subscriptions);
     }
 }

@@ -5,8 +5,8 @@ package io.skirmish.engine.server;
  * {@code behind} receives no live events; the fan-out pumps it from history, paced by its lane, until it has caught
  * up (or resyncs it when history no longer reaches back far enough). A membership that ended while the session
  * still had events of the room coming ({@code departed}) stays with the session, owed the room's events up to
- * {@code finalSeq}, until the client acknowledges them; only then does its leave reach the game. Conductor thread
- * only.
+ * {@code finalSeq}, until the client acknowledges them; only then does its leave reach the game. The ranges a
+ * client asked for again ({@code resendFrom..resendTo}) are sent before anything new. Conductor thread only.
  */
 final class Membership
 {
@@ -22,6 +22,10 @@ final class Membership
     long joinNoticeSeq;
     boolean departed;
     SnapshotPublisher.MemberState snapshotState;
+    long[] resendFrom;
+    long[] resendTo;
+    int resendCount;
+    long resyncedUpTo;
 
     Membership(final Peer peer, final EventStream stream, final Room room)
     {

@@ -28,7 +28,6 @@ final class MessageDispatcher
     private final RoomRegistry rooms;
     private final MessageFlyweight messageFlyweight = new MessageFlyweight();
     private final RoomEventFlyweight emitFlyweight = new RoomEventFlyweight();
-    private final AtomicCounter duplicates;
     private final AtomicCounter vetoed;
     private volatile Int2ObjectHashMap<MessageHandler<Object>> messageHandlers = new Int2ObjectHashMap<>();
     private volatile Int2ObjectHashMap<EmitHandler<Object>> emitHandlers = new Int2ObjectHashMap<>();
@@ -46,7 +45,6 @@ final class MessageDispatcher
         this.gate = gate;
         this.fanOut = fanOut;
         this.rooms = rooms;
-        this.duplicates = counters.get(EngineCounter.DUPLICATES_DROPPED);
         this.vetoed = counters.get(EngineCounter.EMITS_VETOED);
     }
 
@@ -80,13 +78,6 @@ final class MessageDispatcher
     {
         final MessageFlyweight message = messageFlyweight;
         message.wrap(buffer, offset, length);
-        final long seq = message.seq();
-        if (seq <= peer.lastClientMessageSeq)
-        {
-            duplicates.incrementRelease();
-            return;
-        }
-        peer.lastClientMessageSeq = seq;
         final int typeId = message.typeId();
         final int payloadOffset = offset + MessageFlyweight.PAYLOAD_OFFSET;
         final int payloadLength = message.payloadLength();

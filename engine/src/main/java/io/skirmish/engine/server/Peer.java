@@ -3,13 +3,15 @@ package io.skirmish.engine.server;
 import io.skirmish.engine.security.LaneCrypto;
 import io.skirmish.engine.security.TokenBucket;
 import io.skirmish.engine.status.NetworkMeter;
+import io.skirmish.engine.transport.ChunkAssembler;
 import io.skirmish.engine.transport.Outlet;
 
 import java.util.ArrayList;
 
 /**
- * The server's private record of one client behind its {@link Session}: its lanes, the connection's keys, its rate
- * limits, its outbox and its timers. The game only ever sees the {@link Session}. Conductor thread only.
+ * The server's private record of one client behind its {@link Session}: its lane, the connection's keys, its rate
+ * limits, its outbox, where its reliable frames stand, and its timers. The game only ever sees the {@link Session}.
+ * Conductor thread only.
  */
 final class Peer
 {
@@ -21,24 +23,32 @@ final class Peer
     final TokenBucket byteBucket;
     final SessionOutbox outbox = new SessionOutbox();
     final ArrayList<Membership> departures = new ArrayList<>();
-    final NetworkMeter.PositionTracker controlIn = new NetworkMeter.PositionTracker();
-    final NetworkMeter.PositionTracker inputIn = new NetworkMeter.PositionTracker();
-    final NetworkMeter.PositionTracker eventsOut = new NetworkMeter.PositionTracker();
-    final NetworkMeter.PositionTracker snapshotsOut = new NetworkMeter.PositionTracker();
+    final NetworkMeter.PositionTracker upstreamIn = new NetworkMeter.PositionTracker();
+    final NetworkMeter.PositionTracker downstreamOut = new NetworkMeter.PositionTracker();
     long laneBytesIn;
     long laneBytesOut;
-    Lane control;
-    Lane input;
+    Lane lane;
     long serverNonce;
+    long clientNonce;
     long lastHeardNs;
     long lastPingSentNs;
     long suspendedAtNs;
-    long lastClientMessageSeq;
+    long lastEventSentNs;
+    long nextHeadsProbeNs;
+    long reliableAckedSeq;
+    long reliableHighestSeen;
+    boolean reliableAckPending;
+    boolean laneBoundPending;
+    boolean acceptedAsResumed;
+    ChunkAssembler reliableChunks;
+    ReliableHold reliableHold;
+    int lanePair;
     int violations;
     boolean announced;
     boolean resuming;
     boolean inOutboxList;
     boolean inBindingList;
+    boolean inProbeList;
     int index = -1;
 
     Peer(
@@ -78,8 +88,8 @@ final class Peer
     }
 
     /**
-     * The membership a client's request about a room's seq refers to: the direct stream for room 0; the ended
-     * membership of the room while the seq is within what it is owed; otherwise the current one.
+     * The membership a client's request about a room's seq refers to: the direct stream for room 0; the oldest ended
+     * membership of the room that is owed the seq; otherwise the current one.
      *
      * @param roomId the room the request names.
      * @param seq    the seq it names.
@@ -91,13 +101,16 @@ final class Peer
         {
             return session.direct;
         }
-        final Membership departure = departures.isEmpty() ? null : departure(roomId);
-        final Membership current = session.memberships.get(roomId);
-        if (null != departure && (seq <= departure.finalSeq || null == current))
+        for (int i = 0, n = departures.size(); i < n; i++)
         {
-            return departure;
+            final Membership m = departures.get(i);
+            if (m.stream.id == roomId && seq <= m.finalSeq)
+            {
+                return m;
+            }
         }
-        return current;
+        final Membership current = session.memberships.get(roomId);
+        return null != current ? current : departure(roomId);
     }
 
     SessionState state()
@@ -106,38 +119,25 @@ final class Peer
     }
 
     /**
-     * @return the outlet of the session's control and events lane, or null while there is none.
+     * @return the outlet of the session's downstream lane, or null while there is none.
      */
     Outlet events()
     {
-        final Lane lane = control;
+        final Lane lane = this.lane;
         return null == lane ? null : lane.outlet;
     }
 
     /**
-     * @return the outlet of the session's snapshot lane, or null while there is none.
-     */
-    Outlet snapshots()
-    {
-        final Lane lane = input;
-        return null == lane ? null : lane.outlet;
-    }
-
-    /**
-     * Follow the lanes' positions and close the meter's window when due.
+     * Follow the lane's positions and close the meter's window when due.
      *
      * @param nowNs the duty cycle's clock.
      */
     void sampleNetwork(final long nowNs)
     {
-        final Lane control = this.control;
-        final Lane input = this.input;
-        laneBytesIn += controlIn.advance(control, null == control ? 0 : control.imagePosition());
-        laneBytesIn += inputIn.advance(input, null == input ? 0 : input.imagePosition());
-        final Outlet events = events();
-        final Outlet snapshots = snapshots();
-        laneBytesOut += eventsOut.advance(events, null == events ? 0 : events.position());
-        laneBytesOut += snapshotsOut.advance(snapshots, null == snapshots ? 0 : snapshots.position());
+        final Lane lane = this.lane;
+        laneBytesIn += upstreamIn.advance(lane, null == lane ? 0 : lane.imagePosition());
+        final Outlet outlet = events();
+        laneBytesOut += downstreamOut.advance(outlet, null == outlet ? 0 : outlet.position());
         session.networkMeter.sampleBytes(nowNs, laneBytesIn, laneBytesOut);
     }
 

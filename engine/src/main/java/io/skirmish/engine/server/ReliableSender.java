@@ -15,10 +15,12 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.util.ArrayList;
 
 /**
- * The only writer of a session's control and events lane. Frames are sealed under the connection's key (every frame
- * but CONNECT_ACCEPT) and offered; frames that must arrive in order with the session's events (accept, join
- * results, left room) wait in the session's outbox when the lane is busy, and everything else for that session
- * waits behind them. Conductor thread only.
+ * The writer of a session's downstream lane for everything but snapshots. Frames are sealed under the connection's
+ * key (every frame but CONNECT_ACCEPT) and offered, as chunks when too long for a datagram; frames that must leave in
+ * order with the session's events (the accept, a resume's state, lane bound) wait in the session's outbox when the
+ * lane is busy, and everything else for that session waits behind them. The lane is unreliable at the Aeron level: a
+ * frame lost on the way is recovered by what refers to it (a room seq and its replay, a connect request sent again).
+ * Conductor thread only.
  */
 final class ReliableSender
 {
@@ -41,8 +43,8 @@ final class ReliableSender
     {
         final boolean plain =
             (buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) == FrameType.CONNECT_ACCEPT;
-        return frameOffer.offer(
-            peer.events(), plain ? null : peer.crypto, FrameCipher.SERVER_CONTROL_LANE, buffer, offset, length);
+        return frameOffer.offerChunked(
+            peer.events(), plain ? null : peer.crypto, FrameCipher.DOWNSTREAM_LANE, buffer, offset, length);
     }
 
     /**
@@ -50,7 +52,7 @@ final class ReliableSender
      */
     long offerPlain(final Outlet outlet, final MutableDirectBuffer buffer, final int offset, final int length)
     {
-        return frameOffer.offer(outlet, null, FrameCipher.SERVER_CONTROL_LANE, buffer, offset, length);
+        return frameOffer.offer(outlet, null, FrameCipher.DOWNSTREAM_LANE, buffer, offset, length);
     }
 
     /**
@@ -70,7 +72,7 @@ final class ReliableSender
         final SessionOutbox outbox = peer.outbox;
         if (outbox.length() == 0)
         {
-            if (null == peer.control)
+            if (null == peer.lane)
             {
                 return;
             }

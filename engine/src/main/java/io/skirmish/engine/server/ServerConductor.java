@@ -43,8 +43,8 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private final MessageDispatcher dispatcher;
     private final Handshake handshake;
     private final ReliableSender sender;
-    private final ControlLaneAdapter controlAdapter;
-    private final InputLaneAdapter inputAdapter;
+    private final ReliableReceiver reliable;
+    private final UpstreamAdapter upstreamAdapter;
     private final ProxyAdapter proxyAdapter;
     private GameServer server;
     private boolean started;
@@ -75,7 +75,8 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         final FrameOffer frameOffer = new FrameOffer(
             counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT));
         this.sender = new ReliableSender(frameOffer, counters);
-        this.fanOut = new EventFanOut(ctx.maxMessageLength(), counters, sender, codec, cachedClock, this::onError);
+        this.fanOut = new EventFanOut(ctx.maxMessageLength(), ctx.eventWindow(), ctx.streamHeadsDelayNs(),
+            ctx.maxRoomsPerSession + 1, counters, sender, codec, cachedClock, this::onError);
         this.snapshots = new SnapshotPublisher(ctx, counters, frameOffer, this::onError);
         this.rooms = new RoomRegistry(ctx, counters, fanOut, sender, snapshots, thread, cachedClock, this::onError,
             (roomId) -> aeron.addCounter(EngineCounter.ROOM_OLDEST_RETAINED_SEQ_TYPE_ID,
@@ -86,9 +87,10 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         final FrameGate gate = new FrameGate(ctx, counters, cachedClock, sessions::peer, sessions::kickForAbuse);
         this.handshake = new Handshake(ctx, counters, this::onError, sessions, rooms, sender, lanes, cachedClock);
         this.dispatcher = new MessageDispatcher(codec, ctx.listener, counters, gate, fanOut, rooms);
-        this.controlAdapter = new ControlLaneAdapter(
-            ctx.maxFrameLength(), lanes, gate, handshake, sessions, rooms, dispatcher, fanOut, this::onError);
-        this.inputAdapter = new InputLaneAdapter(lanes, gate, sessions, snapshots, ctx.listener, counters, this::onError);
+        final ControlFrameHandler control = new ControlFrameHandler(gate, sessions, rooms, dispatcher, fanOut);
+        this.reliable = new ReliableReceiver(ctx.maxFrameLength(), counters, gate, sender, control);
+        this.upstreamAdapter = new UpstreamAdapter(lanes, gate, handshake, sessions,
+            new InputHandler(gate, snapshots, ctx.listener, counters), snapshots, reliable, control, this::onError);
         this.proxyAdapter = new ProxyAdapter(proxy, sessions, rooms, fanOut, this::onError);
     }
 
@@ -133,15 +135,16 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         work += proxyAdapter.drain();
         work += lanes.processImageEvents(nowNs, this);
         work += lanes.processWatched(nowNs, this);
-        work += controlAdapter.poll(ctx.fragmentLimit());
-        work += inputAdapter.poll(ctx.fragmentLimit());
+        work += upstreamAdapter.poll(ctx.fragmentLimit());
         work += sender.flushOutboxes();
         work += fanOut.pumpBehindMembers();
         work += rooms.tick(nowNs);
+        work += reliable.sendAcks();
         if (nowNs - nextHousekeepingNs >= 0)
         {
             nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
             work += sessions.housekeeping(nowNs);
+            work += fanOut.heads().probeHeads(nowNs);
             handshake.purge(nowNs);
             rooms.expireHistories(nowNs);
         }
@@ -162,16 +165,12 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
 
     public void onLaneLost(final Lane lane)
     {
-        if (lane.kind == Lane.Kind.CONTROL)
-        {
-            controlAdapter.onLaneLost(lane);
-        }
         sessions.onLaneLost(lane, cachedClock.nanoTime());
     }
 
     public boolean onWatchedLaneReady(final Lane lane)
     {
-        if (lane.kind == Lane.Kind.CONTROL)
+        if (lane.pendingRequestLength > 0)
         {
             return handshake.onLaneReady(lane);
         }
@@ -247,6 +246,37 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     {
         return sessions.counts() + " " + lanes.counts() + " " + sessions.bindingCount() +
             " outboxes=" + sender.outboxCount() + " behind=" + fanOut.behindCount();
+    }
+
+    String membershipDump(final int sessionId)
+    {
+        final Peer peer = sessions.peer(sessionId);
+        if (null == peer)
+        {
+            return "no session " + sessionId;
+        }
+        final StringBuilder sb = new StringBuilder(peer.toString()).append(" lane=").append(peer.lane)
+            .append(" clear=").append(sender.isClear(peer));
+        dump(sb, peer.session.direct);
+        for (final Membership m : peer.session.memberships.values())
+        {
+            dump(sb, m);
+        }
+        for (final Membership m : peer.departures)
+        {
+            dump(sb.append(" departure"), m);
+        }
+        return sb.toString();
+    }
+
+    private static void dump(final StringBuilder sb, final Membership m)
+    {
+        sb.append(" {room=").append(m.stream.id).append(" last=").append(m.stream.lastSeq)
+            .append(" next=").append(m.nextSeqToSend).append(" acked=").append(m.ackedSeq)
+            .append(" behind=").append(m.behind).append(" listed=").append(m.inBehindList)
+            .append(" idx=").append(m.indexInRoom).append(" departed=").append(m.departed)
+            .append(" final=").append(m.finalSeq).append(" resends=").append(m.resendCount)
+            .append(" resyncedUpTo=").append(m.resyncedUpTo).append('}');
     }
 
     /**

@@ -13,6 +13,7 @@ import io.skirmish.engine.security.TokenBucket;
 import io.skirmish.engine.status.Counters;
 import org.agrona.BufferUtil;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.ArrayListUtil;
 import org.agrona.collections.ArrayUtil;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.CachedNanoClock;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Every session of the server and its life: created by the handshake, bound when both lanes connect, suspended when
- * its connection is lost, resumed, closed. Every {@link SessionState} change goes through {@link #transition}, and
+ * Every session of the server and its life: created by the handshake, bound when the client binds its lane (on the
+ * port pair it was given), moved when it binds another (a new path after NAT rebinding), suspended when its
+ * connection is lost, resumed, closed. Every {@link SessionState} change goes through {@link #transition}, and
  * the game hears of each from here. Keepalives, timeouts and the resume window are checked in
  * {@link #housekeeping}. Conductor thread only.
  */
@@ -55,6 +57,7 @@ final class SessionRegistry
     private final AtomicCounter sessionsResumed;
     private final AtomicCounter sessionsTimedOut;
     private final AtomicCounter kickedForAbuse;
+    private final AtomicCounter lanesMigrated;
     private Peer[] peers = new Peer[0];
     private int nextSessionId = 1;
     private long nextNetworkSampleNs;
@@ -85,6 +88,7 @@ final class SessionRegistry
         this.sessionsResumed = counters.get(EngineCounter.SESSIONS_RESUMED);
         this.sessionsTimedOut = counters.get(EngineCounter.SESSIONS_TIMED_OUT);
         this.kickedForAbuse = counters.get(EngineCounter.SESSIONS_KICKED_FOR_ABUSE);
+        this.lanesMigrated = counters.get(EngineCounter.LANES_MIGRATED);
     }
 
     Peer peer(final int sessionId)
@@ -116,13 +120,14 @@ final class SessionRegistry
     }
 
     /**
-     * A new session for an accepted connect request, bound to its control lane and waiting for its input lane.
+     * A new session for an accepted connect request, answering on the lane it came on, given a port pair, and
+     * waiting for the client to bind its lane there.
      *
      * @param keyed       true when the server uses connect tokens and the key halves are the session key.
      * @param clientNonce from the request, for the connection's frame key.
      */
     Peer create(
-        final Lane control,
+        final Lane lane,
         final long clientId,
         final boolean keyed,
         final long k0,
@@ -145,7 +150,7 @@ final class SessionRegistry
             new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0),
             new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs),
             new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs));
-        startConnection(peer, control, clientNonce, encrypt, nowNs);
+        startConnection(peer, lane, clientNonce, encrypt, nowNs);
         peerById.put(session.sessionId, peer);
         peer.index = peers.length;
         peers = ArrayUtil.add(peers, peer);
@@ -155,27 +160,20 @@ final class SessionRegistry
     }
 
     /**
-     * A suspended (or binding) session comes back on a new control lane; its old lanes are let go.
+     * A suspended (or binding) session comes back on a new lane; its old lane is let go.
      */
-    void resume(
-        final Peer peer, final Lane control, final long clientNonce, final boolean encrypt, final long nowNs)
+    void resume(final Peer peer, final Lane lane, final long clientNonce, final boolean encrypt, final long nowNs)
     {
-        final Lane old = peer.control;
-        if (null != old && old != control)
+        final Lane old = peer.lane;
+        if (null != old && old != lane)
         {
-            old.peer = null;
-            lanes.close(old);
-        }
-        if (null != peer.input)
-        {
-            peer.input.peer = null;
-            peer.input = null;
+            release(peer, old);
         }
         sender.clear(peer);
         // a client whose first lane binding stalled retries it as a resume; the game has not met that session yet
         peer.resuming = peer.announced;
         peer.session.disconnectReason = DisconnectReason.NONE;
-        startConnection(peer, control, clientNonce, encrypt, nowNs);
+        startConnection(peer, lane, clientNonce, encrypt, nowNs);
         if (peer.announced)
         {
             sessionsResumed.incrementRelease();
@@ -183,62 +181,102 @@ final class SessionRegistry
     }
 
     private void startConnection(
-        final Peer peer, final Lane control, final long clientNonce, final boolean encrypt, final long nowNs)
+        final Peer peer, final Lane lane, final long clientNonce, final boolean encrypt, final long nowNs)
     {
-        peer.control = control;
-        control.peer = peer;
+        take(peer, lane);
+        peer.lanePair = lanes.assignPair();
+        peer.laneBoundPending = false;
         peer.lastHeardNs = nowNs;
         peer.lastPingSentNs = nowNs;
         peer.serverNonce = random.nextLong();
+        peer.clientNonce = clientNonce;
         peer.crypto.startConnection(clientNonce, peer.serverNonce, encrypt);
+        peer.reliableHighestSeen = peer.reliableAckedSeq;
+        if (null != peer.reliableChunks)
+        {
+            peer.reliableChunks.reset();
+        }
+        if (null != peer.reliableHold)
+        {
+            peer.reliableHold.clear();
+        }
         transition(peer, SessionState.BINDING);
+    }
+
+    private void take(final Peer peer, final Lane lane)
+    {
+        if (peer.lane != lane)
+        {
+            lanes.onSessionLane(peer.lane, lane);
+            peer.lane = lane;
+        }
+        lane.peer = peer;
+    }
+
+    private void release(final Peer peer, final Lane lane)
+    {
+        lane.peer = null;
+        lanes.close(lane);
+        if (peer.lane == lane)
+        {
+            lanes.onSessionLane(lane, null);
+            peer.lane = null;
+        }
+    }
+
+    /**
+     * A LANE_BIND that passed the gate: the lane becomes the session's, and LANE_BOUND answers once its publication
+     * connects. A binding session completes its connection so; a connected one moves to the new lane (a new path after
+     * NAT rebinding, or a silent one the client left), and its old lane is let go.
+     */
+    void bind(final Peer peer, final Lane lane)
+    {
+        final Lane old = peer.lane;
+        if (old != lane)
+        {
+            if (null != old)
+            {
+                release(peer, old);
+            }
+            take(peer, lane);
+            if (peer.state() == SessionState.CONNECTED)
+            {
+                lanesMigrated.incrementRelease();
+            }
+        }
+        lanes.requestPublication(lane);
+        if (null == lane.publication)
+        {
+            lanes.watch(lane);
+        }
+        peer.laneBoundPending = true;
         if (!peer.inBindingList)
         {
             peer.inBindingList = true;
             binding.add(peer);
         }
-    }
-
-    /**
-     * A LANE_BIND that passed the gate: the lane becomes the session's input lane.
-     */
-    void bindInput(final Peer peer, final Lane input)
-    {
-        if (peer.input != input)
-        {
-            if (null != peer.input)
-            {
-                peer.input.peer = null;
-            }
-            peer.input = input;
-            input.peer = peer;
-        }
-        lanes.requestPublication(input);
-        if (null == input.publication)
-        {
-            lanes.watch(input);
-        }
         tryCompleteBinding(peer);
     }
 
     /**
-     * Connected once both answering publications are: the client is told, then the game.
+     * Answer a bind once the lane's publication is connected: the client is told, then (for a new connection) the
+     * game.
      */
     void tryCompleteBinding(final Peer peer)
     {
-        if (peer.state() != SessionState.BINDING)
+        final Lane lane = peer.lane;
+        if (!peer.laneBoundPending || null == lane || !lane.isConnected() ||
+            (peer.state() != SessionState.BINDING && peer.state() != SessionState.CONNECTED))
         {
             return;
         }
-        final Lane input = peer.input;
-        final Lane control = peer.control;
-        if (null == input || !input.isConnected() || null == control || !control.isConnected())
-        {
-            return;
-        }
+        peer.laneBoundPending = false;
         headerFlyweight.wrapForEncode(controlBuffer, 0, FrameType.LANE_BOUND, peer.sessionId);
         sender.sendInOrder(peer, controlBuffer, 0, FrameHeaderFlyweight.HEADER_LENGTH);
-        transition(peer, SessionState.CONNECTED);
+        if (peer.state() == SessionState.BINDING)
+        {
+            transition(peer, SessionState.CONNECTED);
+        }
     }
 
     /**
@@ -249,7 +287,7 @@ final class SessionRegistry
         final Session session = peer.session;
         final SessionState oldState = session.state;
         session.state = newState;
-        if (newState != SessionState.BINDING && peer.inBindingList)
+        if ((newState == SessionState.SUSPENDED || newState == SessionState.CLOSED) && peer.inBindingList)
         {
             peer.inBindingList = false;
             binding.remove(peer);
@@ -303,7 +341,13 @@ final class SessionRegistry
         int work = 0;
         for (int i = binding.size() - 1; i >= 0; i--)
         {
-            tryCompleteBinding(binding.get(i));
+            final Peer peer = binding.get(i);
+            tryCompleteBinding(peer);
+            if (!peer.laneBoundPending && peer.state() != SessionState.BINDING)
+            {
+                peer.inBindingList = false;
+                ArrayListUtil.fastUnorderedRemove(binding, i);
+            }
         }
         final boolean sampleNetwork = nowNs - nextNetworkSampleNs >= 0;
         if (sampleNetwork)
@@ -369,30 +413,16 @@ final class SessionRegistry
     }
 
     /**
-     * A lane's image went away.
+     * A lane's image went away: the connection is lost when it was the session's lane.
      */
     void onLaneLost(final Lane lane, final long nowNs)
     {
         final Peer peer = lane.peer;
-        if (null == peer)
+        if (null != peer && peer.lane == lane)
         {
-            return;
+            onSessionLost(peer, DisconnectReason.TRANSPORT_LOST, nowNs);
         }
-        if (lane.kind == Lane.Kind.CONTROL)
-        {
-            if (peer.control == lane)
-            {
-                onSessionLost(peer, DisconnectReason.TRANSPORT_LOST, nowNs);
-            }
-        }
-        else
-        {
-            if (peer.input == lane)
-            {
-                peer.input = null;
-            }
-            lane.peer = null;
-        }
+        lane.peer = null;
     }
 
     /**
@@ -454,20 +484,12 @@ final class SessionRegistry
 
     private void detach(final Peer peer)
     {
-        final Lane control = peer.control;
-        if (null != control)
+        final Lane lane = peer.lane;
+        if (null != lane)
         {
-            control.peer = null;
-            lanes.close(control);
-            peer.control = null;
+            release(peer, lane);
         }
-        final Lane input = peer.input;
-        if (null != input)
-        {
-            input.peer = null;
-            lanes.close(input);
-            peer.input = null;
-        }
+        peer.laneBoundPending = false;
         sender.clear(peer);
     }
 
@@ -483,7 +505,7 @@ final class SessionRegistry
         {
             final Peer peer = peers[i];
             sendDisconnect(peer, DisconnectReason.SERVER_SHUTDOWN);
-            publications[i] = null == peer.control ? null : peer.control.publication;
+            publications[i] = null == peer.lane ? null : peer.lane.publication;
         }
         return publications;
     }

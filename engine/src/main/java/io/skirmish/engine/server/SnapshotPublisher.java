@@ -232,7 +232,7 @@ final class SnapshotPublisher
 
     private static Outlet snapshotOutlet(final Peer peer)
     {
-        return peer.state() == SessionState.CONNECTED ? peer.snapshots() : null;
+        return peer.state() == SessionState.CONNECTED ? peer.events() : null;
     }
 
     private static MemberState memberState(final Membership m, final Peer peer)
@@ -243,7 +243,7 @@ final class SnapshotPublisher
             state = new MemberState();
             m.snapshotState = state;
         }
-        final Lane lane = peer.input;
+        final Lane lane = peer.lane;
         if (state.lane != lane)
         {
             state.lane = lane;
@@ -393,7 +393,7 @@ final class SnapshotPublisher
             {
                 claimed.putBytes(claimOffset + SnapshotFlyweight.PAYLOAD_OFFSET, buffer, offset + position, partLength);
             }
-            bytes += frameOffer.commit(bufferClaim, peer.crypto, FrameCipher.SERVER_SNAPSHOT_LANE, frameLength);
+            bytes += frameOffer.commit(bufferClaim, peer.crypto, FrameCipher.DOWNSTREAM_LANE, frameLength);
             position += partLength;
         }
         addSent(parts, bytes);
@@ -415,7 +415,7 @@ final class SnapshotPublisher
         {
             return SendResult.MESSAGE_TOO_LARGE;
         }
-        final Outlet outlet = peer.snapshots();
+        final Outlet outlet = peer.events();
         if (null == outlet)
         {
             sendsDropped.incrementRelease();

@@ -2,100 +2,119 @@ package io.skirmish.engine.transport;
 
 import io.aeron.ChannelUriStringBuilder;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * Stream ids and channel URIs of the four lanes. Clients initiate every flow: the server subscribes to requests on
- * its request endpoint and answers on per-client response channels ({@code control-mode=response}), so it never
- * needs a client's address from a payload and works through NATs and relays.
+ * Stream ids and channel URIs of a client's two lanes, one each way, both unreliable at the Aeron level: the engine's
+ * own sequencing (room and direct seqs, the client's reliable seq, acks, replays) makes what must arrive arrive, and
+ * nothing waits behind a lost datagram. Clients initiate every flow: the server subscribes to requests on each of its
+ * port pairs' request port and answers on per-client response channels ({@code control-mode=response}) from the
+ * pair's response port, so it never needs a client's address from a payload and works through NATs and relays.
  * <pre>
- *   client                                         server
- *   control pub  --(reliable, CONTROL_STREAM)-->  control sub   (endpoint=host:port)
- *   events sub   &lt;--(reliable, EVENTS_STREAM)---  events pub    (control=host:responsePort, per client)
- *   input pub    --(unreliable, INPUT_STREAM)-->  input sub     (endpoint=host:port, reliable=false)
- *   snapshot sub &lt;--(unreliable, SNAPSHOT)------  snapshot pub  (control=host:responsePort, per client, linger=0)
+ *   client                                              server
+ *   upstream pub    --(UPSTREAM_STREAM, reliable=false)-->    upstream sub   (endpoint=host:port of pair k)
+ *   downstream sub  &lt;--(DOWNSTREAM_STREAM, reliable=false)--  downstream pub (control=host:responsePort of pair k)
  * </pre>
+ * Port pair {@code k} is {@code port + 2k} and {@code responsePort + 2k}.
  */
 public final class Lanes
 {
-    /** Stream id of the client's control lane. */
-    public static final int CONTROL_STREAM_ID = 0x5C01;
-    /** Stream id of the client's input lane. */
-    public static final int INPUT_STREAM_ID = 0x5C02;
-    /** Stream id of the server's events lane. */
-    public static final int EVENTS_STREAM_ID = 0x5C03;
-    /** Stream id of the server's snapshot lane. */
-    public static final int SNAPSHOT_STREAM_ID = 0x5C04;
+    /** Stream id of the client's upstream lane (client to server). */
+    public static final int UPSTREAM_STREAM_ID = 0x5C01;
+    /** Stream id of the server's downstream lane (server to client). */
+    public static final int DOWNSTREAM_STREAM_ID = 0x5C03;
+
+    /**
+     * How long a closed lane's publication stays: long enough to send its end-of-stream heartbeat (after 100 ms of
+     * nothing), so that the far side sees the lane end at once rather than at the image liveness timeout.
+     */
+    public static final long LINGER_NS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private Lanes()
     {
     }
 
     /**
-     * @param host     address the server binds.
-     * @param port     the server's request port.
-     * @param reliable false for the input lane.
-     * @return the server's subscription to client requests.
+     * @param basePort the port of pair 0.
+     * @param pair     index of a port pair.
+     * @return the port of that pair.
      */
-    public static String serverRequestSubscription(final String host, final int port, final boolean reliable)
+    public static int pairPort(final int basePort, final int pair)
+    {
+        return basePort + 2 * pair;
+    }
+
+    /**
+     * @param hostAndPort an endpoint of pair 0.
+     * @param pair        index of a port pair.
+     * @return the same host with the port of that pair.
+     */
+    public static String pairEndpoint(final String hostAndPort, final int pair)
+    {
+        if (0 == pair)
+        {
+            return hostAndPort;
+        }
+        final int colon = hostAndPort.lastIndexOf(':');
+        return hostAndPort.substring(0, colon + 1) + pairPort(Integer.parseInt(hostAndPort.substring(colon + 1)), pair);
+    }
+
+    /**
+     * @param host address the server binds.
+     * @param port the pair's request port.
+     * @return the server's subscription to client upstreams on one pair.
+     */
+    public static String serverRequestSubscription(final String host, final int port)
     {
         return new ChannelUriStringBuilder()
             .media("udp")
             .endpoint(host + ":" + port)
-            .reliable(reliable)
+            .reliable(false)
             .build();
     }
 
     /**
      * @param host          address the server binds.
-     * @param responsePort  the server's response port.
+     * @param responsePort  the pair's response port.
      * @param correlationId the client image's correlation id, or the prototype's.
      * @param termLength    term length.
      * @param mtu           MTU.
-     * @param linger        false to close without lingering (snapshots).
-     * @return the server's per-client response publication.
+     * @return the server's per-client downstream publication.
      */
     public static String serverResponsePublication(
-        final String host,
-        final int responsePort,
-        final String correlationId,
-        final int termLength,
-        final int mtu,
-        final boolean linger)
+        final String host, final int responsePort, final String correlationId, final int termLength, final int mtu)
     {
-        final ChannelUriStringBuilder builder = new ChannelUriStringBuilder()
+        return new ChannelUriStringBuilder()
             .media("udp")
             .controlMode("response")
             .controlEndpoint(host + ":" + responsePort)
             .responseCorrelationId(correlationId)
             .termLength(termLength)
-            .mtu(mtu);
-        if (!linger)
-        {
-            builder.linger(0L);
-        }
-        return builder.build();
+            .mtu(mtu)
+            .linger(LINGER_NS)
+            .build();
     }
 
     /**
-     * @param serverResponseEndpoint the server's response endpoint.
-     * @param reliable               false for the snapshot lane.
-     * @return the client's response subscription.
+     * @param serverResponseEndpoint the server's response endpoint of the pair.
+     * @return the client's downstream subscription.
      */
-    public static String clientResponseSubscription(final String serverResponseEndpoint, final boolean reliable)
+    public static String clientResponseSubscription(final String serverResponseEndpoint)
     {
         return new ChannelUriStringBuilder()
             .media("udp")
             .controlMode("response")
             .controlEndpoint(serverResponseEndpoint)
-            .reliable(reliable)
+            .reliable(false)
             .build();
     }
 
     /**
-     * @param serverEndpoint        the server's request endpoint.
-     * @param responseCorrelationId registration id of the client's response subscription.
+     * @param serverEndpoint        the server's request endpoint of the pair.
+     * @param responseCorrelationId registration id of the client's downstream subscription.
      * @param termLength            term length.
      * @param mtu                   MTU.
-     * @return the client's request publication.
+     * @return the client's upstream publication.
      */
     public static String clientRequestPublication(
         final String serverEndpoint, final long responseCorrelationId, final int termLength, final int mtu)
@@ -106,6 +125,7 @@ public final class Lanes
             .responseCorrelationId(responseCorrelationId)
             .termLength(termLength)
             .mtu(mtu)
+            .linger(LINGER_NS)
             .build();
     }
 }

@@ -38,4 +38,9 @@ public interface Outlet
      * @return bytes offered so far (for rates).
      */
     long position();
+
+    /**
+     * @return bytes that can be offered now before back pressure (flow control's window left).
+     */
+    long availableWindow();
 }

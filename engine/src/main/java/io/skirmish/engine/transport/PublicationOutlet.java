@@ -66,4 +66,12 @@ public final class PublicationOutlet implements Outlet
     {
         return publication.isClosed() ? 0 : publication.position();
     }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long availableWindow()
+    {
+        return publication.isClosed() ? 0 : publication.positionLimit() - publication.position();
+    }
 }

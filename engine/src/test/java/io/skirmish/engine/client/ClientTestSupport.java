@@ -32,14 +32,12 @@ public final class ClientTestSupport
      * @param buffer    the bytes.
      * @param offset    of the bytes.
      * @param length    of the bytes.
-     * @param inputLane true for the input lane, false for the control lane.
      * @return the offer's result.
      */
     public static long offerRawFrame(
-        final GameClient client, final DirectBuffer buffer, final int offset, final int length, final boolean inputLane)
+        final GameClient client, final DirectBuffer buffer, final int offset, final int length)
     {
-        final ClientLanes lanes = client.conductor().lanes();
-        final Outlet outlet = inputLane ? lanes.input() : lanes.control();
+        final Outlet outlet = client.conductor().lanes().upstream();
         return null == outlet ? SendResult.NOT_CONNECTED : outlet.offer(buffer, offset, length);
     }
 
@@ -56,6 +54,6 @@ public final class ClientTestSupport
     public static long sendRawKryoMessage(
         final GameClient client, final int typeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        return client.conductor().sendMessage(typeId, FrameHeaderFlyweight.FLAG_KRYO, buffer, offset, length);
+        return client.conductor().requests().sendMessage(typeId, FrameHeaderFlyweight.FLAG_KRYO, buffer, offset, length);
     }
 }

@@ -10,11 +10,14 @@ import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
 import io.skirmish.engine.protocol.LeftRoomFlyweight;
+import io.skirmish.engine.protocol.ReliableFrameFlyweight;
 import io.skirmish.engine.protocol.ReplayRequestFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
+import io.skirmish.engine.protocol.StreamHeadsFlyweight;
 import io.skirmish.engine.protocol.SystemEvent;
 import io.skirmish.engine.security.LaneCrypto;
 import io.skirmish.engine.status.Counters;
+import io.skirmish.engine.status.RttEstimator;
 import io.skirmish.engine.transport.FrameOffer;
 import io.skirmish.engine.transport.RecordingOutlet;
 import org.agrona.DirectBuffer;
@@ -123,14 +126,19 @@ class EventDeliveryTest
         .conclude();
     private final KryoCodec codec = new KryoCodec(ctx.messageRegistry(), ctx.maxMessageLength());
     private final RecordingOutlet control = new RecordingOutlet();
+    private final FrameOffer frameOffer =
+        new FrameOffer(counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT));
+    private final LaneCrypto crypto = new LaneCrypto(null, true);
     private final ClientSender sender = new ClientSender(
         ctx.maxMessageLength(),
-        new FrameOffer(counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT)),
-        new LaneCrypto(null, true),
+        frameOffer,
+        crypto,
+        new ReliableOutbox(ctx.maxUnackedBytes(), frameOffer, crypto, new RttEstimator(Long.MAX_VALUE), counters),
         counters);
     private final SnapshotReceiver snapshots = new SnapshotReceiver(
         listener, errors::add, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(), counters);
-    private final EventDelivery delivery = new EventDelivery(ctx, counters, codec, sender, snapshots, errors::add);
+    private final EventDelivery delivery = new EventDelivery(
+        ctx, counters, codec, sender, snapshots, new RttEstimator(Long.MAX_VALUE), errors::add);
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_OFFSET + 1024]);
     private final RoomEventFlyweight eventFlyweight = new RoomEventFlyweight();
     private final ReplayRequestFlyweight replayFlyweight = new ReplayRequestFlyweight();
@@ -141,7 +149,7 @@ class EventDeliveryTest
 
     EventDeliveryTest()
     {
-        sender.lanes(control, new RecordingOutlet());
+        sender.upstream(control);
         sender.sessionId(SESSION_ID);
     }
 
@@ -235,11 +243,18 @@ class EventDeliveryTest
         final List<String> requests = new ArrayList<>();
         for (final byte[] bytes : control.frames())
         {
-            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            // replay requests travel in reliable envelopes
+            final UnsafeBuffer envelope = new UnsafeBuffer(bytes);
+            if ((envelope.getByte(FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) != FrameType.RELIABLE)
+            {
+                continue;
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(
+                bytes, ReliableFrameFlyweight.DATA_OFFSET, bytes.length - ReliableFrameFlyweight.DATA_OFFSET);
             if ((buffer.getByte(FrameHeaderFlyweight.TYPE_OFFSET) & 0xFF) == FrameType.REPLAY_REQUEST)
             {
-                assertEquals(ReplayRequestFlyweight.LENGTH, bytes.length);
-                replayFlyweight.wrap(buffer, 0, bytes.length);
+                assertEquals(ReplayRequestFlyweight.LENGTH, buffer.capacity());
+                replayFlyweight.wrap(buffer, 0, buffer.capacity());
                 assertEquals(SESSION_ID, replayFlyweight.sessionId());
                 requests.add(
                     replayFlyweight.roomId() + " " + replayFlyweight.fromSeq() + " " + replayFlyweight.toSeq());
@@ -323,25 +338,58 @@ class EventDeliveryTest
     }
 
     @Test
-    void shouldRepeatTheReplayRequestAfterItsTimeout()
+    void shouldRepeatTheReplayRequestsOfGapsStillOpenAfterTheirTimeout()
     {
         joined(ROOM, 1);
         event(1);
         event(4);
         event(6);
-        assertEquals(List.of(ROOM + " 2 3"), replayRequests());
+        assertEquals(List.of(ROOM + " 2 3", ROOM + " 5 5"), replayRequests(), "each gap once, as it appears");
 
         delivery.housekeeping(nowNs + REPLAY_TIMEOUT_NS - 1);
-        assertEquals(1, replayRequests().size());
+        assertEquals(2, replayRequests().size());
 
         delivery.housekeeping(nowNs + REPLAY_TIMEOUT_NS);
-        assertEquals(List.of(ROOM + " 2 3", ROOM + " 2 3"), replayRequests(), "up to the lowest held event");
+        assertEquals(List.of(ROOM + " 2 3", ROOM + " 5 5", ROOM + " 2 3", ROOM + " 5 5"), replayRequests(),
+            "exactly what is still missing");
 
         nowNs += 2 * REPLAY_TIMEOUT_NS;
         event(5);
-        assertEquals(List.of(ROOM + " 2 3", ROOM + " 2 3", ROOM + " 2 4"), replayRequests(),
-            "a held event after the timeout asks again");
-        assertEquals(1, counter(EngineCounter.GAPS_DETECTED), "one gap, asked for three times");
+        assertEquals(4, replayRequests().size(), "a fill asks nothing");
+        delivery.housekeeping(nowNs);
+        assertEquals(List.of(ROOM + " 2 3", ROOM + " 5 5", ROOM + " 2 3", ROOM + " 5 5", ROOM + " 2 3"),
+            replayRequests(), "only the gap still open");
+        assertEquals(2, counter(EngineCounter.GAPS_DETECTED), "two gaps");
+    }
+
+    @Test
+    void shouldAskForALostLastEventAndAckAgainWhatTheServerThinksIsUnacknowledged()
+    {
+        joined(ROOM, 1);
+        event(1);
+        event(2);
+        control.clear();
+
+        heads(ROOM, 4);
+        assertEquals(List.of(ROOM + " 3 4"), replayRequests(), "the tail the heads name");
+        assertEquals(1, counter(EngineCounter.TAIL_GAPS_DETECTED));
+
+        heads(ROOM, 4);
+        assertEquals(1, replayRequests().size(), "asked for already");
+
+        event(3);
+        event(4);
+        control.clear();
+        heads(ROOM, 4);
+        assertEquals(List.of(ROOM + " 4"), acks(), "delivered: the acknowledgement was what got lost");
+    }
+
+    private void heads(final int roomId, final long headSeq)
+    {
+        final StreamHeadsFlyweight heads = new StreamHeadsFlyweight();
+        heads.wrapForEncode(frame, FRAME_OFFSET, FrameType.STREAM_HEADS, SESSION_ID);
+        heads.count(1).entry(0, roomId, headSeq);
+        delivery.onStreamHeads(frame, FRAME_OFFSET, StreamHeadsFlyweight.length(1), nowNs);
     }
 
     @Test

@@ -48,7 +48,7 @@ class FrameCipherTest
         {
             final UnsafeBuffer plain = frame(length, length);
             final byte[] original = copy(plain, length);
-            final int sealedLength = sender.seal(key, FrameCipher.CLIENT_CONTROL_LANE, ++counter, plain, 0, length);
+            final int sealedLength = sender.seal(key, FrameCipher.UPSTREAM_LANE, ++counter, plain, 0, length);
             assertEquals(length + FrameCipher.TRAILER_LENGTH, sealedLength);
             assertArrayEquals(original, copy(plain, length), "source unchanged");
             final byte[] sealed = copy(sender.sealed(), sealedLength);
@@ -59,7 +59,7 @@ class FrameCipherTest
             }
 
             final int opened = receiver.open(
-                key, FrameCipher.CLIENT_CONTROL_LANE, counter - 1, new UnsafeBuffer(sealed), 0, sealedLength);
+                key, FrameCipher.UPSTREAM_LANE, counter - 1, new UnsafeBuffer(sealed), 0, sealedLength);
             assertEquals(length, opened);
             assertArrayEquals(original, copy(receiver.opened(), length));
             assertEquals(counter, receiver.openedCounter());
@@ -71,28 +71,28 @@ class FrameCipherTest
     {
         final SecretKeySpec key = FrameCipher.deriveKey(sessionKey, 1, 2);
         final UnsafeBuffer plain = frame(100, 9);
-        final int sealedLength = sender.seal(key, FrameCipher.CLIENT_INPUT_LANE, 5, plain, 0, 100);
+        final int sealedLength = sender.seal(key, FrameCipher.UPSTREAM_LANE, 5, plain, 0, 100);
         final byte[] sealed = copy(sender.sealed(), sealedLength);
 
-        assertEquals(100, receiver.open(key, FrameCipher.CLIENT_INPUT_LANE, 4, new UnsafeBuffer(sealed), 0, sealedLength));
+        assertEquals(100, receiver.open(key, FrameCipher.UPSTREAM_LANE, 4, new UnsafeBuffer(sealed), 0, sealedLength));
         assertEquals(FrameCipher.REJECTED,
-            receiver.open(key, FrameCipher.CLIENT_INPUT_LANE, 5, new UnsafeBuffer(sealed), 0, sealedLength), "replay");
+            receiver.open(key, FrameCipher.UPSTREAM_LANE, 5, new UnsafeBuffer(sealed), 0, sealedLength), "replay");
         assertEquals(FrameCipher.REJECTED,
-            receiver.open(key, FrameCipher.CLIENT_CONTROL_LANE, 4, new UnsafeBuffer(sealed), 0, sealedLength), "lane");
+            receiver.open(key, FrameCipher.DOWNSTREAM_LANE, 4, new UnsafeBuffer(sealed), 0, sealedLength), "lane");
         assertEquals(FrameCipher.REJECTED, receiver.open(FrameCipher.deriveKey(sessionKey, 1, 3),
-            FrameCipher.CLIENT_INPUT_LANE, 4, new UnsafeBuffer(sealed), 0, sealedLength), "other connection's key");
+            FrameCipher.UPSTREAM_LANE, 4, new UnsafeBuffer(sealed), 0, sealedLength), "other connection's key");
         for (final int position : new int[]{ 1, 4, 20, 99, 100, 110, sealedLength - 1 })
         {
             final byte[] tampered = sealed.clone();
             tampered[position] ^= 0x40;
             assertEquals(FrameCipher.REJECTED, receiver.open(
-                key, FrameCipher.CLIENT_INPUT_LANE, 0, new UnsafeBuffer(tampered), 0, sealedLength), "bit " + position);
+                key, FrameCipher.UPSTREAM_LANE, 0, new UnsafeBuffer(tampered), 0, sealedLength), "bit " + position);
         }
         final byte[] unflagged = sealed.clone();
         unflagged[FrameHeaderFlyweight.FLAGS_OFFSET + 1] = 0;
         assertEquals(FrameCipher.REJECTED,
-            receiver.open(key, FrameCipher.CLIENT_INPUT_LANE, 0, new UnsafeBuffer(unflagged), 0, sealedLength));
-        assertEquals(FrameCipher.REJECTED, receiver.open(key, FrameCipher.CLIENT_INPUT_LANE, 0,
+            receiver.open(key, FrameCipher.UPSTREAM_LANE, 0, new UnsafeBuffer(unflagged), 0, sealedLength));
+        assertEquals(FrameCipher.REJECTED, receiver.open(key, FrameCipher.UPSTREAM_LANE, 0,
             new UnsafeBuffer(sealed), 0, FrameCipher.TRAILER_LENGTH + 3), "too short");
     }
 

@@ -4,6 +4,7 @@ import io.aeron.Publication;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.EngineException;
+import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
@@ -384,7 +385,7 @@ class EventFanOutTest
         }
 
         assertEquals(0, fanOut.pumpBehindMembers());
-        assertEquals(1, resynced.size());
+        assertEquals(0, resynced.size(), "a lane with no room left is not pumped at all");
         assertEquals(0, counter(EngineCounter.RESYNCS));
         assertTrue(m.behind);
         assertEquals(2, m.nextSeqToSend);
@@ -392,7 +393,7 @@ class EventFanOutTest
         events(alice).accept();
         events(alice).clear();
         assertEquals(1, fanOut.pumpBehindMembers());
-        assertEquals(2, resynced.size());
+        assertEquals(1, resynced.size());
         assertEquals(1, counter(EngineCounter.RESYNCS));
         assertEquals(FrameType.RESYNC, decode(events(alice), 0).type());
         assertEquals(7, decode(events(alice), 0).seq());
@@ -446,9 +447,9 @@ class EventFanOutTest
     }
 
     @Test
-    void shouldRewindOnReplayRequestAndResendFromItsStart()
+    void shouldResendExactlyTheRangesAskedForBeforeAnythingNew()
     {
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 6; i++)
         {
             broadcast("e" + i, 0);
         }
@@ -456,20 +457,50 @@ class EventFanOutTest
         final Membership m = member(alice);
 
         assertTrue(fanOut.onReplayRequest(m, base + 2, base + 3));
+        assertTrue(fanOut.onReplayRequest(m, base + 5, base + 5));
+        assertTrue(fanOut.onReplayRequest(m, base + 3, base + 3), "already asked for: merged");
 
         assertTrue(m.behind);
-        assertEquals(base + 2, m.nextSeqToSend);
-        assertEquals(4, fanOut.pumpBehindMembers(), "from the request's start to the newest event");
+        assertEquals(base + 7, m.nextSeqToSend, "the stream's own position does not move back");
+        broadcast("e6", 0);
+        assertEquals(4, fanOut.pumpBehindMembers(), "the three asked for, then the one new event");
         assertEquals(4, events(alice).frameCount());
+        final long[] seqs = { base + 2, base + 3, base + 5, base + 7 };
         for (int i = 0; i < 4; i++)
         {
             final RoomEventFlyweight frame = decode(events(alice), i);
-            assertEquals(base + 2 + i, frame.seq());
+            assertEquals(seqs[i], frame.seq());
             assertEquals(FLAG_REPLAY, frame.flags());
-            assertEquals("e" + (i + 1), payloadOf(frame));
+            assertEquals("e" + (seqs[i] - base - 1), payloadOf(frame));
         }
-        assertEquals(5, events(bob).frameCount(), "the others are not resent anything");
+        assertFalse(m.behind);
+        assertEquals(7, events(bob).frameCount(), "the others are not resent anything");
         assertEquals(4, counter(EngineCounter.EVENTS_REPLAYED));
+    }
+
+    @Test
+    void shouldKeepAtMostAWindowOfEventsUnacknowledged()
+    {
+        final ServerFixture windowed = new ServerFixture(ServerFixture.context().eventWindow(3));
+        final Room windowedRoom = windowed.room(ROOM_ID, new RoomOptions());
+        final Peer dave = windowed.connectedPeer();
+        final Membership m = windowed.join(windowedRoom, dave);
+        final long acked = m.nextSeqToSend - 1;
+        windowed.fanOut.onEventAck(m, acked);
+        ServerFixture.events(dave).clear();
+        for (int i = 0; i < 5; i++)
+        {
+            windowed.fanOut.broadcast(windowedRoom, TYPE_ID, 0, payload, 0, payload("w" + i), 0, 0);
+        }
+
+        assertEquals(3, ServerFixture.events(dave).frameCount(), "a window of three");
+        assertTrue(m.behind);
+        assertEquals(0, windowed.fanOut.pumpBehindMembers(), "nothing more until acknowledged");
+
+        windowed.fanOut.onEventAck(m, acked + 2);
+        assertEquals(2, windowed.fanOut.pumpBehindMembers());
+        assertEquals(5, ServerFixture.events(dave).frameCount());
+        assertFalse(m.behind);
     }
 
     @Test
@@ -515,6 +546,33 @@ class EventFanOutTest
         assertEquals(2, fanOut.pumpBehindMembers());
         assertEquals(base + 4, decode(events(carol), 0).seq());
         assertEquals(base + 5, decode(events(carol), 1).seq());
+    }
+
+    @Test
+    void shouldAcknowledgeEveryEndedMembershipOfARoomWithOneCumulativeAck()
+    {
+        broadcast("a", 0);
+        final Membership first = member(carol);
+        fixture.rooms.leave(room, carol, LeaveReason.LEFT);
+        assertTrue(first.departed, "left with an event unacknowledged");
+        fixture.join(room, carol);
+        broadcast("b", 0);
+        final Membership second = member(carol);
+        fixture.rooms.leave(room, carol, LeaveReason.LEFT);
+        fixture.join(room, carol);
+        broadcast("c", 0);
+        assertTrue(second.departed);
+        assertEquals(2, carol.departures.size());
+        assertSame(first, carol.membership(ROOM_ID, first.finalSeq));
+        assertSame(second, carol.membership(ROOM_ID, first.finalSeq + 1));
+        assertSame(member(carol), carol.membership(ROOM_ID, room.lastSeq()));
+
+        // the client delivered everything in order and acknowledges only the newest seq it has
+        fanOut.onEventAck(carol, ROOM_ID, room.lastSeq());
+
+        assertTrue(carol.departures.isEmpty(), "both ended memberships are acknowledged");
+        assertEquals(first.finalSeq, first.ackedSeq);
+        assertEquals(second.finalSeq, second.ackedSeq);
     }
 
     @Test

@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 import static io.skirmish.engine.server.FrameGate.DROPPED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The server's one inbound gate, frame by frame in the manner of Aeron's {@code DriverConductorTest}: every reason a
@@ -117,12 +119,12 @@ class FrameGateTest
 
     private int control(final Lane lane, final Frame frame)
     {
-        return gate.passControl(lane, frame.buffer, frame.offset, frame.length);
+        return gate.passUpstream(lane, frame.buffer, frame.offset, frame.length, true);
     }
 
     private int input(final Lane lane, final Frame frame)
     {
-        return gate.passInput(lane, frame.buffer, frame.offset, frame.length, true);
+        return gate.passUpstream(lane, frame.buffer, frame.offset, frame.length, true);
     }
 
     private long counter(final EngineCounter counter)
@@ -154,7 +156,7 @@ class FrameGateTest
         final long nowNs = fixture.advance(TimeUnit.MILLISECONDS.toNanos(30));
         final Frame frame = ping(peer.sessionId);
 
-        assertEquals(FrameType.PING, control(peer.control, frame));
+        assertEquals(FrameType.PING, control(peer.lane, frame));
 
         assertSame(frame.buffer, gate.frameBuffer());
         assertEquals(OFFSET, gate.frameOffset());
@@ -170,7 +172,7 @@ class FrameGateTest
     void shouldPassConnectRequestOnANewLaneWithItsShapeCheckedOnly()
     {
         start(ServerFixture.context());
-        final Lane lane = fixture.newLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.newLane();
         final Frame frame = frame(FrameType.CONNECT_REQUEST, 0, ConnectRequestFlyweight.CREDENTIALS_OFFSET);
 
         assertEquals(FrameType.CONNECT_REQUEST, control(lane, frame));
@@ -188,11 +190,11 @@ class FrameGateTest
         start(ServerFixture.context());
         final Peer peer = fixture.connectedPeer();
         fixture.zeroCounters();
-        peer.control.state = Lane.State.CLOSING;
-        peer.input.state = Lane.State.CLOSED;
+        peer.lane.state = Lane.State.CLOSING;
+        peer.lane.state = Lane.State.CLOSED;
 
-        assertEquals(DROPPED, control(peer.control, ping(peer.sessionId)));
-        assertEquals(DROPPED, input(peer.input, frame(FrameType.INPUT, peer.sessionId, InputFlyweight.ENTRIES_OFFSET)));
+        assertEquals(DROPPED, control(peer.lane, ping(peer.sessionId)));
+        assertEquals(DROPPED, input(peer.lane, frame(FrameType.INPUT, peer.sessionId, InputFlyweight.ENTRIES_OFFSET)));
 
         assertOnlyDropped(EngineCounter.DROPPED_UNAUTHENTICATED, 2);
         assertNull(gate.peer());
@@ -206,7 +208,7 @@ class FrameGateTest
         final Peer peer = fixture.connectedPeer();
         fixture.zeroCounters();
 
-        assertEquals(DROPPED, control(peer.control, frame(FrameType.PING, peer.sessionId, 5)));
+        assertEquals(DROPPED, control(peer.lane, frame(FrameType.PING, peer.sessionId, 5)));
 
         assertOnlyDropped(EngineCounter.DROPPED_MALFORMED, 1);
         assertEquals(1, peer.violations);
@@ -219,7 +221,7 @@ class FrameGateTest
         final Peer peer = fixture.connectedPeer();
         fixture.zeroCounters();
 
-        assertEquals(DROPPED, control(peer.control, frame(FrameType.PING, peer.sessionId, PingFlyweight.LENGTH - 1)));
+        assertEquals(DROPPED, control(peer.lane, frame(FrameType.PING, peer.sessionId, PingFlyweight.LENGTH - 1)));
 
         assertOnlyDropped(EngineCounter.DROPPED_MALFORMED, 1);
         assertEquals(1, peer.violations);
@@ -234,7 +236,7 @@ class FrameGateTest
         final Frame frame = ping(peer.sessionId);
         frame.buffer.putByte(OFFSET + FrameHeaderFlyweight.VERSION_OFFSET, (byte)(FrameHeaderFlyweight.CURRENT_VERSION + 1));
 
-        assertEquals(DROPPED, control(peer.control, frame));
+        assertEquals(DROPPED, control(peer.lane, frame));
 
         assertOnlyDropped(EngineCounter.DROPPED_BAD_VERSION, 1);
         assertEquals(1, peer.violations);
@@ -247,9 +249,9 @@ class FrameGateTest
         final Peer peer = fixture.connectedPeer();
         fixture.zeroCounters();
 
-        assertEquals(DROPPED, control(peer.control, frame(0, peer.sessionId, 64)));
-        assertEquals(DROPPED, control(peer.control, frame(FrameType.MAX_TYPE + 1, peer.sessionId, 64)));
-        assertEquals(DROPPED, input(peer.input, frame(0xFF, peer.sessionId, 64)));
+        assertEquals(DROPPED, control(peer.lane, frame(0, peer.sessionId, 64)));
+        assertEquals(DROPPED, control(peer.lane, frame(FrameType.MAX_TYPE + 1, peer.sessionId, 64)));
+        assertEquals(DROPPED, input(peer.lane, frame(0xFF, peer.sessionId, 64)));
 
         assertOnlyDropped(EngineCounter.DROPPED_UNKNOWN_TYPE, 3);
         assertEquals(3, peer.violations);
@@ -264,11 +266,11 @@ class FrameGateTest
         final int maxFrameLength = fixture.ctx.maxFrameLength();
         final int maxPayload = maxFrameLength - MessageFlyweight.PAYLOAD_OFFSET;
 
-        assertEquals(DROPPED, control(peer.control, message(peer.sessionId, maxPayload + 1)));
+        assertEquals(DROPPED, control(peer.lane, message(peer.sessionId, maxPayload + 1)));
 
         assertOnlyDropped(EngineCounter.DROPPED_OVERSIZE, 1);
         assertEquals(1, peer.violations);
-        assertEquals(FrameType.MESSAGE, control(peer.control, message(peer.sessionId, maxPayload)));
+        assertEquals(FrameType.MESSAGE, control(peer.lane, message(peer.sessionId, maxPayload)));
         assertEquals(maxFrameLength, gate.frameLength());
     }
 
@@ -278,17 +280,17 @@ class FrameGateTest
         start(ServerFixture.context());
         final Peer owner = fixture.connectedPeer();
         final Peer other = fixture.connectedPeer();
-        final Lane stale = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane stale = fixture.readyLane();
         stale.peer = owner;
-        final Lane unowned = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane unowned = fixture.readyLane();
         fixture.zeroCounters();
 
-        assertEquals(DROPPED, control(owner.control, ping(other.sessionId)));
-        assertEquals(DROPPED, control(owner.control, ping(0)));
+        assertEquals(DROPPED, control(owner.lane, ping(other.sessionId)));
+        assertEquals(DROPPED, control(owner.lane, ping(0)));
         assertEquals(DROPPED, control(stale, ping(owner.sessionId)));
         assertEquals(DROPPED, control(unowned, ping(owner.sessionId)));
         final Frame othersInput = frame(FrameType.INPUT, other.sessionId, InputFlyweight.ENTRIES_OFFSET);
-        assertEquals(DROPPED, input(owner.input, othersInput));
+        assertEquals(DROPPED, input(owner.lane, othersInput));
 
         assertOnlyDropped(EngineCounter.DROPPED_UNAUTHENTICATED, 5);
         assertEquals(0, owner.violations);
@@ -301,10 +303,10 @@ class FrameGateTest
         startWithTokens();
         final Peer peer = fixture.connectedPeer(true, K0, K1);
         fixture.zeroCounters();
-        final Frame frame = sealed(ping(peer.sessionId), clientCrypto(), FrameCipher.CLIENT_CONTROL_LANE);
+        final Frame frame = sealed(ping(peer.sessionId), clientCrypto(), FrameCipher.UPSTREAM_LANE);
         frame.buffer.putByte(OFFSET + frame.length - 1, (byte)(frame.buffer.getByte(OFFSET + frame.length - 1) ^ 1));
 
-        assertEquals(DROPPED, control(peer.control, frame));
+        assertEquals(DROPPED, control(peer.lane, frame));
 
         assertOnlyDropped(EngineCounter.DROPPED_UNAUTHENTICATED, 1);
         assertEquals(0, peer.violations);
@@ -317,20 +319,20 @@ class FrameGateTest
         final Peer peer = fixture.connectedPeer(true, K0, K1);
         fixture.zeroCounters();
         final LaneCrypto client = clientCrypto();
-        final Frame frame = sealed(ping(peer.sessionId), client, FrameCipher.CLIENT_CONTROL_LANE);
+        final Frame frame = sealed(ping(peer.sessionId), client, FrameCipher.UPSTREAM_LANE);
         assertEquals(PingFlyweight.LENGTH + AuthTrailer.LENGTH, frame.length);
 
-        assertEquals(FrameType.PING, control(peer.control, frame));
+        assertEquals(FrameType.PING, control(peer.lane, frame));
         assertEquals(PingFlyweight.LENGTH, gate.frameLength(), "the trailer is not part of the frame");
         assertEquals(OFFSET, gate.frameOffset());
         assertSame(peer, gate.peer());
 
-        assertEquals(DROPPED, control(peer.control, frame));
+        assertEquals(DROPPED, control(peer.lane, frame));
         assertEquals(1, counter(EngineCounter.DROPPED_UNAUTHENTICATED));
         assertEquals(0, peer.violations);
 
-        final Frame next = sealed(ping(peer.sessionId), client, FrameCipher.CLIENT_CONTROL_LANE);
-        assertEquals(FrameType.PING, control(peer.control, next));
+        final Frame next = sealed(ping(peer.sessionId), client, FrameCipher.UPSTREAM_LANE);
+        assertEquals(FrameType.PING, control(peer.lane, next));
         assertEquals(2, counter(EngineCounter.FRAMES_IN));
         assertEquals(2L * PingFlyweight.LENGTH, counter(EngineCounter.BYTES_IN));
     }
@@ -342,20 +344,21 @@ class FrameGateTest
         final Peer peer = fixture.connectedPeer();
         fixture.zeroCounters();
 
+        // the message rate applies to each reliable frame once, when it is first handled in order
         for (int i = 0; i < 4; i++)
         {
-            assertEquals(FrameType.MESSAGE, control(peer.control, message(peer.sessionId, 8)), "a burst of 2 x rate");
+            assertTrue(gate.withinMessageRate(peer, FrameType.MESSAGE, 8), "a burst of 2 x rate");
         }
-        assertEquals(DROPPED, control(peer.control, message(peer.sessionId, 8)));
+        assertFalse(gate.withinMessageRate(peer, FrameType.ROOM_EMIT, 8));
         assertEquals(1, counter(EngineCounter.DROPPED_RATE_LIMITED));
         assertEquals(1, peer.violations);
-        assertEquals(FrameType.PING, control(peer.control, ping(peer.sessionId)), "keepalives are not limited");
+        assertEquals(FrameType.PING, control(peer.lane, ping(peer.sessionId)), "keepalives are not limited");
+        assertTrue(gate.withinMessageRate(peer, FrameType.EVENT_ACK, 8), "acks are not limited");
 
         fixture.advance(TimeUnit.MILLISECONDS.toNanos(500));
-        assertEquals(FrameType.MESSAGE, control(peer.control, message(peer.sessionId, 8)));
-        assertEquals(DROPPED, control(peer.control, message(peer.sessionId, 8)));
+        assertTrue(gate.withinMessageRate(peer, FrameType.JOIN_REQUEST, 8));
+        assertFalse(gate.withinMessageRate(peer, FrameType.REPLAY_REQUEST, 8));
         assertEquals(2, counter(EngineCounter.DROPPED_RATE_LIMITED));
-        assertEquals(6, counter(EngineCounter.FRAMES_IN));
         assertEquals(2, peer.violations);
     }
 
@@ -367,9 +370,9 @@ class FrameGateTest
         fixture.zeroCounters();
         final int length = InputFlyweight.ENTRIES_OFFSET + 18;
 
-        assertEquals(FrameType.INPUT, input(peer.input, frame(FrameType.INPUT, peer.sessionId, length)));
-        assertEquals(FrameType.INPUT, input(peer.input, frame(FrameType.INPUT, peer.sessionId, length)));
-        assertEquals(DROPPED, input(peer.input, frame(FrameType.INPUT, peer.sessionId, length)));
+        assertEquals(FrameType.INPUT, input(peer.lane, frame(FrameType.INPUT, peer.sessionId, length)));
+        assertEquals(FrameType.INPUT, input(peer.lane, frame(FrameType.INPUT, peer.sessionId, length)));
+        assertEquals(DROPPED, input(peer.lane, frame(FrameType.INPUT, peer.sessionId, length)));
 
         assertEquals(1, counter(EngineCounter.DROPPED_RATE_LIMITED));
         assertEquals(1, peer.violations);
@@ -383,11 +386,11 @@ class FrameGateTest
         fixture.zeroCounters();
         final Frame frame = frame(FrameType.INPUT, peer.sessionId, InputFlyweight.ENTRIES_OFFSET);
 
-        assertEquals(DROPPED, gate.passInput(peer.input, frame.buffer, frame.offset, frame.length, false));
+        assertEquals(DROPPED, gate.passUpstream(peer.lane, frame.buffer, frame.offset, frame.length, false));
 
         assertOnlyDropped(EngineCounter.DROPPED_OVERSIZE, 1);
         assertEquals(1, peer.violations);
-        assertEquals(FrameType.INPUT, input(peer.input, frame));
+        assertEquals(FrameType.INPUT, input(peer.lane, frame));
     }
 
     @Test
@@ -396,8 +399,9 @@ class FrameGateTest
         start(ServerFixture.context());
         final Peer binding = fixture.bindingPeer(false, 0, 0);
         ServerFixture.events(binding).connected(false);
-        final Lane bindingInput = fixture.readyLane(Lane.Kind.INPUT);
-        fixture.sessions.bindInput(binding, bindingInput);
+        final Lane bindingInput = fixture.readyLane();
+        ServerFixture.outlet(bindingInput).connected(false);
+        fixture.sessions.bind(binding, bindingInput);
         assertEquals(SessionState.BINDING, binding.state());
         final Peer connected = fixture.connectedPeer();
         fixture.zeroCounters();
@@ -405,7 +409,7 @@ class FrameGateTest
         assertEquals(DROPPED, input(bindingInput, frame(FrameType.INPUT, binding.sessionId, 64)));
         assertEquals(1, counter(EngineCounter.DROPPED_UNAUTHENTICATED));
 
-        assertEquals(FrameType.INPUT, input(connected.input, frame(FrameType.INPUT, connected.sessionId, 64)));
+        assertEquals(FrameType.INPUT, input(connected.lane, frame(FrameType.INPUT, connected.sessionId, 64)));
         assertSame(connected, gate.peer());
         assertEquals(64, gate.frameLength());
         assertEquals(1, counter(EngineCounter.FRAMES_IN));
@@ -417,19 +421,19 @@ class FrameGateTest
         start(ServerFixture.context());
         final Peer peer = fixture.bindingPeer(false, 0, 0);
         final Peer other = fixture.connectedPeer();
-        final Lane lane = fixture.readyLane(Lane.Kind.INPUT);
+        final Lane lane = fixture.readyLane();
         fixture.zeroCounters();
 
         assertEquals(DROPPED, input(lane, laneBind(peer.sessionId, peer.secret + 1)));
         assertEquals(DROPPED, input(lane, laneBind(peer.sessionId + 100, peer.secret)));
-        assertEquals(DROPPED, input(other.input, laneBind(peer.sessionId, peer.secret)), "a lane owned by another");
+        assertEquals(DROPPED, input(other.lane, laneBind(peer.sessionId, peer.secret)), "a lane owned by another");
         assertOnlyDropped(EngineCounter.DROPPED_UNAUTHENTICATED, 3);
         assertEquals(0, peer.violations);
 
         assertEquals(FrameType.LANE_BIND, input(lane, laneBind(peer.sessionId, peer.secret)));
         assertSame(peer, gate.peer());
         assertEquals(LaneBindFlyweight.LENGTH, gate.frameLength());
-        assertEquals(FrameType.LANE_BIND, input(other.input, laneBind(other.sessionId, other.secret)), "rebind");
+        assertEquals(FrameType.LANE_BIND, input(other.lane, laneBind(other.sessionId, other.secret)), "rebind");
 
         fixture.sessions.close(peer, DisconnectReason.KICKED, false);
         assertEquals(DROPPED, input(lane, laneBind(peer.sessionId, peer.secret)), "a closed session");
@@ -441,10 +445,10 @@ class FrameGateTest
     {
         startWithTokens();
         final Peer peer = fixture.bindingPeer(true, K0, K1);
-        final Lane lane = fixture.readyLane(Lane.Kind.INPUT);
+        final Lane lane = fixture.readyLane();
         final LaneCrypto client = clientCrypto();
         fixture.zeroCounters();
-        final Frame bind = sealed(laneBind(peer.sessionId, peer.secret), client, FrameCipher.CLIENT_INPUT_LANE);
+        final Frame bind = sealed(laneBind(peer.sessionId, peer.secret), client, FrameCipher.UPSTREAM_LANE);
 
         assertEquals(FrameType.LANE_BIND, input(lane, bind));
         assertEquals(LaneBindFlyweight.LENGTH, gate.frameLength());
@@ -463,7 +467,7 @@ class FrameGateTest
     {
         start(ServerFixture.context());
         final Peer peer = fixture.connectedPeer();
-        final Lane control = peer.control;
+        final Lane control = peer.lane;
         fixture.zeroCounters();
 
         for (int i = 0; i < MAX_VIOLATIONS; i++)
@@ -497,10 +501,10 @@ class FrameGateTest
 
         for (int i = 0; i < 3 * MAX_VIOLATIONS; i++)
         {
-            final Frame notItsSession = sealed(ping(other.sessionId), clientCrypto(), FrameCipher.CLIENT_CONTROL_LANE);
-            final Frame wrongKey = sealed(ping(peer.sessionId), clientCrypto(K0, ~K1), FrameCipher.CLIENT_CONTROL_LANE);
-            assertEquals(DROPPED, control(peer.control, notItsSession));
-            assertEquals(DROPPED, control(peer.control, wrongKey));
+            final Frame notItsSession = sealed(ping(other.sessionId), clientCrypto(), FrameCipher.UPSTREAM_LANE);
+            final Frame wrongKey = sealed(ping(peer.sessionId), clientCrypto(K0, ~K1), FrameCipher.UPSTREAM_LANE);
+            assertEquals(DROPPED, control(peer.lane, notItsSession));
+            assertEquals(DROPPED, control(peer.lane, wrongKey));
         }
 
         assertEquals(List.of(), abused);
@@ -518,13 +522,10 @@ class FrameGateTest
 
         gate.reject(peer, EngineCounter.DROPPED_UNDECODABLE);
         gate.count(EngineCounter.DROPPED_UNKNOWN_TYPE);
-        gate.onOversize(peer.control);
-        gate.onOversize(null);
 
         assertEquals(1, counter(EngineCounter.DROPPED_UNDECODABLE));
         assertEquals(1, counter(EngineCounter.DROPPED_UNKNOWN_TYPE));
-        assertEquals(2, counter(EngineCounter.DROPPED_OVERSIZE));
-        assertEquals(2, peer.violations, "a rejection and an oversize message count; a stale request does not");
+        assertEquals(1, peer.violations, "a rejection counts; a stale request does not");
     }
 
     @Test
@@ -535,9 +536,9 @@ class FrameGateTest
         fixture.zeroCounters();
         final int length = InputFlyweight.ENTRIES_OFFSET + 4;
         final Frame frame = sealed(
-            frame(FrameType.INPUT, peer.sessionId, length), clientCrypto(), FrameCipher.CLIENT_INPUT_LANE);
+            frame(FrameType.INPUT, peer.sessionId, length), clientCrypto(), FrameCipher.UPSTREAM_LANE);
 
-        assertEquals(FrameType.INPUT, input(peer.input, frame));
+        assertEquals(FrameType.INPUT, input(peer.lane, frame));
 
         assertEquals(length, gate.frameLength());
         assertEquals(length, counter(EngineCounter.BYTES_IN));

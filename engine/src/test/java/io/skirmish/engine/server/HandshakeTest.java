@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.skirmish.engine.server.ServerFixture.outlet;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -99,9 +100,13 @@ class HandshakeTest
         return mint(nowMs + TimeUnit.MINUTES.toMillis(1), ADDRESS);
     }
 
+    private static final AtomicLong COUNTER_BASE = new AtomicLong(LaneCrypto.counterBase(1_700_000_000_000L));
+
     private static LaneCrypto clientCrypto(final byte[] sessionKey)
     {
         final LaneCrypto crypto = new LaneCrypto(null, true);
+        // each connection of a real client counts on from above the last (its counters start from the wall clock)
+        crypto.resetConnection(COUNTER_BASE.addAndGet(1L << 20));
         final UnsafeBuffer key = new UnsafeBuffer(sessionKey);
         crypto.sessionKey(key.getLong(0, LITTLE_ENDIAN), key.getLong(8, LITTLE_ENDIAN));
         return crypto;
@@ -130,7 +135,7 @@ class HandshakeTest
             .credentials(new UnsafeBuffer(credentials), 0, credentials.length);
         final int length = requestFlyweight.encodedLength();
         frame.length = null == crypto ? length :
-            crypto.seal(FrameCipher.CLIENT_CONTROL_LANE, frame.buffer, 0, length);
+            crypto.seal(FrameCipher.UPSTREAM_LANE, frame.buffer, 0, length);
         return frame;
     }
 
@@ -192,7 +197,7 @@ class HandshakeTest
      */
     private void bindAndLose(final Peer peer, final DisconnectReason reason)
     {
-        fixture.sessions.bindInput(peer, fixture.readyLane(Lane.Kind.INPUT));
+        fixture.sessions.bind(peer, fixture.readyLane());
         assertEquals(SessionState.CONNECTED, peer.state());
         fixture.sessions.onSessionLost(peer, reason, fixture.clock.nanoTime());
         assertEquals(SessionState.SUSPENDED, peer.state());
@@ -211,14 +216,14 @@ class HandshakeTest
             .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(4))
             .resumeWindowNs(TimeUnit.SECONDS.toNanos(20))
             .maxMessageLength(4096));
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
         final Frame frame = plainRequest(0x1234);
 
         send(lane, frame);
 
         final Peer peer = fixture.sessions.peer(1);
         assertNotNull(peer);
-        assertSame(lane, peer.control);
+        assertSame(lane, peer.lane);
         assertSame(peer, lane.peer);
         assertEquals(SessionState.BINDING, peer.state());
         assertEquals(0, peer.session.clientId());
@@ -250,7 +255,7 @@ class HandshakeTest
         startWithTokens();
         final ConnectTokens.Minted minted = mint();
         final LaneCrypto client = clientCrypto(minted.sessionKey());
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, request(0x77, 0, 0, minted.token(), client, false));
 
@@ -270,10 +275,10 @@ class HandshakeTest
 
         final UnsafeBuffer ping = new UnsafeBuffer(new byte[64]);
         new PingFlyweight().wrapForEncode(ping, 0, FrameType.PING, peer.sessionId);
-        final int sealed = client.seal(FrameCipher.CLIENT_CONTROL_LANE, ping, 0, PingFlyweight.LENGTH);
-        assertEquals(PingFlyweight.LENGTH, peer.crypto.open(FrameCipher.CLIENT_CONTROL_LANE, ping, 0, sealed),
+        final int sealed = client.seal(FrameCipher.UPSTREAM_LANE, ping, 0, PingFlyweight.LENGTH);
+        assertEquals(PingFlyweight.LENGTH, peer.crypto.open(FrameCipher.UPSTREAM_LANE, ping, 0, sealed),
             "the next client frame (counter 2) opens under the token's key");
-        assertEquals(LaneCrypto.REJECTED, peer.crypto.open(FrameCipher.CLIENT_CONTROL_LANE, ping, 0, sealed),
+        assertEquals(LaneCrypto.REJECTED, peer.crypto.open(FrameCipher.UPSTREAM_LANE, ping, 0, sealed),
             "and only once");
     }
 
@@ -283,7 +288,7 @@ class HandshakeTest
         startWithTokens();
         final ConnectTokens.Minted minted = mint(nowMs + 1000, ADDRESS);
         nowMs += 1000;
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, tokenRequest(5, minted));
 
@@ -297,7 +302,7 @@ class HandshakeTest
     void shouldRejectTokenForAnotherServer()
     {
         startWithTokens();
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, tokenRequest(6, mint(nowMs + 60_000, "other.example:40123")));
 
@@ -313,7 +318,7 @@ class HandshakeTest
         final ConnectTokens.Minted minted = mint();
         final byte[] forged = minted.token();
         forged[ConnectTokens.CLIENT_ID_OFFSET] ^= 1;
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, request(7, 0, 0, forged, clientCrypto(minted.sessionKey()), false));
 
@@ -326,7 +331,7 @@ class HandshakeTest
     void shouldRejectRequestWithoutCredentialsWhenTokensAreRequired()
     {
         startWithTokens();
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, plainRequest(8));
 
@@ -340,8 +345,8 @@ class HandshakeTest
         startWithTokens();
         final ConnectTokens.Minted minted = mint();
         final Frame frame = tokenRequest(9, minted);
-        final Lane first = fixture.readyLane(Lane.Kind.CONTROL);
-        final Lane second = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane first = fixture.readyLane();
+        final Lane second = fixture.readyLane();
 
         send(first, frame);
         send(second, frame);
@@ -360,7 +365,7 @@ class HandshakeTest
         final ConnectTokens.Minted minted = mint();
         final Frame forged = tokenRequest(10, minted);
         forged.buffer.putByte(forged.length - 1, (byte)(forged.buffer.getByte(forged.length - 1) ^ 1));
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, forged);
 
@@ -385,12 +390,12 @@ class HandshakeTest
     {
         startWithTokens();
         final ConnectTokens.Minted minted = mint();
-        final Lane first = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane first = fixture.readyLane();
         send(first, tokenRequest(12, minted));
         final long resumeSecret = accept(first).resumeSecret();
         final Peer peer = first.peer;
         bindAndLose(peer, DisconnectReason.TRANSPORT_LOST);
-        final Lane second = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane second = fixture.readyLane();
         final LaneCrypto client = clientCrypto(minted.sessionKey());
 
         send(second, request(13, peer.sessionId, resumeSecret, minted.token(), client, false));
@@ -402,7 +407,7 @@ class HandshakeTest
         assertEquals(resumeSecret, accept.resumeSecret());
         assertEquals(peer.serverNonce, accept.serverNonce());
         assertSame(peer, second.peer);
-        assertSame(second, peer.control);
+        assertSame(second, peer.lane);
         assertEquals(SessionState.BINDING, peer.state());
         assertEquals(List.of("new " + CLIENT_ID + " player-one", "resume " + CLIENT_ID + " "), requestsSeen);
         assertEquals(1, fixture.sessions.count());
@@ -415,11 +420,11 @@ class HandshakeTest
     void shouldAnswerResumeOfASessionThatNeverBoundAsResumedWithoutCountingAResume()
     {
         start(ServerFixture.context());
-        final Lane first = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane first = fixture.readyLane();
         send(first, plainRequest(34));
         final long resumeSecret = accept(first).resumeSecret();
         final Peer peer = first.peer;
-        final Lane second = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane second = fixture.readyLane();
 
         send(second, request(35, peer.sessionId, resumeSecret, new byte[0], null, false));
 
@@ -436,54 +441,84 @@ class HandshakeTest
     {
         startWithTokens();
         final ConnectTokens.Minted minted = mint();
-        final Lane first = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane first = fixture.readyLane();
         send(first, tokenRequest(14, minted));
         final long resumeSecret = accept(first).resumeSecret();
         final Peer peer = first.peer;
         fixture.sessions.onSessionLost(peer, DisconnectReason.TRANSPORT_LOST, fixture.clock.nanoTime());
-        final Lane second = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane second = fixture.readyLane();
 
         send(second, request(
             15, peer.sessionId, resumeSecret + 1, minted.token(), clientCrypto(minted.sessionKey()), false));
 
         assertRejected(second, 15, DisconnectReason.RESUME_REJECTED);
         assertEquals(SessionState.SUSPENDED, peer.state(), "the session still waits for its owner");
-        assertNull(peer.control);
+        assertNull(peer.lane);
         assertEquals(0, counter(EngineCounter.SESSIONS_RESUMED));
         assertEquals(1, counter(EngineCounter.CONNECTS_REJECTED));
     }
 
     @Test
-    void shouldRejectResumeWhoseTrailerIsNotUnderTheSessionKey()
+    void shouldDropResumeWhoseTrailerIsNotUnderTheSessionKey()
     {
         startWithTokens();
         final ConnectTokens.Minted minted = mint();
-        final Lane first = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane first = fixture.readyLane();
         send(first, tokenRequest(16, minted));
-        final long resumeSecret = accept(first).resumeSecret();
+        accept(first);
         final Peer peer = first.peer;
+        final long resumeSecret = peer.secret;
         fixture.sessions.onSessionLost(peer, DisconnectReason.TRANSPORT_LOST, fixture.clock.nanoTime());
-        final Lane second = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane second = fixture.readyLane();
         final byte[] otherKey = mint().sessionKey();
 
         send(second, request(17, peer.sessionId, resumeSecret, minted.token(), clientCrypto(otherKey), false));
 
-        assertRejected(second, 17, DisconnectReason.RESUME_REJECTED);
+        assertEquals(0, outlet(second).frameCount(), "a bad resume MAC is dropped, as a bad connect MAC is");
         assertEquals(SessionState.SUSPENDED, peer.state());
-        assertEquals(0, counter(EngineCounter.DROPPED_UNAUTHENTICATED), "a bad resume MAC is rejected, not dropped");
+        assertEquals(1, counter(EngineCounter.DROPPED_UNAUTHENTICATED));
         assertEquals(List.of("new " + CLIENT_ID + " player-one"), requestsSeen);
+    }
+
+    @Test
+    void shouldDropACopyOfAResumeRequestThatWasAnsweredBefore()
+    {
+        startWithTokens();
+        final ConnectTokens.Minted minted = mint();
+        final Lane first = fixture.readyLane();
+        send(first, tokenRequest(20, minted));
+        accept(first);
+        final Peer peer = first.peer;
+        final long resumeSecret = peer.secret;
+        fixture.sessions.onSessionLost(peer, DisconnectReason.TRANSPORT_LOST, fixture.clock.nanoTime());
+        final Frame resume = request(
+            21, peer.sessionId, resumeSecret, minted.token(), clientCrypto(minted.sessionKey()), false);
+        final Lane second = fixture.readyLane();
+        send(second, resume);
+        assertTrue(accept(second).resumed());
+        fixture.sessions.onSessionLost(peer, DisconnectReason.TRANSPORT_LOST, fixture.clock.nanoTime());
+        fixture.zeroCounters();
+
+        final Lane attacker = fixture.readyLane();
+        send(attacker, resume);
+
+        assertEquals(0, outlet(attacker).frameCount(), "a copied request cannot take the session over");
+        assertNull(attacker.peer);
+        assertEquals(SessionState.SUSPENDED, peer.state());
+        assertEquals(1, counter(EngineCounter.DROPPED_UNAUTHENTICATED));
+        assertEquals(0, counter(EngineCounter.SESSIONS_RESUMED));
     }
 
     @Test
     void shouldResumeWithoutTokens()
     {
         start(ServerFixture.context());
-        final Lane first = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane first = fixture.readyLane();
         send(first, plainRequest(18));
         final long resumeSecret = accept(first).resumeSecret();
         final Peer peer = first.peer;
         bindAndLose(peer, DisconnectReason.TIMED_OUT);
-        final Lane second = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane second = fixture.readyLane();
 
         send(second, request(19, peer.sessionId, resumeSecret, new byte[0], null, false));
 
@@ -499,7 +534,7 @@ class HandshakeTest
     void shouldRejectResumeOfUnknownSession()
     {
         start(ServerFixture.context());
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, request(20, 41, 1234, new byte[0], null, false));
 
@@ -511,8 +546,8 @@ class HandshakeTest
     void shouldRejectWhenServerIsFull()
     {
         start(ServerFixture.context().maxSessions(1));
-        final Lane first = fixture.readyLane(Lane.Kind.CONTROL);
-        final Lane second = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane first = fixture.readyLane();
+        final Lane second = fixture.readyLane();
 
         send(first, plainRequest(21));
         send(second, plainRequest(22));
@@ -528,7 +563,7 @@ class HandshakeTest
     {
         start(ServerFixture.context());
         gameVerdict = DisconnectReason.VERSION_MISMATCH;
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, plainRequest(23));
 
@@ -542,7 +577,7 @@ class HandshakeTest
     {
         start(ServerFixture.context());
         gameFailure = new IllegalStateException("game bug");
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, plainRequest(24));
 
@@ -554,7 +589,7 @@ class HandshakeTest
     void shouldHoldRequestUntilTheLanesPublicationConnects()
     {
         start(ServerFixture.context());
-        final Lane lane = fixture.newLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.newLane();
         final Frame older = plainRequest(25);
         final Frame newer = plainRequest(26);
 
@@ -585,29 +620,58 @@ class HandshakeTest
     }
 
     @Test
-    void shouldAnswerRepeatedRequestOnAnOwnedLaneWithTheSameSession()
+    void shouldAnswerARequestSentAgainOnItsLaneWithTheSameSession()
     {
         start(ServerFixture.context());
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
         send(lane, plainRequest(27));
         final Peer peer = lane.peer;
         outlet(lane).clear();
 
-        send(lane, plainRequest(28));
+        send(lane, plainRequest(27));
 
         final ConnectAcceptFlyweight accept = accept(lane);
         assertEquals(peer.sessionId, accept.sessionId());
-        assertEquals(28, accept.clientNonce());
+        assertEquals(27, accept.clientNonce());
         assertEquals(1, fixture.sessions.count());
         assertEquals(1, counter(EngineCounter.SESSIONS_ACCEPTED));
         assertEquals(List.of("new 0 "), requestsSeen, "the game is asked once");
+
+        outlet(lane).clear();
+        send(lane, plainRequest(28));
+        assertEquals(0, outlet(lane).frameCount(), "another attempt's nonce on the lane is not answered");
+    }
+
+    @Test
+    void shouldAnswerARequestSentAgainOnlyWhenItsMacIsFresh()
+    {
+        startWithTokens();
+        final ConnectTokens.Minted minted = mint();
+        final Lane lane = fixture.readyLane();
+        final LaneCrypto crypto = clientCrypto(minted.sessionKey());
+        final Frame first = request(29, 0, 0, minted.token(), crypto, false);
+        send(lane, first);
+        accept(lane);
+        outlet(lane).clear();
+
+        send(lane, first);
+        assertEquals(0, outlet(lane).frameCount(), "a copy of the request is not answered");
+
+        send(lane, request(29, 0, 0, minted.token(), crypto, false));
+        assertEquals(peerOf(lane), accept(lane).sessionId(), "the request sent again, sealed afresh, is");
+        assertEquals(1, counter(EngineCounter.SESSIONS_ACCEPTED));
+    }
+
+    private static int peerOf(final Lane lane)
+    {
+        return lane.peer.sessionId;
     }
 
     @Test
     void shouldRejectEncryptionWhenTheServerHasNoTokens()
     {
         start(ServerFixture.context());
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
 
         send(lane, request(29, 0, 0, new byte[0], null, true));
 
@@ -620,8 +684,8 @@ class HandshakeTest
         start(ServerFixture.context().connectTokenSecret(SECRET).publicAddresses(ADDRESS)
             .requirePayloadEncryption(true));
         final ConnectTokens.Minted minted = mint();
-        final Lane clear = fixture.readyLane(Lane.Kind.CONTROL);
-        final Lane sealed = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane clear = fixture.readyLane();
+        final Lane sealed = fixture.readyLane();
 
         send(clear, tokenRequest(30, minted));
         send(sealed, request(31, 0, 0, mint().token(), clientCrypto(minted.sessionKey()), true));
@@ -641,7 +705,7 @@ class HandshakeTest
     void shouldDropRequestWhoseCredentialsOverrunTheFrame()
     {
         start(ServerFixture.context());
-        final Lane lane = fixture.readyLane(Lane.Kind.CONTROL);
+        final Lane lane = fixture.readyLane();
         final Frame frame = plainRequest(33);
         frame.buffer.putInt(ConnectRequestFlyweight.CREDENTIALS_LENGTH_OFFSET, 1, LITTLE_ENDIAN);
 

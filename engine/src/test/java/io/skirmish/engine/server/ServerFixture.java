@@ -56,6 +56,15 @@ final class ServerFixture
             watched.add(lane);
             lane.pending = true;
         }
+
+        public int assignPair()
+        {
+            return 0;
+        }
+
+        public void onSessionLane(final Lane from, final Lane to)
+        {
+        }
     }
 
     final GameServer.Context ctx;
@@ -85,7 +94,8 @@ final class ServerFixture
         codec = new KryoCodec(this.ctx.messageRegistry(), this.ctx.maxMessageLength());
         frameOffer = new FrameOffer(counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT));
         sender = new ReliableSender(frameOffer, counters);
-        fanOut = new EventFanOut(this.ctx.maxMessageLength(), counters, sender, codec, clock, errors::add);
+        fanOut = new EventFanOut(this.ctx.maxMessageLength(), this.ctx.eventWindow(), this.ctx.streamHeadsDelayNs(),
+            this.ctx.maxRoomsPerSession() + 1, counters, sender, codec, clock, errors::add);
         snapshots = new SnapshotPublisher(this.ctx, counters, frameOffer, errors::add);
         rooms = new RoomRegistry(
             this.ctx,
@@ -175,17 +185,17 @@ final class ServerFixture
     /**
      * A lane whose image has just been seen: no answering publication yet, so not connected.
      */
-    Lane newLane(final Lane.Kind kind)
+    Lane newLane()
     {
-        return new Lane(kind, null, nextImageSessionId++, clock.nanoTime());
+        return new Lane(null, nextImageSessionId++, 0, clock.nanoTime());
     }
 
     /**
      * A lane whose answering publication exists and is connected: a {@link RecordingOutlet}.
      */
-    Lane readyLane(final Lane.Kind kind)
+    Lane readyLane()
     {
-        final Lane lane = newLane(kind);
+        final Lane lane = newLane();
         lane.outlet = new RecordingOutlet();
         lane.state = Lane.State.READY;
         return lane;
@@ -200,27 +210,25 @@ final class ServerFixture
     }
 
     /**
-     * @return the recording outlet of a peer's control and events lane.
+     * @return the recording outlet of a peer's lane.
      */
     static RecordingOutlet events(final Peer peer)
     {
-        return outlet(peer.control);
+        return outlet(peer.lane);
     }
 
     /**
-     * A session created on a ready control lane and left binding (no input lane yet); its control outlet holds
-     * nothing.
+     * A session created on a ready lane and left binding (its lane not bound yet); its outlet holds nothing.
      */
     Peer bindingPeer(final boolean keyed, final long k0, final long k1)
     {
-        final Peer peer = sessions.create(
-            readyLane(Lane.Kind.CONTROL), 0, keyed, k0, k1, nextNonce(), false, clock.nanoTime());
+        final Peer peer = sessions.create(readyLane(), 0, keyed, k0, k1, nextNonce(), false, clock.nanoTime());
         events(peer).clear();
         return peer;
     }
 
     /**
-     * A session without a session key, connected on both lanes (its LANE_BOUND sent); both outlets hold nothing.
+     * A session without a session key, connected (its LANE_BOUND sent); its outlet holds nothing.
      */
     Peer connectedPeer()
     {
@@ -228,18 +236,17 @@ final class ServerFixture
     }
 
     /**
-     * A session connected on both lanes through {@link SessionRegistry#bindInput}; both outlets hold nothing.
+     * A session connected through {@link SessionRegistry#bind} on the lane it connected on; its outlet holds nothing.
      */
     Peer connectedPeer(final boolean keyed, final long k0, final long k1)
     {
         final Peer peer = bindingPeer(keyed, k0, k1);
-        sessions.bindInput(peer, readyLane(Lane.Kind.INPUT));
+        sessions.bind(peer, peer.lane);
         if (peer.state() != SessionState.CONNECTED)
         {
             throw new IllegalStateException("binding did not complete: " + peer);
         }
         events(peer).clear();
-        outlet(peer.input).clear();
         return peer;
     }
 

@@ -32,6 +32,16 @@ public final class ServerTestSupport
     }
 
     /**
+     * @param server    a server.
+     * @param sessionId a session.
+     * @return the session's memberships, for a test's failure message.
+     */
+    public static String membershipDump(final GameServer server, final int sessionId)
+    {
+        return server.conductor().membershipDump(sessionId);
+    }
+
+    /**
      * Stop without telling clients, as a crashed process would.
      *
      * @param server to stop.

@@ -227,4 +227,12 @@ public final class RecordingOutlet implements Outlet
             frames.add(frame);
         }
     }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long availableWindow()
+    {
+        return refusal < 0 ? 0 : Long.MAX_VALUE;
+    }
 }

@@ -527,8 +527,8 @@ public final class BotFleet implements Agent, AutoCloseable
 
     /**
      * Count the images (one per publication a subscription is connected to) of every bot's subscriptions, from the
-     * subscriber-position counters of the driver(s) the bots use. Each bot subscribes to its own events and
-     * snapshot response channels, so with no cross-talk between bots every subscription has exactly one image.
+     * subscriber-position counters of the driver(s) the bots use. Each bot subscribes to its own downstream
+     * response channel, so with no cross-talk between bots every subscription has exactly one image.
      *
      * @return {total images, most images of one subscription, subscriptions}.
      */

@@ -58,7 +58,7 @@ public final class BotSummary
     public double durationS;
     /** True when all bots shared one media driver and one Aeron client. */
     public boolean sharedDriver;
-    /** Images of the bots' subscriptions at the end (two subscriptions per bot, one image each expected). */
+    /** Images of the bots' subscriptions at the end (one downstream subscription per bot, one image each expected). */
     public long subscriptionImages;
     /** Most images any one bot subscription had (1 when bots do not see each other's traffic). */
     public long maxImagesPerSubscription;

@@ -1,106 +1,46 @@
 package io.skirmish.engine.server;
 
-import io.aeron.Image;
-import io.aeron.logbuffer.FragmentHandler;
-import io.aeron.logbuffer.FrameDescriptor;
-import io.aeron.logbuffer.Header;
 import io.skirmish.engine.EngineCounter;
-import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.InputFlyweight;
 import io.skirmish.engine.status.Counters;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Decodes the frames of the clients' input lanes, after the {@link FrameGate} passed them: lane binds (to the
- * session registry), snapshot acks (to the snapshot publisher) and inputs, whose redundant copies it unpacks so that
- * the game gets each tick's input once, in order, and hears of the ticks that never arrived. Conductor thread only;
+ * Unpacks the inputs of a client's upstream, after the {@link FrameGate} passed them: the redundant copies each frame
+ * carries are sorted out so that the game gets each tick's input once, in order, and hears of the ticks that never
+ * arrived; the newest snapshot tick the frame acknowledges goes to the snapshot publisher. Conductor thread only;
  * allocation-free.
  */
-final class InputLaneAdapter implements FragmentHandler
+final class InputHandler
 {
     static final int MAX_INPUT_REDUNDANCY = 64;
 
-    private final LaneRegistry lanes;
     private final FrameGate gate;
-    private final SessionRegistry sessions;
     private final SnapshotPublisher snapshots;
     private final ServerListener listener;
-    private final ErrorHandler errors;
     private final InputFlyweight inputFlyweight = new InputFlyweight();
     private final int[] entryOffsets = new int[MAX_INPUT_REDUNDANCY];
     private final int[] entryLengths = new int[MAX_INPUT_REDUNDANCY];
     private final AtomicCounter inputsReceived;
     private final AtomicCounter inputsMissing;
 
-    InputLaneAdapter(
-        final LaneRegistry lanes,
+    InputHandler(
         final FrameGate gate,
-        final SessionRegistry sessions,
         final SnapshotPublisher snapshots,
         final ServerListener listener,
-        final Counters counters,
-        final ErrorHandler errors)
+        final Counters counters)
     {
-        this.lanes = lanes;
         this.gate = gate;
-        this.sessions = sessions;
         this.snapshots = snapshots;
         this.listener = listener;
-        this.errors = errors;
         this.inputsReceived = counters.get(EngineCounter.INPUTS_RECEIVED);
         this.inputsMissing = counters.get(EngineCounter.INPUTS_MISSING);
     }
 
-    int poll(final int fragmentLimit)
-    {
-        return lanes.pollInput(this, fragmentLimit);
-    }
-
-    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        final Lane lane = lanes.lane((Image)header.context());
-        final boolean unfragmented = (header.flags() & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED;
-        final int type = gate.passInput(lane, buffer, offset, length, unfragmented);
-        if (FrameGate.DROPPED == type)
-        {
-            return;
-        }
-        try
-        {
-            final Peer peer = gate.peer();
-            switch (type)
-            {
-                case FrameType.LANE_BIND:
-                    sessions.bindInput(peer, lane);
-                    break;
-
-                case FrameType.INPUT:
-                    onInput(peer, gate.frameBuffer(), gate.frameOffset(), gate.frameLength());
-                    break;
-
-                case FrameType.SNAPSHOT_ACK:
-                    if (!snapshots.onAckFrame(peer, gate.frameBuffer(), gate.frameOffset(), gate.frameLength()))
-                    {
-                        gate.reject(peer, EngineCounter.DROPPED_MALFORMED);
-                    }
-                    break;
-
-                default:
-                    gate.reject(peer, EngineCounter.DROPPED_UNKNOWN_TYPE);
-                    break;
-            }
-        }
-        catch (final Throwable t)
-        {
-            errors.onError(t);
-        }
-    }
-
-    private void onInput(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
+    void onInput(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
     {
         final Session session = peer.session;
         final InputFlyweight input = inputFlyweight;
@@ -126,6 +66,12 @@ final class InputLaneAdapter implements FragmentHandler
         }
         final long newest = input.newestInputTick();
         final long oldest = newest - count + 1;
+        if (oldest > newest)
+        {
+            // the ticks wrap around Long.MIN_VALUE: no client sends that
+            gate.reject(peer, EngineCounter.DROPPED_MALFORMED);
+            return;
+        }
         final long last = session.lastInputTick;
         if (newest <= last)
         {
