@@ -48,6 +48,9 @@ public abstract class CommonContext<T extends CommonContext<T>>
     private DeltaCodec deltaCodec;
     private int fragmentLimit = 256;
     private int dutyCyclesPerPoll = 64;
+    private Profile profile = Profile.LOW_LATENCY;
+    private long statusMessageTimeoutNs;
+    private boolean driverWorkCounted = true;
 
     /**
      * @param threadingMode      the side's default threading mode.
@@ -121,6 +124,10 @@ public abstract class CommonContext<T extends CommonContext<T>>
         if (null == deltaCodec)
         {
             deltaCodec = XorRleDeltaCodec.INSTANCE;
+        }
+        if (statusMessageTimeoutNs < 0)
+        {
+            throw new IllegalArgumentException("statusMessageTimeoutNs must not be negative: " + statusMessageTimeoutNs);
         }
         if (dutyCyclesPerPoll < 1)
         {
@@ -537,5 +544,110 @@ public abstract class CommonContext<T extends CommonContext<T>>
     public int dutyCyclesPerPoll()
     {
         return dutyCyclesPerPoll;
+    }
+
+    /**
+     * Apply a {@link Profile}: it sets the idle strategies, whether Aeron's own work counts, the status-message
+     * interval and (on a server) the port pairs; setters called afterwards override it.
+     *
+     * @param profile the kind of deployment.
+     * @return this for a fluent API.
+     */
+    public T profile(final Profile profile)
+    {
+        checkNotConcluded();
+        this.profile = profile;
+        if (Profile.LARGE_SERVER == profile)
+        {
+            final long periodNs = TimeUnit.MICROSECONDS.toNanos(Profile.LARGE_SERVER_CYCLE_PERIOD_US);
+            idleStrategy = new PacedIdleStrategy(periodNs, Profile.LARGE_SERVER_LOOP_AGAIN_WORK);
+            driverIdleStrategy = new PacedIdleStrategy(periodNs, 1);
+            driverWorkCounted = false;
+            statusMessageTimeoutNs = TimeUnit.MILLISECONDS.toNanos(Profile.LARGE_SERVER_STATUS_MESSAGE_MS);
+        }
+        else
+        {
+            idleStrategy = null;
+            driverIdleStrategy = null;
+            driverWorkCounted = true;
+            statusMessageTimeoutNs = 0;
+        }
+        return self();
+    }
+
+    /**
+     * @return the profile last applied.
+     */
+    public Profile profile()
+    {
+        return profile;
+    }
+
+    /**
+     * Status-message interval of an embedded driver's images: how often a receiver tells a sender its position and
+     * window. Aeron's default (0 here) is 200 ms; {@link Profile#LARGE_SERVER} uses 1 s, since the lanes are
+     * unreliable at the Aeron level and a status message per image is a datagram per client.
+     *
+     * @param timeoutNs the interval, or 0 for Aeron's default.
+     * @return this for a fluent API.
+     */
+    public T statusMessageTimeoutNs(final long timeoutNs)
+    {
+        checkNotConcluded();
+        this.statusMessageTimeoutNs = timeoutNs;
+        return self();
+    }
+
+    /**
+     * @return status-message interval of an embedded driver, 0 for Aeron's default.
+     */
+    public long statusMessageTimeoutNs()
+    {
+        return statusMessageTimeoutNs;
+    }
+
+    /**
+     * Whether the work an invoked media driver and Aeron client did in a duty cycle counts towards the cycle's work
+     * count, which the idle strategy is fed. Counted by default, so the cycle runs again at once after anything;
+     * {@link Profile#LARGE_SERVER} does not count it, so that heartbeats and status messages of many idle clients
+     * do not keep the cycle spinning (what a datagram brings is counted when the engine reads it).
+     *
+     * @param counted true to count it.
+     * @return this for a fluent API.
+     */
+    public T driverWorkCounted(final boolean counted)
+    {
+        checkNotConcluded();
+        this.driverWorkCounted = counted;
+        return self();
+    }
+
+    /**
+     * @return whether the invoked driver's and Aeron client's work counts.
+     */
+    public boolean driverWorkCounted()
+    {
+        return driverWorkCounted;
+    }
+
+    /**
+     * @param userCustomizer applied last, or null.
+     * @return what an embedded driver's context gets from this context: the status-message interval, then the
+     * game's customizer.
+     */
+    public Consumer<MediaDriver.Context> driverSettings(final Consumer<MediaDriver.Context> userCustomizer)
+    {
+        final long smTimeoutNs = statusMessageTimeoutNs;
+        return (driverCtx) ->
+        {
+            if (smTimeoutNs > 0)
+            {
+                driverCtx.statusMessageTimeoutNs(smTimeoutNs);
+            }
+            if (null != userCustomizer)
+            {
+                userCustomizer.accept(driverCtx);
+            }
+        };
     }
 }

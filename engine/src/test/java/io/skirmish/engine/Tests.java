@@ -96,6 +96,36 @@ public final class Tests
         throw new IllegalStateException("no free port pair");
     }
 
+    /**
+     * Consecutive free UDP ports on loopback, distinct for every call in this JVM: for a server with several port
+     * pairs.
+     *
+     * @param count how many.
+     * @return the first port.
+     */
+    public static int freePortBlock(final int count)
+    {
+        for (int attempt = 0; attempt < 500; attempt++)
+        {
+            final int port = NEXT_PORT.getAndAdd(count);
+            if (port + count > 40_000)
+            {
+                NEXT_PORT.set(20_000);
+                continue;
+            }
+            boolean free = true;
+            for (int i = 0; i < count && free; i++)
+            {
+                free = isFree(port + i);
+            }
+            if (free)
+            {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free block of " + count + " ports");
+    }
+
     private static boolean isFree(final int port)
     {
         try (DatagramSocket socket = new DatagramSocket(null))

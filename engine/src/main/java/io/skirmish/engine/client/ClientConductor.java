@@ -262,7 +262,8 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         }
         final long nowNs = clock.nanoTime();
         this.nowNs = nowNs;
-        int work = transport.invoke();
+        final int driverWork = transport.invoke();
+        int work = ctx.driverWorkCounted() ? driverWork : 0;
         if (transport.isClosed())
         {
             // the Aeron client closed itself (its external driver timed it out or went away): nothing it mapped

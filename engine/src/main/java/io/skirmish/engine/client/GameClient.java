@@ -58,7 +58,7 @@ public final class GameClient implements AutoCloseable
                 ctx.aeronDirectoryName(),
                 ctx.threadingMode(),
                 ctx.driverIdleStrategy(),
-                ctx.driverCustomizer(),
+                ctx.driverSettings(ctx.driverCustomizer()),
                 ctx.errorHandler(),
                 "skirmish-client");
             conductor = new ClientConductor(ctx, transport);

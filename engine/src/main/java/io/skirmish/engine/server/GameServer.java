@@ -5,6 +5,7 @@ import io.skirmish.engine.CommonContext;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.Profile;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.codec.MessageRegistry;
@@ -62,14 +63,14 @@ public final class GameServer implements AutoCloseable
                 ctx.aeronDirectoryName(),
                 ctx.threadingMode(),
                 ctx.driverIdleStrategy(),
-                (driverCtx) ->
+                ctx.driverSettings((driverCtx) ->
                 {
                     driverCtx.streamSessionLimit(ctx.maxSessions * 2 + 16);
                     if (null != ctx.driverCustomizer())
                     {
                         ctx.driverCustomizer().accept(driverCtx);
                     }
-                },
+                }),
                 ctx.errorHandler(),
                 "skirmish-server-" + ctx.port);
             conductor = new ServerConductor(ctx, transport);
@@ -567,6 +568,17 @@ public final class GameServer implements AutoCloseable
             super(Configuration.threadingMode(), Configuration.aeronDirectoryName());
             maxMessageLength(Configuration.maxMessageLength());
             idleStrategy(Configuration.idleStrategy());
+        }
+
+        /**
+         * {@inheritDoc} On a server, {@link Profile#LARGE_SERVER} also listens on
+         * {@value Profile#LARGE_SERVER_PORT_PAIRS} port pairs ({@link #portPairs(int)}).
+         */
+        public Context profile(final Profile profile)
+        {
+            super.profile(profile);
+            portPairs = Profile.LARGE_SERVER == profile ? Profile.LARGE_SERVER_PORT_PAIRS : Configuration.portPairs();
+            return this;
         }
 
         /**

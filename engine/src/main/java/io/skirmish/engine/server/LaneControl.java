@@ -29,15 +29,17 @@ interface LaneControl
     void watch(Lane lane);
 
     /**
-     * @return the port pair a new connection binds its lane on.
+     * Choose the port pair a connection binds its lane on: the one with the fewest sessions assigned.
+     *
+     * @param previous the pair the session had until now, released first; -1 for none.
+     * @return the pair, now counted as assigned.
      */
-    int assignPair();
+    int assignPair(int previous);
 
     /**
-     * A session's lane changes: the per-pair counts follow.
+     * A session ended: its pair carries one session fewer.
      *
-     * @param from the lane it leaves, or null.
-     * @param to   the lane it takes, or null.
+     * @param pair the pair it was assigned, or -1.
      */
-    void onSessionLane(Lane from, Lane to);
+    void releasePair(int pair);
 }

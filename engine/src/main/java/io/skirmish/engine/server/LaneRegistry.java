@@ -25,7 +25,7 @@ import java.util.ArrayList;
  * the per-client downstream publications. Only this class creates or closes publications. A lane's publication is
  * asked for only once the lane proves it speaks the protocol (a well-formed CONNECT_REQUEST, a LANE_BIND from a live
  * session), so junk images cost no log buffers; a lane no session claims within the connect timeout is rejected. New
- * sessions are spread over the port pairs ({@link #assignPair()}), so that each duty cycle reads a datagram from
+ * sessions are spread over the port pairs ({@link #assignPair(int)}), so that each duty cycle reads a datagram from
  * each pair's socket. Conductor thread only, except the image callbacks, which Aeron's conductor makes and which only
  * enqueue.
  */
@@ -113,11 +113,9 @@ final class LaneRegistry implements LaneControl, AutoCloseable
         return fragments;
     }
 
-    /**
-     * {@inheritDoc} The one with the fewest sessions.
-     */
-    public int assignPair()
+    public int assignPair(final int previous)
     {
+        releasePair(previous);
         int best = 0;
         for (int k = 1; k < sessionsPerPair.length; k++)
         {
@@ -126,18 +124,15 @@ final class LaneRegistry implements LaneControl, AutoCloseable
                 best = k;
             }
         }
+        sessionsPerPair[best]++;
         return best;
     }
 
-    public void onSessionLane(final Lane from, final Lane to)
+    public void releasePair(final int pair)
     {
-        if (null != from)
+        if (pair >= 0 && pair < sessionsPerPair.length && sessionsPerPair[pair] > 0)
         {
-            sessionsPerPair[from.pair]--;
-        }
-        if (null != to)
-        {
-            sessionsPerPair[to.pair]++;
+            sessionsPerPair[pair]--;
         }
     }
 
@@ -337,6 +332,14 @@ final class LaneRegistry implements LaneControl, AutoCloseable
         {
             // the image went away between the check and the reject
         }
+    }
+
+    /**
+     * @return sessions per port pair, a copy.
+     */
+    int[] sessionsPerPair()
+    {
+        return sessionsPerPair.clone();
     }
 
     String counts()

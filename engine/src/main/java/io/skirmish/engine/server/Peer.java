@@ -42,7 +42,7 @@ final class Peer
     boolean acceptedAsResumed;
     ChunkAssembler reliableChunks;
     ReliableHold reliableHold;
-    int lanePair;
+    int lanePair = -1;
     int violations;
     boolean announced;
     boolean resuming;

@@ -127,7 +127,8 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         }
         final long nowNs = clock.nanoTime();
         cachedClock.update(nowNs);
-        int work = transport.invoke();
+        final int driverWork = transport.invoke();
+        int work = ctx.driverWorkCounted() ? driverWork : 0;
         if (transport.isClosed())
         {
             return onTransportClosed();
@@ -246,6 +247,11 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     {
         return sessions.counts() + " " + lanes.counts() + " " + sessions.bindingCount() +
             " outboxes=" + sender.outboxCount() + " behind=" + fanOut.behindCount();
+    }
+
+    int[] sessionsPerPair()
+    {
+        return lanes.sessionsPerPair();
     }
 
     String membershipDump(final int sessionId)

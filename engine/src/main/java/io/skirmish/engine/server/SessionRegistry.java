@@ -184,7 +184,7 @@ final class SessionRegistry
         final Peer peer, final Lane lane, final long clientNonce, final boolean encrypt, final long nowNs)
     {
         take(peer, lane);
-        peer.lanePair = lanes.assignPair();
+        peer.lanePair = lanes.assignPair(peer.lanePair);
         peer.laneBoundPending = false;
         peer.lastHeardNs = nowNs;
         peer.lastPingSentNs = nowNs;
@@ -205,11 +205,7 @@ final class SessionRegistry
 
     private void take(final Peer peer, final Lane lane)
     {
-        if (peer.lane != lane)
-        {
-            lanes.onSessionLane(peer.lane, lane);
-            peer.lane = lane;
-        }
+        peer.lane = lane;
         lane.peer = peer;
     }
 
@@ -219,7 +215,6 @@ final class SessionRegistry
         lanes.close(lane);
         if (peer.lane == lane)
         {
-            lanes.onSessionLane(lane, null);
             peer.lane = null;
         }
     }
@@ -468,6 +463,8 @@ final class SessionRegistry
             sendDisconnect(peer, reason);
         }
         detach(peer);
+        lanes.releasePair(peer.lanePair);
+        peer.lanePair = -1;
         peer.session.disconnectReason = reason;
         transition(peer, SessionState.CLOSED);
     }

@@ -57,12 +57,12 @@ final class ServerFixture
             lane.pending = true;
         }
 
-        public int assignPair()
+        public int assignPair(final int previous)
         {
             return 0;
         }
 
-        public void onSessionLane(final Lane from, final Lane to)
+        public void releasePair(final int pair)
         {
         }
     }

@@ -32,6 +32,15 @@ public final class ServerTestSupport
     }
 
     /**
+     * @param server a server.
+     * @return how many sessions each of its port pairs carries (read from another thread: for tests only).
+     */
+    public static int[] sessionsPerPair(final GameServer server)
+    {
+        return server.conductor().sessionsPerPair();
+    }
+
+    /**
      * @param server    a server.
      * @param sessionId a session.
      * @return the session's memberships, for a test's failure message.

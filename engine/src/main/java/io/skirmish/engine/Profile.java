@@ -1,0 +1,33 @@
+package io.skirmish.engine;
+
+/**
+ * Settings chosen together for a kind of deployment, applied by {@code Context.profile(Profile)}; any setter called
+ * after it overrides what the profile chose.
+ * <ul>
+ *     <li>{@link #LOW_LATENCY}, the default: the duty cycle runs again as soon as anything happened, Aeron's own
+ *     timer sends included, and backs off to a 100 µs park when idle. Lowest latency; an idle server costs a
+ *     little per client per cycle, which is fine for tens to a few hundred clients.</li>
+ *     <li>{@link #LARGE_SERVER}: for hundreds to thousands of clients on a core. The cycle is paced (every
+ *     {@value #LARGE_SERVER_CYCLE_PERIOD_US} µs unless the last one read at least
+ *     {@value #LARGE_SERVER_LOOP_AGAIN_WORK} frames, see {@code PacedIdleStrategy}); Aeron's heartbeats and status
+ *     messages are not counted as work; status messages every {@value #LARGE_SERVER_STATUS_MESSAGE_MS} ms instead of
+ *     200; and a server listens on {@value #LARGE_SERVER_PORT_PAIRS} port pairs, so that each cycle drains one datagram
+ *     from each. It adds up to one period to latency.</li>
+ * </ul>
+ */
+public enum Profile
+{
+    /** The default: run again at once after any work; back off to a short park when idle. */
+    LOW_LATENCY,
+    /** Paced duty cycle, driver timer work not counted, 1 s status messages, more port pairs. */
+    LARGE_SERVER;
+
+    /** Pace of the duty cycle in {@link #LARGE_SERVER}, in microseconds. */
+    public static final int LARGE_SERVER_CYCLE_PERIOD_US = 1000;
+    /** A cycle that did at least this much engine work runs again at once in {@link #LARGE_SERVER}. */
+    public static final int LARGE_SERVER_LOOP_AGAIN_WORK = 4;
+    /** Status-message interval of the embedded driver in {@link #LARGE_SERVER}, in milliseconds. */
+    public static final int LARGE_SERVER_STATUS_MESSAGE_MS = 1000;
+    /** Request/response port pairs of a server in {@link #LARGE_SERVER}. */
+    public static final int LARGE_SERVER_PORT_PAIRS = 16;
+}
