@@ -48,7 +48,9 @@ public enum DisconnectReason
     /** The server requires payload encryption and the client did not ask for it. */
     ENCRYPTION_REQUIRED(19),
     /** The client asked for payload encryption and the server cannot give it (it uses no connect tokens). */
-    ENCRYPTION_UNAVAILABLE(20);
+    ENCRYPTION_UNAVAILABLE(20),
+    /** The server is at its load limit ({@code admissionLoadLimit}): it refuses new sessions to keep serving its own. */
+    SERVER_BUSY(21);
 
     private static final DisconnectReason[] BY_CODE;
 

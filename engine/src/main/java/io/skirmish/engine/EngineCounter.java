@@ -112,7 +112,25 @@ public enum EngineCounter
     /** Connected sessions moved to new lanes, off a path that went silent (NAT rebinding, a network change). */
     LANES_MIGRATED(4149, Scope.BOTH, "lanes migrated"),
     /** Connect requests sent again while no answer came. */
-    CONNECT_REQUESTS_RESENT(4150, Scope.CLIENT, "connect requests resent");
+    CONNECT_REQUESTS_RESENT(4150, Scope.CLIENT, "connect requests resent"),
+    /** New connects refused because the server had {@code maxSessions} sessions ({@code SERVER_FULL}). */
+    CONNECTS_REFUSED_FULL(4151, Scope.SERVER, "connects refused full"),
+    /** New connects refused because the server was at its load limit ({@code SERVER_BUSY}). */
+    CONNECTS_REFUSED_BUSY(4152, Scope.SERVER, "connects refused busy"),
+    /** Gauge: handshakes in flight, from an admitted connect request until its lanes are bound. */
+    HANDSHAKES_IN_FLIGHT(4153, Scope.SERVER, "handshakes in flight"),
+    /** Gauge: connect requests waiting for a handshake slot, in order of arrival. */
+    CONNECTS_QUEUED(4154, Scope.SERVER, "connects queued"),
+    /** Connect requests dropped because the admission queue was full (the client asks again). */
+    CONNECTS_DROPPED_QUEUE_FULL(4155, Scope.SERVER, "connects dropped queue full"),
+    /** Gauge: the conductor thread's load over the last second, in per mille of its time. */
+    SERVER_LOAD_PERMILLE(4156, Scope.SERVER, "server load permille"),
+    /** Gauge: room members whose snapshot rate is lowered because they fall behind. */
+    DEGRADED_MEMBERS(4157, Scope.SERVER, "degraded members"),
+    /** Snapshots not sent to a degraded member (its rate lowered) or to a member whose lane had no room. */
+    SNAPSHOTS_THINNED(4158, Scope.SERVER, "snapshots thinned"),
+    /** Connects the server refused as full or busy, asked again after a backoff. */
+    CONNECT_RETRIES_AFTER_REFUSAL(4159, Scope.CLIENT, "connect retries after refusal");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

@@ -11,8 +11,9 @@ package io.skirmish.engine;
  *     {@value #LARGE_SERVER_CYCLE_PERIOD_US} µs unless the last one read at least
  *     {@value #LARGE_SERVER_LOOP_AGAIN_WORK} frames, see {@code PacedIdleStrategy}); Aeron's heartbeats and status
  *     messages are not counted as work; status messages every {@value #LARGE_SERVER_STATUS_MESSAGE_MS} ms instead of
- *     200; and a server listens on {@value #LARGE_SERVER_PORT_PAIRS} port pairs, so that each cycle drains one datagram
- *     from each. It adds up to one period to latency.</li>
+ *     200; a server listens on {@value #LARGE_SERVER_PORT_PAIRS} port pairs, so that each cycle drains one datagram
+ *     from each, and refuses new sessions while its load is at or over
+ *     {@value #LARGE_SERVER_ADMISSION_LOAD_LIMIT}. It adds up to one period to latency.</li>
  * </ul>
  */
 public enum Profile
@@ -28,6 +29,8 @@ public enum Profile
     public static final int LARGE_SERVER_LOOP_AGAIN_WORK = 4;
     /** Status-message interval of the embedded driver in {@link #LARGE_SERVER}, in milliseconds. */
     public static final int LARGE_SERVER_STATUS_MESSAGE_MS = 1000;
+    /** Load at which a server in {@link #LARGE_SERVER} refuses new sessions with {@code SERVER_BUSY}. */
+    public static final double LARGE_SERVER_ADMISSION_LOAD_LIMIT = 0.85;
     /** Request/response port pairs of a server in {@link #LARGE_SERVER}. */
     public static final int LARGE_SERVER_PORT_PAIRS = 16;
 }

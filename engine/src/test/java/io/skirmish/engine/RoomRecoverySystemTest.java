@@ -173,6 +173,8 @@ class RoomRecoverySystemTest
             harness.pollAll();
         }
 
+        Tests.await(() -> fastClient.lastDeliveredSeq(ROOM) == room.lastSeq(), 10_000, harness::pollAll,
+            () -> "the fast member has everything: " + fastClient.lastDeliveredSeq(ROOM) + "/" + room.lastSeq());
         assertEquals(1, slow.resyncs.size(), "exactly one explicit resync: " + slow.resyncs);
         final String[] resync = slow.resyncs.get(0).split("/");
         final long resyncSeq = Long.parseLong(resync[1]);

@@ -44,7 +44,7 @@ class RoomSystemTest
     }
 
     /** Records the sequence of one room as the game saw it: seq and payload, including membership events. */
-    static final class RoomRecorder extends RecordingClientListener
+    static class RoomRecorder extends RecordingClientListener
     {
         final int room;
         final List<Long> seqs = new ArrayList<>();

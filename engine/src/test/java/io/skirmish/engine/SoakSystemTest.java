@@ -430,8 +430,8 @@ class SoakSystemTest
                 sb.append(p.index).append(':').append(p.client.state());
                 for (final int roomId : ROOMS)
                 {
-                    sb.append(' ').append(p.client.lastDeliveredSeq(roomId)).append('/')
-                        .append(server.room(roomId).lastSeq());
+                    sb.append(' ').append(p.client.isMemberOf(roomId) ? "member " : "")
+                        .append(p.client.lastDeliveredSeq(roomId)).append('/').append(server.room(roomId).lastSeq());
                 }
                 sb.append(" [").append(Tests.counters(p.client)).append("] ")
                     .append(ServerTestSupport.membershipDump(server, p.client.sessionId()))

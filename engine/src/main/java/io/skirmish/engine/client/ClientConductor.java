@@ -45,6 +45,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final LaneCrypto crypto;
     private final ClientLanes lanes;
     private final ConnectAttempt attempt;
+    private final RefusalBackoff refusalBackoff;
     private final ClientSender sender;
     private final ReliableOutbox outbox;
     private final EventDelivery delivery;
@@ -59,6 +60,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private DisconnectReason disconnectReason = DisconnectReason.NONE;
     private long nextHousekeepingNs;
     private long nowNs;
+    private long retryAtNs;
     private boolean aborted;
     private boolean closed;
     private boolean awaitingCatchUp;
@@ -86,6 +88,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         this.adapter = new ServerFrameAdapter(
             ctx.maxMessageLength(), this, delivery, snapshots, outbox, crypto, counters, this::onError);
         this.attempt = new ConnectAttempt(ctx.connectTimeoutNs());
+        this.refusalBackoff = new RefusalBackoff(ctx.retryWhenRefusedNs(), System.nanoTime());
         this.path = new PathWatch(ctx.laneSilenceTimeoutNs);
         this.requests = new ClientRequests(ctx.maxMessageLength(), sender, inputs, delivery, codec);
         this.lanes = new ClientLanes(transport.aeron(), ctx, clock);
@@ -208,6 +211,29 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         reopenLanes(nowNs, false);
     }
 
+    public boolean retryAfterRefusal(final DisconnectReason reason)
+    {
+        final long delayNs = refusalBackoff.onRefused(nowNs);
+        if (delayNs < 0)
+        {
+            return false;
+        }
+        closeLanes();
+        disconnectReason = reason;
+        retryAtNs = nowNs + delayNs;
+        counters.get(EngineCounter.CONNECT_RETRIES_AFTER_REFUSAL).incrementRelease();
+        state(ClientState.WAITING_TO_RETRY);
+        try
+        {
+            listener.onConnectRefused(reason, delayNs);
+        }
+        catch (final Throwable t)
+        {
+            onError(t);
+        }
+        return true;
+    }
+
     private void reopenLanes(final long nowNs, final boolean keepDeadline)
     {
         closeLanes();
@@ -303,6 +329,14 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
 
             case CONNECTED:
                 work += connected(nowNs);
+                break;
+
+            case WAITING_TO_RETRY:
+                if (nowNs - retryAtNs >= 0)
+                {
+                    openLanes(nowNs, false);
+                    work++;
+                }
                 break;
 
             default:
@@ -448,6 +482,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             return;
         }
         final boolean resumed = attempt.onConnected();
+        refusalBackoff.reset();
         disconnectReason = DisconnectReason.NONE;
         state(ClientState.CONNECTED);
         if (resumed && !delivery.isCaughtUp())

@@ -43,6 +43,13 @@ final class ClientHandshake
          */
         void restart();
 
+        /**
+         * The server refused a new connect as full or busy.
+         *
+         * @return true when the client waits and asks again, false to fail.
+         */
+        boolean retryAfterRefusal(DisconnectReason reason);
+
         void onError(Throwable t);
     }
 
@@ -309,6 +316,11 @@ final class ClientHandshake
         if (attempt.isResume() && null != ctx.resumeFallback &&
             (DisconnectReason.RESUME_REJECTED == reason || DisconnectReason.DENIED == reason) &&
             fallBackToNewSession(reason))
+        {
+            return;
+        }
+        if ((DisconnectReason.SERVER_FULL == reason || DisconnectReason.SERVER_BUSY == reason) &&
+            !attempt.isResume() && host.retryAfterRefusal(reason))
         {
             return;
         }

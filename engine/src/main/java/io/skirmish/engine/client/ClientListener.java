@@ -38,6 +38,18 @@ public interface ClientListener
     }
 
     /**
+     * The server refused the connect as full or busy, and the client will ask again after a backoff (see
+     * {@link GameClient.Context#retryWhenRefusedNs(long)}); when it does not retry, {@link #onDisconnected} follows
+     * with the reason instead.
+     *
+     * @param reason    {@link DisconnectReason#SERVER_FULL} or {@link DisconnectReason#SERVER_BUSY}.
+     * @param retryInNs how long until it asks again.
+     */
+    default void onConnectRefused(final DisconnectReason reason, final long retryInNs)
+    {
+    }
+
+    /**
      * The session ended and will not be resumed.
      *
      * @param reason why.

@@ -23,7 +23,13 @@ public enum ClientState
     /** Accepted; binding the unreliable lanes to the session. */
     BINDING_LANES(3),
     /** Connected: every lane works. */
-    CONNECTED(4);
+    CONNECTED(4),
+    /**
+     * The server refused the connect as full or busy and the game asked to retry
+     * ({@link GameClient.Context#retryWhenRefusedNs(long)}): lanes closed, waiting a backoff with jitter before asking
+     * again. Counted as connecting.
+     */
+    WAITING_TO_RETRY(5);
 
     private final int code;
 

@@ -473,6 +473,7 @@ public final class GameClient implements AutoCloseable
         byte[] sessionKey;
         boolean payloadEncryption = Boolean.getBoolean(Configuration.PAYLOAD_ENCRYPTION_PROP_NAME);
         boolean autoResume = true;
+        long retryWhenRefusedNs;
         int resumeSessionId;
         long resumeSecret;
         final Long2LongHashMap resumeRooms = new Long2LongHashMap(-1);
@@ -725,6 +726,30 @@ public final class GameClient implements AutoCloseable
             checkNotConcluded();
             this.payloadEncryption = encrypt;
             return this;
+        }
+
+        /**
+         * @param timeoutNs how long to keep asking after the server refused a new connect as
+         *                  {@link DisconnectReason#SERVER_FULL} or {@link DisconnectReason#SERVER_BUSY}: the client
+         *                  waits in {@link ClientState#WAITING_TO_RETRY} a backoff with jitter (250 ms doubling to
+         *                  4 s, each 0.5 to 1.5 times its step) and asks again, and reports
+         *                  {@link ClientListener#onConnectRefused}. 0, the default, fails at once with the reason, so
+         *                  that the game (or its matchmaker) can send the player to another server.
+         * @return this for a fluent API.
+         */
+        public Context retryWhenRefusedNs(final long timeoutNs)
+        {
+            checkNotConcluded();
+            this.retryWhenRefusedNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @return how long to keep asking after a refusal as full or busy, 0 for not at all.
+         */
+        public long retryWhenRefusedNs()
+        {
+            return retryWhenRefusedNs;
         }
 
         /**

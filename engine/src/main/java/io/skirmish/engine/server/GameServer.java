@@ -177,6 +177,18 @@ public final class GameServer implements AutoCloseable
     }
 
     /**
+     * The server's own headroom: the share of its conductor thread's time spent working over the last second (the
+     * invoked media driver included), as admission control sees it. Any thread (it is also the
+     * {@link EngineCounter#SERVER_LOAD_PERMILLE} counter).
+     *
+     * @return the load, 0 to 1.
+     */
+    public double load()
+    {
+        return conductor.counters().value(EngineCounter.SERVER_LOAD_PERMILLE) / 1000.0;
+    }
+
+    /**
      * Register a typed handler for a registered message type sent directly to the server. Conductor thread, or
      * before the first {@link #poll()}.
      *
@@ -550,6 +562,9 @@ public final class GameServer implements AutoCloseable
         int directHistoryCount = 256;
         int directHistoryBytes = 64 * 1024;
         int maxViolationsPerSession = 100;
+        int maxHandshakesInFlight = 64;
+        int maxQueuedConnects = 1024;
+        double admissionLoadLimit;
         ServerListener listener;
         RoomListener defaultRoomListener;
         RoomOptions defaultRoomOptions = new RoomOptions();
@@ -572,12 +587,14 @@ public final class GameServer implements AutoCloseable
 
         /**
          * {@inheritDoc} On a server, {@link Profile#LARGE_SERVER} also listens on
-         * {@value Profile#LARGE_SERVER_PORT_PAIRS} port pairs ({@link #portPairs(int)}).
+         * {@value Profile#LARGE_SERVER_PORT_PAIRS} port pairs ({@link #portPairs(int)}) and refuses new sessions
+         * past a load of {@value Profile#LARGE_SERVER_ADMISSION_LOAD_LIMIT} ({@link #admissionLoadLimit(double)}).
          */
         public Context profile(final Profile profile)
         {
             super.profile(profile);
             portPairs = Profile.LARGE_SERVER == profile ? Profile.LARGE_SERVER_PORT_PAIRS : Configuration.portPairs();
+            admissionLoadLimit = Profile.LARGE_SERVER == profile ? Profile.LARGE_SERVER_ADMISSION_LOAD_LIMIT : 0;
             return this;
         }
 
@@ -596,6 +613,15 @@ public final class GameServer implements AutoCloseable
             if (0 == responsePort)
             {
                 responsePort = port + 1;
+            }
+            if (maxHandshakesInFlight < 1 || maxQueuedConnects < 0)
+            {
+                throw new IllegalArgumentException("maxHandshakesInFlight must be positive and maxQueuedConnects not " +
+                    "negative: " + maxHandshakesInFlight + ", " + maxQueuedConnects);
+            }
+            if (admissionLoadLimit < 0 || admissionLoadLimit > 1)
+            {
+                throw new IllegalArgumentException("admissionLoadLimit must be in [0, 1]: " + admissionLoadLimit);
             }
             if (maxSessions < 1)
             {
@@ -740,6 +766,69 @@ public final class GameServer implements AutoCloseable
         public int portPairs()
         {
             return portPairs;
+        }
+
+        /**
+         * @param handshakes most handshakes at once (lanes being set up plus sessions binding), default 64. Connect
+         *                   requests beyond that wait their turn in order of arrival ({@link #maxQueuedConnects(int)}).
+         * @return this for a fluent API.
+         */
+        public Context maxHandshakesInFlight(final int handshakes)
+        {
+            checkNotConcluded();
+            this.maxHandshakesInFlight = handshakes;
+            return this;
+        }
+
+        /**
+         * @return most handshakes at once.
+         */
+        public int maxHandshakesInFlight()
+        {
+            return maxHandshakesInFlight;
+        }
+
+        /**
+         * @param connects most connect requests waiting for a handshake slot, default 1024; more are dropped and
+         *                 counted, and their clients ask again.
+         * @return this for a fluent API.
+         */
+        public Context maxQueuedConnects(final int connects)
+        {
+            checkNotConcluded();
+            this.maxQueuedConnects = connects;
+            return this;
+        }
+
+        /**
+         * @return most connect requests waiting for a handshake slot.
+         */
+        public int maxQueuedConnects()
+        {
+            return maxQueuedConnects;
+        }
+
+        /**
+         * @param limit the conductor's load (share of its time spent working over the last second, the invoked driver
+         *              included) at or over which new sessions are refused with {@link DisconnectReason#SERVER_BUSY},
+         *              so that the sessions it has keep their service; resumes are still admitted. 0, the default,
+         *              turns it off; {@link Profile#LARGE_SERVER} sets
+         *              {@value Profile#LARGE_SERVER_ADMISSION_LOAD_LIMIT}.
+         * @return this for a fluent API.
+         */
+        public Context admissionLoadLimit(final double limit)
+        {
+            checkNotConcluded();
+            this.admissionLoadLimit = limit;
+            return this;
+        }
+
+        /**
+         * @return the load limit of admission, 0 when off.
+         */
+        public double admissionLoadLimit()
+        {
+            return admissionLoadLimit;
         }
 
         /**

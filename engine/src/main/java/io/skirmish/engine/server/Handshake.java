@@ -44,6 +44,7 @@ final class Handshake
     private final EpochClock epochClock;
     private final ConnectTokens tokens;
     private final TokenNonceCache usedNonces = new TokenNonceCache();
+    private final Admission admission;
     private final ConnectRequest connectRequest = new ConnectRequest();
     private final ConnectRequestFlyweight requestFlyweight = new ConnectRequestFlyweight();
     private final ConnectAcceptFlyweight acceptFlyweight = new ConnectAcceptFlyweight();
@@ -78,6 +79,7 @@ final class Handshake
         this.clock = clock;
         this.epochClock = ctx.epochClock;
         this.tokens = null == ctx.connectTokenSecret ? null : new ConnectTokens(ctx.connectTokenSecret);
+        this.admission = new Admission(ctx, counters);
         this.framesIn = counters.get(EngineCounter.FRAMES_IN);
         this.bytesIn = counters.get(EngineCounter.BYTES_IN);
         this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
@@ -108,6 +110,11 @@ final class Handshake
         }
         if (!lane.isConnected())
         {
+            if (lane.state == Lane.State.OPEN && (lane.queued || !admission.mayStart(handshakesInFlight())))
+            {
+                admission.enqueue(lane, buffer, offset, fragmentLength, clock.nanoTime());
+                return;
+            }
             lanes.requestPublication(lane);
             if (null == lane.pendingRequest || lane.pendingRequest.capacity() < fragmentLength)
             {
@@ -119,6 +126,42 @@ final class Handshake
             return;
         }
         answer(lane, buffer, offset, fragmentLength);
+    }
+
+    /**
+     * Start the handshakes of queued connect requests, oldest first, while slots are free.
+     *
+     * @return handshakes started.
+     */
+    int admitQueued(final long nowNs)
+    {
+        if (0 == admission.queued())
+        {
+            return 0;
+        }
+        final int inFlight = handshakesInFlight();
+        int started = 0;
+        Lane lane;
+        while (null != (lane = admission.next(inFlight + started, nowNs)))
+        {
+            lanes.requestPublication(lane);
+            lanes.watch(lane);
+            started++;
+        }
+        return started;
+    }
+
+    private int handshakesInFlight()
+    {
+        return lanes.lanesSettingUp() + sessions.bindingCount();
+    }
+
+    /**
+     * @return who may connect, and the conductor's load.
+     */
+    Admission admission()
+    {
+        return admission;
     }
 
     /**
@@ -185,6 +228,10 @@ final class Handshake
                 return;
             }
         }
+        if (null == reason && 0 == resumeSessionId)
+        {
+            reason = admission.refuseNewSession(sessions.isFull());
+        }
         final Peer resumed = 0 == resumeSessionId ? null : resumable(resumeSessionId, request.resumeSecret());
         if (null == reason && 0 != resumeSessionId && null != resumed)
         {
@@ -209,10 +256,6 @@ final class Handshake
                 rooms.resume(peer);
                 return;
             }
-        }
-        if (null == reason && sessions.isFull())
-        {
-            reason = DisconnectReason.SERVER_FULL;
         }
         if (null != reason)
         {

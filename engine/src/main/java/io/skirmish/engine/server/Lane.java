@@ -42,6 +42,8 @@ final class Lane
     boolean pending;
     UnsafeBuffer pendingRequest;
     int pendingRequestLength;
+    boolean queued;
+    long lastRequestNs;
 
     Lane(final Image image, final int imageSessionId, final int pair, final long createdNs)
     {

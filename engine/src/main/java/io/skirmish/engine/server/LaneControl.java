@@ -29,6 +29,11 @@ interface LaneControl
     void watch(Lane lane);
 
     /**
+     * @return lanes whose downstream was asked for and that no session owns yet: handshakes being set up.
+     */
+    int lanesSettingUp();
+
+    /**
      * Choose the port pair a connection binds its lane on: the one with the fewest sessions assigned.
      *
      * @param previous the pair the session had until now, released first; -1 for none.

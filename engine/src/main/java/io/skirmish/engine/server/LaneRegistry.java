@@ -307,6 +307,20 @@ final class LaneRegistry implements LaneControl, AutoCloseable
         }
     }
 
+    public int lanesSettingUp()
+    {
+        int count = 0;
+        for (int i = 0, n = watched.size(); i < n; i++)
+        {
+            final Lane lane = watched.get(i);
+            if (null == lane.peer && (lane.state == Lane.State.ADDING || lane.state == Lane.State.READY))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
     public void watch(final Lane lane)
     {
         if (!lane.pending)

@@ -42,6 +42,7 @@ public final class Room
     long tickIntervalNs;
     long lastSnapshotTick = Long.MIN_VALUE;
     SnapshotHistory snapshotHistory;
+    int degradedMembers;
     Object attachment;
 
     Room(

@@ -147,6 +147,7 @@ final class RoomRegistry
             removeMember(room, room.members[room.memberCount - 1], LeaveReason.ROOM_CLOSED, false);
         }
         room.closed = true;
+        snapshots.onRoomClosed(room);
         rooms = ArrayUtil.remove(rooms, room);
         tickingRooms = ArrayUtil.remove(tickingRooms, room);
         CloseHelper.quietClose(room.oldestSeqCounter);

@@ -137,6 +137,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         work += lanes.processImageEvents(nowNs, this);
         work += lanes.processWatched(nowNs, this);
         work += upstreamAdapter.poll(ctx.fragmentLimit());
+        work += handshake.admitQueued(nowNs);
         work += sender.flushOutboxes();
         work += fanOut.pumpBehindMembers();
         work += rooms.tick(nowNs);
@@ -149,7 +150,16 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
             handshake.purge(nowNs);
             rooms.expireHistories(nowNs);
         }
+        handshake.admission().onCycle(nowNs, clock.nanoTime());
         return work;
+    }
+
+    /**
+     * @return the conductor's load over the last second, 0 to 1.
+     */
+    double load()
+    {
+        return handshake.admission().load();
     }
 
     private void guardStart()
@@ -245,7 +255,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
 
     String resourceCounts()
     {
-        return sessions.counts() + " " + lanes.counts() + " " + sessions.bindingCount() +
+        return sessions.counts() + " " + lanes.counts() + " " + sessions.bindingSummary() +
             " outboxes=" + sender.outboxCount() + " behind=" + fanOut.behindCount();
     }
 

@@ -512,8 +512,16 @@ final class SessionRegistry
         return "sessions=" + peerById.size();
     }
 
-    String bindingCount()
+    String bindingSummary()
     {
         return "binding=" + binding.size();
+    }
+
+    /**
+     * @return sessions accepted whose lanes are not bound yet.
+     */
+    int bindingCount()
+    {
+        return binding.size();
     }
 }

@@ -44,9 +44,17 @@ final class SnapshotPublisher
         Lane lane;
         long ackedTick = NO_TICK;
         long lastSentTick = Long.MIN_VALUE;
+        long sinceTick = Long.MIN_VALUE;
+        int thinning = 1;
+        long nextThinningChangeTick;
         int snapshotSeq;
         SnapshotHistory history;
     }
+
+    /** Most ticks a degraded member goes between snapshots: its rate falls to an eighth at worst. */
+    static final int MAX_THINNING = 8;
+    /** A lane with less room than this takes no snapshot: what room it has is left for events. */
+    static final int LANE_RESERVE = 8 * 1024;
 
     private final DeltaCodec codec;
     private final FrameOffer frameOffer;
@@ -65,6 +73,10 @@ final class SnapshotPublisher
     private final AtomicCounter fullsSent;
     private final AtomicCounter snapshotBytesSent;
     private final AtomicCounter malformed;
+    private final AtomicCounter thinned;
+    private final AtomicCounter degradedGauge;
+    private long degradedTotal;
+    private int degradedInPublish;
     private UnsafeBuffer stateBuffer;
     private int encodedCount;
     private int nextEncodeSlot;
@@ -81,6 +93,8 @@ final class SnapshotPublisher
         this.sendsDropped = counters.get(EngineCounter.UNRELIABLE_SEND_DROPPED);
         this.deltasSent = counters.get(EngineCounter.SNAPSHOTS_DELTA_SENT);
         this.fullsSent = counters.get(EngineCounter.SNAPSHOTS_FULL_SENT);
+        this.thinned = counters.get(EngineCounter.SNAPSHOTS_THINNED);
+        this.degradedGauge = counters.get(EngineCounter.DEGRADED_MEMBERS);
         this.snapshotBytesSent = counters.get(EngineCounter.SNAPSHOT_BYTES_SENT);
         this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
     }
@@ -110,6 +124,7 @@ final class SnapshotPublisher
         }
         room.lastSnapshotTick = tick;
         encodedCount = 0;
+        degradedInPublish = 0;
         final UnsafeBuffer stateBuffer = stateBuffer();
 
         int sent = 0;
@@ -124,6 +139,10 @@ final class SnapshotPublisher
                 continue;
             }
             final MemberState state = memberState(m, peer);
+            if (!isDue(state, outlet, tick))
+            {
+                continue;
+            }
 
             int length;
             try
@@ -163,6 +182,7 @@ final class SnapshotPublisher
                 sent++;
             }
         }
+        updateDegraded(room);
         return sent;
     }
 
@@ -188,6 +208,7 @@ final class SnapshotPublisher
             room.snapshotHistory = history;
         }
         encodedCount = 0;
+        degradedInPublish = 0;
         stateBuffer();
 
         int sent = 0;
@@ -201,7 +222,9 @@ final class SnapshotPublisher
             {
                 continue;
             }
-            if (send(peer, outlet, memberState(m, peer), history, room.roomId, tick, state, offset, length) >= 0)
+            final MemberState memberState = memberState(m, peer);
+            if (isDue(memberState, outlet, tick) &&
+                send(peer, outlet, memberState, history, room.roomId, tick, state, offset, length) >= 0)
             {
                 sent++;
             }
@@ -210,7 +233,72 @@ final class SnapshotPublisher
         {
             history.store(tick, state, offset, length);
         }
+        updateDegraded(room);
         return sent;
+    }
+
+    /**
+     * Graceful degradation, in this order, before anything is refused: a member whose acknowledgements fall more than
+     * half the baseline window behind has its snapshot rate halved (down to one in {@value #MAX_THINNING} ticks), so
+     * that what it does acknowledge stays a baseline for deltas and its lane keeps room; its rate doubles again once
+     * it acknowledges within a quarter of the window. A member whose lane has less than {@value #LANE_RESERVE} bytes
+     * of room skips the tick, leaving that room to its events, which are never dropped. A full snapshot goes only to
+     * a member with no baseline left in the window. Changes are at most one per half window, so a member does not
+     * flap.
+     *
+     * @return true when the member gets this tick's snapshot.
+     */
+    private boolean isDue(final MemberState state, final Outlet outlet, final long tick)
+    {
+        if (Long.MIN_VALUE == state.sinceTick)
+        {
+            state.sinceTick = tick;
+            state.nextThinningChangeTick = tick;
+        }
+        final long lag = tick - (state.ackedTick >= 0 ? state.ackedTick : state.sinceTick);
+        if (tick >= state.nextThinningChangeTick && window > 1)
+        {
+            if (lag > window / 2 && state.thinning < MAX_THINNING)
+            {
+                state.thinning <<= 1;
+                state.nextThinningChangeTick = tick + window / 2;
+            }
+            else if (lag <= window / 4 && state.thinning > 1)
+            {
+                state.thinning >>= 1;
+                state.nextThinningChangeTick = tick + window / 2;
+            }
+        }
+        if (state.thinning > 1)
+        {
+            degradedInPublish++;
+        }
+        if ((state.thinning > 1 && Long.MIN_VALUE != state.lastSentTick && tick - state.lastSentTick < state.thinning) ||
+            outlet.availableWindow() < LANE_RESERVE)
+        {
+            thinned.incrementRelease();
+            return false;
+        }
+        return true;
+    }
+
+    private void updateDegraded(final Room room)
+    {
+        if (degradedInPublish != room.degradedMembers)
+        {
+            degradedTotal += degradedInPublish - room.degradedMembers;
+            room.degradedMembers = degradedInPublish;
+            degradedGauge.setRelease(degradedTotal);
+        }
+    }
+
+    /**
+     * A room closed: its degraded members are no longer counted.
+     */
+    void onRoomClosed(final Room room)
+    {
+        degradedInPublish = 0;
+        updateDegraded(room);
     }
 
     private static long checkTick(final Room room, final long tick)
@@ -248,6 +336,7 @@ final class SnapshotPublisher
         {
             state.lane = lane;
             state.ackedTick = NO_TICK;
+            state.sinceTick = Long.MIN_VALUE;
         }
         return state;
     }
@@ -454,6 +543,7 @@ final class SnapshotPublisher
             if (allowReset)
             {
                 state.ackedTick = NO_TICK;
+                state.sinceTick = Long.MIN_VALUE;
             }
         }
         else if (tick > state.ackedTick && tick <= state.lastSentTick)

@@ -559,6 +559,96 @@ class HandshakeTest
     }
 
     @Test
+    void shouldCountARefusalAsFull()
+    {
+        start(ServerFixture.context().maxSessions(1));
+        send(fixture.readyLane(), plainRequest(23));
+        send(fixture.readyLane(), plainRequest(24));
+
+        assertEquals(1, counter(EngineCounter.CONNECTS_REFUSED_FULL));
+        assertEquals(0, counter(EngineCounter.CONNECTS_REFUSED_BUSY));
+    }
+
+    @Test
+    void shouldHoldConnectsBeyondTheHandshakesInFlightAndStartThemInOrderOfArrival()
+    {
+        start(ServerFixture.context().maxHandshakesInFlight(2));
+        final Lane[] lanes = new Lane[5];
+        for (int i = 0; i < lanes.length; i++)
+        {
+            lanes[i] = fixture.newLane();
+            send(lanes[i], plainRequest(30 + i));
+        }
+        assertEquals(List.of(lanes[0], lanes[1]), fixture.laneControl.requested, "two handshakes at once");
+        assertEquals(3, counter(EngineCounter.CONNECTS_QUEUED));
+
+        fixture.advance(TimeUnit.MILLISECONDS.toNanos(100));
+        send(lanes[3], plainRequest(33));
+        assertEquals(3, counter(EngineCounter.CONNECTS_QUEUED), "a client asking again keeps its one place");
+        assertEquals(0, handshake.admitQueued(fixture.clock.nanoTime()), "no slot yet");
+
+        // both handshakes finish: their lanes are no longer watched
+        fixture.laneControl.watched.clear();
+        assertEquals(2, handshake.admitQueued(fixture.clock.nanoTime()));
+        assertEquals(List.of(lanes[0], lanes[1], lanes[2], lanes[3]), fixture.laneControl.requested,
+            "started in order of arrival");
+        assertEquals(List.of(lanes[2], lanes[3]), fixture.laneControl.watched);
+        assertEquals(1, counter(EngineCounter.CONNECTS_QUEUED));
+        assertEquals(2, counter(EngineCounter.HANDSHAKES_IN_FLIGHT));
+
+        // the last client stopped asking (it gave up, or moved to fresh lanes): its place is not kept
+        fixture.advance(Admission.ABANDONED_NS);
+        fixture.laneControl.watched.clear();
+        assertEquals(0, handshake.admitQueued(fixture.clock.nanoTime()));
+        assertEquals(4, fixture.laneControl.requested.size());
+        assertEquals(0, counter(EngineCounter.CONNECTS_QUEUED));
+        assertEquals(0, lanes[4].pendingRequestLength);
+    }
+
+    @Test
+    void shouldDropConnectsThatFindTheQueueFull()
+    {
+        start(ServerFixture.context().maxHandshakesInFlight(1).maxQueuedConnects(1));
+        send(fixture.newLane(), plainRequest(40));
+        send(fixture.newLane(), plainRequest(41));
+        send(fixture.newLane(), plainRequest(42));
+
+        assertEquals(1, fixture.laneControl.requested.size());
+        assertEquals(1, counter(EngineCounter.CONNECTS_QUEUED));
+        assertEquals(1, counter(EngineCounter.CONNECTS_DROPPED_QUEUE_FULL));
+    }
+
+    @Test
+    void shouldRefuseNewSessionsWhileBusyButResumeTheSessionsItHas()
+    {
+        start(ServerFixture.context().admissionLoadLimit(0.8));
+        final Lane first = fixture.readyLane();
+        send(first, plainRequest(50));
+        final long resumeSecret = accept(first).resumeSecret();
+        final Peer peer = first.peer;
+        bindAndLose(peer, DisconnectReason.TRANSPORT_LOST);
+
+        // a second of duty cycles that worked 90 % of the time
+        final long startNs = fixture.clock.nanoTime();
+        for (int i = 0; i < 10; i++)
+        {
+            handshake.admission().onCycle(startNs + i * 100_000_000L, startNs + i * 100_000_000L + 90_000_000L);
+        }
+        handshake.admission().onCycle(startNs + 1_000_000_000L, startNs + 1_000_000_001L);
+        assertEquals(0.9, handshake.admission().load(), 0.01);
+        assertEquals(900, counter(EngineCounter.SERVER_LOAD_PERMILLE), 10);
+
+        final Lane newcomer = fixture.readyLane();
+        send(newcomer, plainRequest(51));
+        assertRejected(newcomer, 51, DisconnectReason.SERVER_BUSY);
+        assertEquals(1, counter(EngineCounter.CONNECTS_REFUSED_BUSY));
+
+        final Lane back = fixture.readyLane();
+        send(back, request(52, peer.sessionId, resumeSecret, new byte[0], null, false));
+        assertTrue(accept(back).resumed(), "a resume is admitted whatever the load");
+    }
+
+    @Test
     void shouldRejectWithTheGamesReason()
     {
         start(ServerFixture.context());

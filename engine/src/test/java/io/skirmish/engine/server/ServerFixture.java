@@ -65,6 +65,19 @@ final class ServerFixture
         public void releasePair(final int pair)
         {
         }
+
+        public int lanesSettingUp()
+        {
+            int count = 0;
+            for (final Lane lane : watched)
+            {
+                if (null == lane.peer && lane.state != Lane.State.OPEN && !lane.isClosed())
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
     }
 
     final GameServer.Context ctx;

@@ -1,0 +1,56 @@
+package io.skirmish.engine.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RefusalBackoffTest
+{
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    @Test
+    void shouldBackOffExponentiallyWithJitterUpToTheCap()
+    {
+        final RefusalBackoff backoff = new RefusalBackoff(TimeUnit.MINUTES.toNanos(10), 42);
+        long nowNs = 0;
+        final long[] steps = { 250, 500, 1000, 2000, 4000, 4000, 4000 };
+        for (final long stepMs : steps)
+        {
+            final long delayNs = backoff.onRefused(nowNs);
+            assertTrue(delayNs >= stepMs / 2 * MS && delayNs < stepMs * 3 / 2 * MS, stepMs + " ms step: " + delayNs);
+            nowNs += delayNs;
+        }
+        assertEquals(steps.length, backoff.refusals());
+    }
+
+    @Test
+    void shouldSpreadClientsRefusedTogether()
+    {
+        final Set<Long> firstDelays = new HashSet<>();
+        for (int client = 0; client < 100; client++)
+        {
+            firstDelays.add(new RefusalBackoff(TimeUnit.SECONDS.toNanos(30), client).onRefused(0) / MS);
+        }
+        assertTrue(firstDelays.size() > 50, "100 clients refused at once come back at different times: " +
+            firstDelays.size() + " distinct delays");
+    }
+
+    @Test
+    void shouldGiveUpWhenTheBudgetIsSpentAndStartAgainAfterAConnect()
+    {
+        final long budgetNs = TimeUnit.SECONDS.toNanos(1);
+        final RefusalBackoff backoff = new RefusalBackoff(budgetNs, 7);
+        assertTrue(backoff.onRefused(0) > 0);
+        assertTrue(backoff.onRefused(900 * MS) <= 100 * MS, "never waits past the budget");
+        assertEquals(-1, backoff.onRefused(budgetNs));
+
+        backoff.reset();
+        assertTrue(backoff.onRefused(5 * budgetNs) > 0, "a new series after a connect");
+        assertEquals(-1, new RefusalBackoff(0, 1).onRefused(0), "no budget: report at once");
+    }
+}
