@@ -85,12 +85,15 @@ final class ClientLanes
         Subscription downstream = null;
         try
         {
+            // each pair gets sockets of its own (a new source port for each lane), even while the pair it replaces
+            // is still open: Aeron would otherwise share one socket among channels to the same endpoint
             downstream = aeron.addSubscription(
-                Lanes.clientResponseSubscription(endpoint(ctx.serverResponseEndpoint(), portPair)),
+                Lanes.clientResponseSubscription(endpoint(ctx.serverResponseEndpoint(), portPair),
+                    aeron.nextCorrelationId()),
                 Lanes.DOWNSTREAM_STREAM_ID);
             final ExclusivePublication upstream = aeron.addExclusivePublication(
                 Lanes.clientRequestPublication(endpoint(ctx.server(), portPair), downstream.registrationId(),
-                    ctx.termLength(), ctx.mtuLength()),
+                    ctx.termLength(), ctx.mtuLength(), aeron.nextCorrelationId()),
                 Lanes.UPSTREAM_STREAM_ID);
             return new Pair(portPair, downstream, upstream);
         }

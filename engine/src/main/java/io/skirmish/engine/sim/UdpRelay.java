@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A UDP relay that behaves like a NAT: each {@link #addRoute route} listens on a front address; for every distinct
@@ -26,7 +27,8 @@ import java.util.Map;
  * {@link NetworkSimulator}, so the relay doubles as the fault injector for real UDP traffic.
  * <p>
  * Drive it with {@link #poll(long)} from one thread (it is an Agrona {@link Agent} too, for an {@code AgentRunner}).
- * Mappings idle for longer than {@link #mappingTimeoutNs} are closed, as a NAT forgets them.
+ * Mappings idle for longer than {@link #mappingTimeoutNs} are closed, as a NAT forgets them; {@link #rebindMappings()}
+ * forgets them all at once, as a NAT that restarts or rebinds does, and may be called from any thread.
  */
 public final class UdpRelay implements Agent, LocalRelay
 {
@@ -45,7 +47,10 @@ public final class UdpRelay implements Agent, LocalRelay
     private final List<Mapping> mappings = new ArrayList<>();
     private final long mappingTimeoutNs = 30_000_000_000L;
     private final NetworkSimulator.PacketHandler deliverHandler = this::deliver;
+    private final AtomicLong rebindsRequested = new AtomicLong();
+    private volatile long rebindsDone;
     private long datagramsForwarded;
+    private long datagramsToForgottenMappings;
 
     private static final class Route
     {
@@ -67,6 +72,7 @@ public final class UdpRelay implements Agent, LocalRelay
         final DatagramChannel upstream;
         final int index;
         long lastActivityNs;
+        boolean forgotten;
 
         Mapping(final Route route, final SocketAddress client, final DatagramChannel upstream, final int index)
         {
@@ -154,7 +160,51 @@ public final class UdpRelay implements Agent, LocalRelay
      */
     public int mappingCount()
     {
-        return mappings.size();
+        int count = 0;
+        for (int i = 0, n = mappings.size(); i < n; i++)
+        {
+            final Mapping mapping = mappings.get(i);
+            if (null != mapping && !mapping.forgotten)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Forget every client mapping, as a NAT does when it restarts or rebinds: every upstream socket is closed, so the
+     * next datagram from a client creates a new mapping with a new source port towards the target, while the
+     * target's replies to the old ports go nowhere (as do datagrams still in the simulator for an old mapping, in
+     * either direction). Routes (the front sockets) stay.
+     * <p>
+     * Thread-safe: it may be called from any thread. The mappings are forgotten at the start of the next
+     * {@link #poll(long)}, on the thread that drives the relay (sockets are only ever touched there);
+     * {@link #rebindsDone()} tells when.
+     *
+     * @return the number of rebinds asked for so far, this one included: it is done once {@link #rebindsDone()}
+     * reaches it.
+     */
+    public long rebindMappings()
+    {
+        return rebindsRequested.incrementAndGet();
+    }
+
+    /**
+     * @return the number of {@link #rebindMappings()} requests carried out; any thread.
+     */
+    public long rebindsDone()
+    {
+        return rebindsDone;
+    }
+
+    /**
+     * @return datagrams dropped because the mapping they travelled on was forgotten by {@link #rebindMappings()}; read
+     * on the thread that drives the relay.
+     */
+    public long datagramsToForgottenMappings()
+    {
+        return datagramsToForgottenMappings;
     }
 
     /**
@@ -174,6 +224,17 @@ public final class UdpRelay implements Agent, LocalRelay
     public int poll(final long nowNs)
     {
         int work = 0;
+        final long requested = rebindsRequested.get();
+        if (requested != rebindsDone)
+        {
+            forgetMappings();
+            rebindsDone = requested;
+            work++;
+        }
+        else if (simulator.inFlight() == 0)
+        {
+            releaseForgottenMappings();
+        }
         try
         {
             for (int i = 0, n = routes.size(); i < n; i++)
@@ -195,7 +256,7 @@ public final class UdpRelay implements Agent, LocalRelay
             for (int i = 0, n = mappings.size(); i < n; i++)
             {
                 final Mapping mapping = mappings.get(i);
-                if (null == mapping)
+                if (null == mapping || mapping.forgotten)
                 {
                     continue;
                 }
@@ -280,6 +341,37 @@ public final class UdpRelay implements Agent, LocalRelay
         return mapping;
     }
 
+    /**
+     * Close every mapping's upstream socket and take it off its route; its slot stays taken (so that datagrams still
+     * in the simulator for it are dropped rather than carried by a new mapping in the same slot) until the simulator
+     * is empty.
+     */
+    private void forgetMappings()
+    {
+        for (int i = 0, n = mappings.size(); i < n; i++)
+        {
+            final Mapping mapping = mappings.get(i);
+            if (null != mapping && !mapping.forgotten)
+            {
+                mapping.forgotten = true;
+                mapping.route.byClient.remove(mapping.client);
+                CloseHelper.quietClose(mapping.upstream);
+            }
+        }
+    }
+
+    private void releaseForgottenMappings()
+    {
+        for (int i = 0, n = mappings.size(); i < n; i++)
+        {
+            final Mapping mapping = mappings.get(i);
+            if (null != mapping && mapping.forgotten)
+            {
+                mappings.set(i, null);
+            }
+        }
+    }
+
     private void closeMapping(final Mapping mapping)
     {
         mapping.route.byClient.remove(mapping.client);
@@ -293,6 +385,11 @@ public final class UdpRelay implements Agent, LocalRelay
         final Mapping mapping = index < mappings.size() ? mappings.get(index) : null;
         if (null == mapping)
         {
+            return;
+        }
+        if (mapping.forgotten)
+        {
+            datagramsToForgottenMappings++;
             return;
         }
         sendBuffer.clear();

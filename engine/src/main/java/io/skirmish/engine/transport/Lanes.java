@@ -97,15 +97,19 @@ public final class Lanes
 
     /**
      * @param serverResponseEndpoint the server's response endpoint of the pair.
+     * @param channelTag             a tag no other channel of the media driver has (e.g. a fresh
+     *                               {@code Aeron.nextCorrelationId()}), so that the subscription gets a UDP socket
+     *                               of its own rather than sharing that of the lanes it replaces.
      * @return the client's downstream subscription.
      */
-    public static String clientResponseSubscription(final String serverResponseEndpoint)
+    public static String clientResponseSubscription(final String serverResponseEndpoint, final long channelTag)
     {
         return new ChannelUriStringBuilder()
             .media("udp")
             .controlMode("response")
             .controlEndpoint(serverResponseEndpoint)
             .reliable(false)
+            .tags(Long.toString(channelTag))
             .build();
     }
 
@@ -114,10 +118,18 @@ public final class Lanes
      * @param responseCorrelationId registration id of the client's downstream subscription.
      * @param termLength            term length.
      * @param mtu                   MTU.
+     * @param channelTag            a tag no other channel of the media driver has (e.g. a fresh
+     *                              {@code Aeron.nextCorrelationId()}): Aeron gives publications to the same endpoint
+     *                              one shared UDP socket, so without it the lanes a session moves to would send from
+     *                              the source port of the lanes they replace.
      * @return the client's upstream publication.
      */
     public static String clientRequestPublication(
-        final String serverEndpoint, final long responseCorrelationId, final int termLength, final int mtu)
+        final String serverEndpoint,
+        final long responseCorrelationId,
+        final int termLength,
+        final int mtu,
+        final long channelTag)
     {
         return new ChannelUriStringBuilder()
             .media("udp")
@@ -126,6 +138,7 @@ public final class Lanes
             .termLength(termLength)
             .mtu(mtu)
             .linger(LINGER_NS)
+            .tags(Long.toString(channelTag))
             .build();
     }
 }

@@ -3,6 +3,7 @@ package io.skirmish.engine.client;
 import io.aeron.driver.MediaDriver;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.sim.UdpRelay;
 import io.skirmish.engine.transport.Outlet;
 import org.agrona.DirectBuffer;
 
@@ -23,6 +24,15 @@ public final class ClientTestSupport
     public static MediaDriver driver(final GameClient client)
     {
         return client.transport().driver();
+    }
+
+    /**
+     * @param client a client created with a {@code networkSimulator}.
+     * @return the NAT-like relay its lanes go through (driven by the client's polls).
+     */
+    public static UdpRelay relay(final GameClient client)
+    {
+        return (UdpRelay)client.conductor().lanes().relay();
     }
 
     /**
