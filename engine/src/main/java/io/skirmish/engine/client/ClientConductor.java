@@ -50,6 +50,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final EventDelivery delivery;
     private final InputSender inputs;
     private final SnapshotReceiver snapshots;
+    private final TickClock tickClock;
     private final ServerFrameAdapter adapter;
     private final PathWatch path;
     private final ClientHandshake handshake;
@@ -77,6 +78,8 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             true);
         final FrameOffer frameOffer = new FrameOffer(
             counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT));
+        this.tickClock = 0 == ctx.tickRateHz ? null :
+            new TickClock(TimeUnit.SECONDS.toNanos(1) / ctx.tickRateHz, ctx.renderDelayNs, ctx.minInputLeadNs);
         this.snapshots = new SnapshotReceiver(
             ctx.listener, this::onError, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(), counters);
         this.outbox = new ReliableOutbox(ctx.maxUnackedBytes, frameOffer, crypto, rtt, counters);
@@ -128,6 +131,11 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     long resumeSecret()
     {
         return handshake.secret();
+    }
+
+    TickClock tickClock()
+    {
+        return tickClock;
     }
 
     RttEstimator rtt()

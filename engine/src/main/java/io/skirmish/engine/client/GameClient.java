@@ -392,6 +392,17 @@ public final class GameClient implements AutoCloseable
     }
 
     /**
+     * The tick clock: the server tick estimate, the input tick to send inputs for, and the render time, fed by the
+     * snapshots of the room delivered most recently and the input leads the server reports with them.
+     *
+     * @return the clock, or null when {@link Context#tickRateHz(int)} is 0. Read it on the client thread.
+     */
+    public TickClock tickClock()
+    {
+        return conductor.tickClock();
+    }
+
+    /**
      * Close the session cleanly (the server is told, and the session cannot be resumed) and release everything.
      */
     public void close()
@@ -478,6 +489,9 @@ public final class GameClient implements AutoCloseable
         final Long2LongHashMap resumeRooms = new Long2LongHashMap(-1);
         int inputRedundancy = 8;
         int maxInputLength = 128;
+        int tickRateHz;
+        long renderDelayNs = -1;
+        long minInputLeadNs;
         int maxHeldEvents = 1024;
         long replayRequestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);
         long ackIntervalNs = TimeUnit.MILLISECONDS.toNanos(20);
@@ -525,6 +539,16 @@ public final class GameClient implements AutoCloseable
             if (maxInputLength < 1 || maxInputLength > 1024)
             {
                 throw new IllegalArgumentException("maxInputLength must be in [1, 1024]: " + maxInputLength);
+            }
+            if (tickRateHz < 0 || tickRateHz > 1000 || minInputLeadNs < 0)
+            {
+                throw new IllegalArgumentException(
+                    "tickRateHz must be in [0, 1000] and minInputLeadNs not negative: " + tickRateHz + ", " +
+                    minInputLeadNs);
+            }
+            if (tickRateHz > 0 && renderDelayNs < 0)
+            {
+                renderDelayNs = 2 * (TimeUnit.SECONDS.toNanos(1) / tickRateHz);
             }
             if (null == listener)
             {
@@ -787,6 +811,43 @@ public final class GameClient implements AutoCloseable
         {
             checkNotConcluded();
             this.maxInputLength = length;
+            return this;
+        }
+
+        /**
+         * Run a {@link TickClock} (see {@link GameClient#tickClock()}) for rooms ticking at this rate.
+         *
+         * @param hz the server rooms' tick rate, 0 (the default) for no tick clock.
+         * @return this for a fluent API.
+         */
+        public Context tickRateHz(final int hz)
+        {
+            checkNotConcluded();
+            this.tickRateHz = hz;
+            return this;
+        }
+
+        /**
+         * @param delayNs how far the tick clock's render time runs behind the newest snapshot's arrival, in
+         *                nanoseconds; default two tick intervals.
+         * @return this for a fluent API.
+         */
+        public Context renderDelayNs(final long delayNs)
+        {
+            checkNotConcluded();
+            this.renderDelayNs = delayNs;
+            return this;
+        }
+
+        /**
+         * @param leadNs the least lead the tick clock aims for inputs to arrive at the server with, in nanoseconds;
+         *               default 0 (one tick interval plus three times the measured variation is used when larger).
+         * @return this for a fluent API.
+         */
+        public Context minInputLeadNs(final long leadNs)
+        {
+            checkNotConcluded();
+            this.minInputLeadNs = leadNs;
             return this;
         }
 
