@@ -112,7 +112,13 @@ public enum EngineCounter
     /** Connected sessions moved to new lanes, off a path that went silent (NAT rebinding, a network change). */
     LANES_MIGRATED(4149, Scope.BOTH, "lanes migrated"),
     /** Connect requests sent again while no answer came. */
-    CONNECT_REQUESTS_RESENT(4150, Scope.CLIENT, "connect requests resent");
+    CONNECT_REQUESTS_RESENT(4150, Scope.CLIENT, "connect requests resent"),
+    /** Inputs handed to the game after the room had already simulated their tick (the client's lead was short). */
+    INPUTS_LATE(4151, Scope.SERVER, "inputs late"),
+    /** Lag-compensation rewinds served. */
+    REWINDS(4152, Scope.SERVER, "rewinds"),
+    /** Lag-compensation rewinds asked for further back than the limit, served at the limit. */
+    REWINDS_CLAMPED(4153, Scope.SERVER, "rewinds clamped");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

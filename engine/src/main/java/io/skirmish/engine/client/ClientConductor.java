@@ -81,11 +81,13 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         this.tickClock = 0 == ctx.tickRateHz ? null :
             new TickClock(TimeUnit.SECONDS.toNanos(1) / ctx.tickRateHz, ctx.renderDelayNs, ctx.minInputLeadNs);
         this.snapshots = new SnapshotReceiver(
-            ctx.listener, this::onError, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(), counters);
+            ctx.listener, this::onError, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(),
+            tickClock, clock, rtt, counters);
         this.outbox = new ReliableOutbox(ctx.maxUnackedBytes, frameOffer, crypto, rtt, counters);
         this.sender = new ClientSender(ctx.maxMessageLength(), frameOffer, crypto, outbox, counters);
         this.delivery = new EventDelivery(ctx, counters, codec, sender, snapshots, rtt, this::onError);
-        this.inputs = new InputSender(ctx.inputRedundancy, ctx.maxInputLength, frameOffer, crypto, snapshots, counters);
+        this.inputs = new InputSender(
+            ctx.inputRedundancy, ctx.maxInputLength, frameOffer, crypto, snapshots, tickClock, clock, counters);
         this.adapter = new ServerFrameAdapter(
             ctx.maxMessageLength(), this, delivery, snapshots, outbox, crypto, counters, this::onError);
         this.attempt = new ConnectAttempt(ctx.connectTimeoutNs());

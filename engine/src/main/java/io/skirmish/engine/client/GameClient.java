@@ -388,7 +388,58 @@ public final class GameClient implements AutoCloseable
      */
     public long sendInput(final long inputTick, final DirectBuffer buffer, final int offset, final int length)
     {
-        return conductor.requests().sendInput(inputTick, buffer, offset, length);
+        return conductor.requests().sendInput(inputTick, -1, -1, 0, buffer, offset, length);
+    }
+
+    /**
+     * Send this tick's input with the view the player saw when producing it: the two snapshot ticks being blended
+     * and the blend. The view travels with the input, so the server can rewind to exactly it
+     * (lag compensation on the server) when it judges the input, e.g. a shot.
+     *
+     * @param inputTick      strictly increasing input tick, e.g. from {@link TickClock#pollInputTick(long)}.
+     * @param renderFromTick the older snapshot tick rendered, or a negative value for none.
+     * @param renderToTick   the newer snapshot tick rendered (equal to the from tick when not blending); at most
+     *                       65,535 ticks after it.
+     * @param renderBlend    the blend from the older to the newer, in [0, 1) (sent in 1/65536ths).
+     * @param buffer         input bytes.
+     * @param offset         of the input.
+     * @param length         of the input, at most {@link Context#maxInputLength(int)}.
+     * @return a positive value when sent, or a negative {@link SendResult} code (dropped, never retried). A view
+     * more than 65,534 ticks before the input tick is sent as none.
+     */
+    public long sendInput(
+        final long inputTick,
+        final long renderFromTick,
+        final long renderToTick,
+        final double renderBlend,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        return conductor.requests().sendInput(
+            inputTick, renderFromTick, renderToTick, renderBlend, buffer, offset, length);
+    }
+
+    /**
+     * Send this tick's input with the interpolation sample the player saw, see
+     * {@link #sendInput(long, long, long, double, DirectBuffer, int, int)}.
+     *
+     * @param inputTick strictly increasing input tick.
+     * @param rendered  the sample rendered when the input was produced.
+     * @param buffer    input bytes.
+     * @param offset    of the input.
+     * @param length    of the input.
+     * @return a positive value when sent, or a negative {@link SendResult} code.
+     */
+    public long sendInput(
+        final long inputTick,
+        final InterpolationBuffer.Sample rendered,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        return conductor.requests().sendInput(
+            inputTick, rendered.fromTick(), rendered.toTick(), rendered.alpha(), buffer, offset, length);
     }
 
     /**

@@ -11,10 +11,12 @@ import io.skirmish.engine.protocol.SnapshotAckFlyweight;
 import io.skirmish.engine.protocol.SnapshotFlyweight;
 import io.skirmish.engine.status.Counters;
 import io.skirmish.engine.status.NetworkMeter;
+import io.skirmish.engine.status.RttEstimator;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -50,6 +52,8 @@ final class SnapshotReceiver
         long assemblyTick = Long.MIN_VALUE;
         long assemblyBaselineTick;
         int assemblySeq;
+        int assemblyLeadUs;
+        int assemblyLeadTickDelta;
         int partCount;
         int partsReceived;
         int totalLength;
@@ -85,6 +89,10 @@ final class SnapshotReceiver
     private long snapshotsExpected;
     private long snapshotsReceived;
     private final NetworkMeter meter = new NetworkMeter();
+    private final TickClock tickClock;
+    private final NanoClock clock;
+    private final RttEstimator rtt;
+    private int clockRoomId;
 
     private final AtomicCounter framesIn;
     private final AtomicCounter bytesIn;
@@ -103,8 +111,14 @@ final class SnapshotReceiver
         final DeltaCodec codec,
         final int window,
         final int maxSnapshotLength,
+        final TickClock tickClock,
+        final NanoClock clock,
+        final RttEstimator rtt,
         final Counters counters)
     {
+        this.tickClock = tickClock;
+        this.clock = clock;
+        this.rtt = rtt;
         this.listener = listener;
         this.errorHandler = errorHandler;
         this.codec = codec;
@@ -159,6 +173,11 @@ final class SnapshotReceiver
         pendingAckCount = 0;
         lastAckRoomId = 0;
         lastAckTick = NO_TICK;
+        clockRoomId = 0;
+        if (null != tickClock)
+        {
+            tickClock.reset();
+        }
     }
 
     /**
@@ -185,6 +204,10 @@ final class SnapshotReceiver
         {
             lastAckRoomId = 0;
             lastAckTick = NO_TICK;
+        }
+        if (clockRoomId == roomId)
+        {
+            clockRoomId = 0;
         }
     }
 
@@ -243,7 +266,8 @@ final class SnapshotReceiver
                 malformed.incrementRelease();
                 return;
             }
-            deliver(room, tick, baselineTick, snapshot.snapshotSeq(), buffer, payloadOffset, totalLength);
+            deliver(room, tick, baselineTick, snapshot.snapshotSeq(), snapshot.inputLeadUs(), snapshot.leadTickDelta(),
+                buffer, payloadOffset, totalLength);
             return;
         }
 
@@ -280,9 +304,12 @@ final class SnapshotReceiver
         }
         room.assembly.putBytes(partOffset, buffer, payloadOffset, partLength);
         room.receivedMask[partIndex >> 6] |= bit;
+        room.assemblyLeadUs = snapshot.inputLeadUs();
+        room.assemblyLeadTickDelta = snapshot.leadTickDelta();
         if (++room.partsReceived == partCount)
         {
-            deliver(room, tick, room.assemblyBaselineTick, room.assemblySeq, room.assembly, 0, totalLength);
+            deliver(room, tick, room.assemblyBaselineTick, room.assemblySeq, room.assemblyLeadUs,
+                room.assemblyLeadTickDelta, room.assembly, 0, totalLength);
         }
     }
 
@@ -317,6 +344,8 @@ final class SnapshotReceiver
         final long tick,
         final long baselineTick,
         final int seq,
+        final int leadUs,
+        final int leadTickDelta,
         final DirectBuffer buffer,
         final int offset,
         final int length)
@@ -373,6 +402,18 @@ final class SnapshotReceiver
         markAckPending(room);
         lastAckRoomId = room.roomId;
         lastAckTick = tick;
+        if (null != tickClock)
+        {
+            if (0 == clockRoomId)
+            {
+                clockRoomId = room.roomId;
+            }
+            if (clockRoomId == room.roomId)
+            {
+                tickClock.onSnapshot(tick, clock.nanoTime(), tick + leadTickDelta,
+                    SnapshotFlyweight.NO_LEAD == leadUs ? TickClock.NO_LEAD : leadUs * 1000L, rtt.rttNs());
+            }
+        }
         try
         {
             listener.onSnapshot(room.roomId, tick, baselineTick, states.buffer(tick), 0, states.length(tick));

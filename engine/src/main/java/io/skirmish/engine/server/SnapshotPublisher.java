@@ -154,7 +154,7 @@ final class SnapshotPublisher
                 state.history = history;
             }
             encodedCount = 0;
-            if (send(peer, outlet, state, history, room.roomId, tick, stateBuffer, 0, length) >= 0)
+            if (send(m, peer, outlet, state, history, room.roomId, tick, stateBuffer, 0, length) >= 0)
             {
                 if (null != history)
                 {
@@ -201,7 +201,7 @@ final class SnapshotPublisher
             {
                 continue;
             }
-            if (send(peer, outlet, memberState(m, peer), history, room.roomId, tick, state, offset, length) >= 0)
+            if (send(m, peer, outlet, memberState(m, peer), history, room.roomId, tick, state, offset, length) >= 0)
             {
                 sent++;
             }
@@ -253,6 +253,7 @@ final class SnapshotPublisher
     }
 
     private long send(
+        final Membership m,
         final Peer peer,
         final Outlet outlet,
         final MemberState state,
@@ -282,8 +283,17 @@ final class SnapshotPublisher
         }
 
         final int seq = state.snapshotSeq + 1;
+        int leadUs = SnapshotFlyweight.NO_LEAD;
+        int leadTickDelta = 0;
+        final long leadTickDistance = m.leadInputTick - tick;
+        if (Long.MIN_VALUE != m.leadInputTick && leadTickDistance >= Integer.MIN_VALUE &&
+            leadTickDistance <= Integer.MAX_VALUE)
+        {
+            leadUs = (int)Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, m.leadNs / 1000));
+            leadTickDelta = (int)leadTickDistance;
+        }
         final long result = sendParts(
-            peer, outlet, roomId, tick, baselineTick, seq, payload, payloadOffset, payloadLength);
+            peer, outlet, roomId, tick, baselineTick, seq, leadUs, leadTickDelta, payload, payloadOffset, payloadLength);
         if (result >= 0)
         {
             state.snapshotSeq = seq;
@@ -361,6 +371,8 @@ final class SnapshotPublisher
         final long tick,
         final long baselineTick,
         final int seq,
+        final int leadUs,
+        final int leadTickDelta,
         final DirectBuffer buffer,
         final int offset,
         final int length)
@@ -388,7 +400,7 @@ final class SnapshotPublisher
             final int claimOffset = bufferClaim.offset();
             snapshotFlyweight.wrapForEncode(claimed, claimOffset, FrameType.SNAPSHOT, peer.sessionId);
             snapshotFlyweight.roomId(roomId).partIndex(part).partCount(parts).tick(tick).baselineTick(baselineTick)
-                .totalLength(length).snapshotSeq(seq);
+                .totalLength(length).snapshotSeq(seq).inputLead(leadUs, leadTickDelta);
             if (partLength > 0)
             {
                 claimed.putBytes(claimOffset + SnapshotFlyweight.PAYLOAD_OFFSET, buffer, offset + position, partLength);
@@ -421,7 +433,8 @@ final class SnapshotPublisher
             sendsDropped.incrementRelease();
             return SendResult.NOT_CONNECTED;
         }
-        return sendParts(peer, outlet, roomId, tick, SnapshotFlyweight.NO_BASELINE, 0, buffer, offset, length);
+        return sendParts(peer, outlet, roomId, tick, SnapshotFlyweight.NO_BASELINE, 0, SnapshotFlyweight.NO_LEAD, 0,
+            buffer, offset, length);
     }
 
     private void addSent(final int parts, final long bytes)
