@@ -42,6 +42,7 @@ public final class Room
     long tickIntervalNs;
     long lastSnapshotTick = Long.MIN_VALUE;
     SnapshotHistory snapshotHistory;
+    LagCompensation lagCompensation;
     Object attachment;
 
     Room(
@@ -148,6 +149,15 @@ public final class Room
     public long tick()
     {
         return tick;
+    }
+
+    /**
+     * @return the room's lag-compensation history ({@link RoomOptions#lagCompensation(int, int)}), or null when
+     * the room has none.
+     */
+    public LagCompensation lagCompensation()
+    {
+        return lagCompensation;
     }
 
     /**

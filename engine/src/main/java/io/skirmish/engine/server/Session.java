@@ -159,7 +159,7 @@ public final class Session
      * The view the client was rendering when it produced the input being handed to
      * {@link ServerListener#onInput}: the older snapshot tick of the two it blended. Valid during that callback;
      * a game that handles inputs later keeps the three values with the input (or passes them to
-     * {@code LagCompensation}).
+     * {@link LagCompensation#rewind(long, long, double, long, LagCompensation.View)}).
      *
      * @return the older rendered tick, or -1 when the input carried no view.
      */
