@@ -331,6 +331,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         if (state == ClientState.CONNECTED)
         {
             work += sendSnapshotAcks(nowNs);
+            work += inputs.resend(sender.upstream(), handshake.sessionId(), nowNs);
             work += outbox.poll(sender.upstream(), nowNs);
         }
         if (state == ClientState.CONNECTED && nowNs - nextHousekeepingNs >= 0)

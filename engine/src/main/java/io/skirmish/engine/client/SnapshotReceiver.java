@@ -40,6 +40,11 @@ import java.util.Arrays;
 final class SnapshotReceiver
 {
     private static final long NO_TICK = SnapshotAckFlyweight.NO_TICK;
+    private static final long NOT_PENDING = Long.MIN_VALUE;
+    /** Inputs sent within this long count as flowing: they carry the newest ack. */
+    private static final long INPUTS_FLOWING_NS = 100_000_000L;
+    /** While inputs flow, a SNAPSHOT_ACK for the room they acknowledge waits this long for one to carry it. */
+    private static final long ACK_HOLD_NS = 50_000_000L;
 
     /** One room's snapshot state. */
     static final class RoomState
@@ -62,6 +67,7 @@ final class SnapshotReceiver
 
         long ackTick = NO_TICK;
         boolean ackPending;
+        long ackPendingSinceNs = NOT_PENDING;
 
         RoomState(final int roomId, final int window)
         {
@@ -93,6 +99,7 @@ final class SnapshotReceiver
     private final NanoClock clock;
     private final RttEstimator rtt;
     private int clockRoomId;
+    private long lastInputNs = Long.MIN_VALUE / 2;
 
     private final AtomicCounter framesIn;
     private final AtomicCounter bytesIn;
@@ -462,7 +469,7 @@ final class SnapshotReceiver
     int prepareAcks(final int sessionId, final long nowNs)
     {
         meter.sample(nowNs, bytesIn.get(), bytesOut.get(), snapshotsExpected, snapshotsReceived);
-        if (0 == pendingAckCount)
+        if (0 == pendingAckCount || holdAcks(nowNs))
         {
             preparedAckCount = 0;
             return 0;
@@ -478,6 +485,48 @@ final class SnapshotReceiver
         }
         preparedAckCount = count;
         return SnapshotAckFlyweight.length(count);
+    }
+
+    /**
+     * While inputs are flowing they carry the newest ack (of the room last delivered), so a SNAPSHOT_ACK for just
+     * that room waits a little for the next input instead of going as a datagram of its own: on a jittery path two
+     * datagrams sent close together may swap, and the unreliable stream drops the older, which could be the input.
+     */
+    private boolean holdAcks(final long nowNs)
+    {
+        if (nowNs - lastInputNs >= INPUTS_FLOWING_NS || pendingAckCount != 1)
+        {
+            return false;
+        }
+        final RoomState room = pendingAcks[0];
+        if (room.roomId != lastAckRoomId || room.ackTick != lastAckTick || NO_TICK == room.ackTick)
+        {
+            return false;
+        }
+        if (NOT_PENDING == room.ackPendingSinceNs)
+        {
+            room.ackPendingSinceNs = nowNs;
+        }
+        return nowNs - room.ackPendingSinceNs < ACK_HOLD_NS;
+    }
+
+    /**
+     * An INPUT frame went out carrying the newest ack ({@link #lastAckRoomId()}, {@link #lastAckTick()}): that room's
+     * pending SNAPSHOT_ACK, when it acknowledges the same tick, is no longer needed.
+     *
+     * @param nowNs current time.
+     */
+    void onInputSent(final long nowNs)
+    {
+        lastInputNs = nowNs;
+        if (1 == pendingAckCount && pendingAcks[0].roomId == lastAckRoomId && pendingAcks[0].ackTick == lastAckTick &&
+            NO_TICK != lastAckTick)
+        {
+            pendingAcks[0].ackPending = false;
+            pendingAcks[0].ackPendingSinceNs = NOT_PENDING;
+            pendingAcks[0] = null;
+            pendingAckCount = 0;
+        }
     }
 
     /**
@@ -497,6 +546,7 @@ final class SnapshotReceiver
         for (int i = 0; i < count; i++)
         {
             pendingAcks[i].ackPending = false;
+            pendingAcks[i].ackPendingSinceNs = NOT_PENDING;
         }
         final int remaining = pendingAckCount - count;
         System.arraycopy(pendingAcks, count, pendingAcks, 0, remaining);

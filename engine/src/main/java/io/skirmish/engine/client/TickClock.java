@@ -20,10 +20,13 @@ import java.util.Arrays;
  * lost is repaired by the next one, a tick later) plus three times the samples' variation.
  * <p>
  * Corrections are made by time dilation, never by jumps: both offsets and behind move towards their targets
- * at a rate proportional to the error (time constant half a second) and at most {@link #MAX_DILATION} of the time
- * elapsed, so the clocks run a few percent faster or slower. Only the first sample, a snapshot after a silence of
- * more than a second (a resume), or an error above {@link #RESYNC_THRESHOLD_NS} re-syncs by a jump
- * ({@link #resyncCount()}).
+ * at a rate proportional to the error (time constant 200 ms) and at most {@link #MAX_DILATION} of the time
+ * elapsed, so the clocks run a few percent faster or slower. Only syncing (the first snapshot, and the first lead
+ * measured, a round trip later), a snapshot after a silence of more than a second (a resume), or an error above
+ * {@link #RESYNC_THRESHOLD_NS} re-syncs by a jump ({@link #resyncCount()}).
+ * <p>
+ * With a clock the client also sends each input frame a second time half a tick later (when no newer input went
+ * meanwhile), so that a lost frame is repaired half a tick later rather than a whole tick.
  * <p>
  * The client conductor feeds the clock (when {@link GameClient.Context#tickRateHz(int)} is set, from the snapshots
  * of the room it delivered most recently); the game reads it, typically once per frame. Client thread only (the
@@ -41,7 +44,7 @@ public final class TickClock
     public static final long RESYNC_THRESHOLD_NS = 300_000_000L;
 
     private static final long SILENCE_RESYNC_NS = 1_000_000_000L;
-    private static final double SLEW_TIME_CONSTANT_NS = 500_000_000.0;
+    private static final double SLEW_TIME_CONSTANT_NS = 200_000_000.0;
     private static final int ARRIVALS = 32;
     private static final int SENT = 256;
 
@@ -241,7 +244,7 @@ public final class TickClock
     }
 
     /**
-     * @return number of jumps (the first sync included).
+     * @return number of jumps (the two of syncing included).
      */
     public long resyncCount()
     {
@@ -260,6 +263,7 @@ public final class TickClock
     void onSnapshot(final long tick, final long arrivalNs, final long leadInputTick, final long leadNs, final long rttNs)
     {
         final boolean silence = synced && arrivalNs - lastSnapshotNs > SILENCE_RESYNC_NS;
+        boolean firstLead = false;
         lastSnapshotNs = arrivalNs;
         if (silence)
         {
@@ -294,19 +298,23 @@ public final class TickClock
                 {
                     upstreamNs = sampleNs;
                     upstreamDeviationNs = 0;
+                    firstLead = true;
                 }
                 else
                 {
+                    // quicker to follow inputs arriving later (they would be late) than earlier
                     final double error = sampleNs - upstreamNs;
-                    upstreamDeviationNs += (Math.abs(error) - upstreamDeviationNs) / 16;
-                    upstreamNs += error / 8;
+                    // the variation ignores outliers (a step in latency moves the mean, not the margin)
+                    final double cappedNs = Math.min(Math.abs(error), 4 * upstreamDeviationNs + tickIntervalNs / 4.0);
+                    upstreamDeviationNs += (cappedNs - upstreamDeviationNs) / 16;
+                    upstreamNs += error < 0 ? error / 4 : error / 8;
                 }
             }
         }
         targetInputOffsetNs = Double.isNaN(upstreamNs) ?
             targetOffsetNs - halfRttNs - targetLeadNs() : upstreamNs - targetLeadNs();
 
-        if (!synced || silence)
+        if (!synced || silence || firstLead)
         {
             jump(arrivalNs);
             return;
