@@ -130,7 +130,13 @@ public enum EngineCounter
     /** Snapshots not sent to a degraded member (its rate lowered) or to a member whose lane had no room. */
     SNAPSHOTS_THINNED(4158, Scope.SERVER, "snapshots thinned"),
     /** Connects the server refused as full or busy, asked again after a backoff. */
-    CONNECT_RETRIES_AFTER_REFUSAL(4159, Scope.CLIENT, "connect retries after refusal");
+    CONNECT_RETRIES_AFTER_REFUSAL(4159, Scope.CLIENT, "connect retries after refusal"),
+    /** Inputs handed to the game after the room had already simulated their tick (the client's lead was short). */
+    INPUTS_LATE(4160, Scope.SERVER, "inputs late"),
+    /** Lag-compensation rewinds served. */
+    REWINDS(4161, Scope.SERVER, "rewinds"),
+    /** Lag-compensation rewinds asked for further back than the limit, served at the limit. */
+    REWINDS_CLAMPED(4162, Scope.SERVER, "rewinds clamped");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

@@ -68,6 +68,8 @@ class BotsSystemTest
         assertClean(summary, 5);
         assertTrue(summary.sharedDriver);
         assertTrue(summary.hops > 0, summary::toJson);
+        assertTrue(summary.hitChecks > 0, "shots judged by rewind: " + summary.toJson());
+        assertTrue(summary.inputsOnTimePercent > 90, summary::toJson);
         assertEquals(1, summary.maxImagesPerSubscription, "a bot's subscription saw another bot's stream: " + summary);
         assertEquals(5, summary.subscriptionImages, "one downstream image per bot: " + summary.toJson());
         assertTrue(relay.simulator().packetsLost() > 0, "the relay dropped packets");

@@ -51,6 +51,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final EventDelivery delivery;
     private final InputSender inputs;
     private final SnapshotReceiver snapshots;
+    private final TickClock tickClock;
     private final ServerFrameAdapter adapter;
     private final PathWatch path;
     private final ClientHandshake handshake;
@@ -79,12 +80,16 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             true);
         final FrameOffer frameOffer = new FrameOffer(
             counters.get(EngineCounter.FRAMES_OUT), counters.get(EngineCounter.BYTES_OUT));
+        this.tickClock = 0 == ctx.tickRateHz ? null :
+            new TickClock(TimeUnit.SECONDS.toNanos(1) / ctx.tickRateHz, ctx.renderDelayNs, ctx.minInputLeadNs);
         this.snapshots = new SnapshotReceiver(
-            ctx.listener, this::onError, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(), counters);
+            ctx.listener, this::onError, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(),
+            tickClock, clock, rtt, counters);
         this.outbox = new ReliableOutbox(ctx.maxUnackedBytes, frameOffer, crypto, rtt, counters);
         this.sender = new ClientSender(ctx.maxMessageLength(), frameOffer, crypto, outbox, counters);
         this.delivery = new EventDelivery(ctx, counters, codec, sender, snapshots, rtt, this::onError);
-        this.inputs = new InputSender(ctx.inputRedundancy, ctx.maxInputLength, frameOffer, crypto, snapshots, counters);
+        this.inputs = new InputSender(
+            ctx.inputRedundancy, ctx.maxInputLength, frameOffer, crypto, snapshots, tickClock, clock, counters);
         this.adapter = new ServerFrameAdapter(
             ctx.maxMessageLength(), this, delivery, snapshots, outbox, crypto, counters, this::onError);
         this.attempt = new ConnectAttempt(ctx.connectTimeoutNs());
@@ -131,6 +136,11 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     long resumeSecret()
     {
         return handshake.secret();
+    }
+
+    TickClock tickClock()
+    {
+        return tickClock;
     }
 
     RttEstimator rtt()
@@ -355,6 +365,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         if (state == ClientState.CONNECTED)
         {
             work += sendSnapshotAcks(nowNs);
+            work += inputs.resend(sender.upstream(), handshake.sessionId(), nowNs);
             work += outbox.poll(sender.upstream(), nowNs);
         }
         if (state == ClientState.CONNECTED && nowNs - nextHousekeepingNs >= 0)

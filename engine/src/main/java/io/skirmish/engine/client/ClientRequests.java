@@ -123,10 +123,17 @@ final class ClientRequests
             FLAG_KRYO | (exceptSelf ? FLAG_EXCEPT_SENDER : 0), kryoBuffer, 0, (int)length);
     }
 
-    long sendInput(final long inputTick, final DirectBuffer buffer, final int offset, final int length)
+    long sendInput(
+        final long inputTick,
+        final long renderFromTick,
+        final long renderToTick,
+        final double renderBlend,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
-        final long result = inputs.send(connected ? sender.upstream() : null, sessionId, inputTick, buffer, offset,
-            length);
+        final long result = inputs.send(connected ? sender.upstream() : null, sessionId, inputTick,
+            renderFromTick, renderToTick, renderBlend, buffer, offset, length);
         if (result > 0)
         {
             // acknowledgements ride with the input: one datagram

@@ -388,7 +388,69 @@ public final class GameClient implements AutoCloseable
      */
     public long sendInput(final long inputTick, final DirectBuffer buffer, final int offset, final int length)
     {
-        return conductor.requests().sendInput(inputTick, buffer, offset, length);
+        return conductor.requests().sendInput(inputTick, -1, -1, 0, buffer, offset, length);
+    }
+
+    /**
+     * Send this tick's input with the view the player saw when producing it: the two snapshot ticks being blended
+     * and the blend. The view travels with the input, so the server can rewind to exactly it
+     * (lag compensation on the server) when it judges the input, e.g. a shot.
+     *
+     * @param inputTick      strictly increasing input tick, e.g. from {@link TickClock#pollInputTick(long)}.
+     * @param renderFromTick the older snapshot tick rendered, or a negative value for none.
+     * @param renderToTick   the newer snapshot tick rendered (equal to the from tick when not blending); at most
+     *                       65,535 ticks after it.
+     * @param renderBlend    the blend from the older to the newer, in [0, 1) (sent in 1/65536ths).
+     * @param buffer         input bytes.
+     * @param offset         of the input.
+     * @param length         of the input, at most {@link Context#maxInputLength(int)}.
+     * @return a positive value when sent, or a negative {@link SendResult} code (dropped, never retried). A view
+     * more than 65,534 ticks before the input tick is sent as none.
+     */
+    public long sendInput(
+        final long inputTick,
+        final long renderFromTick,
+        final long renderToTick,
+        final double renderBlend,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        return conductor.requests().sendInput(
+            inputTick, renderFromTick, renderToTick, renderBlend, buffer, offset, length);
+    }
+
+    /**
+     * Send this tick's input with the interpolation sample the player saw, see
+     * {@link #sendInput(long, long, long, double, DirectBuffer, int, int)}.
+     *
+     * @param inputTick strictly increasing input tick.
+     * @param rendered  the sample rendered when the input was produced.
+     * @param buffer    input bytes.
+     * @param offset    of the input.
+     * @param length    of the input.
+     * @return a positive value when sent, or a negative {@link SendResult} code.
+     */
+    public long sendInput(
+        final long inputTick,
+        final InterpolationBuffer.Sample rendered,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        return conductor.requests().sendInput(
+            inputTick, rendered.fromTick(), rendered.toTick(), rendered.alpha(), buffer, offset, length);
+    }
+
+    /**
+     * The tick clock: the server tick estimate, the input tick to send inputs for, and the render time, fed by the
+     * snapshots of the room delivered most recently and the input leads the server reports with them.
+     *
+     * @return the clock, or null when {@link Context#tickRateHz(int)} is 0. Read it on the client thread.
+     */
+    public TickClock tickClock()
+    {
+        return conductor.tickClock();
     }
 
     /**
@@ -479,6 +541,9 @@ public final class GameClient implements AutoCloseable
         final Long2LongHashMap resumeRooms = new Long2LongHashMap(-1);
         int inputRedundancy = 8;
         int maxInputLength = 128;
+        int tickRateHz;
+        long renderDelayNs = -1;
+        long minInputLeadNs;
         int maxHeldEvents = 1024;
         long replayRequestTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);
         long ackIntervalNs = TimeUnit.MILLISECONDS.toNanos(20);
@@ -526,6 +591,16 @@ public final class GameClient implements AutoCloseable
             if (maxInputLength < 1 || maxInputLength > 1024)
             {
                 throw new IllegalArgumentException("maxInputLength must be in [1, 1024]: " + maxInputLength);
+            }
+            if (tickRateHz < 0 || tickRateHz > 1000 || minInputLeadNs < 0)
+            {
+                throw new IllegalArgumentException(
+                    "tickRateHz must be in [0, 1000] and minInputLeadNs not negative: " + tickRateHz + ", " +
+                    minInputLeadNs);
+            }
+            if (tickRateHz > 0 && renderDelayNs < 0)
+            {
+                renderDelayNs = 2 * (TimeUnit.SECONDS.toNanos(1) / tickRateHz);
             }
             if (null == listener)
             {
@@ -812,6 +887,43 @@ public final class GameClient implements AutoCloseable
         {
             checkNotConcluded();
             this.maxInputLength = length;
+            return this;
+        }
+
+        /**
+         * Run a {@link TickClock} (see {@link GameClient#tickClock()}) for rooms ticking at this rate.
+         *
+         * @param hz the server rooms' tick rate, 0 (the default) for no tick clock.
+         * @return this for a fluent API.
+         */
+        public Context tickRateHz(final int hz)
+        {
+            checkNotConcluded();
+            this.tickRateHz = hz;
+            return this;
+        }
+
+        /**
+         * @param delayNs how far the tick clock's render time runs behind the newest snapshot's arrival, in
+         *                nanoseconds; default two tick intervals.
+         * @return this for a fluent API.
+         */
+        public Context renderDelayNs(final long delayNs)
+        {
+            checkNotConcluded();
+            this.renderDelayNs = delayNs;
+            return this;
+        }
+
+        /**
+         * @param leadNs the least lead the tick clock aims for inputs to arrive at the server with, in nanoseconds;
+         *               default 0 (one tick interval plus three times the measured variation is used when larger).
+         * @return this for a fluent API.
+         */
+        public Context minInputLeadNs(final long leadNs)
+        {
+            checkNotConcluded();
+            this.minInputLeadNs = leadNs;
             return this;
         }
 

@@ -11,10 +11,12 @@ import io.skirmish.engine.protocol.SnapshotAckFlyweight;
 import io.skirmish.engine.protocol.SnapshotFlyweight;
 import io.skirmish.engine.status.Counters;
 import io.skirmish.engine.status.NetworkMeter;
+import io.skirmish.engine.status.RttEstimator;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -38,6 +40,11 @@ import java.util.Arrays;
 final class SnapshotReceiver
 {
     private static final long NO_TICK = SnapshotAckFlyweight.NO_TICK;
+    private static final long NOT_PENDING = Long.MIN_VALUE;
+    /** Inputs sent within this long count as flowing: they carry the newest ack. */
+    private static final long INPUTS_FLOWING_NS = 100_000_000L;
+    /** While inputs flow, a SNAPSHOT_ACK for the room they acknowledge waits this long for one to carry it. */
+    private static final long ACK_HOLD_NS = 50_000_000L;
 
     /** One room's snapshot state. */
     static final class RoomState
@@ -50,6 +57,8 @@ final class SnapshotReceiver
         long assemblyTick = Long.MIN_VALUE;
         long assemblyBaselineTick;
         int assemblySeq;
+        int assemblyLeadUs;
+        int assemblyLeadTickDelta;
         int partCount;
         int partsReceived;
         int totalLength;
@@ -58,6 +67,7 @@ final class SnapshotReceiver
 
         long ackTick = NO_TICK;
         boolean ackPending;
+        long ackPendingSinceNs = NOT_PENDING;
 
         RoomState(final int roomId, final int window)
         {
@@ -85,6 +95,11 @@ final class SnapshotReceiver
     private long snapshotsExpected;
     private long snapshotsReceived;
     private final NetworkMeter meter = new NetworkMeter();
+    private final TickClock tickClock;
+    private final NanoClock clock;
+    private final RttEstimator rtt;
+    private int clockRoomId;
+    private long lastInputNs = Long.MIN_VALUE / 2;
 
     private final AtomicCounter framesIn;
     private final AtomicCounter bytesIn;
@@ -103,8 +118,14 @@ final class SnapshotReceiver
         final DeltaCodec codec,
         final int window,
         final int maxSnapshotLength,
+        final TickClock tickClock,
+        final NanoClock clock,
+        final RttEstimator rtt,
         final Counters counters)
     {
+        this.tickClock = tickClock;
+        this.clock = clock;
+        this.rtt = rtt;
         this.listener = listener;
         this.errorHandler = errorHandler;
         this.codec = codec;
@@ -159,6 +180,11 @@ final class SnapshotReceiver
         pendingAckCount = 0;
         lastAckRoomId = 0;
         lastAckTick = NO_TICK;
+        clockRoomId = 0;
+        if (null != tickClock)
+        {
+            tickClock.reset();
+        }
     }
 
     /**
@@ -185,6 +211,10 @@ final class SnapshotReceiver
         {
             lastAckRoomId = 0;
             lastAckTick = NO_TICK;
+        }
+        if (clockRoomId == roomId)
+        {
+            clockRoomId = 0;
         }
     }
 
@@ -243,7 +273,8 @@ final class SnapshotReceiver
                 malformed.incrementRelease();
                 return;
             }
-            deliver(room, tick, baselineTick, snapshot.snapshotSeq(), buffer, payloadOffset, totalLength);
+            deliver(room, tick, baselineTick, snapshot.snapshotSeq(), snapshot.inputLeadUs(), snapshot.leadTickDelta(),
+                buffer, payloadOffset, totalLength);
             return;
         }
 
@@ -280,9 +311,12 @@ final class SnapshotReceiver
         }
         room.assembly.putBytes(partOffset, buffer, payloadOffset, partLength);
         room.receivedMask[partIndex >> 6] |= bit;
+        room.assemblyLeadUs = snapshot.inputLeadUs();
+        room.assemblyLeadTickDelta = snapshot.leadTickDelta();
         if (++room.partsReceived == partCount)
         {
-            deliver(room, tick, room.assemblyBaselineTick, room.assemblySeq, room.assembly, 0, totalLength);
+            deliver(room, tick, room.assemblyBaselineTick, room.assemblySeq, room.assemblyLeadUs,
+                room.assemblyLeadTickDelta, room.assembly, 0, totalLength);
         }
     }
 
@@ -317,6 +351,8 @@ final class SnapshotReceiver
         final long tick,
         final long baselineTick,
         final int seq,
+        final int leadUs,
+        final int leadTickDelta,
         final DirectBuffer buffer,
         final int offset,
         final int length)
@@ -373,6 +409,18 @@ final class SnapshotReceiver
         markAckPending(room);
         lastAckRoomId = room.roomId;
         lastAckTick = tick;
+        if (null != tickClock)
+        {
+            if (0 == clockRoomId)
+            {
+                clockRoomId = room.roomId;
+            }
+            if (clockRoomId == room.roomId)
+            {
+                tickClock.onSnapshot(tick, clock.nanoTime(), tick + leadTickDelta,
+                    SnapshotFlyweight.NO_LEAD == leadUs ? TickClock.NO_LEAD : leadUs * 1000L, rtt.rttNs());
+            }
+        }
         try
         {
             listener.onSnapshot(room.roomId, tick, baselineTick, states.buffer(tick), 0, states.length(tick));
@@ -421,7 +469,7 @@ final class SnapshotReceiver
     int prepareAcks(final int sessionId, final long nowNs)
     {
         meter.sample(nowNs, bytesIn.get(), bytesOut.get(), snapshotsExpected, snapshotsReceived);
-        if (0 == pendingAckCount)
+        if (0 == pendingAckCount || holdAcks(nowNs))
         {
             preparedAckCount = 0;
             return 0;
@@ -437,6 +485,48 @@ final class SnapshotReceiver
         }
         preparedAckCount = count;
         return SnapshotAckFlyweight.length(count);
+    }
+
+    /**
+     * While inputs are flowing they carry the newest ack (of the room last delivered), so a SNAPSHOT_ACK for just
+     * that room waits a little for the next input instead of going as a datagram of its own: on a jittery path two
+     * datagrams sent close together may swap, and the unreliable stream drops the older, which could be the input.
+     */
+    private boolean holdAcks(final long nowNs)
+    {
+        if (nowNs - lastInputNs >= INPUTS_FLOWING_NS || pendingAckCount != 1)
+        {
+            return false;
+        }
+        final RoomState room = pendingAcks[0];
+        if (room.roomId != lastAckRoomId || room.ackTick != lastAckTick || NO_TICK == room.ackTick)
+        {
+            return false;
+        }
+        if (NOT_PENDING == room.ackPendingSinceNs)
+        {
+            room.ackPendingSinceNs = nowNs;
+        }
+        return nowNs - room.ackPendingSinceNs < ACK_HOLD_NS;
+    }
+
+    /**
+     * An INPUT frame went out carrying the newest ack ({@link #lastAckRoomId()}, {@link #lastAckTick()}): that room's
+     * pending SNAPSHOT_ACK, when it acknowledges the same tick, is no longer needed.
+     *
+     * @param nowNs current time.
+     */
+    void onInputSent(final long nowNs)
+    {
+        lastInputNs = nowNs;
+        if (1 == pendingAckCount && pendingAcks[0].roomId == lastAckRoomId && pendingAcks[0].ackTick == lastAckTick &&
+            NO_TICK != lastAckTick)
+        {
+            pendingAcks[0].ackPending = false;
+            pendingAcks[0].ackPendingSinceNs = NOT_PENDING;
+            pendingAcks[0] = null;
+            pendingAckCount = 0;
+        }
     }
 
     /**
@@ -456,6 +546,7 @@ final class SnapshotReceiver
         for (int i = 0; i < count; i++)
         {
             pendingAcks[i].ackPending = false;
+            pendingAcks[i].ackPendingSinceNs = NOT_PENDING;
         }
         final int remaining = pendingAckCount - count;
         System.arraycopy(pendingAcks, count, pendingAcks, 0, remaining);

@@ -2,7 +2,10 @@ package io.skirmish.engine.protocol;
 
 /**
  * INPUT, client to server on the unreliable lane: the newest N inputs (redundancy against loss), newest first, and
- * the newest snapshot tick the client has delivered, with the room it belongs to. The server takes the tick as
+ * the newest snapshot tick the client has delivered, with the room it belongs to. Each entry also says what the
+ * client was rendering when it produced the input: the two snapshot ticks it blended, as distances back from the
+ * entry's tick ({@code from = tick - From Back}, {@code to = from + Span}; a From Back of {@link #NO_RENDER} means
+ * none), and the blend between them in 1/65536ths, so the server can rewind to exactly that view. The server takes the tick as
  * that member's delta baseline for that room (a piggybacked copy of {@link SnapshotAckFlyweight}'s entry); an acked
  * room id of 0 carries no per-room ack.
  * <pre>
@@ -17,9 +20,15 @@ package io.skirmish.engine.protocol;
  *  +---------------------------------------------------------------+
  *  |                       Acked Room Id (32)                      |
  *  +-------------------------------+-------------------------------+
- *  |     Entry 0 Length (16)       |   Entry 0 bytes (tick = newest)...
+ *  |     Entry 0 Length (16)       |   Entry 0 Render From Back (16)|
  *  +-------------------------------+-------------------------------+
- *  |     Entry 1 Length (16)       |   Entry 1 bytes (tick = newest - 1) ...
+ *  |   Entry 0 Render Span (16)    |  Entry 0 Render Blend (16)    |
+ *  +-------------------------------+-------------------------------+
+ *  |                 Entry 0 bytes (tick = newest)                ...
+ *  +-------------------------------+-------------------------------+
+ *  |     Entry 1 Length (16)       |   Entry 1 Render From Back (16)|
+ *  +-------------------------------+-------------------------------+
+ *  |                       Entry 1 ... (tick = newest - 1)        ...
  * </pre>
  */
 public final class InputFlyweight extends FrameHeaderFlyweight
@@ -37,8 +46,18 @@ public final class InputFlyweight extends FrameHeaderFlyweight
     public static final int ACK_ROOM_ID_OFFSET = 28;
     /** Offset of the first entry. */
     public static final int ENTRIES_OFFSET = 32;
-    /** Length of an entry's length prefix. */
-    public static final int ENTRY_HEADER_LENGTH = 2;
+    /** Length of an entry's header (length and render view). */
+    public static final int ENTRY_HEADER_LENGTH = 8;
+    /** Offset of the render From Back within an entry header. */
+    public static final int ENTRY_RENDER_FROM_BACK_OFFSET = 2;
+    /** Offset of the render Span within an entry header. */
+    public static final int ENTRY_RENDER_SPAN_OFFSET = 4;
+    /** Offset of the render Blend within an entry header. */
+    public static final int ENTRY_RENDER_BLEND_OFFSET = 6;
+    /** Render From Back of an entry that carries no render view. */
+    public static final int NO_RENDER = 0xFFFF;
+    /** Blend units per 1.0. */
+    public static final int BLEND_ONE = 65536;
 
     /**
      * @return newest snapshot tick received by the client, or {@link #NO_TICK}.

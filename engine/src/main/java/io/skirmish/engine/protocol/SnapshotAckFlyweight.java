@@ -3,8 +3,9 @@ package io.skirmish.engine.protocol;
 /**
  * SNAPSHOT_ACK, client to server on the unreliable input lane: per room, the newest snapshot tick the client has
  * assembled, decoded and delivered, which the server may use from then on as that member's delta baseline. The
- * client sends one after every duty cycle in which a room's newest tick advanced; a lost ack only makes the server
- * use an older baseline. A tick of {@link #NO_TICK} asks the server to forget the member's baseline and send the
+ * client sends one after every duty cycle in which a room's newest tick advanced (while inputs flow, an ack of the room
+ * they acknowledge waits up to 50 ms for an INPUT frame to carry it instead); a lost ack only makes the server use an
+ * older baseline. A tick of {@link #NO_TICK} asks the server to forget the member's baseline and send the
  * next snapshot in full (the client lacked a baseline the server used).
  * <p>
  * The frame also reports the client's recent snapshot loss in hundredths of a percent (0 to 10000), so the server's

@@ -5,7 +5,10 @@ package io.skirmish.engine.protocol;
  * baseline tick the client acknowledged, or full when the baseline is {@link #NO_BASELINE}. Total Length is the
  * length of the encoded snapshot across all parts (the delta when there is a baseline); the decoded state's length
  * is carried inside the delta encoding. Snapshot Seq goes up by one per snapshot the server sends to this member of
- * this room (0: not sequenced), so the client can measure snapshot loss.
+ * this room (0: not sequenced), so the client can measure snapshot loss. Input Lead is how long before the room
+ * simulated (or will simulate) its tick the member's newest input arrived, in microseconds (negative: late;
+ * {@link #NO_LEAD}: none measured), for the input tick {@code tick + Lead Tick Delta}; the client's tick clock steers
+ * by it.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Header (8 bytes)                        |
@@ -21,6 +24,10 @@ package io.skirmish.engine.protocol;
  *  |                     Total Length (32)                         |
  *  +---------------------------------------------------------------+
  *  |                        Snapshot Seq (32)                      |
+ *  +---------------------------------------------------------------+
+ *  |                     Input Lead (32, us)                       |
+ *  +---------------------------------------------------------------+
+ *  |                     Lead Tick Delta (32)                      |
  *  +---------------------------------------------------------------+
  *  |                       Payload (this part)                    ...
  * </pre>
@@ -44,8 +51,14 @@ public final class SnapshotFlyweight extends FrameHeaderFlyweight
     public static final int TOTAL_LENGTH_OFFSET = 32;
     /** Offset of the per-member snapshot sequence number (0 when not sequenced). */
     public static final int SNAPSHOT_SEQ_OFFSET = 36;
+    /** Offset of the input lead in microseconds. */
+    public static final int INPUT_LEAD_OFFSET = 40;
+    /** Offset of the lead's input tick, as a distance from the snapshot's tick. */
+    public static final int LEAD_TICK_DELTA_OFFSET = 44;
     /** Offset of this part's payload. */
-    public static final int PAYLOAD_OFFSET = 40;
+    public static final int PAYLOAD_OFFSET = 48;
+    /** Input lead value when none was measured. */
+    public static final int NO_LEAD = Integer.MIN_VALUE;
 
     /**
      * @return room id.
@@ -146,7 +159,8 @@ public final class SnapshotFlyweight extends FrameHeaderFlyweight
     }
 
     /**
-     * Set the total length; also clears the snapshot seq (set it afterwards with {@link #snapshotSeq(int)}).
+     * Set the total length; also clears the snapshot seq and the lead (set them afterwards with
+     * {@link #snapshotSeq(int)} and {@link #inputLead(int, int)}).
      *
      * @param length total snapshot length across all parts.
      * @return this for a fluent API.
@@ -155,6 +169,8 @@ public final class SnapshotFlyweight extends FrameHeaderFlyweight
     {
         putInt(TOTAL_LENGTH_OFFSET, length);
         putInt(SNAPSHOT_SEQ_OFFSET, 0);
+        putInt(INPUT_LEAD_OFFSET, NO_LEAD);
+        putInt(LEAD_TICK_DELTA_OFFSET, 0);
         return this;
     }
 
@@ -173,6 +189,34 @@ public final class SnapshotFlyweight extends FrameHeaderFlyweight
     public SnapshotFlyweight snapshotSeq(final int seq)
     {
         putInt(SNAPSHOT_SEQ_OFFSET, seq);
+        return this;
+    }
+
+    /**
+     * @return the member's newest input lead in microseconds, {@link #NO_LEAD} when none.
+     */
+    public int inputLeadUs()
+    {
+        return getInt(INPUT_LEAD_OFFSET);
+    }
+
+    /**
+     * @return the lead's input tick minus this snapshot's tick.
+     */
+    public int leadTickDelta()
+    {
+        return getInt(LEAD_TICK_DELTA_OFFSET);
+    }
+
+    /**
+     * @param leadUs    the member's newest input lead in microseconds, or {@link #NO_LEAD}.
+     * @param tickDelta the lead's input tick minus this snapshot's tick.
+     * @return this for a fluent API.
+     */
+    public SnapshotFlyweight inputLead(final int leadUs, final int tickDelta)
+    {
+        putInt(INPUT_LEAD_OFFSET, leadUs);
+        putInt(LEAD_TICK_DELTA_OFFSET, tickDelta);
         return this;
     }
 

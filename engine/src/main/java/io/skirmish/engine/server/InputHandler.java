@@ -4,6 +4,7 @@ import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.protocol.InputFlyweight;
 import io.skirmish.engine.status.Counters;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -11,8 +12,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 /**
  * Unpacks the inputs of a client's upstream, after the {@link FrameGate} passed them: the redundant copies each frame
  * carries are sorted out so that the game gets each tick's input once, in order, and hears of the ticks that never
- * arrived; the newest snapshot tick the frame acknowledges goes to the snapshot publisher. Conductor thread only;
- * allocation-free.
+ * arrived; the newest snapshot tick the frame acknowledges goes to the snapshot publisher. For a client in a ticking
+ * room (the room of the snapshot the frame acknowledges) it measures how long before its tick the newest input
+ * arrived (the lead, sent back in that member's snapshots for its tick clock) and counts inputs that arrived after
+ * their tick ({@link EngineCounter#INPUTS_LATE}). Each input's render view is set on the session for the game's lag
+ * compensation. Conductor thread only; allocation-free.
  */
 final class InputHandler
 {
@@ -24,6 +28,11 @@ final class InputHandler
     private final InputFlyweight inputFlyweight = new InputFlyweight();
     private final int[] entryOffsets = new int[MAX_INPUT_REDUNDANCY];
     private final int[] entryLengths = new int[MAX_INPUT_REDUNDANCY];
+    private final int[] entryFromBacks = new int[MAX_INPUT_REDUNDANCY];
+    private final int[] entrySpans = new int[MAX_INPUT_REDUNDANCY];
+    private final int[] entryBlends = new int[MAX_INPUT_REDUNDANCY];
+    private final NanoClock clock;
+    private final AtomicCounter inputsLate;
     private final AtomicCounter inputsReceived;
     private final AtomicCounter inputsMissing;
 
@@ -31,8 +40,11 @@ final class InputHandler
         final FrameGate gate,
         final SnapshotPublisher snapshots,
         final ServerListener listener,
+        final NanoClock clock,
         final Counters counters)
     {
+        this.clock = clock;
+        this.inputsLate = counters.get(EngineCounter.INPUTS_LATE);
         this.gate = gate;
         this.snapshots = snapshots;
         this.listener = listener;
@@ -72,6 +84,16 @@ final class InputHandler
             gate.reject(peer, EngineCounter.DROPPED_MALFORMED);
             return;
         }
+        final Membership membership = 0 == input.ackRoomId() ? null : session.memberships.get(input.ackRoomId());
+        final Room room = null == membership || membership.room.tickIntervalNs <= 0 ? null : membership.room;
+        if (null != room && newest > membership.leadInputTick)
+        {
+            final long leadNs =
+                room.nextTickNs + (newest - room.tick - 1) * room.tickIntervalNs - clock.nanoTime();
+            membership.leadInputTick = newest;
+            membership.leadNs = leadNs;
+            session.inputLeadNs = leadNs;
+        }
         final long last = session.lastInputTick;
         if (newest <= last)
         {
@@ -92,6 +114,23 @@ final class InputHandler
             final int index = (int)(newest - tick);
             session.lastInputTick = tick;
             inputsReceived.incrementRelease();
+            if (null != room && tick <= room.tick)
+            {
+                inputsLate.incrementRelease();
+            }
+            final int fromBack = entryFromBacks[index];
+            if (InputFlyweight.NO_RENDER == fromBack)
+            {
+                session.inputRenderFromTick = -1;
+                session.inputRenderToTick = -1;
+                session.inputRenderBlend = 0;
+            }
+            else
+            {
+                session.inputRenderFromTick = tick - fromBack;
+                session.inputRenderToTick = tick - fromBack + entrySpans[index];
+                session.inputRenderBlend = entryBlends[index] / (double)InputFlyweight.BLEND_ONE;
+            }
             listener.onInput(session, tick, buffer, entryOffsets[index], entryLengths[index]);
         }
     }
@@ -117,6 +156,15 @@ final class InputHandler
             {
                 return false;
             }
+            entryFromBacks[i] = buffer.getShort(
+                position - InputFlyweight.ENTRY_HEADER_LENGTH + InputFlyweight.ENTRY_RENDER_FROM_BACK_OFFSET,
+                LITTLE_ENDIAN) & 0xFFFF;
+            entrySpans[i] = buffer.getShort(
+                position - InputFlyweight.ENTRY_HEADER_LENGTH + InputFlyweight.ENTRY_RENDER_SPAN_OFFSET,
+                LITTLE_ENDIAN) & 0xFFFF;
+            entryBlends[i] = buffer.getShort(
+                position - InputFlyweight.ENTRY_HEADER_LENGTH + InputFlyweight.ENTRY_RENDER_BLEND_OFFSET,
+                LITTLE_ENDIAN) & 0xFFFF;
             entryOffsets[i] = position;
             entryLengths[i] = entryLength;
             position += entryLength;

@@ -26,6 +26,8 @@ final class Membership
     long[] resendTo;
     int resendCount;
     long resyncedUpTo;
+    long leadInputTick = Long.MIN_VALUE;
+    long leadNs;
 
     Membership(final Peer peer, final EventStream stream, final Room room)
     {

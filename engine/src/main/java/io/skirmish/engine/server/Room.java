@@ -43,6 +43,7 @@ public final class Room
     long lastSnapshotTick = Long.MIN_VALUE;
     SnapshotHistory snapshotHistory;
     int degradedMembers;
+    LagCompensation lagCompensation;
     Object attachment;
 
     Room(
@@ -149,6 +150,15 @@ public final class Room
     public long tick()
     {
         return tick;
+    }
+
+    /**
+     * @return the room's lag-compensation history ({@link RoomOptions#lagCompensation(int, int)}), or null when
+     * the room has none.
+     */
+    public LagCompensation lagCompensation()
+    {
+        return lagCompensation;
     }
 
     /**

@@ -19,6 +19,8 @@ public final class RoomOptions
     long historyAgeNs = TimeUnit.SECONDS.toNanos(60);
     int backlogCount;
     int tickRateHz;
+    int maxRewindTicks;
+    int rewindStateLength;
     RoomListener listener;
 
     /**
@@ -130,6 +132,29 @@ public final class RoomOptions
     }
 
     /**
+     * Give the room a {@link LagCompensation} history ({@link Room#lagCompensation()}).
+     *
+     * @param maxRewindTicks how far back a rewind may go, in ticks (0, the default: no history); e.g. 200 ms worth
+     *                       of ticks plus the clients' render delay.
+     * @param maxStateLength largest state the game records per tick, in bytes.
+     * @return this for a fluent API.
+     */
+    public RoomOptions lagCompensation(final int maxRewindTicks, final int maxStateLength)
+    {
+        this.maxRewindTicks = maxRewindTicks;
+        this.rewindStateLength = maxStateLength;
+        return this;
+    }
+
+    /**
+     * @return how far back the room's lag compensation may rewind, in ticks; 0 when it has none.
+     */
+    public int maxRewindTicks()
+    {
+        return maxRewindTicks;
+    }
+
+    /**
      * @param listener the room's hooks; null for the server's default room listener.
      * @return this for a fluent API.
      */
@@ -149,11 +174,13 @@ public final class RoomOptions
 
     void validate()
     {
-        if (maxMembers < 1 || historyCount < 1 || historyBytes < 1024 || backlogCount < 0 || tickRateHz < 0)
+        if (maxMembers < 1 || historyCount < 1 || historyBytes < 1024 || backlogCount < 0 || tickRateHz < 0 ||
+            maxRewindTicks < 0 || maxRewindTicks > 65_536 || rewindStateLength < 0)
         {
             throw new IllegalArgumentException("invalid RoomOptions: maxMembers=" + maxMembers +
                 " historyCount=" + historyCount + " historyBytes=" + historyBytes + " backlogCount=" + backlogCount +
-                " tickRateHz=" + tickRateHz);
+                " tickRateHz=" + tickRateHz + " maxRewindTicks=" + maxRewindTicks + " maxStateLength=" +
+                rewindStateLength);
         }
     }
 
@@ -166,6 +193,8 @@ public final class RoomOptions
         copy.historyAgeNs = historyAgeNs;
         copy.backlogCount = backlogCount;
         copy.tickRateHz = tickRateHz;
+        copy.maxRewindTicks = maxRewindTicks;
+        copy.rewindStateLength = rewindStateLength;
         copy.listener = listener;
         return copy;
     }

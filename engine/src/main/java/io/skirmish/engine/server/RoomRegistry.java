@@ -42,6 +42,8 @@ final class RoomRegistry
     private final IntFunction<Peer> peers;
     private final AtomicCounter roomsActive;
     private final AtomicCounter ticksLate;
+    private final AtomicCounter rewinds;
+    private final AtomicCounter clampedRewinds;
     private final Int2ObjectHashMap<Room> roomById = new Int2ObjectHashMap<>();
     private final UnsafeBuffer controlBuffer;
     private final UnsafeBuffer noticePayload = new UnsafeBuffer(new byte[JoinResultFlyweight.LENGTH]);
@@ -77,6 +79,8 @@ final class RoomRegistry
             ResumeStateFlyweight.length(ctx.maxRoomsPerSession + 1) + 64, 64));
         this.roomsActive = counters.get(EngineCounter.ROOMS_ACTIVE);
         this.ticksLate = counters.get(EngineCounter.TICKS_LATE);
+        this.rewinds = counters.get(EngineCounter.REWINDS);
+        this.clampedRewinds = counters.get(EngineCounter.REWINDS_CLAMPED);
     }
 
     Room create(final int roomId, final RoomOptions options)
@@ -95,6 +99,11 @@ final class RoomRegistry
         final AtomicCounter oldestSeqCounter = oldestSeqCounters.apply(roomId);
         final Room room = new Room(roomId, copy, listener, this, fanOut, snapshots, thread, oldestSeqCounter);
         oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
+        if (copy.maxRewindTicks > 0)
+        {
+            room.lagCompensation =
+                new LagCompensation(copy.maxRewindTicks, copy.rewindStateLength, rewinds, clampedRewinds);
+        }
         roomById.put(roomId, room);
         rooms = ArrayUtil.add(rooms, room);
         if (copy.tickRateHz > 0)

@@ -26,6 +26,10 @@ public final class Session
     long connectedAtNs;
     long lastInputTick = Long.MIN_VALUE;
     long ackedSnapshotTick = -1;
+    long inputRenderFromTick = -1;
+    long inputRenderToTick = -1;
+    double inputRenderBlend;
+    long inputLeadNs = Long.MIN_VALUE;
     Object attachment;
 
     Session(final int sessionId, final long maxRttSampleNs)
@@ -149,6 +153,49 @@ public final class Session
     public long lastInputTick()
     {
         return lastInputTick;
+    }
+
+    /**
+     * The view the client was rendering when it produced the input being handed to
+     * {@link ServerListener#onInput}: the older snapshot tick of the two it blended. Valid during that callback;
+     * a game that handles inputs later keeps the three values with the input (or passes them to
+     * {@link LagCompensation#rewind(long, long, double, long, LagCompensation.View)}).
+     *
+     * @return the older rendered tick, or -1 when the input carried no view.
+     */
+    public long inputRenderFromTick()
+    {
+        return inputRenderFromTick;
+    }
+
+    /**
+     * @return the newer rendered tick of the input being handed to {@link ServerListener#onInput} (equal to the
+     * older when not blending), -1 when none.
+     * @see #inputRenderFromTick()
+     */
+    public long inputRenderToTick()
+    {
+        return inputRenderToTick;
+    }
+
+    /**
+     * @return the blend from the older to the newer rendered tick, in [0, 1), of the input being handed to
+     * {@link ServerListener#onInput}.
+     * @see #inputRenderFromTick()
+     */
+    public double inputRenderBlend()
+    {
+        return inputRenderBlend;
+    }
+
+    /**
+     * @return how long before its tick was simulated the client's newest input arrived, in nanoseconds (negative:
+     * late), measured against the room the client last acknowledged a snapshot of (when it ticks);
+     * {@link Long#MIN_VALUE} before any.
+     */
+    public long inputLeadNs()
+    {
+        return inputLeadNs;
     }
 
     /**

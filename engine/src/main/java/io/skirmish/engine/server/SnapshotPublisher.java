@@ -173,7 +173,7 @@ final class SnapshotPublisher
                 state.history = history;
             }
             encodedCount = 0;
-            if (send(peer, outlet, state, history, room.roomId, tick, stateBuffer, 0, length) >= 0)
+            if (send(m, peer, outlet, state, history, room.roomId, tick, stateBuffer, 0, length) >= 0)
             {
                 if (null != history)
                 {
@@ -224,7 +224,7 @@ final class SnapshotPublisher
             }
             final MemberState memberState = memberState(m, peer);
             if (isDue(memberState, outlet, tick) &&
-                send(peer, outlet, memberState, history, room.roomId, tick, state, offset, length) >= 0)
+                send(m, peer, outlet, memberState, history, room.roomId, tick, state, offset, length) >= 0)
             {
                 sent++;
             }
@@ -342,6 +342,7 @@ final class SnapshotPublisher
     }
 
     private long send(
+        final Membership m,
         final Peer peer,
         final Outlet outlet,
         final MemberState state,
@@ -371,8 +372,17 @@ final class SnapshotPublisher
         }
 
         final int seq = state.snapshotSeq + 1;
+        int leadUs = SnapshotFlyweight.NO_LEAD;
+        int leadTickDelta = 0;
+        final long leadTickDistance = m.leadInputTick - tick;
+        if (Long.MIN_VALUE != m.leadInputTick && leadTickDistance >= Integer.MIN_VALUE &&
+            leadTickDistance <= Integer.MAX_VALUE)
+        {
+            leadUs = (int)Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, m.leadNs / 1000));
+            leadTickDelta = (int)leadTickDistance;
+        }
         final long result = sendParts(
-            peer, outlet, roomId, tick, baselineTick, seq, payload, payloadOffset, payloadLength);
+            peer, outlet, roomId, tick, baselineTick, seq, leadUs, leadTickDelta, payload, payloadOffset, payloadLength);
         if (result >= 0)
         {
             state.snapshotSeq = seq;
@@ -450,6 +460,8 @@ final class SnapshotPublisher
         final long tick,
         final long baselineTick,
         final int seq,
+        final int leadUs,
+        final int leadTickDelta,
         final DirectBuffer buffer,
         final int offset,
         final int length)
@@ -477,7 +489,7 @@ final class SnapshotPublisher
             final int claimOffset = bufferClaim.offset();
             snapshotFlyweight.wrapForEncode(claimed, claimOffset, FrameType.SNAPSHOT, peer.sessionId);
             snapshotFlyweight.roomId(roomId).partIndex(part).partCount(parts).tick(tick).baselineTick(baselineTick)
-                .totalLength(length).snapshotSeq(seq);
+                .totalLength(length).snapshotSeq(seq).inputLead(leadUs, leadTickDelta);
             if (partLength > 0)
             {
                 claimed.putBytes(claimOffset + SnapshotFlyweight.PAYLOAD_OFFSET, buffer, offset + position, partLength);
@@ -510,7 +522,8 @@ final class SnapshotPublisher
             sendsDropped.incrementRelease();
             return SendResult.NOT_CONNECTED;
         }
-        return sendParts(peer, outlet, roomId, tick, SnapshotFlyweight.NO_BASELINE, 0, buffer, offset, length);
+        return sendParts(peer, outlet, roomId, tick, SnapshotFlyweight.NO_BASELINE, 0, SnapshotFlyweight.NO_LEAD, 0,
+            buffer, offset, length);
     }
 
     private void addSent(final int parts, final long bytes)

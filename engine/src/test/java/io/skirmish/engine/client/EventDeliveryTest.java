@@ -136,7 +136,8 @@ class EventDeliveryTest
         new ReliableOutbox(ctx.maxUnackedBytes(), frameOffer, crypto, new RttEstimator(Long.MAX_VALUE), counters),
         counters);
     private final SnapshotReceiver snapshots = new SnapshotReceiver(
-        listener, errors::add, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(), counters);
+        listener, errors::add, ctx.deltaCodec(), ctx.snapshotWindow(), ctx.maxSnapshotLength(),
+        null, System::nanoTime, new RttEstimator(Long.MAX_VALUE), counters);
     private final EventDelivery delivery = new EventDelivery(
         ctx, counters, codec, sender, snapshots, new RttEstimator(Long.MAX_VALUE), errors::add);
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_OFFSET + 1024]);

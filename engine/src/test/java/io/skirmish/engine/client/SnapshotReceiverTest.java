@@ -52,7 +52,8 @@ class SnapshotReceiverTest
         }
     };
     private final SnapshotReceiver receiver = new SnapshotReceiver(
-        listener, Throwable::printStackTrace, XorRleDeltaCodec.INSTANCE, 4, 64 * 1024, counters);
+        listener, Throwable::printStackTrace, XorRleDeltaCodec.INSTANCE, 4, 64 * 1024,
+        null, System::nanoTime, new io.skirmish.engine.status.RttEstimator(Long.MAX_VALUE), counters);
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[2048]);
     private final UnsafeBuffer deltaBuffer = new UnsafeBuffer(new byte[64 * 1024]);
     private final SnapshotFlyweight flyweight = new SnapshotFlyweight();
@@ -249,7 +250,8 @@ class SnapshotReceiverTest
             new ClientListener()
             {
             },
-            Throwable::printStackTrace, XorRleDeltaCodec.INSTANCE, 8, 64 * 1024, counters);
+            Throwable::printStackTrace, XorRleDeltaCodec.INSTANCE, 8, 64 * 1024,
+            null, System::nanoTime, new io.skirmish.engine.status.RttEstimator(Long.MAX_VALUE), counters);
         final byte[] full = state(10, 2500);
         final byte[] next = change(full, 3, 700, 2100);
         final byte[] delta = delta(full, next);

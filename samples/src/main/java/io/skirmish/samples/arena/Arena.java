@@ -1,6 +1,7 @@
 package io.skirmish.samples.arena;
 
 import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.server.LagCompensation;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomListener;
 import io.skirmish.engine.server.Session;
@@ -15,8 +16,11 @@ import static io.skirmish.samples.arena.ArenaProtocol.*;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * One server-authoritative arena: players steer with their inputs, run into each other (HIT events) and collect
- * coins (PICKUP events). At every tick the arena moves everything, then encodes one snapshot of all entities and
+ * One server-authoritative arena: players steer with their inputs, run into each other (HIT events), collect
+ * coins (PICKUP events) and shoot (SHOT events). Inputs are kept by tick and each applied at its own tick, as the
+ * clients' tick clocks intend (they run ahead so that their inputs arrive before their tick); a shot is judged when it
+ * arrives, by rewinding the room's {@link io.skirmish.engine.server.LagCompensation} history to the two snapshots and
+ * the blend the shooter was rendering, and running the hitscan there. At every tick the arena moves everything, then encodes one snapshot of all entities and
  * publishes it to the room with {@link Room#publishSharedSnapshot(long, DirectBuffer, int, int)}: the engine sends
  * each member a delta against the newest tick that member acknowledged, or the full state when it has no usable
  * baseline (just joined, resumed, or too far behind). Runs on the server conductor thread only; a tick allocates
@@ -25,6 +29,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class Arena implements RoomListener
 {
     private static final int HIT_FLASH_TICKS = 8;
+    private static final int INPUT_RING = 32;
 
     private final ArenaServer game;
     private final int roomId;
@@ -36,6 +41,9 @@ final class Arena implements RoomListener
     private final float[] pickupY = new float[PICKUP_COUNT];
     private final UnsafeBuffer snapshotBuffer = new UnsafeBuffer(new byte[MAX_SNAPSHOT_LENGTH]);
     private final UnsafeBuffer eventBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
+    private final LagCompensation.View view = new LagCompensation.View();
+    private final long tickIntervalUs;
+    private Room room;
 
     /** A player in this arena; attached to its session. */
     static final class Player
@@ -50,6 +58,10 @@ final class Arena implements RoomListener
         int hitFlash;
         int scoreFlash;
         long hitCooldownUntilTick;
+        final long[] inputTicks = new long[INPUT_RING];
+        final float[] inputDx = new float[INPUT_RING];
+        final float[] inputDy = new float[INPUT_RING];
+        long newestInputTick = Long.MIN_VALUE;
 
         Player(final Arena arena, final int sessionId, final float x, final float y)
         {
@@ -67,6 +79,7 @@ final class Arena implements RoomListener
         this.tickRateHz = tickRateHz;
         this.dt = 1f / tickRateHz;
         this.random = new SplittableRandom(seed);
+        this.tickIntervalUs = 1_000_000L / tickRateHz;
         for (int i = 0; i < PICKUP_COUNT; i++)
         {
             respawnPickup(i);
@@ -162,21 +175,100 @@ final class Arena implements RoomListener
      */
     public void onTick(final Room room, final long tick, final long nowNs)
     {
+        this.room = room;
+        applyInputs(tick);
         move();
         collide(room, tick);
         collect(room);
         final int length = encodeSnapshot();
+        room.lagCompensation().record(tick, snapshotBuffer, 0, length);
         room.publishSharedSnapshot(tick, snapshotBuffer, 0, length);
         game.onArenaTick(room, tick, length, nowNs);
     }
 
-    void onInput(final Player player, final DirectBuffer buffer, final int offset, final int length)
+    void onInput(
+        final Player player,
+        final Session session,
+        final long inputTick,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
-        if (length >= INPUT_LENGTH)
+        if (length < INPUT_LENGTH)
         {
-            player.dx = buffer.getByte(offset + INPUT_DX_OFFSET) / 127f;
-            player.dy = buffer.getByte(offset + INPUT_DY_OFFSET) / 127f;
+            return;
         }
+        final int slot = (int)Math.floorMod(inputTick, (long)INPUT_RING);
+        player.inputTicks[slot] = inputTick;
+        player.inputDx[slot] = buffer.getByte(offset + INPUT_DX_OFFSET) / 127f;
+        player.inputDy[slot] = buffer.getByte(offset + INPUT_DY_OFFSET) / 127f;
+        player.newestInputTick = inputTick;
+        if (length >= SHOT_INPUT_LENGTH && null != room)
+        {
+            judgeShot(player, session, inputTick, buffer, offset);
+        }
+    }
+
+    /**
+     * Each player's input for this tick; a player whose inputs are not for the room's ticks (no tick clock, or
+     * far out) steers by its newest.
+     */
+    private void applyInputs(final long tick)
+    {
+        for (int i = 0, n = players.size(); i < n; i++)
+        {
+            final Player p = players.get(i);
+            if (Long.MIN_VALUE == p.newestInputTick)
+            {
+                continue;
+            }
+            final long lead = p.newestInputTick - tick;
+            long use = lead >= 0 && lead < INPUT_RING ? tick : p.newestInputTick;
+            for (int back = 0; back < INPUT_RING && use - back >= 0; back++)
+            {
+                final int slot = (int)Math.floorMod(use - back, (long)INPUT_RING);
+                if (p.inputTicks[slot] == use - back)
+                {
+                    p.dx = p.inputDx[slot];
+                    p.dy = p.inputDy[slot];
+                    break;
+                }
+            }
+        }
+    }
+
+    private void judgeShot(
+        final Player shooter, final Session session, final long inputTick, final DirectBuffer buffer, final int offset)
+    {
+        final LagCompensation history = room.lagCompensation();
+        if (history.rewind(session, room.tick(), view) < 0)
+        {
+            return;
+        }
+        final float aimX = buffer.getFloat(offset + INPUT_AIM_X_OFFSET, LITTLE_ENDIAN);
+        final float aimY = buffer.getFloat(offset + INPUT_AIM_Y_OFFSET, LITTLE_ENDIAN);
+        final int claimed = buffer.getInt(offset + INPUT_CLAIMED_TARGET_OFFSET, LITTLE_ENDIAN);
+        final int target = hitscan(view.fromBuffer(), view.toBuffer(), view.blend(), shooter.sessionId, aimX, aimY);
+        final long depthUs = (long)(view.depthTicks() * tickIntervalUs);
+        game.onShotJudged(target == claimed, depthUs);
+        if (0 != target)
+        {
+            shooter.score++;
+            shooter.scoreFlash = HIT_FLASH_TICKS;
+            for (int i = 0, n = players.size(); i < n; i++)
+            {
+                if (players.get(i).sessionId == target)
+                {
+                    players.get(i).hitFlash = HIT_FLASH_TICKS;
+                }
+            }
+        }
+        putHeader(eventBuffer, 0, game.nextEventCounter());
+        eventBuffer.putInt(SHOT_SHOOTER_OFFSET, shooter.sessionId, LITTLE_ENDIAN);
+        eventBuffer.putInt(SHOT_TARGET_OFFSET, target, LITTLE_ENDIAN);
+        eventBuffer.putLong(SHOT_INPUT_TICK_OFFSET, inputTick, LITTLE_ENDIAN);
+        eventBuffer.putInt(SHOT_DEPTH_US_OFFSET, (int)Math.min(Integer.MAX_VALUE, depthUs), LITTLE_ENDIAN);
+        room.broadcast(SHOT_TYPE_ID, eventBuffer, 0, SHOT_LENGTH);
     }
 
     private void move()

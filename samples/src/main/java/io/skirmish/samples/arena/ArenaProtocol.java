@@ -39,7 +39,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  |                          Y (float)                            |
  *  +---------------------------------------------------------------+
  * </pre>
- * An input is two signed bytes: the direction the player wants to move in, each axis in [-127, 127].
+ * An input is two signed bytes: the direction the player wants to move in, each axis in [-127, 127]; a shot adds
+ * the crosshair (two floats) and the player the shooter's own hit test found there (0: none). The server judges a
+ * shot with the hitscan at the crosshair in the world as the shooter rendered it (lag compensation: the render view
+ * travels with the input) and tells the room the verdict in a SHOT event.
  */
 public final class ArenaProtocol
 {
@@ -56,6 +59,8 @@ public final class ArenaProtocol
     public static final int PICKUP_TYPE_ID = 3;
     /** A server announcement in the lobby (server event). */
     public static final int ANNOUNCE_TYPE_ID = 4;
+    /** The server's verdict on a shot (server event). */
+    public static final int SHOT_TYPE_ID = 5;
 
     /** Offset of the origin session id in every event. */
     public static final int ORIGIN_OFFSET = 0;
@@ -88,6 +93,27 @@ public final class ArenaProtocol
     public static final int INPUT_DY_OFFSET = 1;
     /** Length of an input. */
     public static final int INPUT_LENGTH = 2;
+    /** Offset of the crosshair's x in a shot input. */
+    public static final int INPUT_AIM_X_OFFSET = 2;
+    /** Offset of the crosshair's y in a shot input. */
+    public static final int INPUT_AIM_Y_OFFSET = 6;
+    /** Offset of the player the shooter's own hit test found (0: a miss) in a shot input. */
+    public static final int INPUT_CLAIMED_TARGET_OFFSET = 10;
+    /** Length of an input with a shot. */
+    public static final int SHOT_INPUT_LENGTH = 14;
+
+    /** Offset of the shooter in a SHOT event. */
+    public static final int SHOT_SHOOTER_OFFSET = EVENT_HEADER_LENGTH;
+    /** Offset of the player hit (0: a miss) in a SHOT event. */
+    public static final int SHOT_TARGET_OFFSET = SHOT_SHOOTER_OFFSET + Integer.BYTES;
+    /** Offset of the shot's input tick in a SHOT event. */
+    public static final int SHOT_INPUT_TICK_OFFSET = SHOT_TARGET_OFFSET + Integer.BYTES;
+    /** Offset of the rewind depth in a SHOT event, in microseconds. */
+    public static final int SHOT_DEPTH_US_OFFSET = SHOT_INPUT_TICK_OFFSET + Long.BYTES;
+    /** Length of a SHOT event. */
+    public static final int SHOT_LENGTH = SHOT_DEPTH_US_OFFSET + Integer.BYTES;
+    /** Radius of the hitscan at the crosshair, added to the player's radius. */
+    public static final float SHOT_RADIUS = 2f;
 
     /** Offset of the entity count in a snapshot. */
     public static final int SNAPSHOT_COUNT_OFFSET = 0;
@@ -272,6 +298,11 @@ public final class ArenaProtocol
                 return length < PICKUP_LENGTH ? "?" :
                     "#" + buffer.getInt(offset + PICKUP_PLAYER_OFFSET, LITTLE_ENDIAN) + " picked up a coin (score " +
                     buffer.getInt(offset + PICKUP_SCORE_OFFSET, LITTLE_ENDIAN) + ")";
+            case SHOT_TYPE_ID:
+                return length < SHOT_LENGTH ? "?" : "#" + buffer.getInt(offset + SHOT_SHOOTER_OFFSET, LITTLE_ENDIAN) +
+                    (0 == buffer.getInt(offset + SHOT_TARGET_OFFSET, LITTLE_ENDIAN) ? " missed" :
+                    " shot #" + buffer.getInt(offset + SHOT_TARGET_OFFSET, LITTLE_ENDIAN)) + " (judged " +
+                    buffer.getInt(offset + SHOT_DEPTH_US_OFFSET, LITTLE_ENDIAN) / 1000 + " ms back)";
             default:
                 return "event type " + typeId;
         }
@@ -304,6 +335,102 @@ public final class ArenaProtocol
         buffer.putByte(INPUT_DX_OFFSET, (byte)Math.round(clamp(dx, -1f, 1f) * 127f));
         buffer.putByte(INPUT_DY_OFFSET, (byte)Math.round(clamp(dy, -1f, 1f) * 127f));
         return INPUT_LENGTH;
+    }
+
+    /**
+     * Encode an input with a shot.
+     *
+     * @param buffer        to write into at offset 0.
+     * @param dx            x direction in [-1, 1].
+     * @param dy            y direction in [-1, 1].
+     * @param aimX          the crosshair's x.
+     * @param aimY          the crosshair's y.
+     * @param claimedTarget the player the shooter's own hit test found, 0 for none.
+     * @return encoded length.
+     */
+    public static int encodeShotInput(
+        final MutableDirectBuffer buffer,
+        final float dx,
+        final float dy,
+        final float aimX,
+        final float aimY,
+        final int claimedTarget)
+    {
+        encodeInput(buffer, dx, dy);
+        buffer.putFloat(INPUT_AIM_X_OFFSET, aimX, LITTLE_ENDIAN);
+        buffer.putFloat(INPUT_AIM_Y_OFFSET, aimY, LITTLE_ENDIAN);
+        buffer.putInt(INPUT_CLAIMED_TARGET_OFFSET, claimedTarget, LITTLE_ENDIAN);
+        return SHOT_INPUT_LENGTH;
+    }
+
+    /**
+     * The hitscan at the crosshair, in a world blended between two snapshots as the client renders it: the first
+     * player other than the shooter within reach of the crosshair.
+     *
+     * @param from    the older snapshot.
+     * @param to      the newer snapshot (the same as from when not blending).
+     * @param blend   from the older towards the newer, in [0, 1).
+     * @param shooter the shooter's session id (never its own target).
+     * @param aimX    the crosshair's x.
+     * @param aimY    the crosshair's y.
+     * @return the session id of the player hit, 0 for a miss.
+     */
+    public static int hitscan(
+        final DirectBuffer from,
+        final DirectBuffer to,
+        final double blend,
+        final int shooter,
+        final float aimX,
+        final float aimY)
+    {
+        final int count = from.capacity() >= SNAPSHOT_HEADER_LENGTH ?
+            from.getShort(SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF : 0;
+        final float reach = PLAYER_RADIUS + SHOT_RADIUS;
+        for (int i = 0; i < count && SNAPSHOT_HEADER_LENGTH + (i + 1) * ENTITY_LENGTH <= from.capacity(); i++)
+        {
+            final int position = SNAPSHOT_HEADER_LENGTH + i * ENTITY_LENGTH;
+            final int id = from.getInt(position + ENTITY_ID_OFFSET, LITTLE_ENDIAN);
+            if (KIND_PLAYER != from.getByte(position + ENTITY_KIND_OFFSET) || id == shooter)
+            {
+                continue;
+            }
+            double x = from.getFloat(position + ENTITY_X_OFFSET, LITTLE_ENDIAN);
+            double y = from.getFloat(position + ENTITY_Y_OFFSET, LITTLE_ENDIAN);
+            final int toPosition = find(to, id);
+            if (toPosition >= 0)
+            {
+                x += (to.getFloat(toPosition + ENTITY_X_OFFSET, LITTLE_ENDIAN) - x) * blend;
+                y += (to.getFloat(toPosition + ENTITY_Y_OFFSET, LITTLE_ENDIAN) - y) * blend;
+            }
+            final double ex = aimX - x;
+            final double ey = aimY - y;
+            if (ex * ex + ey * ey < reach * reach)
+            {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * @param snapshot a snapshot.
+     * @param playerId a player's session id.
+     * @return offset of that player's entity, -1 when absent.
+     */
+    public static int find(final DirectBuffer snapshot, final int playerId)
+    {
+        final int count = snapshot.capacity() >= SNAPSHOT_HEADER_LENGTH ?
+            snapshot.getShort(SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF : 0;
+        for (int i = 0; i < count && SNAPSHOT_HEADER_LENGTH + (i + 1) * ENTITY_LENGTH <= snapshot.capacity(); i++)
+        {
+            final int position = SNAPSHOT_HEADER_LENGTH + i * ENTITY_LENGTH;
+            if (KIND_PLAYER == snapshot.getByte(position + ENTITY_KIND_OFFSET) &&
+                snapshot.getInt(position + ENTITY_ID_OFFSET, LITTLE_ENDIAN) == playerId)
+            {
+                return position;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -55,6 +55,9 @@ public final class ArenaServer implements ServerListener
     private volatile double snapshotBytesSentPerSecond;
     private volatile double meanSnapshotBytesSent;
     private volatile GameServer server;
+    private volatile long shotsJudged;
+    private volatile long shotsAgreed;
+    private volatile long rewindDepthUs;
     private Room lobby;
     private long eventCounter;
     private boolean snapshotWindowOpen;
@@ -131,7 +134,10 @@ public final class ArenaServer implements ServerListener
         {
             final int roomId = arenaRoomId(i);
             arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
-            server.createRoom(roomId, new RoomOptions().tickRateHz(tickRateHz).listener(arenas[i]));
+            server.createRoom(roomId, new RoomOptions()
+                .tickRateHz(tickRateHz)
+                .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
+                .listener(arenas[i]));
         }
     }
 
@@ -145,7 +151,7 @@ public final class ArenaServer implements ServerListener
         if (attachment instanceof Arena.Player)
         {
             final Arena.Player player = (Arena.Player)attachment;
-            player.arena.onInput(player, buffer, offset, length);
+            player.arena.onInput(player, session, inputTick, buffer, offset, length);
         }
     }
 
@@ -246,6 +252,42 @@ public final class ArenaServer implements ServerListener
     {
         final GameServer server = this.server;
         return null == server ? 0 : server.counter(counter);
+    }
+
+    /**
+     * @return shots judged by rewinding, over all arenas (any thread).
+     */
+    public long shotsJudged()
+    {
+        return shotsJudged;
+    }
+
+    /**
+     * @return share of the judged shots whose verdict matched the shooter's own hit test, in percent (any thread).
+     */
+    public double shotAgreementPercent()
+    {
+        final long judged = shotsJudged;
+        return judged > 0 ? 100.0 * shotsAgreed / judged : 0;
+    }
+
+    /**
+     * @return how far back the newest shot was judged (now minus the time the shooter rendered), in microseconds
+     * (any thread).
+     */
+    public long rewindDepthUs()
+    {
+        return rewindDepthUs;
+    }
+
+    void onShotJudged(final boolean agreed, final long depthUs)
+    {
+        shotsJudged = shotsJudged + 1;
+        if (agreed)
+        {
+            shotsAgreed = shotsAgreed + 1;
+        }
+        rewindDepthUs = depthUs;
     }
 
     long nextEventCounter()

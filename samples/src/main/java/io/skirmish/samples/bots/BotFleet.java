@@ -475,6 +475,10 @@ public final class BotFleet implements Agent, AutoCloseable
         long ticksExpected = 0;
         long ticksReceived = 0;
         long deltaSnapshots = 0;
+        long leadsReported = 0;
+        long leadsOnTime = 0;
+        long hitChecks = 0;
+        long hitAgreements = 0;
         summary.bots = bots.size();
         summary.sharedDriver = isSharedDriver();
         for (final Bot bot : bots)
@@ -502,7 +506,14 @@ public final class BotFleet implements Agent, AutoCloseable
             ticksExpected += player.ticksExpected();
             ticksReceived += player.ticksReceived();
             deltaSnapshots += player.deltaSnapshotsReceived();
+            leadsReported += player.leadsReported();
+            leadsOnTime += player.leadsOnTime();
+            hitChecks += player.hitChecks();
+            hitAgreements += player.hitAgreements();
         }
+        summary.inputsOnTimePercent = leadsReported > 0 ? 100.0 * leadsOnTime / leadsReported : 0;
+        summary.hitChecks = hitChecks;
+        summary.rewindAgreementPercent = hitChecks > 0 ? 100.0 * hitAgreements / hitChecks : 0;
         summary.eventsExpected = result.expected;
         summary.eventsReceived = result.received;
         summary.outOfOrder = result.outOfOrder;

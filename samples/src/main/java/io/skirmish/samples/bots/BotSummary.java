@@ -66,6 +66,12 @@ public final class BotSummary
     public double deltaSnapshotPercent;
     /** Engine counter, summed over bots: delta snapshots dropped because their baseline was no longer held. */
     public long baselineMissing;
+    /** Inputs the server reported as arriving before their tick, of all leads reported, in percent. */
+    public double inputsOnTimePercent;
+    /** Shots the bots fired whose server verdict (judged by rewinding to what the bot rendered) came back. */
+    public long hitChecks;
+    /** Share of those verdicts that matched the bot's own hit test, in percent. */
+    public double rewindAgreementPercent;
 
     /**
      * @return true when nothing was lost, duplicated or reordered and every bot stayed connected.
@@ -138,6 +144,9 @@ public final class BotSummary
             ",\"maxImagesPerSubscription\":" + maxImagesPerSubscription +
             ",\"deltaSnapshotPercent\":" + String.format(java.util.Locale.ROOT, "%.2f", deltaSnapshotPercent) +
             ",\"baselineMissing\":" + baselineMissing +
+            ",\"inputsOnTimePercent\":" + String.format(java.util.Locale.ROOT, "%.2f", inputsOnTimePercent) +
+            ",\"hitChecks\":" + hitChecks +
+            ",\"rewindAgreementPercent\":" + String.format(java.util.Locale.ROOT, "%.2f", rewindAgreementPercent) +
             "}";
     }
 

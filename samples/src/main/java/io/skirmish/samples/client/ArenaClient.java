@@ -5,6 +5,9 @@ import io.skirmish.engine.client.ClientState;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.client.InterpolationBuffer;
+import io.skirmish.engine.client.PredictionRing;
+import io.skirmish.engine.client.TickClock;
 import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.sim.NetworkSimulator;
@@ -22,6 +25,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -43,6 +47,7 @@ import static org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENG
  */
 public final class ArenaClient implements AutoCloseable
 {
+    private static final int OWN_STATE_LENGTH = 8;
     private static final int SENT_SLOTS = 1024;
     private static final int MAX_PICKUPS = 64;
     private static final long STATS_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
@@ -63,14 +68,21 @@ public final class ArenaClient implements AutoCloseable
     private final OneToOneRingBuffer snapshots;
     private final SnapshotReader snapshotReader = new SnapshotReader();
     private final OneToOneConcurrentArrayQueue<String> chatLines;
-    private final UnsafeBuffer inputBuffer = new UnsafeBuffer(new byte[INPUT_LENGTH]);
+    private final UnsafeBuffer inputBuffer = new UnsafeBuffer(new byte[SHOT_INPUT_LENGTH]);
+    private final InterpolationBuffer rendered;
+    private final InterpolationBuffer.Sample sample = new InterpolationBuffer.Sample();
+    private final PredictionRing prediction = new PredictionRing(64, SHOT_INPUT_LENGTH, OWN_STATE_LENGTH);
+    private final OwnPredictor predictor;
+    private final UnsafeBuffer ownState = new UnsafeBuffer(new byte[OWN_STATE_LENGTH]);
+    private final SplittableRandom shotRandom;
+    private final long[] shotTicks = new long[SENT_SLOTS];
+    private final int[] shotClaims = new int[SENT_SLOTS];
     private final UnsafeBuffer emitBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
     private final long[] sentCounters = new long[SENT_SLOTS];
     private final long[] sentNs = new long[SENT_SLOTS];
     private final float[] pickupX = new float[MAX_PICKUPS];
     private final float[] pickupY = new float[MAX_PICKUPS];
     private final ClientStats.Builder statsBuilder = new ClientStats.Builder();
-    private final long inputIntervalNs;
 
     private volatile ClientStats stats = ClientStats.EMPTY;
     private volatile boolean manual;
@@ -86,7 +98,6 @@ public final class ArenaClient implements AutoCloseable
     private float ownX = Float.NaN;
     private float ownY = Float.NaN;
     private int pickupCount;
-    private long nextInputNs;
     private long nextStatsNs;
     private long inputTick;
     private long emitCounter;
@@ -104,6 +115,15 @@ public final class ArenaClient implements AutoCloseable
     private long lastBytesOut;
     private long lastStatsNs;
     private long disconnects;
+    private long nextShotTick;
+    private long leadsReported;
+    private long leadsOnTime;
+    private long lastLeadInputTick = Long.MIN_VALUE;
+    private long hitChecks;
+    private long hitAgreements;
+    private long lastRewindDepthUs;
+    private double windowPredictionError;
+    private long windowPredictions;
 
     /**
      * What the player does.
@@ -162,7 +182,7 @@ public final class ArenaClient implements AutoCloseable
         }
 
         /**
-         * @param hz inputs sent per second.
+         * @param hz the arenas' tick rate: inputs go one per tick, on the client's tick clock (default 30).
          * @return this for a fluent API.
          */
         public Options inputRateHz(final int hz)
@@ -258,10 +278,14 @@ public final class ArenaClient implements AutoCloseable
         this.snapshots = options.publishFrames ? new OneToOneRingBuffer(new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(SNAPSHOT_RING_CAPACITY + TRAILER_LENGTH, CACHE_LINE_LENGTH))) : null;
         this.chatLines = options.keepChatLog ? new OneToOneConcurrentArrayQueue<>(512) : null;
-        this.inputIntervalNs = TimeUnit.SECONDS.toNanos(1) / Math.max(1, options.inputRateHz);
         statsBuilder.name = options.name;
         Arrays.fill(sentCounters, -1);
-        this.client = GameClient.connect(context.listener(new Listener()));
+        final long tickNs = TimeUnit.SECONDS.toNanos(1) / Math.max(1, options.inputRateHz);
+        this.rendered = new InterpolationBuffer(32, MAX_SNAPSHOT_LENGTH, tickNs);
+        this.predictor = new OwnPredictor(1f / Math.max(1, options.inputRateHz));
+        this.shotRandom = new SplittableRandom(options.seed * 31 + 7);
+        Arrays.fill(shotTicks, -1);
+        this.client = GameClient.connect(context.tickRateHz(options.inputRateHz).listener(new Listener()));
         this.simulator = client.networkSimulator();
         final long nowNs = clock.nanoTime();
         this.nextStatsNs = nowNs + STATS_INTERVAL_NS;
@@ -293,12 +317,14 @@ public final class ArenaClient implements AutoCloseable
                     targetArena = 0;
                 }
             }
-            if (nowNs - nextInputNs >= 0)
+            final TickClock tickClock = client.tickClock();
+            final long tick = tickClock.pollInputTick(nowNs);
+            if (TickClock.NOT_SYNCED != tick && tick > inputTick)
             {
-                nextInputNs = nowNs + inputIntervalNs;
-                sendInput();
+                sendInput(tick, nowNs);
                 work++;
             }
+
         }
         if (nowNs - nextStatsNs >= 0)
         {
@@ -525,6 +551,38 @@ public final class ArenaClient implements AutoCloseable
     }
 
     /**
+     * @return input leads the server reported over the run, one per snapshot that followed a new input.
+     */
+    public long leadsReported()
+    {
+        return leadsReported;
+    }
+
+    /**
+     * @return of those, the ones that were on time (the input arrived before its tick).
+     */
+    public long leadsOnTime()
+    {
+        return leadsOnTime;
+    }
+
+    /**
+     * @return own shots whose server verdict came back.
+     */
+    public long hitChecks()
+    {
+        return hitChecks;
+    }
+
+    /**
+     * @return of those, the ones whose verdict matched the own hit test.
+     */
+    public long hitAgreements()
+    {
+        return hitAgreements;
+    }
+
+    /**
      * @return times the session ended for good (polling thread).
      */
     public long disconnects()
@@ -540,7 +598,7 @@ public final class ArenaClient implements AutoCloseable
         client.close();
     }
 
-    private void sendInput()
+    private void sendInput(final long tick, final long nowNs)
     {
         float dx = 0;
         float dy = 0;
@@ -555,8 +613,151 @@ public final class ArenaClient implements AutoCloseable
             dx = autopilot.dx();
             dy = autopilot.dy();
         }
-        final int length = encodeInput(inputBuffer, dx, dy);
-        client.sendInput(++inputTick, inputBuffer, 0, length);
+        inputTick = tick;
+        final TickClock tickClock = client.tickClock();
+        final boolean view = tickClock.isSynced() && rendered.sample(tickClock.renderTimeNs(nowNs), sample);
+        int length = encodeInput(inputBuffer, dx, dy);
+        if (view && options.autopilot && !manual && tick >= nextShotTick)
+        {
+            nextShotTick = tick + 10 + shotRandom.nextInt(20);
+            length = aimAndShoot(tick, dx, dy);
+        }
+        if (view)
+        {
+            client.sendInput(tick, sample, inputBuffer, 0, length);
+        }
+        else
+        {
+            client.sendInput(tick, inputBuffer, 0, length);
+        }
+        if (prediction.newestTick() != Long.MIN_VALUE && tick > prediction.newestTick())
+        {
+            prediction.predict(tick, inputBuffer, 0, INPUT_LENGTH, predictor);
+        }
+    }
+
+    /**
+     * The bot's shot: at the nearest other player as it renders it (blended between the two snapshots of the
+     * sample), a little off now and then, judged by the same hitscan the server runs after its rewind.
+     */
+    private int aimAndShoot(final long tick, final float dx, final float dy)
+    {
+        final DirectBuffer from = sample.fromBuffer();
+        final DirectBuffer to = sample.toBuffer();
+        final double blend = Math.min(65535, Math.round(sample.alpha() * 65536)) / 65536.0;
+        final int count = from.capacity() >= SNAPSHOT_HEADER_LENGTH ?
+            from.getShort(SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF : 0;
+        double bestDistance = Double.MAX_VALUE;
+        double aimX = 0;
+        double aimY = 0;
+        final float selfX = Float.isNaN(ownX) ? 0 : ownX;
+        final float selfY = Float.isNaN(ownY) ? 0 : ownY;
+        for (int i = 0; i < count && SNAPSHOT_HEADER_LENGTH + (i + 1) * ENTITY_LENGTH <= from.capacity(); i++)
+        {
+            final int position = SNAPSHOT_HEADER_LENGTH + i * ENTITY_LENGTH;
+            final int id = from.getInt(position + ENTITY_ID_OFFSET, LITTLE_ENDIAN);
+            if (KIND_PLAYER != from.getByte(position + ENTITY_KIND_OFFSET) || id == sessionId)
+            {
+                continue;
+            }
+            double x = from.getFloat(position + ENTITY_X_OFFSET, LITTLE_ENDIAN);
+            double y = from.getFloat(position + ENTITY_Y_OFFSET, LITTLE_ENDIAN);
+            final int toPosition = find(to, id);
+            if (toPosition >= 0)
+            {
+                x += (to.getFloat(toPosition + ENTITY_X_OFFSET, LITTLE_ENDIAN) - x) * blend;
+                y += (to.getFloat(toPosition + ENTITY_Y_OFFSET, LITTLE_ENDIAN) - y) * blend;
+            }
+            final double distance = (x - selfX) * (x - selfX) + (y - selfY) * (y - selfY);
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                aimX = x;
+                aimY = y;
+            }
+        }
+        if (Double.MAX_VALUE == bestDistance)
+        {
+            return INPUT_LENGTH;
+        }
+        final double spread = 1.5 * (PLAYER_RADIUS + SHOT_RADIUS);
+        final float x = (float)(aimX + (shotRandom.nextDouble() * 2 - 1) * spread);
+        final float y = (float)(aimY + (shotRandom.nextDouble() * 2 - 1) * spread);
+        final int claimed = hitscan(from, to, blend, sessionId, x, y);
+        final int slot = (int)(tick & (SENT_SLOTS - 1));
+        shotTicks[slot] = tick;
+        shotClaims[slot] = claimed;
+        return encodeShotInput(inputBuffer, dx, dy, x, y, claimed);
+    }
+
+    /** Predicts the own player's position from its inputs as the arena moves it (collisions aside). */
+    private static final class OwnPredictor implements PredictionRing.Predictor
+    {
+        private final float dt;
+
+        OwnPredictor(final float dt)
+        {
+            this.dt = dt;
+        }
+
+        public int step(
+            final long tick,
+            final DirectBuffer input,
+            final int inputLength,
+            final MutableDirectBuffer state,
+            final int stateLength)
+        {
+            if (inputLength < INPUT_LENGTH)
+            {
+                return stateLength;
+            }
+            float dx = input.getByte(INPUT_DX_OFFSET) / 127f;
+            float dy = input.getByte(INPUT_DY_OFFSET) / 127f;
+            final float magnitude = (float)Math.sqrt(dx * dx + dy * dy);
+            if (magnitude > 1f)
+            {
+                dx /= magnitude;
+                dy /= magnitude;
+            }
+            state.putFloat(0, clamp(state.getFloat(0) + dx * PLAYER_SPEED * dt, PLAYER_RADIUS,
+                ARENA_WIDTH - PLAYER_RADIUS));
+            state.putFloat(4, clamp(state.getFloat(4) + dy * PLAYER_SPEED * dt, PLAYER_RADIUS,
+                ARENA_HEIGHT - PLAYER_RADIUS));
+            return OWN_STATE_LENGTH;
+        }
+
+        public double error(
+            final long tick,
+            final DirectBuffer predicted,
+            final int predictedLength,
+            final DirectBuffer authoritative,
+            final int offset,
+            final int length)
+        {
+            final double ex = predicted.getFloat(0) - authoritative.getFloat(offset);
+            final double ey = predicted.getFloat(4) - authoritative.getFloat(offset + 4);
+            return Math.sqrt(ex * ex + ey * ey);
+        }
+    }
+
+    private void onShotVerdict(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < SHOT_LENGTH || buffer.getInt(offset + SHOT_SHOOTER_OFFSET, LITTLE_ENDIAN) != sessionId)
+        {
+            return;
+        }
+        final long tick = buffer.getLong(offset + SHOT_INPUT_TICK_OFFSET, LITTLE_ENDIAN);
+        final int slot = (int)(tick & (SENT_SLOTS - 1));
+        lastRewindDepthUs = buffer.getInt(offset + SHOT_DEPTH_US_OFFSET, LITTLE_ENDIAN);
+        if (shotTicks[slot] == tick)
+        {
+            shotTicks[slot] = -1;
+            hitChecks++;
+            if (shotClaims[slot] == buffer.getInt(offset + SHOT_TARGET_OFFSET, LITTLE_ENDIAN))
+            {
+                hitAgreements++;
+            }
+        }
     }
 
     private void publishStats(final long nowNs)
@@ -589,6 +790,15 @@ public final class ArenaClient implements AutoCloseable
         b.eventsDelivered = client.counter(EngineCounter.EVENTS_DELIVERED);
         b.eventsSent = eventsSent;
         b.network = describe(simulator);
+        final TickClock tickClock = client.tickClock();
+        b.inputLeadMs = TickClock.NO_LEAD == tickClock.lastLeadNs() ? 0 : tickClock.lastLeadNs() / 1e6;
+        b.inputsOnTimePercent = leadsReported > 0 ? 100.0 * leadsOnTime / leadsReported : 0;
+        b.predictionError = windowPredictions > 0 ? windowPredictionError / windowPredictions : 0;
+        b.rewindDepthMs = lastRewindDepthUs / 1000.0;
+        b.hitChecks = hitChecks;
+        b.rewindAgreementPercent = hitChecks > 0 ? 100.0 * hitAgreements / hitChecks : 0;
+        windowPredictionError = 0;
+        windowPredictions = 0;
         stats = b.build();
         lastBytesIn = bytesIn;
         lastBytesOut = bytesOut;
@@ -621,6 +831,19 @@ public final class ArenaClient implements AutoCloseable
         }
     }
 
+    private void reconcile(final long tick, final float x, final float y)
+    {
+        ownState.putFloat(0, x);
+        ownState.putFloat(4, y);
+        final long reconciliations = prediction.reconciliations();
+        prediction.reconcile(tick, ownState, 0, OWN_STATE_LENGTH, predictor);
+        if (prediction.reconciliations() > reconciliations)
+        {
+            windowPredictionError += prediction.lastError();
+            windowPredictions++;
+        }
+    }
+
     private void onArenaSnapshot(
         final int roomId,
         final long tick,
@@ -643,10 +866,21 @@ public final class ArenaClient implements AutoCloseable
             totalDeltaSnapshots++;
         }
 
+        final TickClock tickClock = client.tickClock();
+        if (TickClock.NO_LEAD != tickClock.lastLeadNs() && inputTick != lastLeadInputTick)
+        {
+            lastLeadInputTick = inputTick;
+            leadsReported++;
+            if (tickClock.lastLeadNs() >= 0)
+            {
+                leadsOnTime++;
+            }
+        }
         if (length < SNAPSHOT_HEADER_LENGTH)
         {
             return;
         }
+        rendered.add(tick, buffer, offset, length);
         final int count = buffer.getShort(offset + SNAPSHOT_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
         if (SNAPSHOT_HEADER_LENGTH + count * ENTITY_LENGTH > length)
         {
@@ -669,6 +903,7 @@ public final class ArenaClient implements AutoCloseable
             {
                 ownX = x;
                 ownY = y;
+                reconcile(tick, x, y);
             }
             position += ENTITY_LENGTH;
         }
@@ -799,6 +1034,10 @@ public final class ArenaClient implements AutoCloseable
                 final int origin = origin(buffer, offset);
                 final long counter = counter(buffer, offset);
                 audit.onOrigin(roomId, origin, counter);
+                if (SHOT_TYPE_ID == typeId)
+                {
+                    onShotVerdict(buffer, offset, length);
+                }
                 if (CHAT_TYPE_ID == typeId && origin == sessionId && null != options.echoRttHistogramUs)
                 {
                     final int slot = (int)(counter & (SENT_SLOTS - 1));

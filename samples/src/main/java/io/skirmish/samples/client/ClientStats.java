@@ -57,6 +57,18 @@ public final class ClientStats
     public final long eventsSent;
     /** The network simulator's settings, or "direct". */
     public final String network;
+    /** How long before their tick the server said the newest inputs arrived, in milliseconds (the input lead). */
+    public final double inputLeadMs;
+    /** Share of the leads reported over the run that were on time (not negative), in percent. */
+    public final double inputsOnTimePercent;
+    /** Mean distance between the predicted and the server's position of the own player, last second. */
+    public final double predictionError;
+    /** How far back the server judged the newest own shot, in milliseconds. */
+    public final double rewindDepthMs;
+    /** Own shots whose verdict came back over the run. */
+    public final long hitChecks;
+    /** Share of those whose verdict matched the own hit test, in percent. */
+    public final double rewindAgreementPercent;
 
     private ClientStats(final Builder builder)
     {
@@ -83,6 +95,12 @@ public final class ClientStats
         eventsDelivered = builder.eventsDelivered;
         eventsSent = builder.eventsSent;
         network = builder.network;
+        inputLeadMs = builder.inputLeadMs;
+        inputsOnTimePercent = builder.inputsOnTimePercent;
+        predictionError = builder.predictionError;
+        rewindDepthMs = builder.rewindDepthMs;
+        hitChecks = builder.hitChecks;
+        rewindAgreementPercent = builder.rewindAgreementPercent;
     }
 
     /**
@@ -113,6 +131,12 @@ public final class ClientStats
         long eventsDelivered;
         long eventsSent;
         String network = "direct";
+        double inputLeadMs;
+        double inputsOnTimePercent;
+        double predictionError;
+        double rewindDepthMs;
+        long hitChecks;
+        double rewindAgreementPercent;
 
         /**
          * @return an immutable copy.

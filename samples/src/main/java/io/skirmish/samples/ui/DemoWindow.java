@@ -367,10 +367,16 @@ public final class DemoWindow
             "rtt %6.1f ms    jitter %5.1f ms%n" +
             "snapshots %5.1f/s  loss %5.1f %%%n" +
             "in %7.1f kB/s   out %6.1f kB/s%n" +
-            "snapshot full %4d B  delta %3.0f %%  tick %d%n",
+            "snapshot full %4d B  delta %3.0f %%  tick %d%n" +
+            "input lead %5.1f ms  prediction error %4.1f  rewind %5.1f ms%n",
             s.name, s.sessionId, s.state, s.rttMs, s.jitterMs, s.snapshotsPerSecond, s.snapshotLossPercent,
             s.bytesInPerSecond / 1024, s.bytesOutPerSecond / 1024, s.lastSnapshotBytes, s.deltaSnapshotPercent,
-            s.newestTick));
+            s.newestTick, s.inputLeadMs, s.predictionError, s.rewindDepthMs));
+        if (null != server)
+        {
+            connection.append(String.format("server judged %d shots by rewind, %.1f %% agreed with the shooter%n",
+                server.shotsJudged(), server.shotAgreementPercent()));
+        }
         if (null != server)
         {
             connection.append(String.format("server sent %4.0f B avg incl. headers, delta %3.0f %%%n",
