@@ -3,6 +3,7 @@ package io.skirmish.benchmarks.load;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.client.ClientListener;
+import io.skirmish.engine.client.ClientState;
 import io.skirmish.engine.client.GameClient;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -33,6 +34,8 @@ final class Bot implements ClientListener
     private long nextInputNs;
     private long inputsDropped;
     private long windowSnapshots;
+    private long connectionsLost;
+    private long resumes;
 
     Bot(final int roomId, final long inputPhaseNs)
     {
@@ -146,6 +149,38 @@ final class Bot implements ClientListener
         return snapshots - windowSnapshots;
     }
 
+    long connectionsLost()
+    {
+        return connectionsLost;
+    }
+
+    long resumes()
+    {
+        return resumes;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onStateChange(final ClientState oldState, final ClientState newState)
+    {
+        if (ClientState.CONNECTED == oldState)
+        {
+            connectionsLost++;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onConnected(final int sessionId, final boolean resumed)
+    {
+        if (resumed)
+        {
+            resumes++;
+        }
+    }
+
     /**
      * {@inheritDoc}
      */
@@ -225,7 +260,8 @@ final class Bot implements ClientListener
     /**
      * {@inheritDoc}
      */
-    public void onResync(final int roomId, final long seq, final DirectBuffer buffer, final int offset, final int length)
+    public void onResync(
+        final int roomId, final long seq, final DirectBuffer buffer, final int offset, final int length)
     {
         if (this.roomId == roomId)
         {

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Commands for a child process, one a line on its standard input, read by a daemon thread: the driving loop takes
- * them without blocking ({@link #poll()}) or waits for the next ({@link #take(long)}). End of input, when the coordinator
- * is gone, is the command {@value #EXIT}, so a child never outlives it for long.
+ * them without blocking ({@link #poll()}) or waits for the next ({@link #take(long)}). End of input, when the
+ * coordinator is gone, is the command {@value #EXIT}, so a child never outlives it for long.
  */
 public final class CommandQueue
 {

@@ -167,6 +167,8 @@ public final class LoadBots
         long outOfOrder = 0;
         long resynced = 0;
         long inputsDropped = 0;
+        long connectionsLost = 0;
+        long resumes = 0;
         for (int i = 0, n = fleet.count(); i < n; i++)
         {
             final Bot bot = fleet.bot(i);
@@ -176,6 +178,8 @@ public final class LoadBots
             outOfOrder += bot.seqCheck().outOfOrder();
             resynced += bot.seqCheck().resynced();
             inputsDropped += bot.inputsDropped();
+            connectionsLost += bot.connectionsLost();
+            resumes += bot.resumes();
         }
         final long shmBytes = ShmUsage.bytesUsed(fleet.aeronDirectories());
         final Runtime runtime = Runtime.getRuntime();
@@ -190,6 +194,8 @@ public final class LoadBots
             .put("outOfOrder", outOfOrder)
             .put("resynced", resynced)
             .put("inputsDropped", inputsDropped)
+            .put("connectionsLost", connectionsLost)
+            .put("resumes", resumes)
             .put("drivers", fleet.aeronDirectories().length)
             .put("shmBytes", shmBytes)
             .put("heapUsedMiB", (runtime.totalMemory() - runtime.freeMemory()) >> 20)

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * {@code report} prints the {@code @RESULT} line, {@code exit} closes. Results: tick time of each room's
  * {@code onTick} (HdrHistogram p50/p99/max), ticks started late, this process's CPU over the window as a percentage
  * of its core and in microseconds per client per second (from {@code /proc/self/stat}: it includes the driver, which
- * runs on the server's thread, and the JVM's own threads), the {@code /dev/shm} bytes its Aeron directory uses (also less what it used at start), and the
- * event tallies since publishing began: events sent, and deliveries owed (members at each broadcast).
+ * runs on the server's thread, and the JVM's own threads), the {@code /dev/shm} bytes its Aeron directory uses (also
+ * less what it used at start), and the event tallies since publishing began: events sent, and deliveries owed
+ * (members at each broadcast).
  * <pre>
  * java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Dscenario=A -Dclients=100 -Dport=40123 \
  *     -Dprofile=large -cp benchmarks/target/benchmarks.jar io.skirmish.benchmarks.load.LoadServer
@@ -175,6 +176,8 @@ public final class LoadServer
             .put("sessionsTimedOut", server.counter(EngineCounter.SESSIONS_TIMED_OUT))
             .put("sessionsResumed", server.counter(EngineCounter.SESSIONS_RESUMED))
             .put("connectsRejected", server.counter(EngineCounter.CONNECTS_REJECTED))
+            .put("lanesMigrated", server.counter(EngineCounter.LANES_MIGRATED))
+            .put("laneRebinds", server.counter(EngineCounter.LANE_REBINDS))
             .put("eventsSent", rooms.eventsSent())
             .put("eventsFailed", rooms.eventsFailed())
             .put("deliveriesOwed", rooms.deliveriesOwed())
