@@ -36,6 +36,8 @@ final class Bot implements ClientListener
     private long windowSnapshots;
     private long connectionsLost;
     private long resumes;
+    private long launchedNs;
+    private long connectNs = -1;
 
     Bot(final int roomId, final long inputPhaseNs)
     {
@@ -43,9 +45,18 @@ final class Bot implements ClientListener
         this.inputPhaseNs = inputPhaseNs % INPUT_PERIOD_NS;
     }
 
-    void client(final GameClient client)
+    void client(final GameClient client, final long launchedNs)
     {
         this.client = client;
+        this.launchedNs = launchedNs;
+    }
+
+    /**
+     * @return nanoseconds from its launch to its first connection, or -1 while it has not connected.
+     */
+    long connectNs()
+    {
+        return connectNs;
     }
 
     GameClient client()
@@ -54,17 +65,33 @@ final class Bot implements ClientListener
     }
 
     /**
-     * Poll the client, ask to join once connected, and send an input when one is due.
+     * Poll the client (its duty cycles: receive, acknowledge, keep alive).
+     *
+     * @param nowNs the loop's clock.
+     * @return work count.
+     */
+    int poll(final long nowNs)
+    {
+        final int work = client.poll();
+        if (connectNs < 0 && client.isConnected())
+        {
+            connectNs = nowNs - launchedNs;
+        }
+        return work;
+    }
+
+    /**
+     * Ask to join once connected, and send an input when one is due.
      *
      * @param nowNs      the loop's clock.
      * @param sendInputs true while inputs are on.
      * @param input      the input bytes to send (shared by all bots).
      * @return work count.
      */
-    int poll(final long nowNs, final boolean sendInputs, final UnsafeBuffer input)
+    int act(final long nowNs, final boolean sendInputs, final UnsafeBuffer input)
     {
-        int work = client.poll();
-        if (!joinAsked && client.isConnected())
+        int work = 0;
+        if (!joinAsked && connectNs >= 0 && client.isConnected())
         {
             joinAsked = true;
             client.join(roomId);

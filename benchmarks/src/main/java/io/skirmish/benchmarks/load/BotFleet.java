@@ -11,6 +11,7 @@ import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -18,15 +19,19 @@ import java.util.function.Consumer;
  * N {@link Bot}s in groups of {@code botsPerDriver} sharing a client-side embedded driver and Aeron client
  * ({@link AeronStack}, INVOKER), all driven by the thread calling {@link #poll(long)}: the way a bot host runs many
  * players cheaply. Connecting is a sliding window: at most {@code connectWindow} bots are connecting at a time, the
- * next launched as soon as one connects or gives up. Every bot is polled each pass; a group's driver gets up to
- * {@value #DRAIN_LIMIT} duty cycles in a row (while it finds work) before every {@value #DRIVER_EVERY} of its bots,
- * since an invoked driver reads one datagram per socket per cycle and all of a group's responses share one socket.
+ * next launched as soon as one connects or gives up. Each pass gives every group's driver duty cycles in a row while
+ * it finds work (up to {@code -DdrainLimit}, default 64: an invoked driver reads one datagram per socket per cycle
+ * and all of a group's responses share one socket), polls a stripe of the clients (each every
+ * {@code -DpollEveryPasses} passes, default 4: 250 Hz at a pass a millisecond, well above a game loop's frame rate,
+ * at a quarter of the cost), and lets every bot join or send a due input.
  * Not thread-safe.
  */
 final class BotFleet implements AutoCloseable
 {
-    private static final int DRIVER_EVERY = 16;
-    private static final int DRAIN_LIMIT = 16;
+    /** Most duty cycles in a row of a group's driver in one pass, while it finds work. */
+    private static final int DRAIN_LIMIT = Integer.getInteger("drainLimit", 64);
+    /** Each bot's client is polled every this many passes (4: 250 Hz at one pass a millisecond). */
+    private static final int POLL_EVERY_PASSES = Integer.getInteger("pollEveryPasses", 4);
     private static final long CLIENT_CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final Bot[] bots;
@@ -38,6 +43,7 @@ final class BotFleet implements AutoCloseable
     private final Errors errors;
     private final UnsafeBuffer input = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Bot.INPUT_LENGTH, 64));
     private int launched;
+    private long passes;
     private int connected;
     private int joined;
     private int ended;
@@ -110,9 +116,10 @@ final class BotFleet implements AutoCloseable
         int joinedNow = 0;
         int endedNow = 0;
         final Bot[] bots = this.bots;
+        final long pass = passes++;
         for (int i = 0, n = launched; i < n; i++)
         {
-            if (i % botsPerDriver % DRIVER_EVERY == 0)
+            if (i % botsPerDriver == 0)
             {
                 drain(stacks[i / botsPerDriver]);
             }
@@ -122,7 +129,11 @@ final class BotFleet implements AutoCloseable
                 endedNow++; // its launch failed
                 continue;
             }
-            work += bot.poll(nowNs, sendInputs, input);
+            if ((i + pass) % POLL_EVERY_PASSES == 0)
+            {
+                work += bot.poll(nowNs);
+            }
+            work += bot.act(nowNs, sendInputs, input);
             connectedNow += bot.isConnected() ? 1 : 0;
             joinedNow += bot.isJoined() ? 1 : 0;
             endedNow += bot.hasEnded() ? 1 : 0;
@@ -164,7 +175,7 @@ final class BotFleet implements AutoCloseable
                     .aeron(stacks[launched / botsPerDriver].aeron())
                     .connectTimeoutNs(CLIENT_CONNECT_TIMEOUT_NS)
                     .errorHandler(errors)
-                    .listener(bot)));
+                    .listener(bot)), nowNs);
             }
             catch (final RuntimeException ex)
             {
@@ -194,6 +205,29 @@ final class BotFleet implements AutoCloseable
     boolean isSettled()
     {
         return launched == bots.length && joined + ended >= bots.length;
+    }
+
+    /**
+     * @param percentile from 0 to 100.
+     * @return that percentile of the connected bots' times from launch to connected, in ms; -1 when none is.
+     */
+    double connectMs(final double percentile)
+    {
+        final long[] times = new long[bots.length];
+        int n = 0;
+        for (final Bot bot : bots)
+        {
+            if (bot.connectNs() >= 0)
+            {
+                times[n++] = bot.connectNs();
+            }
+        }
+        if (0 == n)
+        {
+            return -1;
+        }
+        Arrays.sort(times, 0, n);
+        return times[(int)Math.round(percentile / 100 * (n - 1))] / 1e6;
     }
 
     int count()

@@ -7,6 +7,7 @@ import java.util.StringJoiner;
  * receive on average at least {@value #SNAPSHOT_MEAN_SHARE} of the 30 snapshots a second and the 5th-percentile
  * client at least {@value #SNAPSHOT_P5_SHARE}; room tick p99 under {@value #TICK_P99_MS} ms; no room event missing;
  * server CPU at most {@value #SERVER_CPU_PERCENT} % of its core. Snapshot and tick checks apply to ticking scenarios.
+ * A row whose bots used more than {@value #BOTS_CPU_PERCENT} % of their core is flagged: the bots may be the limit.
  */
 final class Budget
 {
@@ -15,6 +16,8 @@ final class Budget
     static final double SNAPSHOT_P5_SHARE = 0.80;
     static final double TICK_P99_MS = 5;
     static final double SERVER_CPU_PERCENT = 50;
+    /** Bots above this share of their core may be what limits the row rather than the server. */
+    static final double BOTS_CPU_PERCENT = 90;
 
     private Budget()
     {
@@ -57,6 +60,7 @@ final class Budget
         {
             failed.add("server-cpu");
         }
-        return failed.toString();
+        final String verdict = failed.toString();
+        return row.botsCpuPercent > BOTS_CPU_PERCENT ? verdict + " (bots saturated: not a server verdict)" : verdict;
     }
 }

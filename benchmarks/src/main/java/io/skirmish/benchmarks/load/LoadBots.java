@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoadBots
 {
-    private static final long PASS_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long PASS_PERIOD_NS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("passPeriodUs", 1000));
     private static final int PASS_AGAIN_WORK = 64;
 
     private final BotFleet fleet;
@@ -87,7 +87,9 @@ public final class LoadBots
                     .put("joined", fleet.joined())
                     .put("ended", fleet.ended())
                     .put("connectS", fleet.connectSeconds(nowNs))
-                    .put("joinS", fleet.joinSeconds(nowNs)));
+                    .put("joinS", fleet.joinSeconds(nowNs))
+                    .put("oneConnectP50Ms", fleet.connectMs(50))
+                    .put("oneConnectMaxMs", fleet.connectMs(100)));
                 System.out.flush();
             }
             final String command = commands.poll();

@@ -104,11 +104,11 @@ public final class LoadProperties
     }
 
     /**
-     * @return {@link #CONNECT_WINDOW}, default 16.
+     * @return {@link #CONNECT_WINDOW}, default 64.
      */
     public static int connectWindow()
     {
-        return Integer.getInteger(CONNECT_WINDOW, 16);
+        return Integer.getInteger(CONNECT_WINDOW, 64);
     }
 
     /**

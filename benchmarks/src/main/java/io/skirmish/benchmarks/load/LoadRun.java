@@ -136,11 +136,13 @@ public final class LoadRun
             final Report botsResult = bots.await("@RESULT", 60_000);
 
             System.out.println(new RunRow(clients, scenario, serverResult, botsResult).format());
-            System.out.printf("#       connected %s/%d (joined %s, gave up %s) in %s s; ticks %s, late %s; " +
+            System.out.printf("#       connected %s/%d (joined %s, gave up %s) in %s s (one: p50 %s, max %s ms); " +
+                "ticks %s, late %s; " +
                 "inputs/s %s (missing %s); events sent %s, owed %s, received %s; resynced %s; sessions %s " +
                 "(timed out %s, resumed %s); errors %s + %s; shm added %s KiB/cl; loadavg %s%n",
                 connected.text("connected", "?"), clients, connected.text("joined", "?"),
                 connected.text("ended", "?"), connected.text("connectS", "?"),
+                connected.text("oneConnectP50Ms", "?"), connected.text("oneConnectMaxMs", "?"),
                 serverResult.text("ticks", "?"), serverResult.text("ticksLate", "?"),
                 serverResult.text("inputsPerS", "?"), serverResult.text("inputsMissing", "?"),
                 serverResult.text("eventsSent", "?"), serverResult.text("deliveriesOwed", "?"),
