@@ -17,11 +17,11 @@ import java.util.function.Consumer;
 
 /**
  * N {@link Bot}s in groups of {@code botsPerDriver} sharing a client-side embedded driver and Aeron client
- * ({@link AeronStack}, INVOKER), all driven by the thread calling {@link #poll(long)}: the way a bot host runs many
- * players cheaply. Connecting is a sliding window: at most {@code connectWindow} bots are connecting at a time, the
- * next launched as soon as one connects or gives up. Each pass gives every group's driver duty cycles in a row while
- * it finds work (up to {@code -DdrainLimit}, default 64: an invoked driver reads one datagram per socket per cycle
- * and all of a group's responses share one socket), polls a stripe of the clients (each every
+ * ({@link AeronStack}, INVOKER), all driven by the thread calling {@link #poll(long, boolean)}: the way a bot host
+ * runs many players cheaply. Connecting is a sliding window: at most {@code connectWindow} bots are connecting at a
+ * time, the next launched as soon as one connects or gives up. Each pass gives every group's driver duty cycles in a
+ * row while it finds work (up to {@code -DdrainLimit}, default 16: an invoked driver reads one datagram per socket per
+ * cycle and all of a group's responses share one socket), polls a stripe of the clients (each every
  * {@code -DpollEveryPasses} passes, default 4: 250 Hz at a pass a millisecond, well above a game loop's frame rate,
  * at a quarter of the cost), and lets every bot join or send a due input.
  * Not thread-safe.
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 final class BotFleet implements AutoCloseable
 {
     /** Most duty cycles in a row of a group's driver in one pass, while it finds work. */
-    private static final int DRAIN_LIMIT = Integer.getInteger("drainLimit", 64);
+    private static final int DRAIN_LIMIT = Integer.getInteger("drainLimit", 16);
     /** Each bot's client is polled every this many passes (4: 250 Hz at one pass a millisecond). */
     private static final int POLL_EVERY_PASSES = Integer.getInteger("pollEveryPasses", 4);
     private static final long CLIENT_CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -52,7 +52,7 @@ final class BotFleet implements AutoCloseable
     private long allJoinedNs;
 
     /**
-     * Launch the drivers; the bots are launched by {@link #poll(long)}.
+     * Launch the drivers; the bots are launched by {@link #poll(long, boolean)}.
      *
      * @param count          N.
      * @param scenario       spreads the bots over its rooms.
