@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * java -cp benchmarks/target/benchmarks.jar -Dseconds=10 -Dprofile=large \
  *     io.skirmish.benchmarks.load.LoadRun 100 500 1000
  * </pre>
- * Arguments: the client counts (default 50 100 200). System properties: {@code -Dscenarios} (default
+ * Arguments: the client counts (default 50 100 200), and {@code -Dkey=value} system properties, which may also come
+ * after the class name. System properties: {@code -Dscenarios} (default
  * {@code A,B,idle}), {@code -Dseconds} measured (default 10), {@code -Dwarmup} seconds after publishing (default 3),
  * {@code -Ddrain} seconds between the end of the events and the reports (default 2), {@code -DserverXmx} and
  * {@code -DbotsXmx} (default 2g and 3g), {@code -DserverCpu} and {@code -DbotsCpu} (default 0 and 1),
@@ -62,8 +63,21 @@ public final class LoadRun
      */
     public static void main(final String[] args) throws InterruptedException
     {
-        final int[] counts = args.length > 0 ?
-            Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[]{ 50, 100, 200 };
+        final List<Integer> countList = new ArrayList<>();
+        for (final String arg : args)
+        {
+            final int equals = arg.indexOf('=');
+            if (arg.startsWith("-D") && equals > 2)
+            {
+                System.setProperty(arg.substring(2, equals), arg.substring(equals + 1)); // after the class name too
+            }
+            else
+            {
+                countList.add(Integer.parseInt(arg));
+            }
+        }
+        final int[] counts = countList.isEmpty() ?
+            new int[]{ 50, 100, 200 } : countList.stream().mapToInt(Integer::intValue).toArray();
         final List<Scenario> scenarios = new ArrayList<>();
         for (final String name : System.getProperty("scenarios", "A,B,idle").split(","))
         {
