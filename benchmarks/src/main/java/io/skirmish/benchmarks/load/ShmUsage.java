@@ -40,19 +40,26 @@ public final class ShmUsage
     {
         try
         {
-            final Process du = new ProcessBuilder("du", "-s", "-B1", directory).redirectErrorStream(true).start();
-            final String line;
+            // a file the driver deletes meanwhile makes du complain and exit 1, but it still prints the total
+            final Process du = new ProcessBuilder("du", "-s", "-B1", directory)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+            String total = null;
             try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(du.getInputStream(), StandardCharsets.UTF_8)))
             {
-                line = reader.readLine();
+                String line;
+                while (null != (line = reader.readLine()))
+                {
+                    total = line;
+                }
             }
-            if (!du.waitFor(10, TimeUnit.SECONDS) || 0 != du.exitValue() || null == line)
+            if (!du.waitFor(30, TimeUnit.SECONDS) || null == total)
             {
                 du.destroyForcibly();
                 return -1;
             }
-            return Long.parseLong(line.split("\\s+")[0]);
+            return Long.parseLong(total.split("\\s+")[0]);
         }
         catch (final IOException | RuntimeException ex)
         {
