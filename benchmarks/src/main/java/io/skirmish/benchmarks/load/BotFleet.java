@@ -19,17 +19,22 @@ import java.util.function.Consumer;
  * N {@link Bot}s in groups of {@code botsPerDriver} sharing a client-side embedded driver and Aeron client
  * ({@link AeronStack}, INVOKER), all driven by the thread calling {@link #poll(long, boolean)}: the way a bot host
  * runs many players cheaply. Connecting is a sliding window: at most {@code connectWindow} bots are connecting at a
- * time, the next launched as soon as one connects or gives up. Each pass gives every group's driver duty cycles in a
- * row while it finds work (up to {@code -DdrainLimit}, default 16: an invoked driver reads one datagram per socket per
- * cycle and all of a group's responses share one socket), polls a stripe of the clients (each every
- * {@code -DpollEveryPasses} passes, default 4: 250 Hz at a pass a millisecond, well above a game loop's frame rate,
- * at a quarter of the cost), and lets every bot join or send a due input.
+ * time, the next launched as soon as one connects or gives up, a few per pass. Each pass gives every group's driver
+ * duty cycles in a row while it finds work (up to {@code -DdrainLimit}, default 16: an invoked driver reads one
+ * datagram per socket per cycle and all of a group's responses share one socket), polls a stripe of the clients (each
+ * every {@code -DpollEveryPasses} passes, default 4: 250 Hz at a pass a millisecond, well above a game loop's frame
+ * rate, at a quarter of the cost), and lets every bot join or send a due input.
  * Not thread-safe.
  */
 final class BotFleet implements AutoCloseable
 {
     /** Most duty cycles in a row of a group's driver in one pass, while it finds work. */
     private static final int DRAIN_LIMIT = Integer.getInteger("drainLimit", 16);
+    /**
+     * Bots launched per pass at most: a launch adds publications, which blocks this thread while the driver answers,
+     * so launching a whole window at once would leave every other bot unpolled for that long.
+     */
+    private static final int LAUNCHES_PER_PASS = Integer.getInteger("launchesPerPass", 4);
     /** Each bot's client is polled every this many passes (4: 250 Hz at one pass a millisecond). */
     private static final int POLL_EVERY_PASSES = Integer.getInteger("pollEveryPasses", 4);
     private static final long CLIENT_CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -159,7 +164,8 @@ final class BotFleet implements AutoCloseable
     private int launch(final long nowNs)
     {
         int work = 0;
-        while (launched < bots.length && launched - connected - ended < connectWindow)
+        for (int i = 0; i < LAUNCHES_PER_PASS && launched < bots.length && launched - connected - ended < connectWindow;
+            i++)
         {
             if (0 == launched)
             {

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * starts the window, {@code stop} ends it, {@code report} prints the {@code @RESULT} line, {@code exit} closes.
  * Results: snapshots per client per second over the window (mean over all N, the 5th-percentile client and the
  * lowest), room events received and the seq check (missing, duplicated, out of order, resynced), inputs sent per
- * second, and this process's CPU over the window as a percentage of its core (from {@code /proc/self/stat}).
+ * second, this process's CPU over the window as a percentage of its core (from {@code /proc/self/stat}), and the
+ * longest pass over all bots (connect phase, window): a long one means the bots themselves stalled.
  * <pre>
  * java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Dscenario=A -Dclients=100 -Dserver=127.0.0.1:40123 \
  *     -Dprofile=large -cp benchmarks/target/benchmarks.jar io.skirmish.benchmarks.load.LoadBots
@@ -39,6 +40,7 @@ public final class LoadBots
     private long windowStartNs;
     private long cpuStartTicks;
     private long inputsStart;
+    private long maxPassNs;
 
     private LoadBots(final BotFleet fleet, final Scenario scenario, final Errors errors)
     {
@@ -78,6 +80,11 @@ public final class LoadBots
         {
             final long nowNs = System.nanoTime();
             final int work = fleet.poll(nowNs, sendInputs);
+            final long passNs = System.nanoTime() - nowNs;
+            if (passNs > maxPassNs)
+            {
+                maxPassNs = passNs;
+            }
             if (!connectReported && (fleet.isSettled() || nowNs - startNs > connectLimitNs))
             {
                 connectReported = true;
@@ -89,7 +96,9 @@ public final class LoadBots
                     .put("connectS", fleet.connectSeconds(nowNs))
                     .put("joinS", fleet.joinSeconds(nowNs))
                     .put("oneConnectP50Ms", fleet.connectMs(50))
-                    .put("oneConnectMaxMs", fleet.connectMs(100)));
+                    .put("oneConnectMaxMs", fleet.connectMs(100))
+                    .put("maxPassMs", maxPassNs / 1e6));
+                maxPassNs = 0;
                 System.out.flush();
             }
             final String command = commands.poll();
@@ -134,6 +143,7 @@ public final class LoadBots
             fleet.bot(i).markWindowStart();
         }
         inputsStart = inputsSent();
+        maxPassNs = 0;
         cpuStartTicks = ProcessCpu.ticks();
         windowStartNs = System.nanoTime();
     }
@@ -158,7 +168,8 @@ public final class LoadBots
             .put("snapMean", sum / count)
             .put("snapP5", rates[(int)Math.floor(0.05 * (count - 1))])
             .put("snapMin", rates[0])
-            .put("inputsPerS", (inputsSent() - inputsStart) / seconds);
+            .put("inputsPerS", (inputsSent() - inputsStart) / seconds)
+            .put("maxPassMs", maxPassNs / 1e6);
     }
 
     private void report(final long nowNs)

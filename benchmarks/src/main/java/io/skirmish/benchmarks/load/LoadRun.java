@@ -151,12 +151,13 @@ public final class LoadRun
 
             System.out.println(new RunRow(clients, scenario, serverResult, botsResult).format());
             System.out.printf("#       connected %s/%d (joined %s, gave up %s) in %s s (one: p50 %s, max %s ms); " +
-                "ticks %s, late %s; " +
+                "bots' longest pass %s ms connecting, %s ms measuring; ticks %s, late %s; " +
                 "inputs/s %s (missing %s); events sent %s, owed %s, received %s; resynced %s; sessions %s " +
                 "(timed out %s, resumed %s); errors %s + %s; shm added %s KiB/cl; loadavg %s%n",
                 connected.text("connected", "?"), clients, connected.text("joined", "?"),
                 connected.text("ended", "?"), connected.text("connectS", "?"),
                 connected.text("oneConnectP50Ms", "?"), connected.text("oneConnectMaxMs", "?"),
+                connected.text("maxPassMs", "?"), botsResult.text("maxPassMs", "?"),
                 serverResult.text("ticks", "?"), serverResult.text("ticksLate", "?"),
                 serverResult.text("inputsPerS", "?"), serverResult.text("inputsMissing", "?"),
                 serverResult.text("eventsSent", "?"), serverResult.text("deliveriesOwed", "?"),
