@@ -1,9 +1,11 @@
 package io.skirmish.benchmarks;
 
+import io.skirmish.benchmarks.rig.CounterSizing;
 import io.skirmish.benchmarks.rig.EngineMembers;
 import io.skirmish.benchmarks.rig.Errors;
 import io.skirmish.benchmarks.rig.Limits;
 import io.skirmish.benchmarks.rig.Ports;
+import io.skirmish.benchmarks.rig.SteppedState;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
@@ -58,7 +60,7 @@ public final class LoadHarness
     /** Room tick rate. */
     public static final int TICK_RATE_HZ = 30;
     /** Bytes of the shared snapshot state. */
-    public static final int STATE_LENGTH = 1024;
+    public static final int STATE_LENGTH = SteppedState.LENGTH;
     /** A room event is broadcast every this many ticks. */
     public static final int EVENT_EVERY_TICKS = 10;
 
@@ -133,7 +135,7 @@ public final class LoadHarness
                 .driverCustomizer((driverCtx) -> driverCtx.counterValuesBufferLength(
                     Integer.getInteger("serverCounterValuesMiB", 0) > 0 ?
                     Integer.getInteger("serverCounterValuesMiB") * 1024 * 1024 :
-                    serverCounterValuesLength(count, driverCtx.counterValuesBufferLength())))
+                    CounterSizing.serverValuesLength(count, driverCtx.counterValuesBufferLength())))
                 .idleStrategy(newIdleStrategy())
                 .errorHandler(errors)
                 .listener(new ServerListener()
@@ -256,15 +258,6 @@ public final class LoadHarness
     }
 
     /**
-     * The server driver's counters: each session costs about 20 (the driver's for its two publications and two
-     * images, and the engine's), and Aeron's default 1 MiB buffer holds 8,192.
-     */
-    private static int serverCounterValuesLength(final int count, final int defaultLength)
-    {
-        return Math.max(defaultLength, Integer.highestOneBit(count * 32 * 128) * 2);
-    }
-
-    /**
      * Idle strategy of the server thread and the client polling thread: spin and yield a little, then park for up to
      * 1 ms, so CPU time measures work rather than idle yielding (a 30 Hz tick does not need microsecond wake-ups).
      */
@@ -289,7 +282,7 @@ public final class LoadHarness
     static final class TickListener implements RoomListener
     {
         final Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
-        final UnsafeBuffer state = new UnsafeBuffer(BufferUtil.allocateDirectAligned(STATE_LENGTH, 64));
+        final SteppedState state = new SteppedState();
         final UnsafeBuffer event = new UnsafeBuffer(BufferUtil.allocateDirectAligned(32, 64));
         volatile long threadId;
         volatile long ticks;
@@ -302,13 +295,8 @@ public final class LoadHarness
                 return;
             }
             final long startNs = System.nanoTime();
-            // About 10% of the state changes: 13 of 128 longs.
-            for (int i = 0; i < 13; i++)
-            {
-                final int at = (int)((tick * 31 + i * 79) % (STATE_LENGTH / 8)) * 8;
-                state.putLong(at, state.getLong(at) + tick);
-            }
-            room.publishSharedSnapshot(tick, state, 0, STATE_LENGTH);
+            state.step(tick);
+            room.publishSharedSnapshot(tick, state.buffer(), 0, STATE_LENGTH);
             if (tick % EVENT_EVERY_TICKS == 0)
             {
                 event.putLong(0, tick);

@@ -8,6 +8,7 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -43,6 +44,25 @@ public final class AeronStack implements AutoCloseable, IntSupplier
     public static AeronStack launch(
         final String clientName, final int counterValuesLength, final ErrorHandler errorHandler)
     {
+        return launch(clientName, counterValuesLength, errorHandler, null);
+    }
+
+    /**
+     * Launch a driver, with changes to its context, and connect a client to it.
+     *
+     * @param clientName          Aeron client name.
+     * @param counterValuesLength bytes of the driver's counter values buffer (0 for Aeron's default).
+     * @param errorHandler        for the driver and the client.
+     * @param driverCustomizer    applied to the driver's context last (such as a client context's
+     *                            {@code driverSettings}), or null.
+     * @return the stack, not yet driven.
+     */
+    public static AeronStack launch(
+        final String clientName,
+        final int counterValuesLength,
+        final ErrorHandler errorHandler,
+        final Consumer<MediaDriver.Context> driverCustomizer)
+    {
         MediaDriver driver = null;
         Aeron aeron = null;
         try
@@ -61,6 +81,10 @@ public final class AeronStack implements AutoCloseable, IntSupplier
             if (counterValuesLength > 0)
             {
                 driverCtx.counterValuesBufferLength(counterValuesLength);
+            }
+            if (null != driverCustomizer)
+            {
+                driverCustomizer.accept(driverCtx);
             }
             driver = MediaDriver.launch(driverCtx);
             aeron = Aeron.connect(new Aeron.Context()

@@ -87,9 +87,8 @@ public final class EngineMembers implements AutoCloseable
         this.membersPerStack = membersPerStack;
         this.strict = strict;
         final int stackCount = membersPerStack > 0 ? (count + membersPerStack - 1) / membersPerStack : 0;
-        // Each member adds about 40 counters (its own, and the driver's for 2 publications and 2 images).
-        final int counterValuesLength = Math.max(
-            1024 * 1024, Integer.highestOneBit(Math.min(count, Math.max(1, membersPerStack)) * 64 * 128) * 2);
+        final int counterValuesLength =
+            CounterSizing.clientValuesLength(Math.min(count, Math.max(1, membersPerStack)));
         stacks = new AeronStack[stackCount];
         try
         {

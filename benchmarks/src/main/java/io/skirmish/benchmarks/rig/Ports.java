@@ -26,20 +26,42 @@ public final class Ports
      */
     public static int nextPair()
     {
+        return nextPairs(1);
+    }
+
+    /**
+     * @param pairs consecutive pairs wanted, as a server with {@code portPairs(pairs)} listens on.
+     * @return the first port of {@code 2 * pairs} consecutive free ports.
+     */
+    public static int nextPairs(final int pairs)
+    {
+        final int length = 2 * pairs;
         for (int attempt = 0; attempt < 1000; attempt++)
         {
-            int port = NEXT.getAndAdd(2);
-            if (port > LAST)
+            int port = NEXT.getAndAdd(length);
+            if (port + length - 2 > LAST)
             {
-                NEXT.compareAndSet(port + 2, FIRST);
-                port = NEXT.getAndAdd(2);
+                NEXT.compareAndSet(port + length, FIRST);
+                port = NEXT.getAndAdd(length);
             }
-            if (isFree(port) && isFree(port + 1))
+            if (allFree(port, length))
             {
                 return port;
             }
         }
-        throw new IllegalStateException("no free loopback port pair in " + FIRST + "-" + LAST);
+        throw new IllegalStateException("no " + length + " free loopback ports in a row in " + FIRST + "-" + LAST);
+    }
+
+    private static boolean allFree(final int first, final int length)
+    {
+        for (int port = first; port < first + length; port++)
+        {
+            if (!isFree(port))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isFree(final int port)
