@@ -585,7 +585,7 @@ public abstract class CommonContext<T extends CommonContext<T>>
 
     /**
      * Status-message interval of an embedded driver's images: how often a receiver tells a sender its position and
-     * window. Aeron's default (0 here) is 200 ms; {@link Profile#LARGE_SERVER} uses 1 s, since the lanes are
+     * window. Aeron's default (0 here) is 200 ms; {@link Profile#LARGE_SERVER} uses 500 ms, since the lanes are
      * unreliable at the Aeron level and a status message per image is a datagram per client.
      *
      * @param timeoutNs the interval, or 0 for Aeron's default.

@@ -50,8 +50,8 @@ class LargeServerProfileSystemTest
             .threadingMode(ThreadingMode.SHARED));
         assertEquals(Profile.LARGE_SERVER_PORT_PAIRS, server.context().portPairs());
         assertInstanceOf(PacedIdleStrategy.class, server.context().idleStrategy());
-        assertEquals(TimeUnit.SECONDS.toNanos(1),
-            ServerTestSupport.driver(server).context().statusMessageTimeoutNs(), "1 s status messages");
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(Profile.LARGE_SERVER_STATUS_MESSAGE_MS),
+            ServerTestSupport.driver(server).context().statusMessageTimeoutNs(), "slower status messages");
 
         final AtomicReference<Room> room = new AtomicReference<>();
         assertTrue(server.proxy().execute(() -> room.set(server.createRoom(ROOM, new RoomOptions()))));

@@ -595,6 +595,7 @@ public final class GameServer implements AutoCloseable
             super.profile(profile);
             portPairs = Profile.LARGE_SERVER == profile ? Profile.LARGE_SERVER_PORT_PAIRS : Configuration.portPairs();
             admissionLoadLimit = Profile.LARGE_SERVER == profile ? Profile.LARGE_SERVER_ADMISSION_LOAD_LIMIT : 0;
+            maxHandshakesInFlight = Profile.LARGE_SERVER == profile ? Profile.LARGE_SERVER_HANDSHAKES_IN_FLIGHT : 64;
             return this;
         }
 
