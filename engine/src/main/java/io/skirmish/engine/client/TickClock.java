@@ -40,6 +40,8 @@ public final class TickClock
     public static final long NO_LEAD = Long.MIN_VALUE;
     /** The most the clocks run faster or slower than the local clock while correcting. */
     public static final double MAX_DILATION = 0.10;
+    /** Most input ticks {@link #pollInputTick(long)} returns one by one to catch up after a late frame. */
+    public static final int MAX_CATCH_UP_TICKS = 8;
     /** An error above this is corrected by a jump (a re-sync), not by dilation. */
     public static final long RESYNC_THRESHOLD_NS = 300_000_000L;
 
@@ -68,6 +70,7 @@ public final class TickClock
     private double targetBehindNs;
     private double upstreamNs = Double.NaN;
     private double upstreamDeviationNs;
+    private long upstreamSamples;
     private double inputDilation;
     private long lastLeadNs = NO_LEAD;
     private long lastLeadInputTick = Long.MIN_VALUE;
@@ -160,12 +163,14 @@ public final class TickClock
     }
 
     /**
-     * The input tick when it has advanced since the last call: call once per frame and, when it returns a tick,
-     * sample input and send it for that tick. The ticks returned always increase (after a re-sync backwards none is
-     * returned until the clock passes the last one; a jump forwards skips ticks, which the server reports missing).
+     * The next input tick due: call in a loop each frame until it returns {@link #NOT_SYNCED} and, for each tick,
+     * sample input and send it for that tick. The ticks returned always increase by one: a frame that came late
+     * catches up on the ticks it missed, up to {@link #MAX_CATCH_UP_TICKS} (further behind, or after a re-sync
+     * forwards, it skips to the current tick and the server reports the ticks between missing; after a re-sync
+     * backwards none is returned until the clock passes the last one).
      *
      * @param nowNs the local time.
-     * @return the new input tick, or {@link #NOT_SYNCED} when none is due.
+     * @return the next input tick, or {@link #NOT_SYNCED} when none is due.
      */
     public long pollInputTick(final long nowNs)
     {
@@ -174,8 +179,10 @@ public final class TickClock
         {
             return NOT_SYNCED;
         }
-        lastPolledInputTick = tick;
-        return tick;
+        final boolean catchUp =
+            Long.MIN_VALUE != lastPolledInputTick && tick - lastPolledInputTick <= MAX_CATCH_UP_TICKS;
+        lastPolledInputTick = catchUp ? lastPolledInputTick + 1 : tick;
+        return lastPolledInputTick;
     }
 
     /**
@@ -260,7 +267,8 @@ public final class TickClock
      * @param leadNs         the lead the server measured for that input, or {@link #NO_LEAD}.
      * @param rttNs          smoothed round-trip time, 0 when not known yet.
      */
-    void onSnapshot(final long tick, final long arrivalNs, final long leadInputTick, final long leadNs, final long rttNs)
+    void onSnapshot(
+        final long tick, final long arrivalNs, final long leadInputTick, final long leadNs, final long rttNs)
     {
         final boolean silence = synced && arrivalNs - lastSnapshotNs > SILENCE_RESYNC_NS;
         boolean firstLead = false;
@@ -298,16 +306,20 @@ public final class TickClock
                 {
                     upstreamNs = sampleNs;
                     upstreamDeviationNs = 0;
+                    upstreamSamples = 1;
                     firstLead = true;
                 }
                 else
                 {
-                    // quicker to follow inputs arriving later (they would be late) than earlier
+                    // plain averages over the first samples, then moving ones; quicker to follow inputs arriving
+                    // later (they would be late) than earlier
+                    upstreamSamples++;
                     final double error = sampleNs - upstreamNs;
                     // the variation ignores outliers (a step in latency moves the mean, not the margin)
-                    final double cappedNs = Math.min(Math.abs(error), 4 * upstreamDeviationNs + tickIntervalNs / 4.0);
-                    upstreamDeviationNs += (cappedNs - upstreamDeviationNs) / 16;
-                    upstreamNs += error < 0 ? error / 4 : error / 8;
+                    final double cappedNs = upstreamSamples <= 16 ? Math.abs(error) :
+                        Math.min(Math.abs(error), 4 * upstreamDeviationNs + tickIntervalNs / 4.0);
+                    upstreamDeviationNs += (cappedNs - upstreamDeviationNs) / Math.min(16, upstreamSamples - 1);
+                    upstreamNs += error / Math.min(error < 0 ? 4 : 8, upstreamSamples);
                 }
             }
         }

@@ -2,12 +2,14 @@ package io.skirmish.engine.protocol;
 
 /**
  * INPUT, client to server on the unreliable lane: the newest N inputs (redundancy against loss), newest first, and
- * the newest snapshot tick the client has delivered, with the room it belongs to. Each entry also says what the
- * client was rendering when it produced the input: the two snapshot ticks it blended, as distances back from the
- * entry's tick ({@code from = tick - From Back}, {@code to = from + Span}; a From Back of {@link #NO_RENDER} means
- * none), and the blend between them in 1/65536ths, so the server can rewind to exactly that view. The server takes the tick as
- * that member's delta baseline for that room (a piggybacked copy of {@link SnapshotAckFlyweight}'s entry); an acked
- * room id of 0 carries no per-room ack.
+ * the newest snapshot tick the client has delivered, with the room it belongs to. The server takes that tick as the
+ * member's delta baseline for that room (a piggybacked copy of {@link SnapshotAckFlyweight}'s entry); an acked room
+ * id of 0 carries no per-room ack.
+ * <p>
+ * Each entry also says what the client was rendering when it produced the input: the two snapshot ticks it blended,
+ * as distances back from the entry's tick ({@code from = tick - From Back}, {@code to = from + Span}; a From Back of
+ * {@link #NO_RENDER} means none), and the blend between them in 1/65536ths, so the server can rewind to exactly that
+ * view.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Header (8 bytes)                        |

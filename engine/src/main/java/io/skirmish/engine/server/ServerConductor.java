@@ -90,7 +90,8 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         final ControlFrameHandler control = new ControlFrameHandler(gate, sessions, rooms, dispatcher, fanOut);
         this.reliable = new ReliableReceiver(ctx.maxFrameLength(), counters, gate, sender, control);
         this.upstreamAdapter = new UpstreamAdapter(lanes, gate, handshake, sessions,
-            new InputHandler(gate, snapshots, ctx.listener, clock, counters), snapshots, reliable, control, this::onError);
+            new InputHandler(gate, snapshots, ctx.listener, clock, counters), snapshots, reliable, control,
+            this::onError);
         this.proxyAdapter = new ProxyAdapter(proxy, sessions, rooms, fanOut, this::onError);
     }
 

@@ -381,8 +381,8 @@ final class SnapshotPublisher
             leadUs = (int)Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, m.leadNs / 1000));
             leadTickDelta = (int)leadTickDistance;
         }
-        final long result = sendParts(
-            peer, outlet, roomId, tick, baselineTick, seq, leadUs, leadTickDelta, payload, payloadOffset, payloadLength);
+        final long result = sendParts(peer, outlet, roomId, tick, baselineTick, seq, leadUs, leadTickDelta,
+            payload, payloadOffset, payloadLength);
         if (result >= 0)
         {
             state.snapshotSeq = seq;

@@ -20,8 +20,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * coins (PICKUP events) and shoot (SHOT events). Inputs are kept by tick and each applied at its own tick, as the
  * clients' tick clocks intend (they run ahead so that their inputs arrive before their tick); a shot is judged when it
  * arrives, by rewinding the room's {@link io.skirmish.engine.server.LagCompensation} history to the two snapshots and
- * the blend the shooter was rendering, and running the hitscan there. At every tick the arena moves everything, then encodes one snapshot of all entities and
- * publishes it to the room with {@link Room#publishSharedSnapshot(long, DirectBuffer, int, int)}: the engine sends
+ * the blend the shooter was rendering, and running the hitscan there.
+ * <p>
+ * At every tick the arena moves everything, records the state for rewinds, then encodes one snapshot of all entities
+ * and publishes it to the room with {@link Room#publishSharedSnapshot(long, DirectBuffer, int, int)}: the engine sends
  * each member a delta against the newest tick that member acknowledged, or the full state when it has no usable
  * baseline (just joined, resumed, or too far behind). Runs on the server conductor thread only; a tick allocates
  * nothing.

@@ -318,11 +318,14 @@ public final class ArenaClient implements AutoCloseable
                 }
             }
             final TickClock tickClock = client.tickClock();
-            final long tick = tickClock.pollInputTick(nowNs);
-            if (TickClock.NOT_SYNCED != tick && tick > inputTick)
+            long tick;
+            while (TickClock.NOT_SYNCED != (tick = tickClock.pollInputTick(nowNs)))
             {
-                sendInput(tick, nowNs);
-                work++;
+                if (tick > inputTick)
+                {
+                    sendInput(tick, nowNs);
+                    work++;
+                }
             }
 
         }
