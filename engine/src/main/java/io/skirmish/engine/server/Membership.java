@@ -26,6 +26,8 @@ final class Membership
     long[] resendTo;
     int resendCount;
     long resyncedUpTo;
+    long resyncSentNs;
+    boolean resyncLost;
 
     Membership(final Peer peer, final EventStream stream, final Room room)
     {
