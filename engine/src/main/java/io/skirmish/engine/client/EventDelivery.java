@@ -383,6 +383,13 @@ final class EventDelivery
         {
             return;
         }
+        if (seq == inbox.lastResyncSeq && seq < inbox.nextExpected)
+        {
+            // the same resync again: a duplicated datagram, or one sent again after it got through
+            duplicates.incrementRelease();
+            return;
+        }
+        inbox.lastResyncSeq = seq;
         resyncs.incrementRelease();
         inbox.nextExpected = seq + 1;
         inbox.highestSeen = Math.max(inbox.highestSeen, seq);

@@ -19,6 +19,7 @@ final class RoomInbox
     long lastAckSentNs;
     long lastRequestNs;
     long highestSeen;
+    long lastResyncSeq = -1;
     long lastProgressNs;
     private final long[] heldSeqs;
     private final int[] heldLengths;

@@ -19,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_EXCEPT_SENDER;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO;
@@ -38,6 +39,12 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 final class EventFanOut
 {
     static final int PUMP_LIMIT = 64;
+    /**
+     * A replay request for what a resync stands in for, arriving this long after the resync was sent, means the
+     * resync was lost (the downstream is unreliable): a request the client sent before the resync reached it comes
+     * sooner.
+     */
+    static final long RESYNC_LOST_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(500);
     static final int MAX_RESEND_RANGES = 8;
     /** Room left on a lane when pumping history, for what must not wait behind it: pongs, acks, snapshots. */
     static final int PUMP_HEADROOM = 8 * 1024;
@@ -388,6 +395,13 @@ final class EventFanOut
     {
         final long lastOwed = m.lastOwedSeq();
         int sent = 0;
+        if (m.resyncLost)
+        {
+            // the resync never arrived: another one, to the newest seq owed, stands in for everything so far
+            final int resent = resyncTo(m, lastOwed);
+            m.resyncLost = 0 == resent;
+            return resent;
+        }
         while (m.resendCount > 0 && sent < PUMP_LIMIT)
         {
             final long seq = m.resendFrom[0];
@@ -445,6 +459,7 @@ final class EventFanOut
             return 0;
         }
         m.resyncedUpTo = lastOwed;
+        m.resyncSentNs = clock.nanoTime();
         m.nextSeqToSend = lastOwed + 1;
         m.resendCount = 0;
         noteSent(m.peer);
@@ -578,7 +593,16 @@ final class EventFanOut
         {
             return false;
         }
-        // a request sent before a resync reached the client asks for what the resync already stands in for
+        // a request sent before a resync reached the client asks for what the resync already stands in for; one
+        // that comes long after the resync was sent asks because the resync was lost, and nothing else would send
+        // another (what follows the resync waits for acknowledgements past it)
+        if (fromSeq <= m.resyncedUpTo && m.ackedSeq < m.resyncedUpTo &&
+            clock.nanoTime() - m.resyncSentNs >= RESYNC_LOST_AFTER_NS)
+        {
+            m.resyncLost = true;
+            markBehind(m);
+            return true;
+        }
         final long from = Math.max(fromSeq, Math.max(m.ackedSeq, m.resyncedUpTo) + 1);
         final long to = Math.min(toSeq, Math.min(m.lastOwedSeq(), m.nextSeqToSend - 1));
         if (from <= to)

@@ -28,6 +28,8 @@ final class Membership
     long resyncedUpTo;
     long leadInputTick = Long.MIN_VALUE;
     long leadNs;
+    long resyncSentNs;
+    boolean resyncLost;
 
     Membership(final Peer peer, final EventStream stream, final Room room)
     {

@@ -488,6 +488,11 @@ class EventDeliveryTest
         assertEquals(List.of("resync " + ROOM + " 3 same point"), calls, "a resync at the last delivered is taken");
         assertEquals(3, delivery.lastDelivered(ROOM));
         assertEquals(1, counter(EngineCounter.RESYNCS));
+
+        resync(ROOM, 3, "same point");
+        assertEquals(1, calls.size(), "the same resync twice (a duplicated datagram) reaches the game once");
+        assertEquals(1, counter(EngineCounter.RESYNCS));
+        assertEquals(1, counter(EngineCounter.DUPLICATES_DROPPED));
     }
 
     @Test
