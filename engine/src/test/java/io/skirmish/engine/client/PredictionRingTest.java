@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PredictionRingTest
 {
@@ -142,7 +143,9 @@ class PredictionRingTest
             final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             if (1 == round)
             {
-                assertEquals(0, allocated, "bytes allocated");
+                // a one-off allocation by the JIT or the bean itself may show; an allocating predict or reconcile
+                // would show at least 16 bytes for each of the 20,000 calls
+                assertTrue(allocated < 20_000, "bytes allocated by 20,000 predictions and reconciles: " + allocated);
             }
         }
     }

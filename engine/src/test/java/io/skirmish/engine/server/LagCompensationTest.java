@@ -85,7 +85,10 @@ class LagCompensationTest
             }
             if (1 == round)
             {
-                assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before, "bytes allocated");
+                // a one-off allocation by the JIT or the bean itself may show; an allocating record or rewind would
+                // show at least 16 bytes for every one of the 20,000 calls
+                final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertTrue(allocated < 20_000, "bytes allocated by 20,000 records and rewinds: " + allocated);
             }
         }
     }
