@@ -131,16 +131,19 @@ class NetworkChaosSystemTest
         }
     }
 
-    /** What the client delivered to the game, in the order it did. */
-    static final class ClientLog extends RecordingClientListener
+    /** What the client delivered to the game, in order: the room as a RoomRecorder does, and the direct stream. */
+    static final class ClientLog extends RoomSystemTest.RoomRecorder
     {
-        final List<Long> roomSeqs = new ArrayList<>();
-        final List<String> roomPayloads = new ArrayList<>();
         final List<Long> directSeqs = new ArrayList<>();
         final List<String> directPayloads = new ArrayList<>();
         final List<String> stateTrace = new ArrayList<>();
         final long startNs = System.nanoTime();
         long leftConnectedNs;
+
+        ClientLog()
+        {
+            super(ROOM_ID);
+        }
 
         public void onStateChange(final ClientState oldState, final ClientState newState)
         {
@@ -163,36 +166,10 @@ class NetworkChaosSystemTest
             final int length)
         {
             super.onEvent(roomId, seq, senderSessionId, typeId, buffer, offset, length);
-            final String text = buffer.getStringWithoutLengthAscii(offset, length);
             if (0 == roomId)
             {
                 directSeqs.add(seq);
-                directPayloads.add(text);
-            }
-            else if (ROOM_ID == roomId)
-            {
-                roomSeqs.add(seq);
-                roomPayloads.add(text);
-            }
-        }
-
-        public void onMemberJoined(final int roomId, final long seq, final int sessionId)
-        {
-            super.onMemberJoined(roomId, seq, sessionId);
-            if (ROOM_ID == roomId)
-            {
-                roomSeqs.add(seq);
-                roomPayloads.add("+" + sessionId);
-            }
-        }
-
-        public void onMemberLeft(final int roomId, final long seq, final int sessionId, final LeaveReason reason)
-        {
-            super.onMemberLeft(roomId, seq, sessionId, reason);
-            if (ROOM_ID == roomId)
-            {
-                roomSeqs.add(seq);
-                roomPayloads.add("-" + sessionId);
+                directPayloads.add(buffer.getStringWithoutLengthAscii(offset, length));
             }
         }
 
@@ -468,14 +445,14 @@ class NetworkChaosSystemTest
         }
         assertEquals(expectedMessages, serverLog.messages(sessionId), "the server got every message once, in order");
 
-        final long firstRoomSeq = clientLog.roomSeqs.get(0);
-        RoomSystemTest.assertContiguous(clientLog.roomSeqs, firstRoomSeq, room.lastSeq());
-        for (int i = 0; i < clientLog.roomSeqs.size(); i++)
+        final long firstRoomSeq = clientLog.seqs.get(0);
+        RoomSystemTest.assertContiguous(clientLog.seqs, firstRoomSeq, room.lastSeq());
+        for (int i = 0; i < clientLog.seqs.size(); i++)
         {
-            assertEquals(serverLog.roomEvents.get(clientLog.roomSeqs.get(i)), clientLog.roomPayloads.get(i),
-                "room event seq " + clientLog.roomSeqs.get(i));
+            assertEquals(serverLog.roomEvents.get(clientLog.seqs.get(i)), clientLog.payloads.get(i),
+                "room event seq " + clientLog.seqs.get(i));
         }
-        assertTrue(clientLog.roomPayloads.contains("s0") && clientLog.roomPayloads.contains("e0"),
+        assertTrue(clientLog.payloads.contains("s0") && clientLog.payloads.contains("e0"),
             "the room stream holds the traffic");
         // the direct stream also carries membership notices, which are not direct messages
         final List<Long> directSent = new ArrayList<>(new TreeSet<>(serverLog.directMessages.keySet()));
@@ -743,15 +720,15 @@ class NetworkChaosSystemTest
             Tests.counters(client) + " " + Tests.counters(server));
         final long catchUpMs = msSince(catchUpStartNs);
 
-        final int from = clientLog.roomSeqs.indexOf(firstOfBurst);
+        final int from = clientLog.seqs.indexOf(firstOfBurst);
         assertTrue(from >= 0, "the burst's first event was delivered");
-        final List<Long> burstSeqs = clientLog.roomSeqs.subList(from, clientLog.roomSeqs.size());
+        final List<Long> burstSeqs = clientLog.seqs.subList(from, clientLog.seqs.size());
         RoomSystemTest.assertContiguous(burstSeqs, firstOfBurst, last);
         for (int i = 0; i < 10_000; i++)
         {
-            assertEquals("burst-" + i, clientLog.roomPayloads.get(from + i));
+            assertEquals("burst-" + i, clientLog.payloads.get(from + i));
         }
-        RoomSystemTest.assertContiguous(clientLog.roomSeqs, clientLog.roomSeqs.get(0), last);
+        RoomSystemTest.assertContiguous(clientLog.seqs, clientLog.seqs.get(0), last);
         assertEquals(0, client.counter(EngineCounter.RESYNCS), Tests.counters(client));
         assertEquals(0, server.counter(EngineCounter.RESYNCS), Tests.counters(server));
         assertEquals(List.of(), clientLog.resyncs);
