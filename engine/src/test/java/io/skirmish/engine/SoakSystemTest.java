@@ -92,6 +92,16 @@ class SoakSystemTest
         long downUntilNs;
         int emitted;
         final Map<Integer, Long> resumeSeqs = new HashMap<>();
+        final List<String> trace = new ArrayList<>();
+
+        void trace(final String what)
+        {
+            trace.add(what);
+            if (trace.size() > 200)
+            {
+                trace.remove(0);
+            }
+        }
 
         Player(final int index)
         {
@@ -102,7 +112,20 @@ class SoakSystemTest
 
         public void onJoined(final int roomId, final long nextSeq)
         {
+            trace("joined " + roomId + "@" + nextSeq);
             log.start(roomId);
+        }
+
+        public void onLeft(final int roomId, final LeaveReason reason)
+        {
+            super.onLeft(roomId, reason);
+            trace("left " + roomId + " " + reason + " delivered0=" + (null == client ? -2 : client.lastDeliveredSeq(0)));
+        }
+
+        public void onConnected(final int sessionId, final boolean resumed)
+        {
+            super.onConnected(sessionId, resumed);
+            trace("connected " + sessionId + (resumed ? " resumed" : ""));
         }
 
         public void onEvent(
@@ -139,6 +162,18 @@ class SoakSystemTest
     }
 
     private final List<SessionLog> allLogs = new ArrayList<>();
+    private Player[] players;
+
+    private void serverTrace(final int sessionId, final String what)
+    {
+        for (final Player p : players)
+        {
+            if (null != p.client && p.client.sessionId() == sessionId)
+            {
+                p.trace(what);
+            }
+        }
+    }
 
     private void record(final Room room, final long seq, final String text)
     {
@@ -171,11 +206,14 @@ class SoakSystemTest
                 public void onJoined(final Room room, final Session session)
                 {
                     record(room, room.lastSeq(), "+" + session.sessionId());
+                    serverTrace(session.sessionId(), "server joined " + room.roomId() + "@" + room.lastSeq());
                 }
 
                 public void onLeft(final Room room, final Session session, final LeaveReason reason)
                 {
                     record(room, room.lastSeq(), "-" + session.sessionId());
+                    serverTrace(session.sessionId(), "server left " + room.roomId() + "@" + room.lastSeq() + " " +
+                        reason);
                 }
             }));
         final CountersReader serverCounters = server.aeron().countersReader();
@@ -186,7 +224,7 @@ class SoakSystemTest
             server.createRoom(roomId, new RoomOptions().historyCount(1 << 16).historyBytes(32 << 20).historyAgeNs(0));
         }
 
-        final Player[] players = new Player[PLAYERS];
+        players = new Player[PLAYERS];
         for (int i = 0; i < PLAYERS; i++)
         {
             players[i] = new Player(i);
@@ -265,14 +303,14 @@ class SoakSystemTest
             {
                 if (!p.client.isMemberOf(roomId))
                 {
-                    p.client.join(roomId);
+                    p.trace("join " + roomId + " -> " + p.client.join(roomId));
                 }
             }
             else if (action < 900)
             {
                 if (p.client.isMemberOf(roomId))
                 {
-                    p.client.leave(roomId);
+                    p.trace("leave " + roomId + " -> " + p.client.leave(roomId));
                     leaves++;
                 }
             }
@@ -292,12 +330,14 @@ class SoakSystemTest
                     }
                 }
                 p.resumeSeqs.put(0, p.client.lastDeliveredSeq(0));
+                p.trace("crash " + p.resumeSeqs);
                 harness.abortClient(p.client);
                 p.client = null;
                 p.downUntilNs = nowNs + TimeUnit.MILLISECONDS.toNanos(random.nextInt(2500));
             }
             else if (action < 918)
             {
+                p.trace("close");
                 harness.closeClient(p.client);
                 p.client = null;
                 p.sessionId = 0;
@@ -379,6 +419,7 @@ class SoakSystemTest
             .listener(p)
             .networkSimulator(p.simulator)
             .connectTimeoutNs(TimeUnit.SECONDS.toNanos(3));
+        p.trace("start " + (0 != p.sessionId ? "resume " + p.sessionId : "new"));
         if (0 != p.sessionId)
         {
             ctx.resume(p.sessionId, p.secret);
@@ -405,16 +446,25 @@ class SoakSystemTest
     {
         for (final Player p : players)
         {
-            if (null == p.client || !p.client.isConnected())
+            if (!caughtUp(p))
             {
-                continue;
+                return false;
             }
-            for (final int roomId : ROOMS)
+        }
+        return true;
+    }
+
+    private boolean caughtUp(final Player p)
+    {
+        if (null == p.client || !p.client.isConnected())
+        {
+            return true;
+        }
+        for (final int roomId : ROOMS)
+        {
+            if (p.client.isMemberOf(roomId) && p.client.lastDeliveredSeq(roomId) != server.room(roomId).lastSeq())
             {
-                if (p.client.isMemberOf(roomId) && p.client.lastDeliveredSeq(roomId) != server.room(roomId).lastSeq())
-                {
-                    return false;
-                }
+                return false;
             }
         }
         return true;
@@ -434,8 +484,12 @@ class SoakSystemTest
                         .append(p.client.lastDeliveredSeq(roomId)).append('/').append(server.room(roomId).lastSeq());
                 }
                 sb.append(" [").append(Tests.counters(p.client)).append("] ")
-                    .append(ServerTestSupport.membershipDump(server, p.client.sessionId()))
-                    .append("; ");
+                    .append(ServerTestSupport.membershipDump(server, p.client.sessionId()));
+                if (!caughtUp(p))
+                {
+                    sb.append(" trace ").append(p.trace);
+                }
+                sb.append("; ");
             }
         }
         return sb.toString();

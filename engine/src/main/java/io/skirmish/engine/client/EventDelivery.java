@@ -228,6 +228,14 @@ final class EventDelivery
             final int kind = state.kind(i);
             final long fromSeq = state.fromSeq(i);
             RoomInbox inbox = inboxes.get(roomId);
+            if (null == inbox && ResumeStateFlyweight.LEFT_WHILE_AWAY == kind &&
+                state.noticeSeq(i) <= lastDelivered(0))
+            {
+                // its LEFT_ROOM notice was delivered already and the acknowledgement did not reach the server:
+                // nothing to open, nothing to wait for; acknowledged again so the server lets the membership go
+                sender.sendEventAck(roomId, state.headSeq(i));
+                continue;
+            }
             if (null == inbox && (ResumeStateFlyweight.MEMBER == kind || ResumeStateFlyweight.LEFT_WHILE_AWAY == kind))
             {
                 inbox = openRoom(roomId, fromSeq);

@@ -12,7 +12,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * {@code From Seq} (a new process resuming the session learns its rooms this way) and reports the session resumed
  * only once every stream has been delivered up to its head. Kinds: the direct stream, a room the client knows it is
  * in, a room joined while it was away (its JOIN_RESULT notice is still to come on the direct stream), and a room it
- * left while away (its LEFT_ROOM notice is still to come, after the room's events up to {@code Head Seq}).
+ * left while away (its LEFT_ROOM notice is still to come, after the room's events up to {@code Head Seq}). The
+ * notice's seq on the direct stream travels with the entry: the server may not yet have had the client's
+ * acknowledgement of a notice the client already delivered, and only the client can tell.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Header (8 bytes)                        |
@@ -21,7 +23,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *  +---------------------------------------------------------------+
  *  |                           Reserved (32)                       |
  *  +---------------------------------------------------------------+
- *  |  Entries: Room Id (32), Kind (32), From Seq (64), Head Seq (64) ...
+ *  |  Entries: Room Id (32), Kind (32), From Seq (64), Head Seq (64), Notice Seq (64) ...
  *  +---------------------------------------------------------------+
  * </pre>
  */
@@ -41,7 +43,7 @@ public final class ResumeStateFlyweight extends FrameHeaderFlyweight
     /** Offset of the first entry. */
     public static final int ENTRIES_OFFSET = 16;
     /** Length of one entry. */
-    public static final int ENTRY_LENGTH = 24;
+    public static final int ENTRY_LENGTH = 32;
 
     /**
      * @param count number of entries.
@@ -79,16 +81,20 @@ public final class ResumeStateFlyweight extends FrameHeaderFlyweight
      * @param kind    {@link #DIRECT}, {@link #MEMBER}, {@link #JOINED_WHILE_AWAY} or {@link #LEFT_WHILE_AWAY}.
      * @param fromSeq first seq the client has not acknowledged.
      * @param headSeq newest seq of the stream (for a room left: the last one the session is owed).
+     * @param noticeSeq seq on the direct stream of the room's JOIN_RESULT notice (a room joined) or LEFT_ROOM notice
+     *                  (a room left while away), 0 for the direct stream.
      * @return this for a fluent API.
      */
     public ResumeStateFlyweight entry(
-        final int index, final int roomId, final int kind, final long fromSeq, final long headSeq)
+        final int index, final int roomId, final int kind, final long fromSeq, final long headSeq,
+        final long noticeSeq)
     {
         final int at = offset + ENTRIES_OFFSET + index * ENTRY_LENGTH;
         mutableBuffer.putInt(at, roomId, LITTLE_ENDIAN);
         mutableBuffer.putInt(at + 4, kind, LITTLE_ENDIAN);
         mutableBuffer.putLong(at + 8, fromSeq, LITTLE_ENDIAN);
         mutableBuffer.putLong(at + 16, headSeq, LITTLE_ENDIAN);
+        mutableBuffer.putLong(at + 24, noticeSeq, LITTLE_ENDIAN);
         return this;
     }
 
@@ -126,6 +132,15 @@ public final class ResumeStateFlyweight extends FrameHeaderFlyweight
     public long headSeq(final int index)
     {
         return buffer.getLong(offset + ENTRIES_OFFSET + index * ENTRY_LENGTH + 16, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param index of the entry.
+     * @return seq of the room's membership notice on the direct stream (0 for the direct stream).
+     */
+    public long noticeSeq(final int index)
+    {
+        return buffer.getLong(offset + ENTRIES_OFFSET + index * ENTRY_LENGTH + 24, LITTLE_ENDIAN);
     }
 
     /**

@@ -20,6 +20,7 @@ final class Membership
     long ackedSeq;
     long finalSeq = Long.MAX_VALUE;
     long joinNoticeSeq;
+    long leftNoticeSeq;
     boolean departed;
     SnapshotPublisher.MemberState snapshotState;
     long[] resendFrom;

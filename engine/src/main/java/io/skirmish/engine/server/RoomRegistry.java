@@ -383,7 +383,8 @@ final class RoomRegistry
                 m.behind = false;
             }
             leftRoomFlyweight.wrap(noticePayload, 0).roomId(room.roomId).reason(reason.code()).finalSeq(m.finalSeq);
-            fanOut.sendDirect(peer, SystemEvent.LEFT_ROOM, FLAG_SYSTEM, noticePayload, 0, LeftRoomFlyweight.LENGTH);
+            m.leftNoticeSeq = fanOut.sendDirect(
+                peer, SystemEvent.LEFT_ROOM, FLAG_SYSTEM, noticePayload, 0, LeftRoomFlyweight.LENGTH);
         }
         else
         {
@@ -437,7 +438,7 @@ final class RoomRegistry
         final ResumeStateFlyweight state = resumeStateFlyweight;
         state.wrapForEncode(controlBuffer, 0, peer.sessionId);
         int count = 0;
-        state.entry(count++, 0, ResumeStateFlyweight.DIRECT, direct.ackedSeq + 1, direct.stream.lastSeq);
+        state.entry(count++, 0, ResumeStateFlyweight.DIRECT, direct.ackedSeq + 1, direct.stream.lastSeq, 0);
         final Int2ObjectHashMap<Membership>.ValueIterator it = session.memberships.values().iterator();
         while (it.hasNext())
         {
@@ -445,13 +446,14 @@ final class RoomRegistry
             fanOut.rewindForResume(m);
             final int kind = m.joinNoticeSeq > direct.ackedSeq ?
                 ResumeStateFlyweight.JOINED_WHILE_AWAY : ResumeStateFlyweight.MEMBER;
-            state.entry(count++, m.room.roomId, kind, m.ackedSeq + 1, m.stream.lastSeq);
+            state.entry(count++, m.room.roomId, kind, m.ackedSeq + 1, m.stream.lastSeq, m.joinNoticeSeq);
         }
         for (int i = 0, n = peer.departures.size(); i < n; i++)
         {
             final Membership m = peer.departures.get(i);
             fanOut.rewindForResume(m);
-            state.entry(count++, m.stream.id, ResumeStateFlyweight.LEFT_WHILE_AWAY, m.ackedSeq + 1, m.finalSeq);
+            state.entry(count++, m.stream.id, ResumeStateFlyweight.LEFT_WHILE_AWAY, m.ackedSeq + 1, m.finalSeq,
+                m.leftNoticeSeq);
         }
         state.count(count);
         sender.sendInOrder(peer, controlBuffer, 0, ResumeStateFlyweight.length(count));

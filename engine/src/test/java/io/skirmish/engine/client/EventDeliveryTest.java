@@ -12,6 +12,7 @@ import io.skirmish.engine.protocol.JoinResultFlyweight;
 import io.skirmish.engine.protocol.LeftRoomFlyweight;
 import io.skirmish.engine.protocol.ReliableFrameFlyweight;
 import io.skirmish.engine.protocol.ReplayRequestFlyweight;
+import io.skirmish.engine.protocol.ResumeStateFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.protocol.StreamHeadsFlyweight;
 import io.skirmish.engine.protocol.SystemEvent;
@@ -524,6 +525,61 @@ class EventDeliveryTest
         event(11);
         assertEquals(4, calls.size());
         assertEquals(1, counter(EngineCounter.DROPPED_UNKNOWN_TYPE), "an event of a room it is not in");
+    }
+
+    /**
+     * RESUME_STATE naming one room left while the client was away, with its LEFT_ROOM notice at a direct seq.
+     */
+    private void resumeStateWithRoomLeft(final long directFromSeq, final long finalSeq, final long noticeSeq)
+    {
+        final ResumeStateFlyweight state = new ResumeStateFlyweight();
+        state.wrapForEncode(frame, FRAME_OFFSET, SESSION_ID);
+        state.entry(0, 0, ResumeStateFlyweight.DIRECT, directFromSeq, noticeSeq, 0);
+        state.entry(1, ROOM, ResumeStateFlyweight.LEFT_WHILE_AWAY, finalSeq - 2, finalSeq, noticeSeq);
+        state.count(2);
+        delivery.onResumeState(frame, FRAME_OFFSET, ResumeStateFlyweight.length(2));
+    }
+
+    @Test
+    void shouldNotReopenARoomWhoseLeaveNoticeWasDeliveredBeforeTheServerHadTheAck()
+    {
+        joined(ROOM, 1);
+        event(1);
+        event(2);
+        leftRoom(ROOM, LeaveReason.LEFT, 2);
+        assertFalse(delivery.isMember(ROOM));
+        control.clear();
+        calls.clear();
+
+        // the acknowledgements of the leave were lost: the server still says the room was left while away
+        resumeStateWithRoomLeft(directSeq, 2, directSeq);
+
+        assertFalse(delivery.isMember(ROOM), "not opened again: its notice will not come again");
+        assertEquals(List.of(), calls);
+        assertTrue(delivery.isCaughtUp(), "nothing to wait for");
+        assertEquals(List.of(ROOM + " 2"), acks(), "acknowledged again, so the server lets it go");
+    }
+
+    @Test
+    void shouldOpenARoomLeftWhileAwayWhoseLeaveNoticeIsStillToCome()
+    {
+        // a new process: the direct stream delivered up to 1, the leave notice is 2
+        final Long2LongHashMap restored = new Long2LongHashMap(-1);
+        restored.put(0, 1);
+        delivery.restore(restored);
+        directSeq = 1;
+
+        resumeStateWithRoomLeft(2, 4, 2);
+
+        assertTrue(delivery.isMember(ROOM), "opened to receive what it is owed before its leave");
+        assertFalse(delivery.isCaughtUp());
+        event(2);
+        event(3);
+        event(4);
+        leftRoom(ROOM, LeaveReason.KICKED, 4);
+        assertFalse(delivery.isMember(ROOM));
+        assertEquals("left " + ROOM + " KICKED", calls.get(calls.size() - 1));
+        assertTrue(delivery.isCaughtUp());
     }
 
     @Test
