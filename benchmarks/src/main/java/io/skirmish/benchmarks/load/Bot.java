@@ -38,6 +38,9 @@ final class Bot implements ClientListener
     private long resumes;
     private long launchedNs;
     private long connectNs = -1;
+    private long refusedFull;
+    private long refusedBusy;
+    private long sampleSnapshots;
 
     Bot(final int roomId, final long inputPhaseNs)
     {
@@ -206,6 +209,55 @@ final class Bot implements ClientListener
         {
             resumes++;
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onConnectRefused(final DisconnectReason reason, final long retryInNs)
+    {
+        if (DisconnectReason.SERVER_BUSY == reason)
+        {
+            refusedBusy++;
+        }
+        else
+        {
+            refusedFull++;
+        }
+    }
+
+    /**
+     * @return times the server refused it as full.
+     */
+    long refusedFull()
+    {
+        return refusedFull;
+    }
+
+    /**
+     * @return times the server refused it as busy.
+     */
+    long refusedBusy()
+    {
+        return refusedBusy;
+    }
+
+    /**
+     * @return true once it was refused at least once, or connected, or gave up: it no longer holds a connect slot.
+     */
+    boolean hasAnswer()
+    {
+        return refusedFull + refusedBusy > 0 || connectNs >= 0 || ended;
+    }
+
+    /**
+     * @return snapshots received since the previous call.
+     */
+    long snapshotsSinceSample()
+    {
+        final long count = snapshots - sampleSnapshots;
+        sampleSnapshots = snapshots;
+        return count;
     }
 
     /**

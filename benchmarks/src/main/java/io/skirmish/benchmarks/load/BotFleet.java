@@ -38,6 +38,8 @@ final class BotFleet implements AutoCloseable
     /** Each bot's client is polled every this many passes (4: 250 Hz at one pass a millisecond). */
     private static final int POLL_EVERY_PASSES = Integer.getInteger("pollEveryPasses", 4);
     private static final long CLIENT_CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** How long a bot that retries when refused keeps asking. */
+    private static final long RETRY_REFUSED_NS = TimeUnit.MINUTES.toNanos(10);
 
     private final Bot[] bots;
     private final AeronStack[] stacks;
@@ -46,12 +48,14 @@ final class BotFleet implements AutoCloseable
     private final String serverEndpoint;
     private final Profile profile;
     private final Errors errors;
+    private final boolean retryRefused;
     private final UnsafeBuffer input = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Bot.INPUT_LENGTH, 64));
     private int launched;
     private long passes;
     private int connected;
     private int joined;
     private int ended;
+    private int answered;
     private long firstLaunchNs;
     private long allConnectedNs;
     private long allJoinedNs;
@@ -65,6 +69,8 @@ final class BotFleet implements AutoCloseable
      * @param botsPerDriver  bots per shared client-side driver.
      * @param connectWindow  most bots connecting at once.
      * @param profile        applied to every client context, and its driver settings to the shared drivers.
+     * @param retryRefused   true when bots refused as full or busy ask again (with the client's backoff and
+     *                       jitter) rather than give up; a refused bot no longer counts against the connect window.
      * @param errors         for the drivers and the clients.
      */
     BotFleet(
@@ -74,9 +80,11 @@ final class BotFleet implements AutoCloseable
         final int botsPerDriver,
         final int connectWindow,
         final Profile profile,
+        final boolean retryRefused,
         final Errors errors)
     {
         this.botsPerDriver = botsPerDriver;
+        this.retryRefused = retryRefused;
         this.connectWindow = connectWindow;
         this.serverEndpoint = serverEndpoint;
         this.profile = profile;
@@ -120,6 +128,7 @@ final class BotFleet implements AutoCloseable
         int connectedNow = 0;
         int joinedNow = 0;
         int endedNow = 0;
+        int answeredNow = 0;
         final Bot[] bots = this.bots;
         final long pass = passes++;
         for (int i = 0, n = launched; i < n; i++)
@@ -142,6 +151,7 @@ final class BotFleet implements AutoCloseable
             connectedNow += bot.isConnected() ? 1 : 0;
             joinedNow += bot.isJoined() ? 1 : 0;
             endedNow += bot.hasEnded() ? 1 : 0;
+            answeredNow += bot.hasAnswer() ? 1 : 0;
         }
         for (int s = (launched + botsPerDriver - 1) / botsPerDriver; s < stacks.length; s++)
         {
@@ -150,6 +160,7 @@ final class BotFleet implements AutoCloseable
         connected = connectedNow;
         joined = joinedNow;
         ended = endedNow;
+        answered = answeredNow;
         if (0 == allConnectedNs && launched == bots.length && connected == bots.length)
         {
             allConnectedNs = nowNs;
@@ -164,8 +175,8 @@ final class BotFleet implements AutoCloseable
     private int launch(final long nowNs)
     {
         int work = 0;
-        for (int i = 0; i < LAUNCHES_PER_PASS && launched < bots.length && launched - connected - ended < connectWindow;
-            i++)
+        final int settled = retryRefused ? answered : connected + ended;
+        for (int i = 0; i < LAUNCHES_PER_PASS && launched < bots.length && launched - settled < connectWindow; i++)
         {
             if (0 == launched)
             {
@@ -180,6 +191,7 @@ final class BotFleet implements AutoCloseable
                     .threadingMode(ThreadingMode.INVOKER)
                     .aeron(stacks[launched / botsPerDriver].aeron())
                     .connectTimeoutNs(CLIENT_CONNECT_TIMEOUT_NS)
+                    .retryWhenRefusedNs(retryRefused ? RETRY_REFUSED_NS : 0)
                     .errorHandler(errors)
                     .listener(bot)), nowNs);
             }
@@ -206,11 +218,12 @@ final class BotFleet implements AutoCloseable
     }
 
     /**
-     * @return true once every bot is launched and either joined its room or gave up.
+     * @return true once every bot is launched and either joined its room or gave up; for bots that retry when
+     * refused, once every one has been answered (refused, connected or gone).
      */
     boolean isSettled()
     {
-        return launched == bots.length && joined + ended >= bots.length;
+        return launched == bots.length && (retryRefused ? answered >= bots.length : joined + ended >= bots.length);
     }
 
     /**

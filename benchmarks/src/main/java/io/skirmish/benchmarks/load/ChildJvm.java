@@ -46,7 +46,36 @@ final class ChildJvm implements AutoCloseable
         final String name, final int cpu, final List<String> jvmArgs, final String mainClass, final Path log)
         throws IOException
     {
+        return launch(name, cpu, 0, jvmArgs, mainClass, log);
+    }
+
+    /**
+     * Start a child JVM at a lower scheduling priority.
+     *
+     * @param name      for its output thread.
+     * @param cpu       core to pin it to, or -1 for none.
+     * @param niceness  {@code nice} increment, 0 for none: a child at 19 only gets what others on its core leave.
+     * @param jvmArgs   JVM options and system properties.
+     * @param mainClass its main class.
+     * @param log       file that receives its output (replaced).
+     * @return the running child.
+     * @throws IOException when it cannot be started or the log not written.
+     */
+    static ChildJvm launch(
+        final String name,
+        final int cpu,
+        final int niceness,
+        final List<String> jvmArgs,
+        final String mainClass,
+        final Path log) throws IOException
+    {
         final List<String> command = new ArrayList<>();
+        if (niceness > 0)
+        {
+            command.add("nice");
+            command.add("-n");
+            command.add(Integer.toString(niceness));
+        }
         if (cpu >= 0)
         {
             command.add("taskset");

@@ -22,6 +22,8 @@ public final class CommandQueue
     public static final String REPORT = "report";
     /** Start the rooms' ticks, snapshots and events (server). */
     public static final String PUBLISH = "publish";
+    /** Print a {@code @SAMPLE} line: what happened since the previous sample. */
+    public static final String SAMPLE = "sample";
     /** Close and exit. */
     public static final String EXIT = "exit";
 

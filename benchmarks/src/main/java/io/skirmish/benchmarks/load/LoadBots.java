@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Prints {@code @CONNECTED} when every bot has joined or given up, or after {@code -DconnectLimit} seconds, with the
  * connect time (first connect started to all connected). Then follows {@link CommandQueue} commands: {@code measure}
- * starts the window, {@code stop} ends it, {@code report} prints the {@code @RESULT} line, {@code exit} closes.
+ * starts the window, {@code stop} ends it, {@code report} prints the {@code @RESULT} line, {@code sample} a
+ * {@code @SAMPLE} line (each joined bot's snapshots per second since the previous sample, and the refusals so far),
+ * {@code exit} closes. With {@code -DretryRefused=true} bots refused as full or busy ask again with the client's
+ * backoff and jitter, and {@code @CONNECTED} comes once each has had an answer.
  * Results: snapshots per client per second over the window (mean over all N, the 5th-percentile client and the
  * lowest), room events received and the seq check (missing, duplicated, out of order, resynced), inputs sent per
  * second, this process's CPU over the window as a percentage of its core (from {@code /proc/self/stat}), and the
@@ -41,6 +44,7 @@ public final class LoadBots
     private long cpuStartTicks;
     private long inputsStart;
     private long maxPassNs;
+    private long sampleNs;
 
     private LoadBots(final BotFleet fleet, final Scenario scenario, final Errors errors)
     {
@@ -63,7 +67,7 @@ public final class LoadBots
         final Errors errors = new Errors("load-bots");
         final CommandQueue commands = CommandQueue.fromStdin();
         try (BotFleet fleet = new BotFleet(clients, scenario, server, LoadProperties.botsPerDriver(),
-            LoadProperties.connectWindow(), profile, errors))
+            LoadProperties.connectWindow(), profile, LoadProperties.retryRefused(), errors))
         {
             new LoadBots(fleet, scenario, errors).run(commands);
         }
@@ -93,6 +97,8 @@ public final class LoadBots
                     .put("connected", fleet.connected())
                     .put("joined", fleet.joined())
                     .put("ended", fleet.ended())
+                    .put("refusedFull", refusedFull())
+                    .put("refusedBusy", refusedBusy())
                     .put("connectS", fleet.connectSeconds(nowNs))
                     .put("joinS", fleet.joinSeconds(nowNs))
                     .put("oneConnectP50Ms", fleet.connectMs(50))
@@ -115,6 +121,9 @@ public final class LoadBots
                     case CommandQueue.REPORT:
                         report(nowNs);
                         break;
+                    case CommandQueue.SAMPLE:
+                        sample(nowNs);
+                        break;
                     case CommandQueue.EXIT:
                         return;
                     default:
@@ -124,6 +133,57 @@ public final class LoadBots
             }
             idle.idle(work);
         }
+    }
+
+    private long refusedFull()
+    {
+        long refused = 0;
+        for (int i = 0, n = fleet.count(); i < n; i++)
+        {
+            refused += fleet.bot(i).refusedFull();
+        }
+        return refused;
+    }
+
+    private long refusedBusy()
+    {
+        long refused = 0;
+        for (int i = 0, n = fleet.count(); i < n; i++)
+        {
+            refused += fleet.bot(i).refusedBusy();
+        }
+        return refused;
+    }
+
+    /**
+     * Snapshots per second of each joined bot since the previous sample: mean, 5th percentile and lowest.
+     */
+    private void sample(final long nowNs)
+    {
+        final double seconds = (nowNs - sampleNs) / 1e9;
+        final double[] rates = new double[fleet.count()];
+        int n = 0;
+        double sum = 0;
+        for (int i = 0; i < rates.length; i++)
+        {
+            final Bot bot = fleet.bot(i);
+            final long snapshots = bot.snapshotsSinceSample();
+            if (bot.isJoined())
+            {
+                rates[n] = snapshots / seconds;
+                sum += rates[n++];
+            }
+        }
+        Arrays.sort(rates, 0, n);
+        System.out.println(new Report("@SAMPLE")
+            .put("joined", n)
+            .put("connected", fleet.connected())
+            .put("snapMean", 0 == n || 0 == sampleNs ? -1 : sum / n)
+            .put("snapP5", 0 == n || 0 == sampleNs ? -1 : rates[(int)Math.floor(0.05 * (n - 1))])
+            .put("snapMin", 0 == n || 0 == sampleNs ? -1 : rates[0])
+            .put("refusedFull", refusedFull())
+            .put("refusedBusy", refusedBusy()));
+        sampleNs = nowNs;
     }
 
     private long inputsSent()
@@ -209,6 +269,8 @@ public final class LoadBots
             .put("inputsDropped", inputsDropped)
             .put("connectionsLost", connectionsLost)
             .put("resumes", resumes)
+            .put("refusedFull", refusedFull())
+            .put("refusedBusy", refusedBusy())
             .put("drivers", fleet.aeronDirectories().length)
             .put("shmBytes", shmBytes)
             .put("heapUsedMiB", (runtime.totalMemory() - runtime.freeMemory()) >> 20)

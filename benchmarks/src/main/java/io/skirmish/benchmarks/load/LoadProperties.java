@@ -23,6 +23,10 @@ public final class LoadProperties
     public static final String CONNECT_WINDOW = "connectWindow";
     /** Seconds the bots' connect phase may take before they report what they have. */
     public static final String CONNECT_LIMIT = "connectLimit";
+    /** The server's {@code maxSessions} (default: room for every bot). */
+    public static final String MAX_SESSIONS = "maxSessions";
+    /** True for bots that, refused as full or busy, ask again with backoff and jitter instead of giving up. */
+    public static final String RETRY_REFUSED = "retryRefused";
 
     private LoadProperties()
     {
@@ -109,6 +113,23 @@ public final class LoadProperties
     public static int connectWindow()
     {
         return Integer.getInteger(CONNECT_WINDOW, 64);
+    }
+
+    /**
+     * @param clients the bots expected.
+     * @return {@link #MAX_SESSIONS}, default enough for every bot.
+     */
+    public static int maxSessions(final int clients)
+    {
+        return Integer.getInteger(MAX_SESSIONS, Math.max(1024, clients + 16));
+    }
+
+    /**
+     * @return {@link #RETRY_REFUSED}, default false.
+     */
+    public static boolean retryRefused()
+    {
+        return Boolean.getBoolean(RETRY_REFUSED);
     }
 
     /**

@@ -34,6 +34,15 @@ import java.util.concurrent.TimeUnit;
  * from the server's); and, passed on to both children, {@code -Dprofile},
  * {@code -DportPairs}, {@code -DbotsPerDriver}, {@code -DconnectWindow}, {@code -DconnectLimit} and every
  * {@code skirmish.*} property.
+ * <p>
+ * <b>Overload</b>, {@code -Doverload=1.5,3}: for each N and factor F the server takes at most N sessions
+ * ({@code maxSessions}); N bots connect and are served as above; then a second bots JVM, pinned beside the first,
+ * brings (F - 1) N more that are refused and keep asking with backoff and jitter (at {@code nice 19}: they stand for
+ * players on other machines, and must not starve the admitted bots of their core). The window is measured while they
+ * do (the admitted bots' snapshots and events, the server's CPU and refusals); then the extra bots leave, and the
+ * server and the admitted bots are sampled every second until the server is back to full service: every admitted
+ * bot at 95 % of the snapshot rate or more, no handshake in flight or queued, and the server's load within 0.05 of
+ * what it was before the extra bots came. The time that takes is printed.
  */
 public final class LoadRun
 {
@@ -101,11 +110,22 @@ public final class LoadRun
             Budget.SNAPSHOT_MEAN_SHARE * 100, Budget.SNAPSHOT_P5_SHARE * 100, Scenario.TICK_RATE_HZ,
             Budget.TICK_P99_MS, Budget.SERVER_CPU_PERCENT);
         System.out.println(RunRow.HEADER);
+        final String overload = System.getProperty("overload", "").trim();
         for (final int count : counts)
         {
             for (final Scenario scenario : scenarios)
             {
-                run.runOne(count, scenario);
+                if (overload.isEmpty())
+                {
+                    run.runOne(count, scenario);
+                }
+                else
+                {
+                    for (final String factor : overload.split(","))
+                    {
+                        run.runOverload(count, Double.parseDouble(factor), scenario);
+                    }
+                }
             }
         }
         System.out.printf("# done, loadavg %s%n", loadAverage());
@@ -178,6 +198,114 @@ public final class LoadRun
         }
     }
 
+    private void runOverload(final int clients, final double factor, final Scenario scenario)
+        throws InterruptedException
+    {
+        final int extraCount = (int)Math.round((factor - 1) * clients);
+        final String name = clients + "-" + scenario.name().toLowerCase() + "-overload-" + factor;
+        ChildJvm server = null;
+        ChildJvm bots = null;
+        ChildJvm extras = null;
+        try
+        {
+            final int portPairs = LoadProperties.portPairs(profile);
+            final int port = Ports.nextPairs(portPairs);
+            final List<String> common = commonProperties(clients, scenario, port, portPairs);
+            final List<String> serverProperties = new ArrayList<>(common);
+            serverProperties.add("-D" + LoadProperties.MAX_SESSIONS + "=" + clients);
+            server = start("server", cpu("serverCpu", 0), "serverXmx", "2g", "serverJvmArgs", serverProperties,
+                LoadServer.class, logs.resolve(name + "-server.log"));
+            server.await("@READY", 60_000);
+            bots = start("bots", cpu("botsCpu", 1), "botsXmx", "3g", "botsJvmArgs", common,
+                LoadBots.class, logs.resolve(name + "-bots.log"));
+            final Report connected = bots.await("@CONNECTED",
+                TimeUnit.SECONDS.toMillis(LoadProperties.connectLimitSeconds() + 60));
+            server.send(CommandQueue.PUBLISH);
+            TimeUnit.SECONDS.sleep(warmupSeconds);
+            sample(server, bots);
+            TimeUnit.SECONDS.sleep(1);
+            final Report before = sample(server, bots);
+            final double baselineLoad = before.number("load", -1);
+
+            final List<String> extraProperties = commonProperties(extraCount, scenario, port, portPairs);
+            extraProperties.add("-D" + LoadProperties.RETRY_REFUSED + "=true");
+            // they stand for players on other machines: niced, so that they cannot starve the admitted bots' core
+            extras = start("extras", cpu("botsCpu", 1), 19, "botsXmx", "3g", "botsJvmArgs", extraProperties,
+                LoadBots.class, logs.resolve(name + "-extras.log"));
+            final Report refused = extras.await("@CONNECTED",
+                TimeUnit.SECONDS.toMillis(LoadProperties.connectLimitSeconds() + 60));
+
+            server.send(CommandQueue.MEASURE);
+            bots.send(CommandQueue.MEASURE);
+            TimeUnit.SECONDS.sleep(seconds);
+            server.send(CommandQueue.STOP);
+            bots.send(CommandQueue.STOP);
+            TimeUnit.SECONDS.sleep(drainSeconds);
+            server.send(CommandQueue.REPORT);
+            bots.send(CommandQueue.REPORT);
+            extras.send(CommandQueue.REPORT);
+            final Report serverResult = server.await("@RESULT", 60_000);
+            final Report botsResult = bots.await("@RESULT", 60_000);
+            final Report extrasResult = extras.await("@RESULT", 60_000);
+            System.out.println(new RunRow(clients, scenario, serverResult, botsResult).format());
+
+            stop(extras);
+            extras = null;
+            final long leftNs = System.nanoTime();
+            sample(server, bots);
+            double recoveredS = -1;
+            Report last = null;
+            for (int i = 0; i < 30 && recoveredS < 0; i++)
+            {
+                TimeUnit.SECONDS.sleep(1);
+                last = sample(server, bots);
+                if (last.number("snapP5", -1) >= Budget.SNAPSHOT_P5_SHARE * Scenario.TICK_RATE_HZ &&
+                    0 == last.number("inFlight", -1) && 0 == last.number("queued", -1) &&
+                    last.number("load", 1) <= baselineLoad + 0.05)
+                {
+                    recoveredS = (System.nanoTime() - leftNs) / 1e9;
+                }
+            }
+            System.out.printf("#       overload %.1fx: %d admitted of %d (joined %s), %d extra bots refused " +
+                "%s times as full and %s as busy (server: %s full, %s busy, %s dropped from a full queue), " +
+                "%s extra bots got in; admitted bots' snapshots before %s/s p5 %s, in the window mean %s p5 %s min " +
+                "%s; events missing %s; server load before %.3f; full service %s s after the extra bots left " +
+                "(last sample: %s); loadavg %s%n",
+                factor, (int)connected.number("connected", 0), clients, connected.text("joined", "?"), extraCount,
+                extrasResult.text("refusedFull", "?"), extrasResult.text("refusedBusy", "?"),
+                serverResult.text("refusedFull", "?"), serverResult.text("refusedBusy", "?"),
+                serverResult.text("queueFullDrops", "?"), extrasResult.text("connected", "?"),
+                before.text("snapMean", "?"), before.text("snapP5", "?"), botsResult.text("snapMean", "?"),
+                botsResult.text("snapP5", "?"), botsResult.text("snapMin", "?"),
+                botsResult.text("seqMissing", "?"), baselineLoad,
+                recoveredS < 0 ? "NOT within 30" : String.format("%.1f", recoveredS), last, loadAverage());
+            System.out.printf("#       extra bots answered in %s s; %s%n", refused.text("connectS", "?"), refused);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            System.out.printf("%6d %-5s overload %.1f failed: %s (see %s)%n", clients, scenario.name(), factor,
+                ex.getMessage(), logs.resolve(name + "-*.log"));
+        }
+        finally
+        {
+            stop(extras);
+            stop(bots);
+            stop(server);
+        }
+    }
+
+    /**
+     * @return the server's and the bots' {@code @SAMPLE} lines merged.
+     */
+    private static Report sample(final ChildJvm server, final ChildJvm bots) throws InterruptedException
+    {
+        server.send(CommandQueue.SAMPLE);
+        bots.send(CommandQueue.SAMPLE);
+        final Report serverSample = server.await("@SAMPLE", 10_000);
+        final Report botsSample = bots.await("@SAMPLE", 10_000);
+        return serverSample.merge(botsSample);
+    }
+
     private List<String> commonProperties(
         final int clients, final Scenario scenario, final int port, final int portPairs)
     {
@@ -206,6 +334,20 @@ public final class LoadRun
         final Class<?> mainClass,
         final Path log) throws IOException
     {
+        return start(name, cpu, 0, xmxProperty, defaultXmx, extraProperty, properties, mainClass, log);
+    }
+
+    private ChildJvm start(
+        final String name,
+        final int cpu,
+        final int niceness,
+        final String xmxProperty,
+        final String defaultXmx,
+        final String extraProperty,
+        final List<String> properties,
+        final Class<?> mainClass,
+        final Path log) throws IOException
+    {
         final List<String> jvmArgs = new ArrayList<>();
         jvmArgs.add("-Xmx" + System.getProperty(xmxProperty, defaultXmx));
         final String extra = System.getProperty(extraProperty, "").trim();
@@ -214,7 +356,8 @@ public final class LoadRun
             jvmArgs.addAll(Arrays.asList(extra.split(" +")));
         }
         jvmArgs.addAll(properties);
-        final ChildJvm child = ChildJvm.launch(name, pinned ? cpu : -1, jvmArgs, mainClass.getName(), log);
+        final ChildJvm child = ChildJvm.launch(
+            name, pinned ? cpu : -1, niceness, jvmArgs, mainClass.getName(), log);
         CHILDREN.add(child);
         return child;
     }

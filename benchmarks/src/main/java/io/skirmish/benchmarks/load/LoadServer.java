@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Prints {@code @READY} once listening, then follows {@link CommandQueue} commands: {@code publish} starts the rooms'
  * snapshots and events, {@code measure} starts the window, {@code stop} ends it and stops the events,
- * {@code report} prints the {@code @RESULT} line, {@code exit} closes. Results: tick time of each room's
+ * {@code report} prints the {@code @RESULT} line, {@code sample} a {@code @SAMPLE} line (the conductor's load, the
+ * handshakes in flight and queued, sessions, refusals so far and snapshots sent per second since the previous
+ * sample), {@code exit} closes. Results: tick time of each room's
  * {@code onTick} (HdrHistogram p50/p99/max), ticks started late, this process's CPU over the window as a percentage
  * of its core and in microseconds per client per second (from {@code /proc/self/stat}: it includes the driver, which
  * runs on the server's thread, and the JVM's own threads), the {@code /dev/shm} bytes its Aeron directory uses (also
@@ -47,6 +49,8 @@ public final class LoadServer
     private long missingInputsStart;
     private long snapshotsStart;
     private long skippedStart;
+    private long sampleNs;
+    private long sampleSnapshots;
 
     private LoadServer(final GameServer server, final LoadRooms rooms, final int clients)
     {
@@ -76,7 +80,7 @@ public final class LoadServer
             .bindAddress("127.0.0.1")
             .port(port)
             .portPairs(LoadProperties.portPairs(profile))
-            .maxSessions(Math.max(1024, clients + 16))
+            .maxSessions(LoadProperties.maxSessions(clients))
             .connectTimeoutNs(CONNECT_TIMEOUT_NS)
             .driverCustomizer((driverCtx) -> driverCtx.counterValuesBufferLength(
                 CounterSizing.serverValuesLength(clients, driverCtx.counterValuesBufferLength())))
@@ -123,6 +127,9 @@ public final class LoadServer
                 case CommandQueue.REPORT:
                     report(errors);
                     break;
+                case CommandQueue.SAMPLE:
+                    sample();
+                    break;
                 case CommandQueue.EXIT:
                     return;
                 default:
@@ -167,6 +174,23 @@ public final class LoadServer
             .put("fanOutSkipped", server.counter(EngineCounter.FANOUT_SKIPPED) - skippedStart);
     }
 
+    private void sample()
+    {
+        final long nowNs = System.nanoTime();
+        final long snapshots = server.counter(EngineCounter.SNAPSHOTS_SENT);
+        final double seconds = (nowNs - sampleNs) / 1e9;
+        System.out.println(new Report("@SAMPLE")
+            .put("load", server.load())
+            .put("inFlight", server.counter(EngineCounter.HANDSHAKES_IN_FLIGHT))
+            .put("queued", server.counter(EngineCounter.CONNECTS_QUEUED))
+            .put("sessions", server.counter(EngineCounter.SESSIONS_ACTIVE))
+            .put("refusedFull", server.counter(EngineCounter.CONNECTS_REFUSED_FULL))
+            .put("refusedBusy", server.counter(EngineCounter.CONNECTS_REFUSED_BUSY))
+            .put("snapshotsSentPerS", 0 == sampleNs ? -1 : (snapshots - sampleSnapshots) / seconds));
+        sampleNs = nowNs;
+        sampleSnapshots = snapshots;
+    }
+
     private void report(final Errors errors)
     {
         final long shmBytes = ShmUsage.bytesUsed(server.aeronDirectoryName());
@@ -176,6 +200,9 @@ public final class LoadServer
             .put("sessionsTimedOut", server.counter(EngineCounter.SESSIONS_TIMED_OUT))
             .put("sessionsResumed", server.counter(EngineCounter.SESSIONS_RESUMED))
             .put("connectsRejected", server.counter(EngineCounter.CONNECTS_REJECTED))
+            .put("refusedFull", server.counter(EngineCounter.CONNECTS_REFUSED_FULL))
+            .put("refusedBusy", server.counter(EngineCounter.CONNECTS_REFUSED_BUSY))
+            .put("queueFullDrops", server.counter(EngineCounter.CONNECTS_DROPPED_QUEUE_FULL))
             .put("lanesMigrated", server.counter(EngineCounter.LANES_MIGRATED))
             .put("laneRebinds", server.counter(EngineCounter.LANE_REBINDS))
             .put("eventsSent", rooms.eventsSent())

@@ -74,6 +74,16 @@ public final class Report
     }
 
     /**
+     * @param other another report.
+     * @return this, with the other's values whose keys this does not have.
+     */
+    public Report merge(final Report other)
+    {
+        other.values.forEach(values::putIfAbsent);
+        return this;
+    }
+
+    /**
      * @return the tag.
      */
     public String tag()

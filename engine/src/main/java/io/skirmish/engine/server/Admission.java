@@ -55,12 +55,20 @@ final class Admission
     }
 
     /**
+     * @param inFlight handshakes running now, for the gauge.
+     */
+    void inFlight(final int inFlight)
+    {
+        inFlightGauge.setRelease(inFlight);
+    }
+
+    /**
      * @param inFlight handshakes running now.
      * @return true when a connect request arriving now may start its handshake at once.
      */
     boolean mayStart(final int inFlight)
     {
-        inFlightGauge.setRelease(inFlight);
+        inFlight(inFlight);
         return inFlight < maxInFlight && queue.isEmpty();
     }
 

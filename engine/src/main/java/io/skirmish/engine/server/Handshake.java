@@ -108,6 +108,7 @@ final class Handshake
             answerAgain(existing, buffer, offset, fragmentLength);
             return;
         }
+        lane.lastRequestNs = clock.nanoTime();
         if (!lane.isConnected())
         {
             if (lane.state == Lane.State.OPEN && (lane.queued || !admission.mayStart(handshakesInFlight())))
@@ -149,6 +150,15 @@ final class Handshake
             started++;
         }
         return started;
+    }
+
+    /**
+     * Bring the handshakes-in-flight gauge up to date while no connect request arrives to do it (lanes whose client
+     * went away time out, sessions finish binding).
+     */
+    void publishInFlight()
+    {
+        admission.inFlight(handshakesInFlight());
     }
 
     private int handshakesInFlight()

@@ -43,6 +43,7 @@ final class Lane
     UnsafeBuffer pendingRequest;
     int pendingRequestLength;
     boolean queued;
+    /** When its latest CONNECT_REQUEST arrived, 0 before the first. */
     long lastRequestNs;
 
     Lane(final Image image, final int imageSessionId, final int pair, final long createdNs)

@@ -31,6 +31,12 @@ import java.util.ArrayList;
  */
 final class LaneRegistry implements LaneControl, AutoCloseable
 {
+    /**
+     * A handshake whose client has not sent its connect request (every 100 ms until answered) for this long is
+     * abandoned, so that clients that went away do not hold handshake slots until the connect timeout.
+     */
+    static final long ABANDONED_HANDSHAKE_NS = 1_000_000_000L;
+
     /** Told what happens to lanes. Conductor thread. */
     interface Handler
     {
@@ -260,8 +266,10 @@ final class LaneRegistry implements LaneControl, AutoCloseable
                 return false;
             }
         }
-        if (!lane.isClosed() && null == lane.peer && nowNs - lane.createdNs > ctx.connectTimeoutNs())
+        if (!lane.isClosed() && null == lane.peer && (nowNs - lane.createdNs > ctx.connectTimeoutNs() ||
+            (0 != lane.lastRequestNs && nowNs - lane.lastRequestNs > ABANDONED_HANDSHAKE_NS)))
         {
+            // timed out, or its client stopped asking (it went away, or moved to fresh lanes): the slot is freed
             reject(lane.image, "skirmish: handshake timed out");
             close(lane);
         }

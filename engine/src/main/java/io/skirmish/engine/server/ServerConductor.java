@@ -149,6 +149,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
             work += sessions.housekeeping(nowNs);
             work += fanOut.heads().probeHeads(nowNs);
             handshake.purge(nowNs);
+            handshake.publishInFlight();
             rooms.expireHistories(nowNs);
         }
         handshake.admission().onCycle(nowNs, clock.nanoTime());
