@@ -228,12 +228,9 @@ final class EventDelivery
             final int kind = state.kind(i);
             final long fromSeq = state.fromSeq(i);
             RoomInbox inbox = inboxes.get(roomId);
-            if (null == inbox && ResumeStateFlyweight.LEFT_WHILE_AWAY == kind &&
-                state.noticeSeq(i) <= lastDelivered(0))
+            if (null == inbox && ResumeStateFlyweight.LEFT_WHILE_AWAY == kind && state.noticeSeq(i) <= lastDelivered(0))
             {
-                // its LEFT_ROOM notice was delivered already and the acknowledgement did not reach the server:
-                // nothing to open, nothing to wait for; acknowledged again so the server lets the membership go
-                sender.sendEventAck(roomId, state.headSeq(i));
+                sender.sendEventAck(roomId, state.headSeq(i)); // its leave was delivered, the ack lost: let it go
                 continue;
             }
             if (null == inbox && (ResumeStateFlyweight.MEMBER == kind || ResumeStateFlyweight.LEFT_WHILE_AWAY == kind))
@@ -655,11 +652,7 @@ final class EventDelivery
     }
 
     private void onMembershipEvent(
-        final int roomId,
-        final long seq,
-        final int typeId,
-        final DirectBuffer buffer,
-        final int payloadOffset,
+        final int roomId, final long seq, final int typeId, final DirectBuffer buffer, final int payloadOffset,
         final int payloadLength)
     {
         if (payloadLength < SystemEvent.PAYLOAD_LENGTH)
