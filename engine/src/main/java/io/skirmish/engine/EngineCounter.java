@@ -136,7 +136,12 @@ public enum EngineCounter
     /** Lag-compensation rewinds served. */
     REWINDS(4161, Scope.SERVER, "rewinds"),
     /** Lag-compensation rewinds asked for further back than the limit, served at the limit. */
-    REWINDS_CLAMPED(4162, Scope.SERVER, "rewinds clamped");
+    REWINDS_CLAMPED(4162, Scope.SERVER, "rewinds clamped"),
+    /**
+     * Gauge: the wait in ms the server advises the clients it refuses as full or busy, grown while it refuses more
+     * than {@code refusalRateTarget} a second; 0 when it advises none.
+     */
+    REFUSAL_RETRY_AFTER_MS(4170, Scope.SERVER, "refusal retry after ms");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

@@ -41,6 +41,7 @@ class AdmissionSystemTest
     private static final class Player extends RoomSystemTest.RoomRecorder
     {
         final List<DisconnectReason> refused = new ArrayList<>();
+        final List<Long> retryIns = new ArrayList<>();
         DisconnectReason disconnected;
 
         Player()
@@ -51,6 +52,7 @@ class AdmissionSystemTest
         public void onConnectRefused(final DisconnectReason reason, final long retryInNs)
         {
             refused.add(reason);
+            retryIns.add(retryInNs);
         }
 
         public void onDisconnected(final DisconnectReason reason)
@@ -154,6 +156,31 @@ class AdmissionSystemTest
                 }
             }
         }
+    }
+
+    @Test
+    void shouldAdviseRefusedClientsToWaitLongerWhileItRefusesMoreThanItsTarget()
+    {
+        final int port = Tests.freePortPair();
+        final GameServer server = harness.launch(harness.serverContext(port).maxSessions(1).refusalRateTarget(1));
+        harness.awaitConnected(harness.connect(clientContext(port, new Player())));
+
+        final List<Player> waiting = new ArrayList<>();
+        final List<GameClient> late = new ArrayList<>();
+        for (int i = 0; i < 6; i++)
+        {
+            final Player player = new Player();
+            waiting.add(player);
+            late.add(harness.connect(clientContext(port, player).retryWhenRefusedNs(TimeUnit.MINUTES.toNanos(5))));
+        }
+        // six clients refused two or three times each within the first second, against a target of one a second
+        Tests.await(() -> server.counter(EngineCounter.REFUSAL_RETRY_AFTER_MS) >= 2_000, 30_000, harness::pollAll,
+            () -> "advice grows: " + Tests.counters(server));
+        // their own backoff never waits more than 1.5 x 4 s: a longer wait is the server's advice
+        Tests.await(() -> waiting.stream().flatMap((p) -> p.retryIns.stream()).anyMatch((ns) -> ns > 7_000_000_000L),
+            30_000, harness::pollAll, () -> "a client told to wait longer than its own backoff: " +
+            waiting.stream().map((p) -> p.retryIns).toList() + " " + Tests.counters(server));
+        assertTrue(late.stream().noneMatch(GameClient::isConnected));
     }
 
     @Test

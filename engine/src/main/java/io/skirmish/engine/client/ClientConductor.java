@@ -221,9 +221,9 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         reopenLanes(nowNs, false);
     }
 
-    public boolean retryAfterRefusal(final DisconnectReason reason)
+    public boolean retryAfterRefusal(final DisconnectReason reason, final long retryAfterNs)
     {
-        final long delayNs = refusalBackoff.onRefused(nowNs);
+        final long delayNs = refusalBackoff.onRefused(nowNs, retryAfterNs);
         if (delayNs < 0)
         {
             return false;

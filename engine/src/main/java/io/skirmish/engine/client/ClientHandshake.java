@@ -46,9 +46,10 @@ final class ClientHandshake
         /**
          * The server refused a new connect as full or busy.
          *
+         * @param retryAfterNs the server's advice of how long to wait, 0 for none.
          * @return true when the client waits and asks again, false to fail.
          */
-        boolean retryAfterRefusal(DisconnectReason reason);
+        boolean retryAfterRefusal(DisconnectReason reason, long retryAfterNs);
 
         void onError(Throwable t);
     }
@@ -312,7 +313,11 @@ final class ClientHandshake
             counters.get(EngineCounter.DROPPED_UNAUTHENTICATED).incrementRelease();
             return;
         }
-        final DisconnectReason reason = DisconnectReason.get(reject.reason());
+        onRefused(DisconnectReason.get(reject.reason()), reject.retryAfterMs());
+    }
+
+    private void onRefused(final DisconnectReason reason, final int retryAfterMs)
+    {
         if (attempt.isResume() && null != ctx.resumeFallback &&
             (DisconnectReason.RESUME_REJECTED == reason || DisconnectReason.DENIED == reason) &&
             fallBackToNewSession(reason))
@@ -320,7 +325,7 @@ final class ClientHandshake
             return;
         }
         if ((DisconnectReason.SERVER_FULL == reason || DisconnectReason.SERVER_BUSY == reason) &&
-            !attempt.isResume() && host.retryAfterRefusal(reason))
+            !attempt.isResume() && host.retryAfterRefusal(reason, TimeUnit.MILLISECONDS.toNanos(retryAfterMs)))
         {
             return;
         }

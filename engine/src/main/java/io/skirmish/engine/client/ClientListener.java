@@ -43,7 +43,8 @@ public interface ClientListener
      * with the reason instead.
      *
      * @param reason    {@link DisconnectReason#SERVER_FULL} or {@link DisconnectReason#SERVER_BUSY}.
-     * @param retryInNs how long until it asks again.
+     * @param retryInNs how long until it asks again: its own backoff, or longer when the server advised a longer wait
+     *                  (it does while it refuses many clients).
      */
     default void onConnectRefused(final DisconnectReason reason, final long retryInNs)
     {

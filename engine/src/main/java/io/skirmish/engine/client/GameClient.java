@@ -807,7 +807,8 @@ public final class GameClient implements AutoCloseable
          * @param timeoutNs how long to keep asking after the server refused a new connect as
          *                  {@link DisconnectReason#SERVER_FULL} or {@link DisconnectReason#SERVER_BUSY}: the client
          *                  waits in {@link ClientState#WAITING_TO_RETRY} a backoff with jitter (250 ms doubling to
-         *                  4 s, each 0.5 to 1.5 times its step) and asks again, and reports
+         *                  4 s, or the wait the server advises when that is longer, each 0.5 to 1.5 times its
+         *                  step) and asks again, and reports
          *                  {@link ClientListener#onConnectRefused}. 0, the default, fails at once with the reason, so
          *                  that the game (or its matchmaker) can send the player to another server.
          * @return this for a fluent API.

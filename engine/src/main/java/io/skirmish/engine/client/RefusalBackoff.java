@@ -5,8 +5,9 @@ import java.util.SplittableRandom;
 /**
  * When to ask again after the server refused a connect as full or busy: exponential backoff from
  * {@value #FIRST_DELAY_MS} ms, doubling up to {@value #MAX_DELAY_MS} ms, each delay drawn uniformly from half to
- * one and a half times its step, so that clients refused together do not come back together as a storm. Gives up
- * once the first refusal is longer ago than the context's {@code retryWhenRefusedNs}. Client thread only.
+ * one and a half times its step, so that clients refused together do not come back together as a storm. When the
+ * server advises a longer wait (it does when it refuses many clients at once), the step is that advice instead. Gives
+ * up once the first refusal is longer ago than the context's {@code retryWhenRefusedNs}. Client thread only.
  */
 final class RefusalBackoff
 {
@@ -31,10 +32,11 @@ final class RefusalBackoff
     /**
      * The server refused again.
      *
-     * @param nowNs the time.
+     * @param nowNs        the time.
+     * @param retryAfterNs the server's advice of how long to wait, 0 for none.
      * @return how long to wait before asking again, or -1 to give up.
      */
-    long onRefused(final long nowNs)
+    long onRefused(final long nowNs, final long retryAfterNs)
     {
         if (0 == refusals)
         {
@@ -44,7 +46,8 @@ final class RefusalBackoff
         {
             return -1;
         }
-        final long stepMs = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS << Math.min(refusals, 5));
+        final long stepMs = Math.max(
+            Math.min(MAX_DELAY_MS, FIRST_DELAY_MS << Math.min(refusals, 5)), retryAfterNs / 1_000_000L);
         refusals++;
         final long delayMs = stepMs / 2 + random.nextLong(stepMs);
         return Math.min(delayMs * 1_000_000L, budgetNs - (nowNs - firstRefusalNs));

@@ -23,14 +23,28 @@ public final class TokenNonceCache
      */
     public boolean tryUse(final DirectBuffer token, final int offset)
     {
-        final long key = ConnectTokens.nonceHigh(token, offset) ^
-            Long.rotateLeft(ConnectTokens.nonceLow(token, offset), 29);
+        final long key = key(token, offset);
         if (expiresAtMsByNonce.containsKey(key))
         {
             return false;
         }
         expiresAtMsByNonce.put(key, ConnectTokens.expiresAtEpochMs(token, offset));
         return true;
+    }
+
+    /**
+     * @param token  holding the token.
+     * @param offset of the token.
+     * @return true when this token's nonce was used before.
+     */
+    public boolean isUsed(final DirectBuffer token, final int offset)
+    {
+        return expiresAtMsByNonce.containsKey(key(token, offset));
+    }
+
+    private static long key(final DirectBuffer token, final int offset)
+    {
+        return ConnectTokens.nonceHigh(token, offset) ^ Long.rotateLeft(ConnectTokens.nonceLow(token, offset), 29);
     }
 
     /**

@@ -20,6 +20,11 @@ import java.util.ArrayDeque;
  *     <li>A new session is refused with {@link DisconnectReason#SERVER_FULL} at {@code maxSessions}, and with
  *     {@link DisconnectReason#SERVER_BUSY} while the conductor's load ({@link ServerLoad}) is at or over
  *     {@code admissionLoadLimit}. A resume is never refused for load: its session holds its slot.</li>
+ *     <li>Each refusal advises how long to wait before asking again. While the server refuses more than
+ *     {@code refusalRateTarget} a second, the advice grows in proportion (by Little's law the clients waiting are the
+ *     refusal rate times their wait, so a wait of waiting / target brings them back at the target rate), up to
+ *     {@value #MAX_RETRY_AFTER_MS} ms; below half the target it halves, and under a second it is dropped (0: the
+ *     client's own backoff applies).</li>
  * </ul>
  * Conductor thread only; allocation-free once the queue has been filled once.
  */
@@ -27,6 +32,9 @@ final class Admission
 {
     /** A queued client that has not asked again for this long (it asks every 100 ms) has given up. */
     static final long ABANDONED_NS = 500_000_000L;
+    static final int MAX_RETRY_AFTER_MS = 30_000;
+    static final int MIN_RETRY_AFTER_MS = 1_000;
+    private static final long RATE_WINDOW_NS = 1_000_000_000L;
 
     private final int maxInFlight;
     private final int maxQueued;
@@ -39,6 +47,11 @@ final class Admission
     private final AtomicCounter queuedGauge;
     private final AtomicCounter queueFullDrops;
     private final AtomicCounter loadGauge;
+    private final AtomicCounter retryAfterGauge;
+    private final int refusalRateTarget;
+    private long windowStartNs;
+    private int refusalsInWindow;
+    private int retryAfterMs;
 
     Admission(final GameServer.Context ctx, final Counters counters)
     {
@@ -52,6 +65,8 @@ final class Admission
         this.queuedGauge = counters.get(EngineCounter.CONNECTS_QUEUED);
         this.queueFullDrops = counters.get(EngineCounter.CONNECTS_DROPPED_QUEUE_FULL);
         this.loadGauge = counters.get(EngineCounter.SERVER_LOAD_PERMILLE);
+        this.retryAfterGauge = counters.get(EngineCounter.REFUSAL_RETRY_AFTER_MS);
+        this.refusalRateTarget = ctx.refusalRateTarget();
     }
 
     /**
@@ -131,25 +146,35 @@ final class Admission
 
     /**
      * @param full true when the server holds {@code maxSessions} sessions.
-     * @return why a new session is refused now, or null to admit it; counted.
+     * @return why a new session is refused now, or null to admit it; a refusal is counted.
      */
     DisconnectReason refuseNewSession(final boolean full)
     {
-        if (full)
+        final DisconnectReason reason = full ? DisconnectReason.SERVER_FULL :
+            load.load() >= loadLimit ? DisconnectReason.SERVER_BUSY : null;
+        if (null != reason)
         {
-            refusedFull.incrementRelease();
-            return DisconnectReason.SERVER_FULL;
+            onRefused(reason);
         }
-        if (load.load() >= loadLimit)
-        {
-            refusedBusy.incrementRelease();
-            return DisconnectReason.SERVER_BUSY;
-        }
-        return null;
+        return reason;
+    }
+
+    private void onRefused(final DisconnectReason reason)
+    {
+        (DisconnectReason.SERVER_FULL == reason ? refusedFull : refusedBusy).incrementRelease();
+        refusalsInWindow++;
     }
 
     /**
-     * A duty cycle ran: the load follows.
+     * @return the wait to advise a refused client, in ms; 0 for none.
+     */
+    int retryAfterMs()
+    {
+        return retryAfterMs;
+    }
+
+    /**
+     * A duty cycle ran: the load follows, and once a second the advised wait.
      */
     void onCycle(final long startNs, final long endNs)
     {
@@ -157,6 +182,28 @@ final class Admission
         {
             loadGauge.setRelease((long)(load.load() * 1000));
         }
+        if (endNs - windowStartNs >= RATE_WINDOW_NS)
+        {
+            adviseRetry(refusalsInWindow * 1e9 / Math.max(1, endNs - windowStartNs));
+            windowStartNs = endNs;
+            refusalsInWindow = 0;
+        }
+    }
+
+    private void adviseRetry(final double refusalsPerSecond)
+    {
+        int advice = retryAfterMs;
+        if (refusalsPerSecond > refusalRateTarget)
+        {
+            final double waitingClients = refusalsPerSecond * Math.max(MIN_RETRY_AFTER_MS, retryAfterMs) / 1000.0;
+            advice = (int)Math.min(MAX_RETRY_AFTER_MS, 1000.0 * waitingClients / refusalRateTarget);
+        }
+        else if (refusalsPerSecond < refusalRateTarget / 2.0)
+        {
+            advice = retryAfterMs / 2;
+        }
+        retryAfterMs = advice < MIN_RETRY_AFTER_MS ? 0 : advice;
+        retryAfterGauge.setRelease(retryAfterMs);
     }
 
     /**

@@ -564,6 +564,7 @@ public final class GameServer implements AutoCloseable
         int maxViolationsPerSession = 100;
         int maxHandshakesInFlight = 64;
         int maxQueuedConnects = 1024;
+        int refusalRateTarget = 20;
         double admissionLoadLimit;
         ServerListener listener;
         RoomListener defaultRoomListener;
@@ -619,6 +620,10 @@ public final class GameServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("maxHandshakesInFlight must be positive and maxQueuedConnects not " +
                     "negative: " + maxHandshakesInFlight + ", " + maxQueuedConnects);
+            }
+            if (refusalRateTarget < 1)
+            {
+                throw new IllegalArgumentException("refusalRateTarget must be positive: " + refusalRateTarget);
             }
             if (admissionLoadLimit < 0 || admissionLoadLimit > 1)
             {
@@ -807,6 +812,28 @@ public final class GameServer implements AutoCloseable
         public int maxQueuedConnects()
         {
             return maxQueuedConnects;
+        }
+
+        /**
+         * @param refusalsPerSecond how many refusals (as full or busy) a second the server aims at, default 20: while it
+         *                          refuses more, it advises the refused clients to wait longer before asking again
+         *                          (the wait is in each refusal, and grows with how many clients it is turning away),
+         *                          so that a crowd it cannot take does not cost the players it has their service.
+         * @return this for a fluent API.
+         */
+        public Context refusalRateTarget(final int refusalsPerSecond)
+        {
+            checkNotConcluded();
+            this.refusalRateTarget = refusalsPerSecond;
+            return this;
+        }
+
+        /**
+         * @return how many refusals a second the server aims at.
+         */
+        public int refusalRateTarget()
+        {
+            return refusalRateTarget;
         }
 
         /**

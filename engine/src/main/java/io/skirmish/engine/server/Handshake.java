@@ -242,6 +242,12 @@ final class Handshake
         {
             reason = admission.refuseNewSession(sessions.isFull());
         }
+        if (null == reason && null != tokens && 0 == resumeSessionId &&
+            !usedNonces.tryUse(buffer, credentialsOffset))
+        {
+            // a token is spent only by a connect that is admitted: a client refused as full asks again with it
+            reason = DisconnectReason.TOKEN_REPLAYED;
+        }
         final Peer resumed = 0 == resumeSessionId ? null : resumable(resumeSessionId, request.resumeSecret());
         if (null == reason && 0 != resumeSessionId && null != resumed)
         {
@@ -343,8 +349,9 @@ final class Handshake
     }
 
     /**
-     * @return null when the token is good and the request carries a valid MAC under its session key; NONE when the
-     * token is good but the MAC is not (drop silently, do not burn the token); otherwise the reject reason.
+     * @return null when the token is good, not spent, and the request carries a valid MAC under its session key; NONE
+     * when the token is good but the MAC is not (drop silently); otherwise the reject reason. Spends nothing: the
+     * token's nonce is used up once the connect is admitted.
      */
     private DisconnectReason verifyToken(
         final DirectBuffer buffer,
@@ -376,7 +383,7 @@ final class Handshake
         {
             return DisconnectReason.NONE;
         }
-        if (!usedNonces.tryUse(buffer, credentialsOffset))
+        if (usedNonces.isUsed(buffer, credentialsOffset))
         {
             return DisconnectReason.TOKEN_REPLAYED;
         }
@@ -395,6 +402,10 @@ final class Handshake
     {
         rejectFlyweight.wrapForEncode(controlBuffer, 0, FrameType.CONNECT_REJECT, 0);
         rejectFlyweight.clientNonce(nonce).reason(reason.code());
+        if (DisconnectReason.SERVER_FULL == reason || DisconnectReason.SERVER_BUSY == reason)
+        {
+            rejectFlyweight.retryAfterMs(admission.retryAfterMs());
+        }
         sender.offerPlain(lane.outlet, controlBuffer, 0, ConnectRejectFlyweight.LENGTH);
         rejected.incrementRelease();
         lanes.close(lane);

@@ -570,6 +570,70 @@ class HandshakeTest
     }
 
     @Test
+    void shouldNotSpendATokenOnARefusalSoTheClientConnectsWithItOnceThereIsRoom()
+    {
+        start(ServerFixture.context().connectTokenSecret(SECRET).publicAddresses(ADDRESS).maxSessions(1));
+        final Lane firstLane = fixture.readyLane();
+        send(firstLane, tokenRequest(60, mint()));
+        final Peer peer = firstLane.peer;
+        assertNotNull(peer);
+
+        final ConnectTokens.Minted second = mint();
+        final Lane refused = fixture.readyLane();
+        send(refused, tokenRequest(61, second));
+        assertRejected(refused, 61, DisconnectReason.SERVER_FULL);
+
+        fixture.sessions.close(peer, DisconnectReason.CLIENT_CLOSED, false);
+        final Lane retry = fixture.readyLane();
+        send(retry, tokenRequest(62, second));
+        assertEquals(62, accept(retry).clientNonce(), "admitted with the token it was refused with");
+
+        final Lane replay = fixture.readyLane();
+        send(replay, tokenRequest(63, second));
+        assertRejected(replay, 63, DisconnectReason.TOKEN_REPLAYED);
+    }
+
+    @Test
+    void shouldAdviseALongerWaitWhileRefusingMoreThanTheTargetAndDropItOnceFew()
+    {
+        start(ServerFixture.context().maxSessions(1).refusalRateTarget(10));
+        send(fixture.readyLane(), plainRequest(70));
+        final Admission admission = handshake.admission();
+        long nowNs = fixture.clock.nanoTime();
+        admission.onCycle(nowNs, nowNs);
+
+        for (int i = 0; i < 100; i++)
+        {
+            send(fixture.readyLane(), plainRequest(71));
+        }
+        nowNs += TimeUnit.SECONDS.toNanos(1);
+        admission.onCycle(nowNs, nowNs);
+        assertEquals(10_000, admission.retryAfterMs(), 100, "100 a second against a target of 10: wait 10 s");
+        assertEquals(admission.retryAfterMs(), counter(EngineCounter.REFUSAL_RETRY_AFTER_MS));
+
+        final Lane told = fixture.readyLane();
+        send(told, plainRequest(72));
+        rejectFlyweight.wrap(outlet(told).frame(0), 0, ConnectRejectFlyweight.LENGTH);
+        assertEquals(admission.retryAfterMs(), rejectFlyweight.retryAfterMs(), "the advice goes with the refusal");
+
+        for (int i = 0; i < 1000; i++)
+        {
+            send(fixture.readyLane(), plainRequest(73));
+        }
+        nowNs += TimeUnit.SECONDS.toNanos(1);
+        admission.onCycle(nowNs, nowNs);
+        assertEquals(Admission.MAX_RETRY_AFTER_MS, admission.retryAfterMs(), "capped");
+
+        for (int k = 0; k < 6; k++)
+        {
+            nowNs += TimeUnit.SECONDS.toNanos(1);
+            admission.onCycle(nowNs, nowNs);
+        }
+        assertEquals(0, admission.retryAfterMs(), "halved each quiet second, then dropped");
+        assertEquals(0, counter(EngineCounter.REFUSAL_RETRY_AFTER_MS));
+    }
+
+    @Test
     void shouldHoldConnectsBeyondTheHandshakesInFlightAndStartThemInOrderOfArrival()
     {
         start(ServerFixture.context().maxHandshakesInFlight(2));
