@@ -136,7 +136,9 @@ public enum EngineCounter
     /** Lag-compensation rewinds served. */
     REWINDS(4161, Scope.SERVER, "rewinds"),
     /** Lag-compensation rewinds asked for further back than the limit, served at the limit. */
-    REWINDS_CLAMPED(4162, Scope.SERVER, "rewinds clamped");
+    REWINDS_CLAMPED(4162, Scope.SERVER, "rewinds clamped"),
+    /** New connects refused because the server was draining before it stops ({@code SERVER_DRAINING}). */
+    CONNECTS_REFUSED_DRAINING(4163, Scope.SERVER, "connects refused draining");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;
@@ -180,6 +182,25 @@ public enum EngineCounter
     public String label()
     {
         return label;
+    }
+
+    /**
+     * @return true for a gauge (a level that goes up and down), false for a count that only grows.
+     */
+    public boolean isGauge()
+    {
+        switch (this)
+        {
+            case SESSIONS_ACTIVE:
+            case ROOMS_ACTIVE:
+            case HANDSHAKES_IN_FLIGHT:
+            case CONNECTS_QUEUED:
+            case SERVER_LOAD_PERMILLE:
+            case DEGRADED_MEMBERS:
+                return true;
+            default:
+                return false;
+        }
     }
 
     /**

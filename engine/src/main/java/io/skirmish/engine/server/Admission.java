@@ -39,6 +39,8 @@ final class Admission
     private final AtomicCounter queuedGauge;
     private final AtomicCounter queueFullDrops;
     private final AtomicCounter loadGauge;
+    private final AtomicCounter refusedDraining;
+    private volatile boolean draining;
 
     Admission(final GameServer.Context ctx, final Counters counters)
     {
@@ -52,6 +54,7 @@ final class Admission
         this.queuedGauge = counters.get(EngineCounter.CONNECTS_QUEUED);
         this.queueFullDrops = counters.get(EngineCounter.CONNECTS_DROPPED_QUEUE_FULL);
         this.loadGauge = counters.get(EngineCounter.SERVER_LOAD_PERMILLE);
+        this.refusedDraining = counters.get(EngineCounter.CONNECTS_REFUSED_DRAINING);
     }
 
     /**
@@ -135,6 +138,11 @@ final class Admission
      */
     DisconnectReason refuseNewSession(final boolean full)
     {
+        if (draining)
+        {
+            refusedDraining.incrementRelease();
+            return DisconnectReason.SERVER_DRAINING;
+        }
         if (full)
         {
             refusedFull.incrementRelease();
@@ -165,6 +173,23 @@ final class Admission
     double load()
     {
         return load.load();
+    }
+
+    /**
+     * Refuse every new session from now on with {@link DisconnectReason#SERVER_DRAINING}; resumes still pass. Any
+     * thread.
+     */
+    void drain()
+    {
+        draining = true;
+    }
+
+    /**
+     * @return true once {@link #drain()} was called. Any thread.
+     */
+    boolean isDraining()
+    {
+        return draining;
     }
 
     int queued()
