@@ -2,6 +2,7 @@ package io.skirmish.samples;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.skirmish.agones.AgonesLifecycle;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.server.GameServer;
@@ -18,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The demo's game server as the {@code server} subcommand runs it: the arenas on a {@link GameServer} with its own
  * conductor thread, and, with a metrics port, the operations endpoint ({@link OpsHttpServer}: Prometheus
- * {@code /metrics} of {@link ServerMetrics}, health, and the admin API when an admin token is given). A stop is a
- * drain: {@link #drainAndClose(long, PrintStream)}.
+ * {@code /metrics} of {@link ServerMetrics}, health, and the admin API when an admin token is given), and, when asked,
+ * the Agones lifecycle ({@link AgonesLifecycle}). A stop is a drain: {@link #drainAndClose(long, PrintStream)}.
  */
 public final class DemoServer implements AutoCloseable
 {
@@ -32,6 +33,7 @@ public final class DemoServer implements AutoCloseable
         int tickRateHz = SampleConfiguration.TICK_RATE_HZ;
         int metricsPort = -1;
         String adminToken;
+        boolean agones;
 
         /**
          * @param bind UDP (and HTTP) address to bind.
@@ -84,6 +86,17 @@ public final class DemoServer implements AutoCloseable
         }
 
         /**
+         * @param agones run the Agones lifecycle: Ready once up, health pings, sessions as players, Shutdown after
+         *               the drain (the SDK server at {@code localhost:${AGONES_SDK_HTTP_PORT:-9358}}).
+         * @return this.
+         */
+        public Settings agones(final boolean agones)
+        {
+            this.agones = agones;
+            return this;
+        }
+
+        /**
          * @param token bearer token of the admin API; null (the default) leaves it off.
          * @return this.
          */
@@ -98,17 +111,28 @@ public final class DemoServer implements AutoCloseable
     private final GameServer server;
     private final ServerMetrics metrics;
     private final OpsHttpServer ops;
+    private final AgonesLifecycle agones;
     private boolean closed;
 
     private DemoServer(final Settings settings) throws IOException
     {
         game = new ArenaServer(settings.arenas, settings.tickRateHz, SampleConfiguration.SEED);
-        server = GameServer.launch(new GameServer.Context()
+        final GameServer.Context serverContext = new GameServer.Context()
             .bindAddress(settings.bind)
             .port(settings.port)
             .threadingMode(ThreadingMode.SHARED)
-            .idleStrategy(SampleConfiguration.idleStrategy())
-            .listener(game));
+            .idleStrategy(SampleConfiguration.idleStrategy());
+        agones = settings.agones ?
+            new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(serverContext.maxSessions())) : null;
+        try
+        {
+            server = GameServer.launch(serverContext.listener(null == agones ? game : agones.listener(game)));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(agones);
+            throw ex;
+        }
         ServerMetrics metrics = null;
         OpsHttpServer ops = null;
         if (settings.metricsPort >= 0)
@@ -128,12 +152,16 @@ public final class DemoServer implements AutoCloseable
             }
             catch (final IOException | RuntimeException ex)
             {
-                CloseHelper.quietCloseAll(ops, metrics, server);
+                CloseHelper.quietCloseAll(ops, metrics, server, agones);
                 throw ex;
             }
         }
         this.metrics = metrics;
         this.ops = ops;
+        if (null != agones)
+        {
+            agones.start();
+        }
     }
 
     /**
@@ -203,14 +231,26 @@ public final class DemoServer implements AutoCloseable
         }
         final long left = server.counter(EngineCounter.SESSIONS_ACTIVE);
         out.printf("drained: %d sessions still connected are told SERVER_SHUTDOWN; closing%n", left);
+        closeServer();
+        if (null != agones)
+        {
+            out.printf("agones shutdown %s%n", agones.shutdown(TimeUnit.SECONDS.toNanos(5)) ? "sent" : "failed");
+        }
         close();
         return left;
     }
 
     /**
-     * Close the endpoint, the metrics and the server (which tells every client {@code SERVER_SHUTDOWN}).
+     * Close the endpoint, the metrics, the server (which tells every client {@code SERVER_SHUTDOWN}) and the Agones
+     * lifecycle.
      */
     public void close()
+    {
+        closeServer();
+        CloseHelper.quietClose(agones);
+    }
+
+    private void closeServer()
     {
         if (!closed)
         {

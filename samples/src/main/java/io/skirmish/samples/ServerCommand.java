@@ -13,14 +13,16 @@ import java.util.concurrent.TimeUnit;
  * Scenario: the game server alone, with an embedded media driver, until Ctrl-C or SIGTERM (or {@code --duration}).
  * <pre>
  *   java -jar skirmish-demo.jar server --port 40123 [--bind 0.0.0.0] [--arenas 2] [--tick-rate 30] [--duration S]
- *       [--metrics-port P [--admin-token T]] [--drain-timeout S]
+ *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]
  * </pre>
  * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses). With {@code --metrics-port} it
  * serves {@code /metrics} (Prometheus), {@code /health/live}, {@code /health/ready} and, with an admin token
  * ({@code --admin-token} or the {@code SKIRMISH_ADMIN_TOKEN} environment variable), the admin API on that TCP port
  * (0: any free one, printed). A stop (Ctrl-C, SIGTERM) drains: new connects are refused with
  * {@code SERVER_DRAINING}, the rooms get {@code --drain-timeout} (default 10 s) to finish, the clients still
- * connected are told {@code SERVER_SHUTDOWN}, everything is closed and the process exits 0.
+ * connected are told {@code SERVER_SHUTDOWN}, everything is closed and the process exits 0. With {@code --agones}
+ * it tells the Agones SDK server (REST, {@code localhost:${AGONES_SDK_HTTP_PORT:-9358}}) Ready once up, pings its
+ * health, reports sessions as players and asks for Shutdown after the drain.
  */
 public final class ServerCommand
 {
@@ -35,7 +37,7 @@ public final class ServerCommand
      */
     public static void main(final String[] args)
     {
-        System.exit(run(CommandLine.parse(prepend("server", args))));
+        System.exit(run(CommandLine.parse(prepend("server", args), "agones")));
     }
 
     /**
@@ -50,7 +52,8 @@ public final class ServerCommand
             .arenas(line.intValue("arenas", SampleConfiguration.ARENAS))
             .tickRateHz(line.intValue("tick-rate", SampleConfiguration.TICK_RATE_HZ))
             .metricsPort(line.intValue("metrics-port", -1))
-            .adminToken(line.string("admin-token", System.getenv(OpsHttpServer.Context.ADMIN_TOKEN_ENV)));
+            .adminToken(line.string("admin-token", System.getenv(OpsHttpServer.Context.ADMIN_TOKEN_ENV)))
+            .agones(line.flag("agones"));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));
         line.checkAllUsed();
