@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The demo server with {@code --metrics-port} and real bots over real UDP on loopback: scraped during the run,
  * {@code /metrics} has the engine's meters with plausible values ({@code skirmish_sessions} is the number of bots
  * connected, the arenas tick and their tick times and the bots' RTTs are in the histograms, events, snapshots and
- * inputs flow), the admin API lists every bot, and once the bots have left the sessions gauge is back to 0.
+ * inputs flow), every meter the Grafana dashboard plots is there, the admin API lists every bot, and once the bots
+ * have left the sessions gauge is back to 0.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DemoServerMetricsSystemTest
@@ -86,6 +89,17 @@ class DemoServerMetricsSystemTest
         assertTrue(value(text, "skirmish_session_rtt_seconds_max{room=\"1\"}") < 1.0, "loopback RTT: " + text);
         assertEquals(0, value(text, "skirmish_draining"), text);
         assertEquals(0, value(text, "skirmish_errors_total"), text);
+
+        final String dashboard = Files.readString(Path.of("../docs/grafana/skirmish-dashboard.json"));
+        final Matcher meter = Pattern.compile("skirmish_[a-z_]+").matcher(dashboard);
+        int plotted = 0;
+        while (meter.find())
+        {
+            final String name = meter.group();
+            assertTrue(Pattern.compile("(?m)^" + name + "[ {]").matcher(text).find(), () -> "dashboard plots " + name);
+            plotted++;
+        }
+        assertTrue(plotted >= 15, "the dashboard's queries name the meters: " + plotted);
 
         final HttpResponse<String> rooms = http.send(HttpRequest.newBuilder(uri("/admin/rooms"))
             .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
