@@ -5,6 +5,7 @@ import io.skirmish.benchmarks.rig.EngineMembers;
 import io.skirmish.benchmarks.rig.Limits;
 import io.skirmish.benchmarks.rig.Errors;
 import io.skirmish.benchmarks.rig.Ports;
+import io.skirmish.benchmarks.rig.ScrapedMetrics;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
@@ -21,6 +22,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -62,6 +64,14 @@ public class HotPathAllocationBenchmark
     /** Members of the fan-out room. */
     public static final int MEMBERS = 8;
 
+    /**
+     * With the metrics module sampling the server once a second (its task on this thread, the conductor) and a
+     * Prometheus scrape once a second on another thread. JMH's GC profiler counts every thread, the sampler's and
+     * the scraper's included.
+     */
+    @Param({ "false", "true" })
+    public boolean scrapedMetrics;
+
     private static final int FAN_OUT_ROOM_ID = 1;
     private static final int SOLO_ROOM_ID = 2;
 
@@ -71,6 +81,7 @@ public class HotPathAllocationBenchmark
     private final UnsafeBuffer input = new UnsafeBuffer(BufferUtil.allocateDirectAligned(16, 64));
     private GameServer server;
     private EngineMembers members;
+    private ScrapedMetrics metrics;
     private GameClient soloClient;
     private Room fanOutRoom;
     private Session soloSession;
@@ -102,10 +113,11 @@ public class HotPathAllocationBenchmark
             Deadline.await(() -> soloClient.isMemberOf(SOLO_ROOM_ID), 10_000, this::pollAll,
                 () -> "member 0 joined the solo room");
             soloSession = server.session(soloClient.sessionId());
+            metrics = scrapedMetrics ? new ScrapedMetrics(server) : null;
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(members, server);
+            CloseHelper.quietCloseAll(metrics, members, server);
             throw ex;
         }
     }
@@ -118,7 +130,7 @@ public class HotPathAllocationBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        CloseHelper.closeAll(server, members);
+        CloseHelper.closeAll(metrics, server, members);
         errors.check();
     }
 
