@@ -1,5 +1,6 @@
 package io.skirmish.benchmarks;
 
+import com.sun.management.ThreadMXBean;
 import io.skirmish.benchmarks.rig.Deadline;
 import io.skirmish.benchmarks.rig.EngineMembers;
 import io.skirmish.benchmarks.rig.Limits;
@@ -32,6 +33,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,6 +77,8 @@ public class HotPathAllocationBenchmark
     private static final int FAN_OUT_ROOM_ID = 1;
     private static final int SOLO_ROOM_ID = 2;
 
+    private static final ThreadMXBean THREADS = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+
     private final Errors errors = new Errors("hot-path-allocation");
     private final UnsafeBuffer event = new UnsafeBuffer(BufferUtil.allocateDirectAligned(32, 64));
     private final UnsafeBuffer snapshot = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4000, 64));
@@ -87,6 +91,8 @@ public class HotPathAllocationBenchmark
     private Session soloSession;
     private long tick;
     private long inputTick;
+    private long ops;
+    private long threadBytesAtStart;
 
     /**
      * Launch the server and the members, and put them in their rooms.
@@ -134,6 +140,28 @@ public class HotPathAllocationBenchmark
         errors.check();
     }
 
+    /**
+     * Start counting what this thread allocates: it runs the server's conductor (the metrics' sampling task
+     * included), the clients and the benchmark loop, but not the sampler's or the scraper's threads.
+     */
+    @Setup(Level.Iteration)
+    public void startIteration()
+    {
+        ops = 0;
+        threadBytesAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    /**
+     * Print what this thread allocated per operation in the iteration, beside JMH's whole-JVM figure.
+     */
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        final long bytes = THREADS.getCurrentThreadAllocatedBytes() - threadBytesAtStart;
+        System.out.printf("%n  benchmark thread only (conductor, clients, sampling task): %.3f B/op (%d B, %d ops)%n",
+            ops > 0 ? (double)bytes / ops : 0.0, bytes, ops);
+    }
+
     private int pollAll()
     {
         return server.poll() + members.poll();
@@ -147,6 +175,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int serverFanOut()
     {
+        ops++;
         fanOutRoom.broadcast(EngineMembers.EVENT_TYPE_ID, event, 0, event.capacity());
         return pollAll();
     }
@@ -159,6 +188,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public long clientEmitAndReceive()
     {
+        ops++;
         final long target = members.events() + 1;
         final long startNs = System.nanoTime();
         while (soloClient.emit(SOLO_ROOM_ID, EngineMembers.EVENT_TYPE_ID, event, 0, event.capacity()) <= 0)
@@ -189,6 +219,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int snapshotSend()
     {
+        ops++;
         server.sendSnapshot(soloSession, FAN_OUT_ROOM_ID, ++tick, snapshot, 0, 64);
         return pollAll();
     }
@@ -201,6 +232,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int snapshotSendSplit()
     {
+        ops++;
         server.sendSnapshot(soloSession, FAN_OUT_ROOM_ID, ++tick, snapshot, 0, snapshot.capacity());
         return pollAll();
     }
@@ -213,6 +245,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int inputSend()
     {
+        ops++;
         soloClient.sendInput(++inputTick, input, 0, input.capacity());
         return pollAll();
     }
