@@ -242,6 +242,15 @@ public final class ServerMetrics implements MeterBinder, AutoCloseable
         sessions.set(s.connected);
         rooms.set(s.rooms);
         members.set(s.members);
+        for (int i = 0; i < s.rooms; i++)
+        {
+            final RoomState known = roomStates.get(s.roomIds[i]);
+            if (null != known)
+            {
+                known.seenInSample = sampleSeq;
+            }
+        }
+        forgetClosedRooms(); // first, so that a room opened since takes the slot of one that closed
         long otherMembers = 0;
         for (int i = 0; i < s.rooms; i++)
         {
@@ -288,7 +297,6 @@ public final class ServerMetrics implements MeterBinder, AutoCloseable
                 roomless.rtt.record(s.roomlessRtts[k], TimeUnit.NANOSECONDS);
             }
         }
-        forgetClosedRooms();
     }
 
     private RoomState roomState(final int roomId)

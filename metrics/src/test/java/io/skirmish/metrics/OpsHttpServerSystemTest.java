@@ -145,6 +145,33 @@ class OpsHttpServerSystemTest
         assertEquals("{\"status\":\"ready\"}", ready.body());
         assertEquals(405, send("POST", "/metrics", null, "").statusCode());
         assertEquals(404, get("/nothing", null).statusCode());
+
+        // a tagged room that closes leaves the registry and frees its slot for the next room
+        assertTrue(server.proxy().execute(() ->
+        {
+            server.closeRoom(2);
+            server.createRoom(4, new RoomOptions().tickRateHz(50));
+        }));
+        Tests.await(() -> 3 == roomsAfterSwap(), 20_000, harness::pollAll, () -> "room 2 closed and 4 opened");
+        assertTrue(metrics.sample());
+        final String after = get("/metrics", null).body();
+        assertTrue(!after.contains("room=\"2\""), "the closed room's series are gone:\n" + after);
+        assertEquals(0.0, value(after, "skirmish_room_members{room=\"4\"}"), "room 4 took the free slot");
+        assertEquals(1.0, value(after, "skirmish_room_members{room=\"other\"}"), "room 3 stays in the aggregate");
+        assertEquals(2, metrics.taggedRooms());
+    }
+
+    private int roomsAfterSwap()
+    {
+        try
+        {
+            return ConductorCall.call(server, (s) -> null == s.room(2) && null != s.room(4) ? s.roomCount() : -1,
+                TimeUnit.SECONDS.toNanos(5));
+        }
+        catch (final ConductorCall.Unavailable ex)
+        {
+            throw new AssertionError(ex);
+        }
     }
 
     @Test
