@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.ConnectRejected}: a connect or resume request was refused with a reason.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.ConnectRejected")
 @Label("Connect Rejected")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A connect or resume request was refused with a reason.")
 public final class ConnectRejectedEvent extends Event
 {

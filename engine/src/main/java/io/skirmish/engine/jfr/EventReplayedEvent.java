@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.EventReplayed}: an event was resent to a session from its stream history.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.EventReplayed")
 @Label("Event Replayed")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("An event was resent to a session from its stream history.")
 public final class EventReplayedEvent extends Event
 {

@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.Resync}: a session was sent a room's state instead of events that had left the history.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.Resync")
 @Label("Resync")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A session was sent a room's state instead of events that had left the history.")
 public final class ResyncEvent extends Event
 {

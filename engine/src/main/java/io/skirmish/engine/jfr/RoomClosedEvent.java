@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.RoomClosed}: a room was closed; its members were told ROOM_CLOSED.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.RoomClosed")
 @Label("Room Closed")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A room was closed; its members were told ROOM_CLOSED.")
 public final class RoomClosedEvent extends Event
 {

@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.RoomCreated}: a room was opened.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.RoomCreated")
 @Label("Room Created")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A room was opened.")
 public final class RoomCreatedEvent extends Event
 {

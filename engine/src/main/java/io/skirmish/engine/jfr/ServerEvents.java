@@ -5,7 +5,7 @@ import jdk.jfr.EventType;
 /**
  * Commits the server's Flight Recorder events. Each method returns at once, allocating nothing, unless a running
  * recording enables its event type; only then is an event object made, filled and committed. Called on the server
- * conductor thread.
+ * conductor thread, except {@link #drainStarted(int, int)}: on the thread that called {@code GameServer.drain()}.
  */
 public final class ServerEvents
 {

@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.SessionClosed}: a session ended for good.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.SessionClosed")
 @Label("Session Closed")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A session ended for good.")
 public final class SessionClosedEvent extends Event
 {

@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.SessionConnected}: a new session connected on every lane.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.SessionConnected")
 @Label("Session Connected")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A new session connected on every lane.")
 public final class SessionConnectedEvent extends Event
 {

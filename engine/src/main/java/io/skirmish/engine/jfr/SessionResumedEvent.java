@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 
 /**
  * JFR event {@code io.skirmish.SessionResumed}: a suspended session was resumed by its client.
@@ -13,6 +14,7 @@ import jdk.jfr.Name;
 @Name("io.skirmish.SessionResumed")
 @Label("Session Resumed")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A suspended session was resumed by its client.")
 public final class SessionResumedEvent extends Event
 {

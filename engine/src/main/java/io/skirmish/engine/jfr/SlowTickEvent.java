@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
@@ -15,6 +16,7 @@ import jdk.jfr.Timespan;
 @Name("io.skirmish.SlowTick")
 @Label("Slow Tick")
 @Category({ "Skirmish", "Server" })
+@StackTrace(false)
 @Description("A room tick started more than an interval late, or its onTick took longer than the interval.")
 public final class SlowTickEvent extends Event
 {
