@@ -26,7 +26,8 @@ import java.util.function.Function;
  * The operations endpoint of a game server, on the JDK's own {@link HttpServer}:
  * <pre>
  *   GET  /metrics                     Prometheus text format (when a registry is given)
- *   GET  /health/live                 200 while the server runs, 503 once it is closed
+ *   GET  /health/live                 200 while the server's conductor answers within the liveness timeout; 503
+ *                                     when it does not (unresponsive) or the server is closed
  *   GET  /health/ready                200 once the driver and lanes are up and the game says so; 503 while
  *                                     draining or closed
  *   GET  /admin/rooms                 rooms, each with its members and their figures
@@ -125,11 +126,7 @@ public final class OpsHttpServer implements AutoCloseable
                 return isGet(method) ? new Reply(200, PROMETHEUS_TEXT, ctx.registry.scrape()) : notAllowed("GET");
 
             case "/health/live":
-                if (!isGet(method))
-                {
-                    return notAllowed("GET");
-                }
-                return ctx.server.isClosed() ? status(503, "closed") : status(200, "live");
+                return isGet(method) ? live() : notAllowed("GET");
 
             case "/health/ready":
                 return isGet(method) ? ready() : notAllowed("GET");
@@ -140,6 +137,27 @@ public final class OpsHttpServer implements AutoCloseable
                     return admin(exchange, method, path);
                 }
                 return Reply.error(404, "no such path: " + path);
+        }
+    }
+
+    /**
+     * Live while the conductor still runs its duty cycle: it must answer a no-op handed to it within the liveness
+     * timeout (a listener that blocks the conductor makes the server unresponsive, and an orchestrator restarts it).
+     */
+    private Reply live()
+    {
+        if (ctx.server.isClosed())
+        {
+            return status(503, "closed");
+        }
+        try
+        {
+            ConductorCall.call(ctx.server, (server) -> Boolean.TRUE, ctx.livenessTimeoutNs);
+            return status(200, "live");
+        }
+        catch (final ConductorCall.Unavailable ex)
+        {
+            return ctx.server.isClosed() ? status(503, "closed") : status(503, "unresponsive");
         }
     }
 
@@ -381,6 +399,7 @@ public final class OpsHttpServer implements AutoCloseable
         private String adminToken;
         private BooleanSupplier readiness = () -> true;
         private long requestTimeoutNs = TimeUnit.SECONDS.toNanos(2);
+        private long livenessTimeoutNs = TimeUnit.SECONDS.toNanos(1);
         private int maxRequestBytes = 4096;
         private int threads = 2;
         private ThreadFactory threadFactory = new ThreadFactory()
@@ -531,6 +550,26 @@ public final class OpsHttpServer implements AutoCloseable
         }
 
         /**
+         * @param timeoutNs longest wait for the conductor to run the liveness check's no-op (default 1 s; then
+         *                  {@code /health/live} answers 503 unresponsive).
+         * @return this.
+         */
+        public Context livenessTimeoutNs(final long timeoutNs)
+        {
+            checkNotConcluded();
+            this.livenessTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /**
+         * @return longest wait for the liveness check.
+         */
+        public long livenessTimeoutNs()
+        {
+            return livenessTimeoutNs;
+        }
+
+        /**
          * @param bytes largest request body accepted (default 4096; larger gets 413).
          * @return this.
          */
@@ -593,9 +632,10 @@ public final class OpsHttpServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("server is required");
             }
-            if (port < 0 || port > 65535 || threads < 1 || maxRequestBytes < 0 || requestTimeoutNs <= 0)
+            if (port < 0 || port > 65535 || threads < 1 || maxRequestBytes < 0 || requestTimeoutNs <= 0 ||
+                livenessTimeoutNs <= 0)
             {
-                throw new IllegalArgumentException("bad port, threads, maxRequestBytes or requestTimeoutNs");
+                throw new IllegalArgumentException("bad port, threads, maxRequestBytes or a timeout");
             }
             if (null != adminToken && adminToken.isBlank())
             {

@@ -12,6 +12,8 @@ import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.client.ClientState;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
 import io.skirmish.engine.server.RoomOptions;
 import io.skirmish.engine.server.ServerListener;
 import org.agrona.CloseHelper;
@@ -26,7 +28,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The operations endpoint of a real server over real UDP, with clients in rooms: {@code /metrics} shows the engine's
  * meters and the sampled figures (per room up to the tag limit, the rest under {@code room="other"}), health follows
- * the server, and the admin API lists, kicks, closes and drains, refusing bad or unauthenticated requests with a
- * clear 4xx. The server runs its own conductor thread (SHARED); the test thread polls the clients.
+ * the server (liveness fails while the conductor is stuck), and the admin API lists, kicks, closes and drains,
+ * refusing bad or unauthenticated requests with a clear 4xx. The server runs its own conductor thread (SHARED); the
+ * test thread polls the clients.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OpsHttpServerSystemTest
@@ -83,7 +88,9 @@ class OpsHttpServerSystemTest
             .port(0)
             .server(server)
             .registry(registry)
-            .adminToken(token));
+            .adminToken(token)
+            .requestTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .livenessTimeoutNs(TimeUnit.SECONDS.toNanos(1)));
     }
 
     private GameClient connectAndJoin(final RecordingClientListener listener, final int roomId)
@@ -244,6 +251,49 @@ class OpsHttpServerSystemTest
         assertEquals(1.0, value(text, "skirmish_draining"), text);
         assertEquals(1.0, value(text, "skirmish_connects_refused_draining_total"), text);
         assertEquals(1.0, value(text, "skirmish_sessions"), text);
+    }
+
+    @Test
+    void shouldReportAConductorThatStoppedRespondingAsNotLive() throws Exception
+    {
+        launch(TOKEN, 4);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicBoolean block = new AtomicBoolean();
+        final AtomicBoolean blocked = new AtomicBoolean();
+        assertTrue(server.proxy().execute(() -> server.createRoom(9, new RoomOptions().tickRateHz(100)
+            .listener(new RoomListener()
+            {
+                public void onTick(final Room room, final long tick, final long nowNs)
+                {
+                    if (block.get())
+                    {
+                        blocked.set(true);
+                        try
+                        {
+                            release.await(30, TimeUnit.SECONDS); // a game tick stuck on a lock, as under test
+                        }
+                        catch (final InterruptedException ex)
+                        {
+                            Thread.currentThread().interrupt();
+                        }
+                        blocked.set(false);
+                        block.set(false);
+                    }
+                }
+            }))));
+        assertEquals("{\"status\":\"live\"}", get("/health/live", null).body());
+
+        block.set(true);
+        Tests.await(blocked::get, 20_000, null, () -> "the conductor blocked in a tick");
+        final HttpResponse<String> stuck = get("/health/live", null);
+        assertEquals(503, stuck.statusCode());
+        assertEquals("{\"status\":\"unresponsive\"}", stuck.body());
+        assertEquals(503, get("/admin/rooms", TOKEN).statusCode(), "admin requests time out with 503 too");
+
+        release.countDown();
+        Tests.await(() -> !blocked.get(), 20_000, null, () -> "the tick returned");
+        assertEquals(200, get("/health/live", null).statusCode());
+        assertEquals(200, get("/admin/rooms", TOKEN).statusCode());
     }
 
     @Test
