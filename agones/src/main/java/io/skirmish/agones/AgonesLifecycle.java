@@ -22,8 +22,9 @@ import java.util.function.Function;
  *     <li>{@link #start()}: the player capacity (when set), then {@code Ready}, then a {@code Health} ping every
  *     {@link Context#healthIntervalNs(long)};</li>
  *     <li>{@link #listener(ServerListener)}: the game's listener, wrapped so that each session that connects is a
- *     player ({@code PlayerConnect}) until it closes ({@code PlayerDisconnect}); the calls are queued from the
- *     conductor to the lifecycle thread;</li>
+ *     player ({@code PlayerConnect}, or a value of {@link Context#playersList(String)}) until it closes
+ *     ({@code PlayerDisconnect}, or the value removed); the calls are queued from the conductor to the lifecycle
+ *     thread;</li>
  *     <li>{@link #allocate()} for a server that allocates itself, and {@link #shutdown(long)} once a drain is
  *     done.</li>
  * </ul>
@@ -175,7 +176,18 @@ public final class AgonesLifecycle implements AutoCloseable
     {
         thread.execute(() -> guard(() ->
         {
-            if (connected)
+            if (null != ctx.playersList)
+            {
+                if (connected)
+                {
+                    sdk.addListValue(ctx.playersList, playerId);
+                }
+                else
+                {
+                    sdk.removeListValue(ctx.playersList, playerId);
+                }
+            }
+            else if (connected)
             {
                 sdk.playerConnect(playerId);
             }
@@ -259,6 +271,7 @@ public final class AgonesLifecycle implements AutoCloseable
         private AgonesSdk sdk;
         private long healthIntervalNs = TimeUnit.SECONDS.toNanos(2);
         private long playerCapacity = -1;
+        private String playersList;
         private Function<Session, String> playerId = (session) ->
             0 != session.clientId() ? Long.toString(session.clientId()) : "session-" + session.sessionId();
         private ThreadFactory threadFactory = (r) ->
@@ -301,6 +314,19 @@ public final class AgonesLifecycle implements AutoCloseable
         {
             checkNotConcluded();
             this.playerCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @param list a List of the GameServer spec to keep the players in (Counters and Lists, beta:
+         *             {@code AddListValue}, {@code RemoveListValue}); null (the default) uses the alpha player
+         *             tracking ({@code PlayerConnect}, {@code PlayerDisconnect}).
+         * @return this.
+         */
+        public Context playersList(final String list)
+        {
+            checkNotConcluded();
+            this.playersList = list;
             return this;
         }
 

@@ -25,8 +25,13 @@ import java.util.regex.Pattern;
  *   (alpha)     PUT  /alpha/player/capacity {"count":N}; GET /alpha/player/capacity, /alpha/player/count
  *               -> {"count":"N"}; GET /alpha/player/connected -> {"list":[..]},
  *               GET /alpha/player/connected/{playerID} -> {"bool":..}
+ *   counters    GET  /v1beta1/counters/{name}; PATCH /v1beta1/counters/{name} {"countDiff":..} or {"count":..}
+ *   (beta)      -> {"name":..,"count":..,"capacity":..}
+ *   lists       GET  /v1beta1/lists/{name}; POST /v1beta1/lists/{name}:addValue, :removeValue {"value":".."}
+ *   (beta)      -> {"name":..,"capacity":..,"values":[..]}
  * </pre>
- * Player tracking is an alpha feature of Agones (the {@code PlayerTracking} feature gate). The sidecar may start
+ * Player tracking is an alpha feature of Agones (the {@code PlayerTracking} feature gate), Counters and Lists a beta
+ * one ({@code CountsAndLists}). The sidecar may start
  * after the game server, so each call is tried again, after a backoff, when the connection fails or the answer is
  * 503 (unavailable), up to {@link Context#attempts(int, long)} times; any other error answer throws at once.
  * <p>
@@ -45,6 +50,30 @@ public final class AgonesSdk
     private static final Pattern LIST = Pattern.compile("\"list\"\\s*:\\s*\\[([^\\]]*)]");
     private static final Pattern STRING = Pattern.compile("\"((?:\\\\.|[^\"\\\\])*)\"");
     private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"(\\w+)\"");
+    private static final Pattern CAPACITY = Pattern.compile("\"capacity\"\\s*:\\s*\"?(-?\\d+)\"?");
+    private static final Pattern VALUES = Pattern.compile("\"values\"\\s*:\\s*\\[([^\\]]*)]");
+
+    /**
+     * A Counter of the GameServer (Counters and Lists, beta).
+     *
+     * @param name     its name.
+     * @param count    its count.
+     * @param capacity its capacity.
+     */
+    public record Counter(String name, long count, long capacity)
+    {
+    }
+
+    /**
+     * A List of the GameServer (Counters and Lists, beta).
+     *
+     * @param name     its name.
+     * @param capacity its capacity.
+     * @param values   its values, in order.
+     */
+    public record AgonesList(String name, long capacity, List<String> values)
+    {
+    }
 
     private final Context ctx;
     private final HttpClient http;
@@ -195,13 +224,111 @@ public final class AgonesSdk
         final Matcher list = LIST.matcher(body);
         if (list.find())
         {
-            final Matcher item = STRING.matcher(list.group(1));
-            while (item.find())
-            {
-                ids.add(item.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
-            }
+            strings(list.group(1), ids);
         }
         return ids;
+    }
+
+    /**
+     * @param name a Counter of the GameServer spec.
+     * @return the Counter now.
+     * @throws AgonesException with status 404 when there is no such Counter.
+     */
+    public Counter counter(final String name)
+    {
+        return counterOf(name, call("GET", "/v1beta1/counters/" + pathSegment(name), null));
+    }
+
+    /**
+     * Add to (or, negative, take from) a Counter.
+     *
+     * @param name a Counter.
+     * @param diff how much.
+     * @return the Counter after.
+     * @throws AgonesException with status 400 when the count would leave [0, capacity], 404 when there is none.
+     */
+    public Counter incrementCounter(final String name, final long diff)
+    {
+        return counterOf(name, call("PATCH", "/v1beta1/counters/" + pathSegment(name),
+            "{\"countDiff\":\"" + diff + "\"}"));
+    }
+
+    /**
+     * Set a Counter's count.
+     *
+     * @param name  a Counter.
+     * @param count the new count.
+     * @return the Counter after.
+     */
+    public Counter setCounter(final String name, final long count)
+    {
+        return counterOf(name, call("PATCH", "/v1beta1/counters/" + pathSegment(name),
+            "{\"count\":\"" + count + "\"}"));
+    }
+
+    /**
+     * @param name a List of the GameServer spec.
+     * @return the List now.
+     * @throws AgonesException with status 404 when there is no such List.
+     */
+    public AgonesList list(final String name)
+    {
+        return listOf(name, call("GET", "/v1beta1/lists/" + pathSegment(name), null));
+    }
+
+    /**
+     * @param name  a List.
+     * @param value to add.
+     * @return the List after.
+     * @throws AgonesException with status 409 when the value is there already, 400 when the List is full.
+     */
+    public AgonesList addListValue(final String name, final String value)
+    {
+        return listOf(name, call("POST", "/v1beta1/lists/" + pathSegment(name) + ":addValue",
+            "{\"value\":" + quote(value) + "}"));
+    }
+
+    /**
+     * @param name  a List.
+     * @param value to remove.
+     * @return the List after.
+     * @throws AgonesException with status 404 when the value (or the List) is not there.
+     */
+    public AgonesList removeListValue(final String name, final String value)
+    {
+        return listOf(name, call("POST", "/v1beta1/lists/" + pathSegment(name) + ":removeValue",
+            "{\"value\":" + quote(value) + "}"));
+    }
+
+    private static Counter counterOf(final String name, final String body)
+    {
+        return new Counter(name, count(body), number(CAPACITY, body));
+    }
+
+    private static AgonesList listOf(final String name, final String body)
+    {
+        final List<String> values = new ArrayList<>();
+        final Matcher list = VALUES.matcher(body);
+        if (list.find())
+        {
+            strings(list.group(1), values);
+        }
+        return new AgonesList(name, number(CAPACITY, body), List.copyOf(values));
+    }
+
+    private static long number(final Pattern pattern, final String body)
+    {
+        final Matcher matcher = pattern.matcher(body);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private static void strings(final String items, final List<String> into)
+    {
+        final Matcher item = STRING.matcher(items);
+        while (item.find())
+        {
+            into.add(item.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+        }
     }
 
     private String call(final String method, final String path, final String body)

@@ -93,6 +93,30 @@ class AgonesLifecycleTest
     }
 
     @Test
+    void shouldUpdateCountersAndListsWithTheirDocumentedErrors()
+    {
+        standIn.declareCounter("rooms", 1, 3);
+        standIn.declareList("players", 2);
+        assertEquals(new AgonesSdk.Counter("rooms", 1, 3), sdk.counter("rooms"));
+        assertEquals(3, sdk.incrementCounter("rooms", 2).count());
+        assertEquals(400, assertThrows(AgonesException.class, () -> sdk.incrementCounter("rooms", 1)).status());
+        assertEquals(0, sdk.setCounter("rooms", 0).count());
+        assertEquals(404, assertThrows(AgonesException.class, () -> sdk.counter("nope")).status());
+
+        assertEquals(List.of("a"), sdk.addListValue("players", "a").values());
+        assertEquals(409, assertThrows(AgonesException.class, () -> sdk.addListValue("players", "a")).status());
+        final AgonesSdk.AgonesList two = sdk.addListValue("players", "b \"2\"");
+        assertEquals(List.of("a", "b \"2\""), two.values());
+        assertEquals(2, two.capacity());
+        assertEquals(400, assertThrows(AgonesException.class, () -> sdk.addListValue("players", "c")).status());
+        assertEquals(List.of("b \"2\""), sdk.removeListValue("players", "a").values());
+        assertEquals(404, assertThrows(AgonesException.class, () -> sdk.removeListValue("players", "a")).status());
+        assertEquals(List.of("b \"2\""), sdk.list("players").values());
+        assertTrue(standIn.calls().contains("PATCH /v1beta1/counters/rooms {\"countDiff\":\"2\"}"), standIn::toString);
+        assertTrue(standIn.calls().contains("POST /v1beta1/lists/players:addValue {\"value\":\"a\"}"));
+    }
+
+    @Test
     void shouldWaitForASidecarThatIsStillStartingAndFailClearlyWhenItNeverAnswers()
     {
         standIn.unavailableFor(2);
@@ -106,6 +130,33 @@ class AgonesLifecycleTest
         final AgonesException unreachable = assertThrows(AgonesException.class, nowhere::health);
         assertEquals(0, unreachable.status());
         assertThrows(AgonesException.class, () -> sdk.playerConnect("x"), "capacity 0: refused");
+    }
+
+    @Test
+    void shouldKeepRealSessionsInAListWhenAskedTo()
+    {
+        standIn.declareList("players", 8);
+        lifecycle = new AgonesLifecycle(new AgonesLifecycle.Context()
+            .sdk(sdk)
+            .playersList("players")
+            .healthIntervalNs(TimeUnit.MILLISECONDS.toNanos(200)));
+        final int port = OpsPorts.freePortPair();
+        harness.launch(harness.serverContext(port).listener(lifecycle.listener(new ServerListener()
+        {
+        })));
+        lifecycle.start();
+        final GameClient client = harness.connect(harness.clientContext(port));
+        harness.awaitConnected(client);
+        final String player = "session-" + client.sessionId(); // the default id: the client id is 0 here
+        final String add = "POST /v1beta1/lists/players:addValue {\"value\":\"" + player + "\"}";
+        Tests.await(() -> 1 == standIn.count(add), 20_000, harness::pollAll, () -> "added: " + standIn.calls());
+        assertEquals(List.of(player), sdk.list("players").values());
+        harness.closeClient(client);
+        final String remove = "POST /v1beta1/lists/players:removeValue {\"value\":\"" + player + "\"}";
+        Tests.await(() -> 1 == standIn.count(remove), 20_000, harness::pollAll, () -> "removed: " + standIn.calls());
+        assertEquals(List.of(), sdk.list("players").values());
+        assertEquals(0, standIn.count("POST /alpha/player/connect"), "no alpha call when a list is used");
+        assertEquals(0, lifecycle.failures());
     }
 
     @Test
