@@ -2,8 +2,10 @@ package io.skirmish.benchmarks;
 
 import io.skirmish.benchmarks.rig.Deadline;
 import io.skirmish.benchmarks.rig.EchoRig;
+import io.skirmish.benchmarks.rig.ScrapedMetrics;
 import io.skirmish.benchmarks.rig.Threading;
 import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -62,9 +64,14 @@ public class EventRoundTripBenchmark
     @Param({ "32", "256" })
     public int payloadLength;
 
+    /** With the metrics module sampling the server and a Prometheus scrape once a second (engine only). */
+    @Param({ "false", "true" })
+    public boolean scrapedMetrics;
+
     private final IdleStrategy idle = new YieldingIdleStrategy();
     private UnsafeBuffer payload;
     private EchoRig rig;
+    private ScrapedMetrics metrics;
     private long sent;
     private long received;
 
@@ -76,6 +83,7 @@ public class EventRoundTripBenchmark
     {
         payload = new UnsafeBuffer(BufferUtil.allocateDirectAligned(payloadLength, 64));
         rig = EchoRig.launch(impl, threading, new YieldingIdleStrategy(), this::onEcho);
+        metrics = scrapedMetrics && null != rig.server() ? new ScrapedMetrics(rig.server()) : null;
     }
 
     /**
@@ -84,7 +92,7 @@ public class EventRoundTripBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        rig.close();
+        CloseHelper.closeAll(metrics, rig);
     }
 
     private void onEcho(final DirectBuffer buffer, final int offset, final int length)

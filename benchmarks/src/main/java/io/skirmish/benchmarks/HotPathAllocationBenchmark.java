@@ -1,10 +1,12 @@
 package io.skirmish.benchmarks;
 
+import com.sun.management.ThreadMXBean;
 import io.skirmish.benchmarks.rig.Deadline;
 import io.skirmish.benchmarks.rig.EngineMembers;
 import io.skirmish.benchmarks.rig.Limits;
 import io.skirmish.benchmarks.rig.Errors;
 import io.skirmish.benchmarks.rig.Ports;
+import io.skirmish.benchmarks.rig.ScrapedMetrics;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
@@ -21,6 +23,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -30,6 +33,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,8 +66,18 @@ public class HotPathAllocationBenchmark
     /** Members of the fan-out room. */
     public static final int MEMBERS = 8;
 
+    /**
+     * With the metrics module sampling the server once a second (its task on this thread, the conductor) and a
+     * Prometheus scrape once a second on another thread. JMH's GC profiler counts every thread, the sampler's and
+     * the scraper's included.
+     */
+    @Param({ "false", "true" })
+    public boolean scrapedMetrics;
+
     private static final int FAN_OUT_ROOM_ID = 1;
     private static final int SOLO_ROOM_ID = 2;
+
+    private static final ThreadMXBean THREADS = (ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     private final Errors errors = new Errors("hot-path-allocation");
     private final UnsafeBuffer event = new UnsafeBuffer(BufferUtil.allocateDirectAligned(32, 64));
@@ -71,11 +85,14 @@ public class HotPathAllocationBenchmark
     private final UnsafeBuffer input = new UnsafeBuffer(BufferUtil.allocateDirectAligned(16, 64));
     private GameServer server;
     private EngineMembers members;
+    private ScrapedMetrics metrics;
     private GameClient soloClient;
     private Room fanOutRoom;
     private Session soloSession;
     private long tick;
     private long inputTick;
+    private long ops;
+    private long threadBytesAtStart;
 
     /**
      * Launch the server and the members, and put them in their rooms.
@@ -102,10 +119,11 @@ public class HotPathAllocationBenchmark
             Deadline.await(() -> soloClient.isMemberOf(SOLO_ROOM_ID), 10_000, this::pollAll,
                 () -> "member 0 joined the solo room");
             soloSession = server.session(soloClient.sessionId());
+            metrics = scrapedMetrics ? new ScrapedMetrics(server) : null;
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(members, server);
+            CloseHelper.quietCloseAll(metrics, members, server);
             throw ex;
         }
     }
@@ -118,8 +136,30 @@ public class HotPathAllocationBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        CloseHelper.closeAll(server, members);
+        CloseHelper.closeAll(metrics, server, members);
         errors.check();
+    }
+
+    /**
+     * Start counting what this thread allocates: it runs the server's conductor (the metrics' sampling task
+     * included), the clients and the benchmark loop, but not the sampler's or the scraper's threads.
+     */
+    @Setup(Level.Iteration)
+    public void startIteration()
+    {
+        ops = 0;
+        threadBytesAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    /**
+     * Print what this thread allocated per operation in the iteration, beside JMH's whole-JVM figure.
+     */
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        final long bytes = THREADS.getCurrentThreadAllocatedBytes() - threadBytesAtStart;
+        System.out.printf("%n  benchmark thread only (conductor, clients, sampling task): %.3f B/op (%d B, %d ops)%n",
+            ops > 0 ? (double)bytes / ops : 0.0, bytes, ops);
     }
 
     private int pollAll()
@@ -135,6 +175,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int serverFanOut()
     {
+        ops++;
         fanOutRoom.broadcast(EngineMembers.EVENT_TYPE_ID, event, 0, event.capacity());
         return pollAll();
     }
@@ -147,6 +188,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public long clientEmitAndReceive()
     {
+        ops++;
         final long target = members.events() + 1;
         final long startNs = System.nanoTime();
         while (soloClient.emit(SOLO_ROOM_ID, EngineMembers.EVENT_TYPE_ID, event, 0, event.capacity()) <= 0)
@@ -177,6 +219,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int snapshotSend()
     {
+        ops++;
         server.sendSnapshot(soloSession, FAN_OUT_ROOM_ID, ++tick, snapshot, 0, 64);
         return pollAll();
     }
@@ -189,6 +232,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int snapshotSendSplit()
     {
+        ops++;
         server.sendSnapshot(soloSession, FAN_OUT_ROOM_ID, ++tick, snapshot, 0, snapshot.capacity());
         return pollAll();
     }
@@ -201,6 +245,7 @@ public class HotPathAllocationBenchmark
     @Benchmark
     public int inputSend()
     {
+        ops++;
         soloClient.sendInput(++inputTick, input, 0, input.capacity());
         return pollAll();
     }

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Keeps the benchmarks compiling and running in {@code mvn verify} without running them for real: one benchmark,
  * {@link RoomFanOutBenchmark} with a room of 8, in this JVM (no fork), no warm-up, one 200 ms measurement, for
- * the engine and both KryoNet modes. It also proves that KryoNet runs on the engine's Kryo 5.
+ * the engine and both KryoNet modes. It also proves that KryoNet runs on the engine's Kryo 5. And the round trip
+ * once with the metrics module sampled and scraped, long enough for a scrape.
  */
 class BenchmarksSmokeTest
 {
@@ -53,5 +54,28 @@ class BenchmarksSmokeTest
             assertTrue(null != deliveries && deliveries.getScore() > 0, impl + " delivered nothing");
         }
         assertEquals(EnumSet.allOf(FanOutRig.Impl.class), seen);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldRunTheRoundTripWithScrapedMetrics() throws RunnerException
+    {
+        final Collection<RunResult> results = new Runner(new OptionsBuilder()
+            .include(Pattern.quote(EventRoundTripBenchmark.class.getName()) + "\\.roundTrip")
+            .param("impl", "ENGINE")
+            .param("threading", "SINGLE_THREAD")
+            .param("payloadLength", "32")
+            .param("scrapedMetrics", "true")
+            .forks(0)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(1500))
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.SILENT)
+            .build()).run();
+
+        // the trial's teardown fails it when the sampler or the 1 Hz scraper did not run
+        assertEquals(1, results.size());
+        assertTrue(results.iterator().next().getPrimaryResult().getSampleCount() > 0);
     }
 }

@@ -50,7 +50,9 @@ public enum DisconnectReason
     /** The client asked for payload encryption and the server cannot give it (it uses no connect tokens). */
     ENCRYPTION_UNAVAILABLE(20),
     /** The server is at its load limit ({@code admissionLoadLimit}): it refuses new sessions to keep serving its own. */
-    SERVER_BUSY(21);
+    SERVER_BUSY(21),
+    /** The server is draining before it stops: it refuses new sessions and lets its rooms finish. */
+    SERVER_DRAINING(22);
 
     private static final DisconnectReason[] BY_CODE;
 

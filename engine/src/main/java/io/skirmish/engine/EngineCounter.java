@@ -137,6 +137,8 @@ public enum EngineCounter
     REWINDS(4161, Scope.SERVER, "rewinds"),
     /** Lag-compensation rewinds asked for further back than the limit, served at the limit. */
     REWINDS_CLAMPED(4162, Scope.SERVER, "rewinds clamped"),
+    /** New connects refused because the server was draining before it stops ({@code SERVER_DRAINING}). */
+    CONNECTS_REFUSED_DRAINING(4163, Scope.SERVER, "connects refused draining"),
     /**
      * Gauge: the wait in ms the server advises the clients it refuses as full or busy, grown while it refuses more
      * than {@code refusalRateTarget} a second; 0 when it advises none.
@@ -185,6 +187,26 @@ public enum EngineCounter
     public String label()
     {
         return label;
+    }
+
+    /**
+     * @return true for a gauge (a level that goes up and down), false for a count that only grows.
+     */
+    public boolean isGauge()
+    {
+        switch (this)
+        {
+            case SESSIONS_ACTIVE:
+            case ROOMS_ACTIVE:
+            case HANDSHAKES_IN_FLIGHT:
+            case CONNECTS_QUEUED:
+            case SERVER_LOAD_PERMILLE:
+            case DEGRADED_MEMBERS:
+            case REFUSAL_RETRY_AFTER_MS:
+                return true;
+            default:
+                return false;
+        }
     }
 
     /**

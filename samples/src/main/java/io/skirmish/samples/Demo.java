@@ -4,7 +4,7 @@ package io.skirmish.samples;
  * Entry point of {@code skirmish-demo.jar}: picks a scenario by its first argument.
  * <pre>
  *   java -jar skirmish-demo.jar                       all-in-one: server + bots (+ window when there is a display)
- *   java -jar skirmish-demo.jar server --port P [--bind ADDR]
+ *   java -jar skirmish-demo.jar server --port P [--bind ADDR] [--metrics-port P] [--admin-token T]
  *   java -jar skirmish-demo.jar client --server HOST:PORT
  *   java -jar skirmish-demo.jar bots --server HOST:PORT --count N --duration S [--emit-rate R] [--summary]
  *   java -jar skirmish-demo.jar relay --listen HOST:PORT --target HOST:PORT
@@ -19,6 +19,8 @@ public final class Demo
         "  (no command)  server + bots in one process; a window when there is a display, else a text dashboard",
         "                [--bots N] [--arenas N] [--port P] [--duration S] [--headless]",
         "  server        --port P [--bind ADDR] [--arenas N] [--tick-rate HZ] [--duration S]",
+        "                [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]",
+        "                (/metrics, health and admin API on TCP P; graceful drain on SIGTERM; Agones lifecycle)",
         "  client        --server HOST:PORT [--response HOST:PORT] [--name NAME] [--arena N] [--headless]",
         "                [--duration S] and the network options",
         "  bots          --server HOST:PORT --count N --duration S [--emit-rate R] [--hop S] [--summary]",
@@ -63,7 +65,7 @@ public final class Demo
      */
     public static int run(final String[] args)
     {
-        final CommandLine line = CommandLine.parse(args, "summary", "headless", "help");
+        final CommandLine line = CommandLine.parse(args, "summary", "headless", "help", "agones");
         if (line.has("help") || "help".equals(line.command()))
         {
             System.out.println(USAGE);

@@ -2,17 +2,27 @@ package io.skirmish.samples;
 
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.server.GameServer;
-import io.skirmish.engine.ThreadingMode;
+import io.skirmish.metrics.OpsHttpServer;
 import io.skirmish.samples.arena.ArenaServer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Scenario: the game server alone, with an embedded media driver, until Ctrl-C (or {@code --duration}).
+ * Scenario: the game server alone, with an embedded media driver, until Ctrl-C or SIGTERM (or {@code --duration}).
  * <pre>
  *   java -jar skirmish-demo.jar server --port 40123 [--bind 0.0.0.0] [--arenas 2] [--tick-rate 30] [--duration S]
+ *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]
  * </pre>
- * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses).
+ * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses). With {@code --metrics-port} it
+ * serves {@code /metrics} (Prometheus), {@code /health/live}, {@code /health/ready} and, with an admin token
+ * ({@code --admin-token} or the {@code SKIRMISH_ADMIN_TOKEN} environment variable), the admin API on that TCP port
+ * (0: any free one, printed). A stop (Ctrl-C, SIGTERM) drains: new connects are refused with
+ * {@code SERVER_DRAINING}, the rooms get {@code --drain-timeout} (default 10 s) to finish, the clients still
+ * connected are told {@code SERVER_SHUTDOWN}, everything is closed and the process exits 0. With {@code --agones}
+ * it tells the Agones SDK server (REST, {@code localhost:${AGONES_SDK_HTTP_PORT:-9358}}) Ready once up, pings its
+ * health, reports sessions as players and asks for Shutdown after the drain.
  */
 public final class ServerCommand
 {
@@ -27,7 +37,7 @@ public final class ServerCommand
      */
     public static void main(final String[] args)
     {
-        System.exit(run(CommandLine.parse(prepend("server", args))));
+        System.exit(run(CommandLine.parse(prepend("server", args), "agones")));
     }
 
     /**
@@ -36,38 +46,55 @@ public final class ServerCommand
      */
     public static int run(final CommandLine line)
     {
-        final int port = line.intValue("port", SampleConfiguration.PORT);
-        final String bind = line.string("bind", SampleConfiguration.BIND);
-        final int arenas = line.intValue("arenas", SampleConfiguration.ARENAS);
-        final int tickRate = line.intValue("tick-rate", SampleConfiguration.TICK_RATE_HZ);
+        final DemoServer.Settings settings = new DemoServer.Settings()
+            .port(line.intValue("port", SampleConfiguration.PORT))
+            .bind(line.string("bind", SampleConfiguration.BIND))
+            .arenas(line.intValue("arenas", SampleConfiguration.ARENAS))
+            .tickRateHz(line.intValue("tick-rate", SampleConfiguration.TICK_RATE_HZ))
+            .metricsPort(line.intValue("metrics-port", -1))
+            .adminToken(line.string("admin-token", System.getenv(OpsHttpServer.Context.ADMIN_TOKEN_ENV)))
+            .agones(line.flag("agones"));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
+        final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));
         line.checkAllUsed();
 
-        final ArenaServer game = new ArenaServer(arenas, tickRate, SampleConfiguration.SEED);
-        final Shutdown shutdown = Shutdown.register();
-        try (GameServer server = GameServer.launch(new GameServer.Context()
-            .bindAddress(bind)
-            .port(port)
-            .threadingMode(ThreadingMode.SHARED)
-                .idleStrategy(SampleConfiguration.idleStrategy())
-            .listener(game)))
+        final Shutdown shutdown = Shutdown.register(drainTimeoutNs + TimeUnit.SECONDS.toNanos(10), true);
+        try (DemoServer demo = DemoServer.launch(settings))
         {
+            final GameServer server = demo.server();
+            final ArenaServer game = demo.game();
             System.out.printf("skirmish server on %s:%d (responses on %d), %d arenas at %d Hz; Ctrl-C to stop%n",
-                bind, port, server.context().responsePort(), arenas, tickRate);
+                settings.bind, settings.port, server.context().responsePort(), settings.arenas, settings.tickRateHz);
+            if (demo.metricsPort() >= 0)
+            {
+                System.out.printf("metrics and health on http://%s:%d/metrics, /health/live, /health/ready%s%n",
+                    settings.bind, demo.metricsPort(), null == settings.adminToken ? "" : "; admin API on /admin/");
+            }
+            System.out.flush();
             final long startNs = System.nanoTime();
             while (!shutdown.await(Math.min(TimeUnit.SECONDS.toNanos(5), durationNs)) &&
                 System.nanoTime() - startNs < durationNs)
             {
                 System.out.printf("tick %d  sessions %d  lobby seq %d  events %d  snapshots %d  inputs %d  " +
                     "snapshot full %d B, sent %.0f B avg incl. headers (delta %.0f%%)%n",
-                    game.tick(), server.sessionCount(), game.roomLastSeq(1),
+                    game.tick(), server.counter(EngineCounter.SESSIONS_ACTIVE), game.roomLastSeq(1),
                     server.counter(EngineCounter.ROOM_EVENTS_SENT), server.counter(EngineCounter.SNAPSHOTS_SENT),
                     server.counter(EngineCounter.INPUTS_RECEIVED), game.lastSnapshotLength(),
                     game.meanSnapshotBytesSent(), game.snapshotDeltaPercent());
             }
+            if (shutdown.isRequested())
+            {
+                demo.drainAndClose(drainTimeoutNs, System.out);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot bind the metrics port " + settings.metricsPort, ex);
         }
         finally
         {
+            System.out.println("server stopped");
+            System.out.flush();
             shutdown.done();
         }
         return 0;

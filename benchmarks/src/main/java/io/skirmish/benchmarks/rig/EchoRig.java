@@ -1,5 +1,6 @@
 package io.skirmish.benchmarks.rig;
 
+import io.skirmish.engine.server.GameServer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -70,6 +71,14 @@ public interface EchoRig extends AutoCloseable
      * @return work count, 0 when idle.
      */
     int poll();
+
+    /**
+     * @return the engine's server, or null for raw Aeron.
+     */
+    default GameServer server()
+    {
+        return null;
+    }
 
     /**
      * Stop any echo thread and release everything; throws when the rig recorded errors.

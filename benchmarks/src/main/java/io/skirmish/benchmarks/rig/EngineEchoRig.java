@@ -134,6 +134,14 @@ final class EngineEchoRig implements EchoRig
     /**
      * {@inheritDoc}
      */
+    public GameServer server()
+    {
+        return server;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void close()
     {
         CloseHelper.closeAll(client, server);

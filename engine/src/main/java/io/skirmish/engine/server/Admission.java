@@ -52,6 +52,8 @@ final class Admission
     private long windowStartNs;
     private int refusalsInWindow;
     private int retryAfterMs;
+    private final AtomicCounter refusedDraining;
+    private volatile boolean draining;
 
     Admission(final GameServer.Context ctx, final Counters counters)
     {
@@ -67,6 +69,7 @@ final class Admission
         this.loadGauge = counters.get(EngineCounter.SERVER_LOAD_PERMILLE);
         this.retryAfterGauge = counters.get(EngineCounter.REFUSAL_RETRY_AFTER_MS);
         this.refusalRateTarget = ctx.refusalRateTarget();
+        this.refusedDraining = counters.get(EngineCounter.CONNECTS_REFUSED_DRAINING);
     }
 
     /**
@@ -150,6 +153,11 @@ final class Admission
      */
     DisconnectReason refuseNewSession(final boolean full)
     {
+        if (draining)
+        {
+            refusedDraining.incrementRelease();
+            return DisconnectReason.SERVER_DRAINING;
+        }
         final DisconnectReason reason = full ? DisconnectReason.SERVER_FULL :
             load.load() >= loadLimit ? DisconnectReason.SERVER_BUSY : null;
         if (null != reason)
@@ -212,6 +220,23 @@ final class Admission
     double load()
     {
         return load.load();
+    }
+
+    /**
+     * Refuse every new session from now on with {@link DisconnectReason#SERVER_DRAINING}; resumes still pass. Any
+     * thread.
+     */
+    void drain()
+    {
+        draining = true;
+    }
+
+    /**
+     * @return true once {@link #drain()} was called. Any thread.
+     */
+    boolean isDraining()
+    {
+        return draining;
     }
 
     int queued()

@@ -4,6 +4,7 @@ import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.EngineException;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.codec.KryoCodec;
+import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
@@ -486,6 +487,7 @@ final class EventFanOut
         if (result > 0)
         {
             replayed.incrementRelease();
+            ServerEvents.replayed(peer.sessionId, m.stream.id, seq);
             noteSent(peer);
         }
         return result;
@@ -577,6 +579,7 @@ final class EventFanOut
         if (result > 0)
         {
             resyncs.incrementRelease();
+            ServerEvents.resync(peer.sessionId, m.stream.id, seq);
         }
         return result;
     }

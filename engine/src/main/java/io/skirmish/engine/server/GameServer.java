@@ -9,6 +9,7 @@ import io.skirmish.engine.Profile;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.codec.MessageRegistry;
+import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.transport.DutyCycle;
@@ -410,6 +411,39 @@ public final class GameServer implements AutoCloseable
     public int roomCount()
     {
         return conductor.roomRegistry().count();
+    }
+
+    /**
+     * Begin to drain before a stop: from now on every new session is refused with
+     * {@link DisconnectReason#SERVER_DRAINING} (counted in {@link EngineCounter#CONNECTS_REFUSED_DRAINING}), while
+     * the sessions already open, their resumes and the rooms carry on until the game closes them or the server is
+     * closed (which tells every client {@link DisconnectReason#SERVER_SHUTDOWN}). Idempotent; from any thread.
+     */
+    public void drain()
+    {
+        final Admission admission = conductor.admission();
+        if (!admission.isDraining())
+        {
+            admission.drain();
+            ServerEvents.drainStarted(
+                (int)counter(EngineCounter.SESSIONS_ACTIVE), (int)counter(EngineCounter.ROOMS_ACTIVE));
+        }
+    }
+
+    /**
+     * @return true once {@link #drain()} was called; any thread.
+     */
+    public boolean isDraining()
+    {
+        return conductor.admission().isDraining();
+    }
+
+    /**
+     * @return true once the server was closed or its Aeron client lost the driver; any thread.
+     */
+    public boolean isClosed()
+    {
+        return transport.isClosed();
     }
 
     private Peer peerOf(final Session session)

@@ -2,6 +2,7 @@ package io.skirmish.engine.server;
 
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.ConnectAcceptFlyweight;
 import io.skirmish.engine.protocol.ConnectRejectFlyweight;
 import io.skirmish.engine.protocol.ConnectRequestFlyweight;
@@ -408,6 +409,7 @@ final class Handshake
         }
         sender.offerPlain(lane.outlet, controlBuffer, 0, ConnectRejectFlyweight.LENGTH);
         rejected.incrementRelease();
+        ServerEvents.rejected(nonce, requestFlyweight.resumeSessionId(), reason.name());
         lanes.close(lane);
     }
 

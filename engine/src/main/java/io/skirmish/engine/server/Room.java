@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  */
 public final class Room
 {
+    /** How many recent ticks' durations a room keeps for {@link #tickTimeNs(long)}. */
+    public static final int TICK_TIME_HISTORY = 256;
+
     final int roomId;
     final EventStream stream;
     final RoomOptions options;
@@ -40,6 +43,7 @@ public final class Room
     long tick;
     long nextTickNs;
     long tickIntervalNs;
+    final long[] tickTimesNs = new long[TICK_TIME_HISTORY];
     long lastSnapshotTick = Long.MIN_VALUE;
     SnapshotHistory snapshotHistory;
     int degradedMembers;
@@ -150,6 +154,19 @@ public final class Room
     public long tick()
     {
         return tick;
+    }
+
+    /**
+     * How long the room listener's {@code onTick} ran for one of the last {@link #TICK_TIME_HISTORY} ticks: what a
+     * metrics sampler reads, a tick at a time since the one it read last, so the duty cycle only stores a number.
+     *
+     * @param tick a tick number, at most {@link #tick()}.
+     * @return the duration in nanoseconds, or -1 when that tick is not (or no longer) kept.
+     */
+    public long tickTimeNs(final long tick)
+    {
+        return tick <= 0 || tick > this.tick || this.tick - tick >= TICK_TIME_HISTORY ?
+            -1 : tickTimesNs[(int)(tick & (TICK_TIME_HISTORY - 1))];
     }
 
     /**

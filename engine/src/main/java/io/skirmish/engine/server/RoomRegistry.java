@@ -2,6 +2,7 @@ package io.skirmish.engine.server;
 
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.LeaveReason;
+import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
 import io.skirmish.engine.protocol.LeftRoomFlyweight;
 import io.skirmish.engine.protocol.ResumeStateFlyweight;
@@ -14,6 +15,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.ArrayUtil;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -37,6 +39,7 @@ final class RoomRegistry
     private final SnapshotPublisher snapshots;
     private final ConductorThread thread;
     private final CachedNanoClock clock;
+    private final NanoClock tickClock;
     private final ErrorHandler errors;
     private final IntFunction<AtomicCounter> oldestSeqCounters;
     private final IntFunction<Peer> peers;
@@ -72,6 +75,7 @@ final class RoomRegistry
         this.snapshots = snapshots;
         this.thread = thread;
         this.clock = clock;
+        this.tickClock = ctx.nanoClock();
         this.errors = errors;
         this.oldestSeqCounters = oldestSeqCounters;
         this.peers = peers;
@@ -114,6 +118,7 @@ final class RoomRegistry
             tickingRooms = ArrayUtil.add(tickingRooms, room);
         }
         roomsActive.setRelease(roomById.size());
+        ServerEvents.roomCreated(roomId, copy.tickRateHz, copy.maxMembers);
         return room;
     }
 
@@ -151,6 +156,7 @@ final class RoomRegistry
         {
             return false;
         }
+        ServerEvents.roomClosed(roomId, room.memberCount, room.tick);
         while (room.memberCount > 0)
         {
             removeMember(room, room.members[room.memberCount - 1], LeaveReason.ROOM_CLOSED, false);
@@ -171,7 +177,8 @@ final class RoomRegistry
         {
             if (nowNs - room.nextTickNs >= 0)
             {
-                if (nowNs - room.nextTickNs > room.tickIntervalNs)
+                final long lateNs = nowNs - room.nextTickNs;
+                if (lateNs > room.tickIntervalNs)
                 {
                     ticksLate.incrementRelease();
                     room.nextTickNs = nowNs + room.tickIntervalNs;
@@ -181,6 +188,7 @@ final class RoomRegistry
                     room.nextTickNs += room.tickIntervalNs;
                 }
                 room.tick++;
+                final long startNs = tickClock.nanoTime();
                 try
                 {
                     room.listener.onTick(room, room.tick, nowNs);
@@ -189,10 +197,23 @@ final class RoomRegistry
                 {
                     errors.onError(t);
                 }
+                onTicked(room, tickClock.nanoTime() - startNs, lateNs);
                 work++;
             }
         }
         return work;
+    }
+
+    /**
+     * Keep the tick's duration for the metrics, and tell a recording about a slow tick.
+     */
+    private static void onTicked(final Room room, final long durationNs, final long lateNs)
+    {
+        room.tickTimesNs[(int)(room.tick & (Room.TICK_TIME_HISTORY - 1))] = durationNs;
+        if (durationNs > room.tickIntervalNs || lateNs > room.tickIntervalNs)
+        {
+            ServerEvents.slowTick(room.roomId, room.tick, durationNs, lateNs, room.tickIntervalNs);
+        }
     }
 
     /**

@@ -215,6 +215,11 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         return 0;
     }
 
+    Admission admission()
+    {
+        return handshake.admission();
+    }
+
     Counters counters()
     {
         return counters;

@@ -3,6 +3,7 @@ package io.skirmish.engine.server;
 import io.aeron.Publication;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.DisconnectFlyweight;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
@@ -293,12 +294,14 @@ final class SessionRegistry
                 if (peer.resuming)
                 {
                     peer.resuming = false;
+                    ServerEvents.resumed(session.sessionId, session.clientId);
                     guard(() -> listener.onSessionResumed(session));
                 }
                 else if (oldState == SessionState.BINDING && !peer.announced)
                 {
                     peer.announced = true;
                     session.connectedAtNs = clock.nanoTime();
+                    ServerEvents.connected(session.sessionId, session.clientId);
                     guard(() -> listener.onSessionConnected(session));
                 }
                 break;
@@ -311,6 +314,7 @@ final class SessionRegistry
                 peerById.remove(session.sessionId);
                 peers = ArrayUtil.remove(peers, peer);
                 sessionsActive.setRelease(peerById.size());
+                ServerEvents.closed(session.sessionId, session.clientId, session.disconnectReason.name());
                 guard(() -> listener.onSessionClosed(session, session.disconnectReason));
                 break;
 

@@ -1,0 +1,262 @@
+package io.skirmish.samples;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.skirmish.agones.AgonesLifecycle;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.ThreadingMode;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.metrics.OpsHttpServer;
+import io.skirmish.metrics.ServerMetrics;
+import io.skirmish.samples.arena.ArenaServer;
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The demo's game server as the {@code server} subcommand runs it: the arenas on a {@link GameServer} with its own
+ * conductor thread, and, with a metrics port, the operations endpoint ({@link OpsHttpServer}: Prometheus
+ * {@code /metrics} of {@link ServerMetrics}, health, and the admin API when an admin token is given), and, when asked,
+ * the Agones lifecycle ({@link AgonesLifecycle}). A stop is a drain: {@link #drainAndClose(long, PrintStream)}.
+ */
+public final class DemoServer implements AutoCloseable
+{
+    /** Settings of a demo server. */
+    public static final class Settings
+    {
+        String bind = SampleConfiguration.BIND;
+        int port = SampleConfiguration.PORT;
+        int arenas = SampleConfiguration.ARENAS;
+        int tickRateHz = SampleConfiguration.TICK_RATE_HZ;
+        int metricsPort = -1;
+        String adminToken;
+        boolean agones;
+
+        /**
+         * @param bind UDP (and HTTP) address to bind.
+         * @return this.
+         */
+        public Settings bind(final String bind)
+        {
+            this.bind = bind;
+            return this;
+        }
+
+        /**
+         * @param port UDP request port (responses on port + 1).
+         * @return this.
+         */
+        public Settings port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param arenas arena rooms.
+         * @return this.
+         */
+        public Settings arenas(final int arenas)
+        {
+            this.arenas = arenas;
+            return this;
+        }
+
+        /**
+         * @param hz arena tick rate.
+         * @return this.
+         */
+        public Settings tickRateHz(final int hz)
+        {
+            this.tickRateHz = hz;
+            return this;
+        }
+
+        /**
+         * @param port TCP port of the operations endpoint; 0 for any free one; negative (the default) for none.
+         * @return this.
+         */
+        public Settings metricsPort(final int port)
+        {
+            this.metricsPort = port;
+            return this;
+        }
+
+        /**
+         * @param agones run the Agones lifecycle: Ready once up, health pings, sessions as players, Shutdown after
+         *               the drain (the SDK server at {@code localhost:${AGONES_SDK_HTTP_PORT:-9358}}).
+         * @return this.
+         */
+        public Settings agones(final boolean agones)
+        {
+            this.agones = agones;
+            return this;
+        }
+
+        /**
+         * @param token bearer token of the admin API; null (the default) leaves it off.
+         * @return this.
+         */
+        public Settings adminToken(final String token)
+        {
+            this.adminToken = token;
+            return this;
+        }
+    }
+
+    private final ArenaServer game;
+    private final GameServer server;
+    private final ServerMetrics metrics;
+    private final OpsHttpServer ops;
+    private final AgonesLifecycle agones;
+    private boolean closed;
+
+    private DemoServer(final Settings settings) throws IOException
+    {
+        game = new ArenaServer(settings.arenas, settings.tickRateHz, SampleConfiguration.SEED);
+        final GameServer.Context serverContext = new GameServer.Context()
+            .bindAddress(settings.bind)
+            .port(settings.port)
+            .threadingMode(ThreadingMode.SHARED)
+            .idleStrategy(SampleConfiguration.idleStrategy());
+        agones = settings.agones ?
+            new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(serverContext.maxSessions())) : null;
+        try
+        {
+            server = GameServer.launch(serverContext.listener(null == agones ? game : agones.listener(game)));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(agones);
+            throw ex;
+        }
+        ServerMetrics metrics = null;
+        OpsHttpServer ops = null;
+        if (settings.metricsPort >= 0)
+        {
+            try
+            {
+                final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                metrics = new ServerMetrics(new ServerMetrics.Context().server(server));
+                metrics.bindTo(registry);
+                metrics.start();
+                ops = OpsHttpServer.start(new OpsHttpServer.Context()
+                    .bindAddress(settings.bind)
+                    .port(settings.metricsPort)
+                    .server(server)
+                    .registry(registry)
+                    .adminToken(settings.adminToken));
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                CloseHelper.quietCloseAll(ops, metrics, server, agones);
+                throw ex;
+            }
+        }
+        this.metrics = metrics;
+        this.ops = ops;
+        if (null != agones)
+        {
+            agones.start();
+        }
+    }
+
+    /**
+     * Start.
+     *
+     * @param settings what to run.
+     * @return the running server.
+     * @throws IOException when the metrics port cannot be bound.
+     */
+    public static DemoServer launch(final Settings settings) throws IOException
+    {
+        return new DemoServer(settings);
+    }
+
+    /**
+     * @return the game server.
+     */
+    public GameServer server()
+    {
+        return server;
+    }
+
+    /**
+     * @return the arenas.
+     */
+    public ArenaServer game()
+    {
+        return game;
+    }
+
+    /**
+     * @return the metrics, or null without a metrics port.
+     */
+    public ServerMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /**
+     * @return the operations endpoint's TCP port, or -1 without one.
+     */
+    public int metricsPort()
+    {
+        return null == ops ? -1 : ops.port();
+    }
+
+    /**
+     * The graceful stop: refuse new sessions ({@code SERVER_DRAINING}, and {@code /health/ready} answers 503), give
+     * the rooms up to {@code drainTimeoutNs} to finish (the sessions to leave), then close everything; the clients
+     * still connected are told {@code SERVER_SHUTDOWN}.
+     *
+     * @param drainTimeoutNs longest wait for the sessions to leave.
+     * @param out            where to report.
+     * @return the sessions still connected when the wait ended.
+     */
+    public long drainAndClose(final long drainTimeoutNs, final PrintStream out)
+    {
+        server.drain();
+        out.printf("draining: %d sessions, %d rooms; new sessions refused; up to %d ms for the rooms to finish%n",
+            server.counter(EngineCounter.SESSIONS_ACTIVE), server.counter(EngineCounter.ROOMS_ACTIVE),
+            TimeUnit.NANOSECONDS.toMillis(drainTimeoutNs));
+        final long deadlineNs = System.nanoTime() + drainTimeoutNs;
+        while (server.counter(EngineCounter.SESSIONS_ACTIVE) > 0 && System.nanoTime() - deadlineNs < 0 &&
+            !server.isClosed())
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        final long left = server.counter(EngineCounter.SESSIONS_ACTIVE);
+        out.printf("drained: %d sessions still connected are told SERVER_SHUTDOWN; closing%n", left);
+        closeServer();
+        if (null != agones)
+        {
+            out.printf("agones shutdown %s%n", agones.shutdown(TimeUnit.SECONDS.toNanos(5)) ? "sent" : "failed");
+        }
+        close();
+        return left;
+    }
+
+    /**
+     * Close the endpoint, the metrics, the server (which tells every client {@code SERVER_SHUTDOWN}) and the Agones
+     * lifecycle.
+     */
+    public void close()
+    {
+        closeServer();
+        CloseHelper.quietClose(agones);
+    }
+
+    private void closeServer()
+    {
+        if (!closed)
+        {
+            closed = true;
+            CloseHelper.quietCloseAll(ops, metrics);
+            server.close();
+        }
+    }
+}
