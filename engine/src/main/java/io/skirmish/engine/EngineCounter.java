@@ -143,7 +143,13 @@ public enum EngineCounter
      * Gauge: the wait in ms the server advises the clients it refuses as full or busy, grown while it refuses more
      * than {@code refusalRateTarget} a second; 0 when it advises none.
      */
-    REFUSAL_RETRY_AFTER_MS(4170, Scope.SERVER, "refusal retry after ms");
+    REFUSAL_RETRY_AFTER_MS(4170, Scope.SERVER, "refusal retry after ms"),
+    /** Durable-room frames that waited in a room's pending buffer because the recording was back-pressured. */
+    RECORDING_FRAMES_DEFERRED(4180, Scope.SERVER, "recording frames deferred"),
+    /** Durable-room frames lost to the recording because the pending buffer was full (each loss is a gap). */
+    RECORDING_FRAMES_LOST(4181, Scope.SERVER, "recording frames lost"),
+    /** Gap markers written to durable-room recordings, one per run of lost frames. */
+    RECORDING_GAPS(4182, Scope.SERVER, "recording gaps");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

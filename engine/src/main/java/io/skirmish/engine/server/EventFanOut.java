@@ -124,6 +124,10 @@ final class EventFanOut
         final int frameLength = encode(0, flags, room.roomId, typeId, seq, senderSessionId, buffer, offset, length);
         stream.history.append(seq, clock.nanoTime(), sendBuffer, 0, frameLength, exceptSessionId);
         roomEventsSent.incrementRelease();
+        if (null != room.recorder)
+        {
+            room.recorder.onEvent(seq, clock.nanoTime(), flags, typeId, senderSessionId, buffer, offset, length);
+        }
 
         boolean stubEncoded = false;
         long delivered = 0;

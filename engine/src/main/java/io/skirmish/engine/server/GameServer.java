@@ -1,6 +1,8 @@
 package io.skirmish.engine.server;
 
 import io.aeron.Aeron;
+import io.aeron.archive.Archive;
+import io.aeron.archive.client.AeronArchive;
 import io.skirmish.engine.CommonContext;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineCounter;
@@ -8,6 +10,7 @@ import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.Profile;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
+import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
@@ -72,6 +75,7 @@ public final class GameServer implements AutoCloseable
                         ctx.driverCustomizer().accept(driverCtx);
                     }
                 }),
+                archiveContext(ctx),
                 ctx.errorHandler(),
                 "skirmish-server-" + ctx.port);
             conductor = new ServerConductor(ctx, transport);
@@ -88,6 +92,25 @@ public final class GameServer implements AutoCloseable
         this.dutyCycle = new DutyCycle(
             ctx.threadingMode(), conductor, ctx.idleStrategy(), ctx.errorHandler(), ctx.dutyCyclesPerPoll(),
             ctx.nanoClock());
+    }
+
+    private static Archive.Context archiveContext(final Context ctx)
+    {
+        if (!ctx.archiveEnabled || null != ctx.aeronArchiveContext)
+        {
+            return null;
+        }
+        final Archive.Context archiveCtx = new Archive.Context()
+            .controlChannelEnabled(false)
+            .replicationChannel("aeron:udp?endpoint=localhost:0")
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=localhost:0"))
+            .recordingEventsEnabled(false)
+            .deleteArchiveOnStart(false);
+        if (null != ctx.archiveDirectoryName)
+        {
+            archiveCtx.archiveDirectoryName(ctx.archiveDirectoryName);
+        }
+        return archiveCtx;
     }
 
     /**
@@ -609,6 +632,11 @@ public final class GameServer implements AutoCloseable
         int maxMessagesPerSecond = Integer.getInteger(Configuration.MAX_MESSAGES_PER_SECOND_PROP_NAME, 2000);
         int maxBytesPerSecond = Integer.getInteger(Configuration.MAX_BYTES_PER_SECOND_PROP_NAME, 1024 * 1024);
         boolean requirePayloadEncryption = Boolean.getBoolean(Configuration.REQUIRE_PAYLOAD_ENCRYPTION_PROP_NAME);
+        String archiveDirectoryName;
+        AeronArchive.Context aeronArchiveContext;
+        String recordingChannel = RoomArchive.DEFAULT_RECORDING_CHANNEL;
+        int recordingPendingBufferLength = 1024 * 1024;
+        boolean archiveEnabled;
 
         /**
          * A context with the defaults from {@link Configuration}.
@@ -642,6 +670,17 @@ public final class GameServer implements AutoCloseable
         public Context conclude()
         {
             super.conclude();
+            archiveEnabled = null != archiveDirectoryName || null != aeronArchiveContext || defaultRoomOptions.durable;
+            if (archiveEnabled && null == aeronArchiveContext && !embeddedMediaDriver())
+            {
+                throw new IllegalArgumentException(
+                    "durable rooms on an external media driver need an aeronArchiveContext (an external archive)");
+            }
+            if (recordingPendingBufferLength < 4096 || recordingPendingBufferLength > (1 << 30))
+            {
+                throw new IllegalArgumentException(
+                    "recordingPendingBufferLength must be in [4096, 2^30]: " + recordingPendingBufferLength);
+            }
             if (port <= 0 || port > 65534)
             {
                 throw new IllegalArgumentException("port must be in [1, 65534]: " + port);
@@ -1043,6 +1082,100 @@ public final class GameServer implements AutoCloseable
             this.directHistoryCount = count;
             this.directHistoryBytes = bytes;
             return this;
+        }
+
+        /**
+         * Launch an embedded Aeron Archive in this directory with the embedded driver (an
+         * {@code ArchivingMediaDriver}), for durable rooms ({@link RoomOptions#durable(boolean)}). The directory is
+         * kept when the server closes. Without it, an archive is still embedded (in Aeron's default directory) when
+         * the default room options are durable.
+         *
+         * @param directoryName the archive directory; null (default) for none.
+         * @return this for a fluent API.
+         */
+        public Context archiveDirectoryName(final String directoryName)
+        {
+            checkNotConcluded();
+            this.archiveDirectoryName = directoryName;
+            return this;
+        }
+
+        /**
+         * @return the embedded archive's directory, or null.
+         */
+        public String archiveDirectoryName()
+        {
+            return archiveDirectoryName;
+        }
+
+        /**
+         * Record durable rooms to an external Aeron Archive instead of an embedded one.
+         *
+         * @param archiveCtx how to reach it (control request and response channels); its Aeron client is set to the
+         *                   server's. Null (default) for the embedded archive.
+         * @return this for a fluent API.
+         */
+        public Context aeronArchiveContext(final AeronArchive.Context archiveCtx)
+        {
+            checkNotConcluded();
+            this.aeronArchiveContext = archiveCtx;
+            return this;
+        }
+
+        /**
+         * @return the external archive's context, or null for the embedded archive.
+         */
+        public AeronArchive.Context aeronArchiveContext()
+        {
+            return aeronArchiveContext;
+        }
+
+        /**
+         * @param channel channel of the durable rooms' recorded publications, whose stream id is the room id
+         *                (default {@value RoomArchive#DEFAULT_RECORDING_CHANNEL}).
+         * @return this for a fluent API.
+         */
+        public Context recordingChannel(final String channel)
+        {
+            checkNotConcluded();
+            this.recordingChannel = channel;
+            return this;
+        }
+
+        /**
+         * @return channel of the recorded publications.
+         */
+        public String recordingChannel()
+        {
+            return recordingChannel;
+        }
+
+        /**
+         * @param length bytes per durable room held while its recording is back-pressured (rounded up to a power of
+         *               two, default 1 MiB); frames beyond are lost to the recording, counted and marked as a gap.
+         * @return this for a fluent API.
+         */
+        public Context recordingPendingBufferLength(final int length)
+        {
+            checkNotConcluded();
+            this.recordingPendingBufferLength = length;
+            return this;
+        }
+
+        /**
+         * @return bytes per durable room held while its recording is back-pressured.
+         */
+        public int recordingPendingBufferLength()
+        {
+            return recordingPendingBufferLength;
+        }
+
+        /**
+         * @return true (after conclude) when the server connects to an archive for durable rooms.
+         */
+        public boolean archiveEnabled()
+        {
+            return archiveEnabled;
         }
 
         /**

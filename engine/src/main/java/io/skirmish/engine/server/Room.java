@@ -2,6 +2,7 @@ package io.skirmish.engine.server;
 
 import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.SendResult;
+import io.skirmish.engine.archive.RoomRecorder;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.codec.SnapshotHistory;
 import org.agrona.DirectBuffer;
@@ -49,6 +50,7 @@ public final class Room
     int degradedMembers;
     LagCompensation lagCompensation;
     Object attachment;
+    RoomRecorder recorder;
 
     Room(
         final int roomId,
@@ -94,6 +96,39 @@ public final class Room
     public long oldestRetainedSeq()
     {
         return stream.history.oldestSeq();
+    }
+
+    /**
+     * Record a keyframe of the game's state of a durable room, tagged with the room's current seq ({@link #lastSeq()}):
+     * the state after that event. Never waits on the recording; copies the bytes.
+     *
+     * @param state  buffer holding the state.
+     * @param offset of the state.
+     * @param length of the state, at most the server's {@code maxMessageLength}.
+     * @return the seq the keyframe is tagged with, or {@link SendResult#NO_SUCH_ROOM} when the room is closed or
+     * not durable, or {@link SendResult#MESSAGE_TOO_LARGE}.
+     */
+    public long recordKeyframe(final DirectBuffer state, final int offset, final int length)
+    {
+        thread.check();
+        if (closed || null == recorder)
+        {
+            return SendResult.NO_SUCH_ROOM;
+        }
+        if (length < 0 || length > registry.maxMessageLength())
+        {
+            return SendResult.MESSAGE_TOO_LARGE;
+        }
+        recorder.onKeyframe(stream.lastSeq, registry.nowNs(), state, offset, length);
+        return stream.lastSeq;
+    }
+
+    /**
+     * @return true when the room is recorded to the archive.
+     */
+    public boolean isDurable()
+    {
+        return null != recorder;
     }
 
     /**

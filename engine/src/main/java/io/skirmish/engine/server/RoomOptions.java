@@ -22,6 +22,7 @@ public final class RoomOptions
     int maxRewindTicks;
     int rewindStateLength;
     RoomListener listener;
+    boolean durable;
 
     /**
      * @param maxMembers most members at once.
@@ -172,6 +173,28 @@ public final class RoomOptions
         return listener;
     }
 
+    /**
+     * Record the room's event stream (membership events included) and the keyframes the game writes with
+     * {@link Room#recordKeyframe} to the server's Aeron Archive
+     * (docs/durability.md). Off by default.
+     *
+     * @param durable true to record the room.
+     * @return this for a fluent API.
+     */
+    public RoomOptions durable(final boolean durable)
+    {
+        this.durable = durable;
+        return this;
+    }
+
+    /**
+     * @return true when the room is recorded.
+     */
+    public boolean durable()
+    {
+        return durable;
+    }
+
     void validate()
     {
         if (maxMembers < 1 || historyCount < 1 || historyBytes < 1024 || backlogCount < 0 || tickRateHz < 0 ||
@@ -196,6 +219,7 @@ public final class RoomOptions
         copy.maxRewindTicks = maxRewindTicks;
         copy.rewindStateLength = rewindStateLength;
         copy.listener = listener;
+        copy.durable = durable;
         return copy;
     }
 }

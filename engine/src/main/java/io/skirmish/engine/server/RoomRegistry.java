@@ -1,6 +1,7 @@
 package io.skirmish.engine.server;
 
 import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
@@ -54,6 +55,7 @@ final class RoomRegistry
     private final UnsafeBuffer systemPayload = new UnsafeBuffer(new byte[SystemEvent.PAYLOAD_LENGTH]);
     private final JoinResultFlyweight joinResultFlyweight = new JoinResultFlyweight();
     private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
+    private RoomArchive archive;
     private Room[] rooms = new Room[0];
     private Room[] tickingRooms = new Room[0];
 
@@ -87,6 +89,24 @@ final class RoomRegistry
         this.clampedRewinds = counters.get(EngineCounter.REWINDS_CLAMPED);
     }
 
+    /**
+     * @param archive where durable rooms are recorded, or null when the server has no archive.
+     */
+    void archive(final RoomArchive archive)
+    {
+        this.archive = archive;
+    }
+
+    int maxMessageLength()
+    {
+        return ctx.maxMessageLength();
+    }
+
+    long nowNs()
+    {
+        return clock.nanoTime();
+    }
+
     Room create(final int roomId, final RoomOptions options)
     {
         if (roomId <= 0)
@@ -99,6 +119,11 @@ final class RoomRegistry
         }
         final RoomOptions copy = options.copy();
         copy.validate();
+        if (copy.durable && null == archive)
+        {
+            throw new IllegalStateException("a durable room needs an archive: set GameServer.Context" +
+                ".archiveDirectoryName or aeronArchiveContext");
+        }
         final RoomListener listener = null == copy.listener ? ctx.defaultRoomListener : copy.listener;
         final AtomicCounter oldestSeqCounter = oldestSeqCounters.apply(roomId);
         final Room room = new Room(roomId, copy, listener, this, fanOut, snapshots, thread, oldestSeqCounter);
@@ -107,6 +132,10 @@ final class RoomRegistry
         {
             room.lagCompensation =
                 new LagCompensation(copy.maxRewindTicks, copy.rewindStateLength, rewinds, clampedRewinds);
+        }
+        if (copy.durable)
+        {
+            room.recorder = archive.record(roomId);
         }
         roomById.put(roomId, room);
         rooms = ArrayUtil.add(rooms, room);
@@ -162,6 +191,10 @@ final class RoomRegistry
             removeMember(room, room.members[room.memberCount - 1], LeaveReason.ROOM_CLOSED, false);
         }
         room.closed = true;
+        if (null != room.recorder)
+        {
+            archive.stop(room.recorder);
+        }
         snapshots.onRoomClosed(room);
         rooms = ArrayUtil.remove(rooms, room);
         tickingRooms = ArrayUtil.remove(tickingRooms, room);

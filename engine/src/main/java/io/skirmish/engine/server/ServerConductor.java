@@ -1,8 +1,10 @@
 package io.skirmish.engine.server;
 
 import io.aeron.Aeron;
+import io.aeron.archive.client.AeronArchive;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.EngineException;
+import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.codec.KryoCodec;
 import io.skirmish.engine.security.FrameCipher;
 import io.skirmish.engine.status.Counters;
@@ -46,6 +48,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private final ReliableReceiver reliable;
     private final UpstreamAdapter upstreamAdapter;
     private final ProxyAdapter proxyAdapter;
+    private final RoomArchive archive;
     private GameServer server;
     private boolean started;
     private boolean closed;
@@ -93,6 +96,33 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
             new InputHandler(gate, snapshots, ctx.listener, clock, counters), snapshots, reliable, control,
             this::onError);
         this.proxyAdapter = new ProxyAdapter(proxy, sessions, rooms, fanOut, this::onError);
+        this.archive = ctx.archiveEnabled() ? connectArchive(ctx, transport) : null;
+        rooms.archive(archive);
+    }
+
+    private RoomArchive connectArchive(final GameServer.Context ctx, final Transport transport)
+    {
+        final AeronArchive.Context archiveCtx = null != ctx.aeronArchiveContext() ?
+            ctx.aeronArchiveContext() : RoomArchive.localArchiveContext(transport.aeronDirectoryName());
+        try
+        {
+            return new RoomArchive(transport, archiveCtx, ctx.recordingChannel(), ctx.maxMessageLength(),
+                ctx.recordingPendingBufferLength(), counters.get(EngineCounter.RECORDING_FRAMES_DEFERRED),
+                counters.get(EngineCounter.RECORDING_FRAMES_LOST), counters.get(EngineCounter.RECORDING_GAPS));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(lanes, counters);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return the durable rooms' archive link, or null.
+     */
+    RoomArchive archive()
+    {
+        return archive;
     }
 
     private SessionRegistry sessions()
@@ -142,6 +172,10 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         work += sender.flushOutboxes();
         work += fanOut.pumpBehindMembers();
         work += rooms.tick(nowNs);
+        if (null != archive)
+        {
+            work += archive.doWork();
+        }
         work += reliable.sendAcks();
         if (nowNs - nextHousekeepingNs >= 0)
         {
@@ -324,6 +358,6 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     {
         closed = true;
         rooms.closeAll();
-        CloseHelper.quietCloseAll(lanes, counters);
+        CloseHelper.quietCloseAll(archive, lanes, counters);
     }
 }

@@ -4,13 +4,18 @@ import io.aeron.Aeron;
 import io.aeron.AeronCounters;
 import io.aeron.CommonContext;
 import io.aeron.Publication;
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.driver.MediaDriver;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
@@ -32,27 +37,45 @@ public final class Transport implements AutoCloseable
     public static final long INVOKED_LIVENESS_TIMEOUT_NS = TimeUnit.HOURS.toNanos(1);
 
     private final MediaDriver driver;
+    private final ArchivingMediaDriver archivingDriver;
     private final Aeron aeron;
     private final boolean ownsAeron;
     private final AgentInvoker driverInvoker;
+    private final AgentInvoker archiveInvoker;
     private final AgentInvoker conductorInvoker;
+    private final AgentInvoker driverAndArchiveInvoker;
 
     private Transport(
         final MediaDriver driver,
+        final ArchivingMediaDriver archivingDriver,
         final Aeron aeron,
         final boolean ownsAeron,
         final AgentInvoker driverInvoker,
-        final AgentInvoker conductorInvoker)
+        final AgentInvoker conductorInvoker,
+        final ErrorHandler errorHandler)
     {
         this.driver = driver;
+        this.archivingDriver = archivingDriver;
         this.aeron = aeron;
         this.ownsAeron = ownsAeron;
         this.driverInvoker = driverInvoker;
+        this.archiveInvoker = null != archivingDriver ? archivingDriver.archive().invoker() : null;
         this.conductorInvoker = conductorInvoker;
+        if (null != driverInvoker || null != archiveInvoker)
+        {
+            driverAndArchiveInvoker = new AgentInvoker(errorHandler, null, new DriverAndArchiveAgent());
+            driverAndArchiveInvoker.start();
+        }
+        else
+        {
+            driverAndArchiveInvoker = null;
+        }
     }
 
     /**
-     * Launch or attach.
+     * {@link #launch(Aeron, boolean, String, ThreadingMode, IdleStrategy, Consumer, Archive.Context, ErrorHandler,
+     * String)}
+     * without an archive.
      *
      * @param sharedAeron        an Aeron client to use as-is (not closed by us), or null.
      * @param embedded           launch an embedded driver.
@@ -74,13 +97,44 @@ public final class Transport implements AutoCloseable
         final ErrorHandler errorHandler,
         final String clientName)
     {
+        return launch(sharedAeron, embedded, aeronDirectoryName, threadingMode, driverIdleStrategy, driverCustomizer,
+            null, errorHandler, clientName);
+    }
+
+    /**
+     * Launch or attach.
+     *
+     * @param sharedAeron        an Aeron client to use as-is (not closed by us), or null.
+     * @param embedded           launch an embedded driver.
+     * @param aeronDirectoryName directory of the driver (external), or of the embedded driver; null for random.
+     * @param threadingMode      engine threading mode.
+     * @param driverIdleStrategy idle strategy of the embedded driver thread (DEDICATED only).
+     * @param driverCustomizer   applied to the embedded driver context last (loss generators, limits), or null.
+     * @param archiveCtx         when not null (and embedded), an Aeron Archive is launched with the driver (an
+     *                           {@link ArchivingMediaDriver}); its threading follows the driver's.
+     * @param errorHandler       for the driver and client.
+     * @param clientName         Aeron client name.
+     * @return the transport.
+     */
+    public static Transport launch(
+        final Aeron sharedAeron,
+        final boolean embedded,
+        final String aeronDirectoryName,
+        final ThreadingMode threadingMode,
+        final IdleStrategy driverIdleStrategy,
+        final Consumer<MediaDriver.Context> driverCustomizer,
+        final Archive.Context archiveCtx,
+        final ErrorHandler errorHandler,
+        final String clientName)
+    {
         if (null != sharedAeron)
         {
-            return new Transport(null, sharedAeron, false, null, null);
+            return new Transport(null, null, sharedAeron, false, null, null, errorHandler);
         }
 
         final boolean invoked = threadingMode != ThreadingMode.DEDICATED;
         MediaDriver driver = null;
+        ArchivingMediaDriver archivingDriver = null;
         Aeron aeron = null;
         try
         {
@@ -115,7 +169,18 @@ public final class Transport implements AutoCloseable
                 {
                     driverCustomizer.accept(driverCtx);
                 }
-                driver = MediaDriver.launch(driverCtx);
+                if (null != archiveCtx)
+                {
+                    archiveCtx
+                        .threadingMode(invoked ? ArchiveThreadingMode.INVOKER : ArchiveThreadingMode.SHARED)
+                        .idleStrategySupplier(SleepingMillisIdleStrategy::new);
+                    archivingDriver = ArchivingMediaDriver.launch(driverCtx, archiveCtx);
+                    driver = archivingDriver.mediaDriver();
+                }
+                else
+                {
+                    driver = MediaDriver.launch(driverCtx);
+                }
                 dir = driver.aeronDirectoryName();
             }
 
@@ -136,14 +201,16 @@ public final class Transport implements AutoCloseable
 
             return new Transport(
                 driver,
+                archivingDriver,
                 aeron,
                 true,
                 invoked && null != driver ? driver.sharedAgentInvoker() : null,
-                invoked ? aeron.conductorAgentInvoker() : null);
+                invoked ? aeron.conductorAgentInvoker() : null,
+                errorHandler);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(aeron, driver);
+            CloseHelper.quietCloseAll(aeron, null != archivingDriver ? archivingDriver : driver);
             throw ex;
         }
     }
@@ -174,6 +241,23 @@ public final class Transport implements AutoCloseable
     }
 
     /**
+     * @return the embedded Aeron Archive, or null when none was launched.
+     */
+    public Archive archive()
+    {
+        return null != archivingDriver ? archivingDriver.archive() : null;
+    }
+
+    /**
+     * @return an invoker of the embedded driver and archive when they are invoked rather than threaded (for an
+     * {@code AeronArchive.Context.agentInvoker} to run while it waits), or null.
+     */
+    public AgentInvoker driverAndArchiveInvoker()
+    {
+        return driverAndArchiveInvoker;
+    }
+
+    /**
      * @return the directory of the driver in use.
      */
     public String aeronDirectoryName()
@@ -192,6 +276,10 @@ public final class Transport implements AutoCloseable
         if (null != driverInvoker)
         {
             workCount += driverInvoker.invoke();
+        }
+        if (null != archiveInvoker)
+        {
+            workCount += archiveInvoker.invoke();
         }
         if (null != conductorInvoker)
         {
@@ -270,11 +358,33 @@ public final class Transport implements AutoCloseable
         if (null != driver)
         {
             final File dir = driver.context().aeronDirectory();
-            CloseHelper.quietClose(driver);
+            CloseHelper.quietClose(null != archivingDriver ? archivingDriver : driver);
             if (null != dir && dir.exists())
             {
                 IoUtil.delete(dir, true);
             }
+        }
+    }
+
+    private final class DriverAndArchiveAgent implements Agent
+    {
+        public int doWork()
+        {
+            int workCount = 0;
+            if (null != driverInvoker)
+            {
+                workCount += driverInvoker.invoke();
+            }
+            if (null != archiveInvoker)
+            {
+                workCount += archiveInvoker.invoke();
+            }
+            return workCount;
+        }
+
+        public String roleName()
+        {
+            return "skirmish-driver-and-archive";
         }
     }
 }

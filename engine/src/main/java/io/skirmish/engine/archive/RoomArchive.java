@@ -1,0 +1,236 @@
+package io.skirmish.engine.archive;
+
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.codecs.SourceLocation;
+import io.aeron.archive.status.RecordingPos;
+import io.skirmish.engine.transport.Transport;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.ArrayUtil;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The server's link to Aeron Archive: one exclusive publication per durable room on the recording channel, with the
+ * room id as its stream id, recorded with {@code AeronArchive.startRecording} for exactly that publication's session.
+ * The recorders are driven from the conductor's duty cycle; starting and stopping a recording are cold-path,
+ * blocking archive calls. Conductor thread only.
+ */
+public final class RoomArchive implements AutoCloseable
+{
+    /** Default channel of the recorded publications. */
+    public static final String DEFAULT_RECORDING_CHANNEL = "aeron:ipc?term-length=1m";
+    private static final long STOP_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    private final Transport transport;
+    private final AeronArchive archive;
+    private final String recordingChannel;
+    private final int maxMessageLength;
+    private final int pendingBufferLength;
+    private final AtomicCounter deferred;
+    private final AtomicCounter lost;
+    private final AtomicCounter gaps;
+    private Recording[] recordings = new Recording[0];
+
+    /**
+     * Connect to the archive: the embedded one of the transport, or the one the context names.
+     *
+     * @param transport           the server's transport.
+     * @param archiveCtx          how to reach the archive; its Aeron client is set to the transport's.
+     * @param recordingChannel    channel of the recorded publications (IPC for an embedded archive).
+     * @param maxMessageLength    largest event or keyframe payload.
+     * @param pendingBufferLength bytes per room held while the recording is back-pressured.
+     * @param deferred            counts frames that waited in a pending buffer.
+     * @param lost                counts frames lost to a recording.
+     * @param gaps                counts gap markers.
+     */
+    public RoomArchive(
+        final Transport transport,
+        final AeronArchive.Context archiveCtx,
+        final String recordingChannel,
+        final int maxMessageLength,
+        final int pendingBufferLength,
+        final AtomicCounter deferred,
+        final AtomicCounter lost,
+        final AtomicCounter gaps)
+    {
+        this.transport = transport;
+        this.recordingChannel = recordingChannel;
+        this.maxMessageLength = maxMessageLength;
+        this.pendingBufferLength = pendingBufferLength;
+        this.deferred = deferred;
+        this.lost = lost;
+        this.gaps = gaps;
+        archiveCtx.aeron(transport.aeron()).ownsAeronClient(false);
+        if (null != transport.driverAndArchiveInvoker())
+        {
+            archiveCtx.agentInvoker(transport.driverAndArchiveInvoker());
+        }
+        this.archive = AeronArchive.connect(archiveCtx);
+    }
+
+    /**
+     * @return the archive client.
+     */
+    public AeronArchive archive()
+    {
+        return archive;
+    }
+
+    /**
+     * Start recording a room. Cold path; blocks on the archive.
+     *
+     * @param roomId the room.
+     * @return its recorder.
+     */
+    public RoomRecorder record(final int roomId)
+    {
+        final ExclusivePublication publication = transport.aeron().addExclusivePublication(recordingChannel, roomId);
+        try
+        {
+            final String channel = ChannelUri.addSessionId(recordingChannel, publication.sessionId());
+            final long subscriptionId = archive.startRecording(channel, roomId, SourceLocation.LOCAL, true);
+            final Recording recording = new Recording(publication, subscriptionId, new RoomRecorder(
+                roomId, new PublicationSink(publication), maxMessageLength, pendingBufferLength, deferred, lost, gaps));
+            recordings = ArrayUtil.add(recordings, recording);
+            return recording.recorder;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(publication);
+            throw ex;
+        }
+    }
+
+    /**
+     * Drive every recorder's pending buffer.
+     *
+     * @return work count.
+     */
+    public int doWork()
+    {
+        int work = 0;
+        for (final Recording recording : recordings)
+        {
+            work += recording.recorder.doWork();
+        }
+        return work;
+    }
+
+    /**
+     * Stop recording a room once what it offered is in the archive (or after a few seconds). Cold path; blocks.
+     *
+     * @param recorder of the room.
+     */
+    public void stop(final RoomRecorder recorder)
+    {
+        for (final Recording recording : recordings)
+        {
+            if (recording.recorder == recorder)
+            {
+                recordings = ArrayUtil.remove(recordings, recording);
+                stop(recording);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stop every recording and close the archive client.
+     */
+    public void close()
+    {
+        for (final Recording recording : recordings)
+        {
+            stop(recording);
+        }
+        recordings = new Recording[0];
+        CloseHelper.quietClose(archive);
+    }
+
+    private void stop(final Recording recording)
+    {
+        final CountersReader counters = transport.aeron().countersReader();
+        final long deadlineNs = System.nanoTime() + STOP_DRAIN_TIMEOUT_NS;
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            recording.recorder.doWork();
+            transport.invoke();
+            final int counterId = RecordingPos.findCounterIdBySession(
+                counters, recording.publication.sessionId(), archive.archiveId());
+            if (recording.recorder.isDrained() && CountersReader.NULL_COUNTER_ID != counterId &&
+                counters.getCounterValue(counterId) >= recording.publication.position())
+            {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        try
+        {
+            archive.tryStopRecording(recording.subscriptionId);
+        }
+        catch (final RuntimeException ignore)
+        {
+            // the archive went first (server shutdown): the recording ends with it
+        }
+        CloseHelper.quietClose(recording.publication);
+    }
+
+    /**
+     * @param aeronDirectoryName the directory of the driver whose archive to reach.
+     * @return a context reaching an archive over IPC on that driver (as the embedded one listens).
+     */
+    public static AeronArchive.Context localArchiveContext(final String aeronDirectoryName)
+    {
+        return new AeronArchive.Context()
+            .aeronDirectoryName(aeronDirectoryName)
+            .controlRequestChannel(CommonContext.IPC_CHANNEL)
+            .controlResponseChannel(CommonContext.IPC_CHANNEL);
+    }
+
+    private static final class Recording
+    {
+        final ExclusivePublication publication;
+        final long subscriptionId;
+        final RoomRecorder recorder;
+
+        Recording(final ExclusivePublication publication, final long subscriptionId, final RoomRecorder recorder)
+        {
+            this.publication = publication;
+            this.subscriptionId = subscriptionId;
+            this.recorder = recorder;
+        }
+    }
+
+    private static final class PublicationSink implements RecordingSink
+    {
+        private final ExclusivePublication publication;
+
+        PublicationSink(final ExclusivePublication publication)
+        {
+            this.publication = publication;
+        }
+
+        public long offer(
+            final DirectBuffer bufferOne,
+            final int offsetOne,
+            final int lengthOne,
+            final DirectBuffer bufferTwo,
+            final int offsetTwo,
+            final int lengthTwo)
+        {
+            return publication.offer(bufferOne, offsetOne, lengthOne, bufferTwo, offsetTwo, lengthTwo);
+        }
+
+        public long offer(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return publication.offer(buffer, offset, length);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.skirmish.engine.archive;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives a recorded room's frames during {@link RoomRecordings#replay}, in recorded order, on the replaying
+ * thread. The buffers are only valid during the call.
+ */
+public interface RoomReplayHandler
+{
+    /**
+     * A room event.
+     *
+     * @param seq             the event's seq.
+     * @param typeId          its type id.
+     * @param flags           its flags (e.g. system, Kryo).
+     * @param senderSessionId the sender, 0 for the server.
+     * @param timestampNs     the server's nano clock when it was recorded.
+     * @param buffer          holding the payload.
+     * @param offset          of the payload.
+     * @param length          of the payload.
+     */
+    void onEvent(
+        long seq, int typeId, int flags, int senderSessionId, long timestampNs, DirectBuffer buffer, int offset,
+        int length);
+
+    /**
+     * A keyframe of the game's room state.
+     *
+     * @param seq         the room seq the state follows.
+     * @param timestampNs when it was recorded.
+     * @param buffer      holding the state.
+     * @param offset      of the state.
+     * @param length      of the state.
+     */
+    default void onKeyframe(
+        final long seq, final long timestampNs, final DirectBuffer buffer, final int offset, final int length)
+    {
+    }
+
+    /**
+     * Frames were lost before reaching the recording.
+     *
+     * @param fromSeq    seq of the first lost frame.
+     * @param lostFrames how many frames were lost.
+     */
+    default void onGap(final long fromSeq, final int lostFrames)
+    {
+    }
+}
