@@ -184,6 +184,42 @@ class RoomRestoreSystemTest
     }
 
     @Test
+    void shouldRestoreOnlyTheLatestLifetimeOfARoomIdAndAnEmptyRoomWithoutRecordings() throws Exception
+    {
+        archiveDir = Files.createTempDirectory("skirmish-restore-lifetime").toFile();
+        final GameServer a = launch(Tests.freePortPair());
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
+        final Room first = a.createRoom(ROOM, new RoomOptions().durable(true));
+        for (int i = 1; i <= 30; i++)
+        {
+            payload.putInt(0, i);
+            first.broadcast(1, payload, 0, 4);
+        }
+        final byte[] oldState = "old".getBytes(StandardCharsets.US_ASCII);
+        first.recordKeyframe(new UnsafeBuffer(oldState), 0, oldState.length);
+        assertTrue(a.closeRoom(ROOM));
+        final Room second = a.createRoom(ROOM, new RoomOptions().durable(true));
+        for (int i = 1; i <= 5; i++)
+        {
+            payload.putInt(0, 1000 + i);
+            second.broadcast(2, payload, 0, 4);
+        }
+        close(a);
+
+        final GameServer b = launch(Tests.freePortPair());
+        final Restored restored = new Restored();
+        final Room room = b.restoreRoom(ROOM, new RoomOptions().listener(restored));
+        assertEquals(5, room.lastSeq(), "the room created afresh, not the closed one");
+        assertEquals(List.of(), restored.keyframes, "the closed room's keyframe is not restored");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), restored.seqs);
+        assertEquals(1005, new UnsafeBuffer(restored.payloads.get(4)).getInt(0));
+
+        final Room empty = b.restoreRoom(ROOM + 1, new RoomOptions().listener(new Restored()));
+        assertEquals(0, empty.lastSeq(), "nothing recorded: an empty durable room");
+        assertTrue(empty.isDurable());
+    }
+
+    @Test
     void shouldRestoreWhatWasRecordedBeforeASigkill() throws Exception
     {
         archiveDir = Files.createTempDirectory("skirmish-restore-kill").toFile();
