@@ -84,6 +84,16 @@ public final class RoomArchive implements AutoCloseable
     }
 
     /**
+     * @return the recordings in this archive, replayed on the calling (conductor) thread, which drives the transport
+     * while it waits; not owning the archive client (allocates; cold path).
+     */
+    public RoomRecordings recordings()
+    {
+        return new RoomRecordings(archive, false, recordingChannel, RoomRecordings.DEFAULT_REPLAY_CHANNEL,
+            RoomRecordings.DEFAULT_REPLAY_STREAM_ID, transport::invoke);
+    }
+
+    /**
      * Start recording a room. Cold path; blocks on the archive.
      *
      * @param roomId the room.

@@ -39,6 +39,7 @@ public final class RoomRecordings implements AutoCloseable
     private final String recordingChannel;
     private final String replayChannel;
     private final int replayStreamId;
+    private final Runnable invoker;
     private final RecordedFrameFlyweight frame = new RecordedFrameFlyweight();
     private final IdleStrategy idle = new SleepingMillisIdleStrategy(1);
 
@@ -56,6 +57,27 @@ public final class RoomRecordings implements AutoCloseable
         final String replayChannel,
         final int replayStreamId)
     {
+        this(archive, ownsArchive, recordingChannel, replayChannel, replayStreamId, null);
+    }
+
+    /**
+     * @param archive          a connected archive client.
+     * @param ownsArchive      close the archive client in {@link #close()}.
+     * @param recordingChannel the server's recording channel ({@link RoomArchive#DEFAULT_RECORDING_CHANNEL}).
+     * @param replayChannel    where replays are sent ({@link #DEFAULT_REPLAY_CHANNEL}).
+     * @param replayStreamId   stream id of replays ({@link #DEFAULT_REPLAY_STREAM_ID}).
+     * @param invoker          run on each cycle of a replay's wait (drives an invoked driver, archive and Aeron
+     *                         client, as the server's transport in {@code INVOKER} mode), or null.
+     */
+    public RoomRecordings(
+        final AeronArchive archive,
+        final boolean ownsArchive,
+        final String recordingChannel,
+        final String replayChannel,
+        final int replayStreamId,
+        final Runnable invoker)
+    {
+        this.invoker = invoker;
         this.archive = archive;
         this.ownsArchive = ownsArchive;
         this.recordingChannel = recordingChannel;
@@ -157,6 +179,10 @@ public final class RoomRecordings implements AutoCloseable
                 if (System.nanoTime() - deadlineNs > 0)
                 {
                     return TIMED_OUT;
+                }
+                if (null != invoker)
+                {
+                    invoker.run();
                 }
                 final int fragments = subscription.controlledPoll(assembler, 64);
                 if (subscription.imageCount() > 0)

@@ -59,6 +59,18 @@ final class EventHistory
         return newestSeq;
     }
 
+    /**
+     * Empty the history and continue it after a seq: the next append is {@code lastSeq + 1}.
+     *
+     * @param lastSeq the seq the history continues after.
+     */
+    void reset(final long lastSeq)
+    {
+        oldestSeq = lastSeq + 1;
+        newestSeq = lastSeq;
+        writeOffset = 0;
+    }
+
     int size()
     {
         return (int)(newestSeq - oldestSeq + 1);

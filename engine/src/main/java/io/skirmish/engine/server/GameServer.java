@@ -407,6 +407,27 @@ public final class GameServer implements AutoCloseable
     }
 
     /**
+     * Open a durable room again from the archive, as it was recorded by this or a previous server process (one
+     * stopped cleanly or killed) on the same archive directory. The room's recordings are replayed in order on the
+     * calling (conductor) thread, which this blocks: the room's listener gets
+     * {@link RoomListener#onRestoreKeyframe} for the newest keyframe, then {@link RoomListener#onRestoreEvent} for
+     * each event after it; the room's seq continues after the last recorded seq, its replay history holds the last
+     * recorded events, and it is recorded again (a new recording that continues the same seqs). With no
+     * recording, the room starts empty at seq 0. Members and sessions are not restored.
+     *
+     * @param roomId  positive room id of the recorded room.
+     * @param options the room's settings (copied, made durable), or null for the server's defaults.
+     * @return the room.
+     * @throws IllegalArgumentException if the id is not positive or already in use.
+     * @throws IllegalStateException    if the server has no archive or a replay does not finish in time.
+     */
+    public Room restoreRoom(final int roomId, final RoomOptions options)
+    {
+        conductor.thread().check();
+        return conductor.roomRegistry().restore(roomId, null == options ? ctx.defaultRoomOptions : options);
+    }
+
+    /**
      * @param roomId a room id.
      * @return the room, or null.
      */

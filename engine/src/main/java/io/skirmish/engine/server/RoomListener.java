@@ -107,4 +107,46 @@ public interface RoomListener
     default void onTick(final Room room, final long tick, final long nowNs)
     {
     }
+
+    /**
+     * While {@link GameServer#restoreRoom} rebuilds a durable room from the archive: the newest keyframe the game
+     * recorded with {@link Room#recordKeyframe}, before the events after it ({@link #onRestoreEvent}). Not called
+     * when the room's recordings hold no keyframe. The room has no members yet and its {@link Room#lastSeq()} is
+     * already the last recorded seq; do not send to it from here.
+     *
+     * @param room   the room being restored.
+     * @param seq    the seq the state follows.
+     * @param buffer holding the state.
+     * @param offset of the state.
+     * @param length of the state.
+     */
+    default void onRestoreKeyframe(
+        final Room room, final long seq, final DirectBuffer buffer, final int offset, final int length)
+    {
+    }
+
+    /**
+     * While {@link GameServer#restoreRoom} rebuilds a durable room: each recorded event after the newest keyframe
+     * (every event, when there is none), in seq order, membership events ({@code FLAG_SYSTEM}) included.
+     *
+     * @param room            the room being restored.
+     * @param seq             the event's seq.
+     * @param typeId          its type id.
+     * @param flags           its flags.
+     * @param senderSessionId its sender in the previous process, 0 for the server.
+     * @param buffer          holding the payload.
+     * @param offset          of the payload.
+     * @param length          of the payload.
+     */
+    default void onRestoreEvent(
+        final Room room,
+        final long seq,
+        final int typeId,
+        final int flags,
+        final int senderSessionId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+    }
 }

@@ -2,6 +2,7 @@ package io.skirmish.engine.server;
 
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.JoinResultFlyweight;
@@ -15,6 +16,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.collections.ArrayUtil;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -148,6 +150,42 @@ final class RoomRegistry
         }
         roomsActive.setRelease(roomById.size());
         ServerEvents.roomCreated(roomId, copy.tickRateHz, copy.maxMembers);
+        return room;
+    }
+
+    /**
+     * Create a durable room again from its recordings (see {@link GameServer#restoreRoom}). Cold path; blocks.
+     */
+    Room restore(final int roomId, final RoomOptions options)
+    {
+        if (null == archive)
+        {
+            throw new IllegalStateException("restoring a room needs an archive");
+        }
+        if (roomId <= 0)
+        {
+            throw new IllegalArgumentException("room id must be positive: " + roomId);
+        }
+        if (roomById.containsKey(roomId))
+        {
+            throw new IllegalArgumentException("room id in use: " + roomId);
+        }
+        final RoomRecordings recordings = archive.recordings();
+        final LongArrayList ids = recordings.recordingIds(roomId);
+        final RoomRestore restore = new RoomRestore(ctx.maxMessageLength(), errors);
+        restore.scan(recordings, ids);
+        final Room room = create(roomId, options.copy().durable(true));
+        try
+        {
+            room.stream.lastSeq = restore.lastSeq();
+            restore.apply(recordings, ids, room, clock.nanoTime());
+            room.oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
+        }
+        catch (final RuntimeException ex)
+        {
+            close(roomId);
+            throw ex;
+        }
         return room;
     }
 

@@ -2,6 +2,7 @@ package io.skirmish.engine.server;
 
 import io.aeron.driver.MediaDriver;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What system tests reach inside a {@link GameServer}, kept out of its public API (as {@code aeron-test-support}
@@ -60,5 +61,22 @@ public final class ServerTestSupport
         server.conductor().abort();
         server.dutyCycle().close();
         CloseHelper.quietClose(server.transport());
+    }
+
+    /**
+     * @param room a room.
+     * @param seq  a seq in its replay history.
+     * @return the encoded event the history holds for that seq, as a member would be sent it on a replay.
+     */
+    public static byte[] historyEvent(final Room room, final long seq)
+    {
+        final EventHistory history = room.stream.history;
+        if (!history.contains(seq))
+        {
+            throw new IllegalArgumentException("not in history: " + seq);
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[history.length(seq)]);
+        history.copy(seq, buffer, 0);
+        return buffer.byteArray();
     }
 }

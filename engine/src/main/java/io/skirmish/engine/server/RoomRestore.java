@@ -1,0 +1,217 @@
+package io.skirmish.engine.server;
+
+import io.skirmish.engine.archive.RoomRecordings;
+import io.skirmish.engine.archive.RoomReplayHandler;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.RoomEventFlyweight;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rebuilds a durable room from its recordings, in two full-speed passes over them in recording order (a room
+ * restored before has one recording per process, continuing the same seqs). The scan finds the room's current
+ * lifetime (seq 1, or a keyframe at seq 0, after later seqs marks a room created afresh: what came before is
+ * ignored), its last seq and its newest keyframe; the apply pass hands the game that keyframe and every event after it, and refills
+ * the room's history with the last events. Conductor thread only; a blocking, allocating cold path.
+ */
+final class RoomRestore implements RoomReplayHandler
+{
+    static final long REPLAY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private final ErrorHandler errors;
+    private final RoomEventFlyweight eventFlyweight = new RoomEventFlyweight();
+    private final UnsafeBuffer encodeBuffer;
+    private boolean applying;
+    private int recordingIndex;
+    private int lifetimeStartIndex;
+    private long lastSeq;
+    private long keyframeSeq = -1;
+    private int keyframeOrdinal = -1;
+    private int keyframesSeen;
+    private Room room;
+    private long historyFromSeq;
+    private long eventsRestored;
+    private long nowNs;
+
+    RoomRestore(final int maxMessageLength, final ErrorHandler errors)
+    {
+        this.errors = errors;
+        this.encodeBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            BitUtil.align(RoomEventFlyweight.PAYLOAD_OFFSET + maxMessageLength, 64), 64));
+    }
+
+    /**
+     * First pass: the room's current lifetime, last seq and newest keyframe.
+     *
+     * @param recordings the archive's recordings.
+     * @param ids        the room's recordings, oldest first.
+     */
+    void scan(final RoomRecordings recordings, final LongArrayList ids)
+    {
+        applying = false;
+        for (recordingIndex = 0; recordingIndex < ids.size(); recordingIndex++)
+        {
+            replay(recordings, ids.getLong(recordingIndex));
+        }
+    }
+
+    /**
+     * Second pass: the keyframe and later events to the room's listener, the last events to its history.
+     *
+     * @param recordings the archive's recordings.
+     * @param ids        the room's recordings, oldest first.
+     * @param room       the new room, its seq already continuing after {@link #lastSeq()}.
+     * @param nowNs      the server's clock, the age of the history's events.
+     */
+    void apply(final RoomRecordings recordings, final LongArrayList ids, final Room room, final long nowNs)
+    {
+        this.room = room;
+        this.nowNs = nowNs;
+        applying = true;
+        keyframesSeen = 0;
+        historyFromSeq = Math.max(1, lastSeq - room.options.historyCount + 1);
+        room.stream.history.reset(historyFromSeq - 1);
+        for (recordingIndex = lifetimeStartIndex; recordingIndex < ids.size(); recordingIndex++)
+        {
+            replay(recordings, ids.getLong(recordingIndex));
+        }
+    }
+
+    long lastSeq()
+    {
+        return lastSeq;
+    }
+
+    long eventsRestored()
+    {
+        return eventsRestored;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onEvent(
+        final long seq,
+        final int typeId,
+        final int flags,
+        final int senderSessionId,
+        final long timestampNs,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (!applying)
+        {
+            if (1 == seq && lastSeq > 0)
+            {
+                newLifetime();
+            }
+            lastSeq = Math.max(lastSeq, seq);
+            return;
+        }
+        if (seq > keyframeSeq)
+        {
+            eventsRestored++;
+            try
+            {
+                room.listener.onRestoreEvent(room, seq, typeId, flags, senderSessionId, buffer, offset, length);
+            }
+            catch (final Throwable t)
+            {
+                errors.onError(t);
+            }
+        }
+        if (seq >= historyFromSeq)
+        {
+            appendToHistory(seq, typeId, flags, senderSessionId, buffer, offset, length);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onKeyframe(
+        final long seq, final long timestampNs, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!applying)
+        {
+            if (0 == seq && lastSeq > 0)
+            {
+                newLifetime();
+            }
+            keyframeSeq = seq;
+            keyframeOrdinal = keyframesSeen++;
+            return;
+        }
+        if (keyframesSeen++ == keyframeOrdinal)
+        {
+            try
+            {
+                room.listener.onRestoreKeyframe(room, seq, buffer, offset, length);
+            }
+            catch (final Throwable t)
+            {
+                errors.onError(t);
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onGap(final long fromSeq, final int lostFrames)
+    {
+        if (!applying)
+        {
+            lastSeq = Math.max(lastSeq, fromSeq + lostFrames - 1);
+        }
+    }
+
+    private void newLifetime()
+    {
+        lifetimeStartIndex = recordingIndex;
+        keyframeSeq = -1;
+        keyframeOrdinal = -1;
+        keyframesSeen = 0;
+        lastSeq = 0;
+    }
+
+    private void appendToHistory(
+        final long seq,
+        final int typeId,
+        final int flags,
+        final int senderSessionId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        final EventHistory history = room.stream.history;
+        if (seq != history.newestSeq() + 1)
+        {
+            history.reset(seq - 1); // frames lost to the recording: the history starts after them
+        }
+        final RoomEventFlyweight frame = eventFlyweight;
+        frame.wrapForEncode(encodeBuffer, 0, FrameType.ROOM_EVENT, 0);
+        frame.flags(flags);
+        frame.roomId(room.roomId).typeId(typeId).seq(seq).senderSessionId(senderSessionId);
+        if (length > 0)
+        {
+            encodeBuffer.putBytes(RoomEventFlyweight.PAYLOAD_OFFSET, payload, offset, length);
+        }
+        history.append(seq, nowNs, encodeBuffer, 0, RoomEventFlyweight.PAYLOAD_OFFSET + length, 0);
+    }
+
+    private void replay(final RoomRecordings recordings, final long recordingId)
+    {
+        if (RoomRecordings.TIMED_OUT == recordings.replay(recordingId, 1, this, REPLAY_TIMEOUT_NS))
+        {
+            throw new IllegalStateException("restoring room: replay of recording " + recordingId + " timed out");
+        }
+    }
+}

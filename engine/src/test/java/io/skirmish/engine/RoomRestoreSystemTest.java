@@ -1,0 +1,368 @@
+package io.skirmish.engine;
+
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.protocol.RoomEventFlyweight;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomListener;
+import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerTestSupport;
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A server restarted on the same archive directory restores its durable room: the seq continues after the last
+ * recorded one, the history holds the last events, and the game is handed the newest keyframe and exactly the
+ * events after it; first after a clean close in the same process, then after a separate server process is killed
+ * with SIGKILL mid-stream.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class RoomRestoreSystemTest
+{
+    private static final int ROOM = 41;
+    private static final int HISTORY = 64;
+
+    private final SystemTestHarness harness = new SystemTestHarness();
+    private final List<String> childOutput = new ArrayList<>();
+    private final AtomicLong childLastSent = new AtomicLong();
+    private File archiveDir;
+    private File childAeronDir;
+    private Process child;
+
+    /** What the game is handed while a room is restored. */
+    static final class Restored implements RoomListener
+    {
+        final List<String> keyframes = new ArrayList<>();
+        final List<Long> seqs = new ArrayList<>();
+        final List<byte[]> payloads = new ArrayList<>();
+
+        public void onRestoreKeyframe(
+            final Room room, final long seq, final DirectBuffer buffer, final int offset, final int length)
+        {
+            keyframes.add(seq + ":" + buffer.getStringWithoutLengthAscii(offset, length));
+        }
+
+        public void onRestoreEvent(
+            final Room room,
+            final long seq,
+            final int typeId,
+            final int flags,
+            final int senderSessionId,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            seqs.add(seq);
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            payloads.add(bytes);
+        }
+    }
+
+    @AfterEach
+    void after() throws InterruptedException
+    {
+        if (null != child && child.isAlive())
+        {
+            child.destroyForcibly();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+        harness.close();
+        if (null != childAeronDir)
+        {
+            IoUtil.delete(childAeronDir, true);
+        }
+        if (null != archiveDir)
+        {
+            IoUtil.delete(archiveDir, true);
+        }
+    }
+
+    @Test
+    void shouldRestoreSeqHistoryAndStateAfterARestartInProcess() throws Exception
+    {
+        archiveDir = Files.createTempDirectory("skirmish-restore-test").toFile();
+        final GameServer a = launch(Tests.freePortPair());
+        final Room room = a.createRoom(ROOM, new RoomOptions().durable(true).historyCount(HISTORY));
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[256]);
+        final List<byte[]> sent = new ArrayList<>();
+        sent.add(null); // seqs start at 1
+        for (int i = 1; i <= 150; i++)
+        {
+            final int length = 1 + (i * 13) % 256;
+            for (int j = 0; j < length; j++)
+            {
+                payload.putByte(j, (byte)(i * 17 + j));
+            }
+            assertEquals(i, room.broadcast(100 + i % 3, payload, 0, length));
+            final byte[] bytes = new byte[length];
+            payload.getBytes(0, bytes);
+            sent.add(bytes);
+            if (40 == i || 100 == i)
+            {
+                final byte[] state = ("state at " + i).getBytes(StandardCharsets.US_ASCII);
+                assertEquals(i, room.recordKeyframe(new UnsafeBuffer(state), 0, state.length));
+            }
+            if (0 == i % 25)
+            {
+                harness.pollAll();
+            }
+        }
+        close(a);
+
+        final int portB = Tests.freePortPair();
+        final GameServer b = launch(portB);
+        final Restored restored = new Restored();
+        final Room again = b.restoreRoom(ROOM, new RoomOptions().historyCount(HISTORY).listener(restored));
+        assertTrue(again.isDurable());
+        assertEquals(150, again.lastSeq(), "seq continues after the last recorded");
+        assertEquals(List.of("100:state at 100"), restored.keyframes, "the newest keyframe only");
+        assertEquals(50, restored.seqs.size(), "events after the keyframe: " + restored.seqs);
+        for (int k = 0; k < 50; k++)
+        {
+            assertEquals(101 + k, restored.seqs.get(k));
+            assertArrayEquals(sent.get(101 + k), restored.payloads.get(k), "payload of " + (101 + k));
+        }
+        assertEquals(150 - HISTORY + 1, again.oldestRetainedSeq(), "history holds the last events");
+        for (long seq = again.oldestRetainedSeq(); seq <= 150; seq++)
+        {
+            final UnsafeBuffer event = new UnsafeBuffer(ServerTestSupport.historyEvent(again, seq));
+            final RoomEventFlyweight frame = new RoomEventFlyweight();
+            frame.wrap(event, 0, event.capacity());
+            assertEquals(seq, frame.seq());
+            assertEquals(100 + seq % 3, frame.typeId());
+            final byte[] bytes = new byte[event.capacity() - RoomEventFlyweight.PAYLOAD_OFFSET];
+            event.getBytes(RoomEventFlyweight.PAYLOAD_OFFSET, bytes);
+            assertArrayEquals(sent.get((int)seq), bytes, "history payload of " + seq);
+        }
+        System.out.println("in-process restore: lastSeq=" + again.lastSeq() + " keyframe=" + restored.keyframes +
+            " events after it=" + restored.seqs.size() + " history=" + again.oldestRetainedSeq() + ".." +
+            again.lastSeq());
+
+        final RecordingClientListener listener = new RecordingClientListener();
+        final GameClient client = harness.connect(harness.clientContext(portB).listener(listener));
+        harness.awaitConnected(client);
+        client.join(ROOM);
+        Tests.await(() -> 1 == again.memberCount(), 10_000, harness::pollAll, () -> "joined B");
+        final UnsafeBuffer next = new UnsafeBuffer("after the restart".getBytes(StandardCharsets.UTF_8));
+        final long nextSeq = again.broadcast(9, next, 0, next.capacity());
+        assertEquals(152, nextSeq, "151 is the join's membership event");
+        Tests.await(() -> listener.events.contains(ROOM + "/152/0/9/after the restart"), 10_000, harness::pollAll,
+            () -> "client events " + listener.events + " membership " + listener.membership);
+        System.out.println("client on B: membership=" + listener.membership + " events=" + listener.events);
+        close(b);
+
+        final GameServer c = launch(Tests.freePortPair());
+        final Restored third = new Restored();
+        final Room stitched = c.restoreRoom(ROOM, new RoomOptions().historyCount(HISTORY).listener(third));
+        assertEquals(152, stitched.lastSeq(), "B's recording continues A's");
+        assertEquals(List.of("100:state at 100"), third.keyframes);
+        assertEquals(52, third.seqs.size(), "events after the keyframe across both recordings");
+        assertEquals(152L, third.seqs.get(51));
+        assertArrayEquals("after the restart".getBytes(StandardCharsets.UTF_8), third.payloads.get(51));
+    }
+
+    @Test
+    void shouldRestoreOnlyTheLatestLifetimeOfARoomIdAndAnEmptyRoomWithoutRecordings() throws Exception
+    {
+        archiveDir = Files.createTempDirectory("skirmish-restore-lifetime").toFile();
+        final GameServer a = launch(Tests.freePortPair());
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
+        final Room first = a.createRoom(ROOM, new RoomOptions().durable(true));
+        for (int i = 1; i <= 30; i++)
+        {
+            payload.putInt(0, i);
+            first.broadcast(1, payload, 0, 4);
+        }
+        final byte[] oldState = "old".getBytes(StandardCharsets.US_ASCII);
+        first.recordKeyframe(new UnsafeBuffer(oldState), 0, oldState.length);
+        assertTrue(a.closeRoom(ROOM));
+        final Room second = a.createRoom(ROOM, new RoomOptions().durable(true));
+        for (int i = 1; i <= 5; i++)
+        {
+            payload.putInt(0, 1000 + i);
+            second.broadcast(2, payload, 0, 4);
+        }
+        close(a);
+
+        final GameServer b = launch(Tests.freePortPair());
+        final Restored restored = new Restored();
+        final Room room = b.restoreRoom(ROOM, new RoomOptions().listener(restored));
+        assertEquals(5, room.lastSeq(), "the room created afresh, not the closed one");
+        assertEquals(List.of(), restored.keyframes, "the closed room's keyframe is not restored");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), restored.seqs);
+        assertEquals(1005, new UnsafeBuffer(restored.payloads.get(4)).getInt(0));
+
+        final Room empty = b.restoreRoom(ROOM + 1, new RoomOptions().listener(new Restored()));
+        assertEquals(0, empty.lastSeq(), "nothing recorded: an empty durable room");
+        assertTrue(empty.isDurable());
+    }
+
+    @Test
+    void shouldRestoreWhatWasRecordedBeforeASigkill() throws Exception
+    {
+        archiveDir = Files.createTempDirectory("skirmish-restore-kill").toFile();
+        childAeronDir = new File(System.getProperty("java.io.tmpdir"), "skirmish-child-" + System.nanoTime());
+        child = startChild(Tests.freePortPair());
+        final Thread reader = new Thread(this::readChild, "child-output");
+        reader.setDaemon(true);
+        reader.start();
+        Tests.await(() -> childLastSent.get() >= 300, 60_000, RoomRestoreSystemTest::pause,
+            () -> "child sent " + childLastSent.get() + ": " + childOutput());
+        child.destroyForcibly();
+        assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+        reader.join(5_000);
+        final long lastSent = childLastSent.get();
+
+        final int port = Tests.freePortPair();
+        final GameServer server = launchAfterCrash(port);
+        final Restored restored = new Restored();
+        final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(HISTORY).listener(restored));
+        final long lastSeq = room.lastSeq();
+        System.out.println("after SIGKILL: child printed sent " + lastSent + ", recorded and restored " + lastSeq +
+            ", keyframe " + restored.keyframes + ", events after it " + restored.seqs.size() + ", exit " +
+            child.exitValue());
+        assertTrue(lastSeq >= 300 && lastSeq <= lastSent + 1, "recorded " + lastSeq + " of " + lastSent);
+        assertEquals(List.of(DurableRoomChild.KEYFRAME_SEQ + ":state after " + DurableRoomChild.KEYFRAME_SEQ),
+            restored.keyframes);
+        assertEquals(lastSeq - DurableRoomChild.KEYFRAME_SEQ, restored.seqs.size());
+        for (int k = 0; k < restored.seqs.size(); k++)
+        {
+            final long seq = DurableRoomChild.KEYFRAME_SEQ + 1 + k;
+            assertEquals(seq, restored.seqs.get(k));
+            assertArrayEquals(("event " + seq).getBytes(StandardCharsets.UTF_8), restored.payloads.get(k));
+        }
+        assertEquals(lastSeq - HISTORY + 1, room.oldestRetainedSeq());
+
+        final RecordingClientListener listener = new RecordingClientListener();
+        final GameClient client = harness.connect(harness.clientContext(port).listener(listener));
+        harness.awaitConnected(client);
+        client.join(ROOM);
+        Tests.await(() -> 1 == room.memberCount(), 10_000, harness::pollAll, () -> "joined");
+        final UnsafeBuffer next = new UnsafeBuffer("event after".getBytes(StandardCharsets.UTF_8));
+        assertEquals(lastSeq + 2, room.broadcast(7, next, 0, next.capacity()));
+        final String expected = ROOM + "/" + (lastSeq + 2) + "/0/7/event after";
+        Tests.await(() -> listener.events.contains(expected), 10_000, harness::pollAll,
+            () -> "client events " + listener.events);
+    }
+
+    private GameServer launch(final int port)
+    {
+        return harness.launch(harness.serverContext(port).archiveDirectoryName(archiveDir.getAbsolutePath()));
+    }
+
+    /**
+     * The killed archive's mark file stays active for Aeron Archive's liveness timeout (10 s) after its last
+     * update: until then a new archive on the directory is refused.
+     */
+    private GameServer launchAfterCrash(final int port)
+    {
+        final long startNs = System.nanoTime();
+        final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(30);
+        int refused = 0;
+        while (true)
+        {
+            try
+            {
+                final GameServer server = launch(port);
+                System.out.println("archive on the killed server's directory: refused " + refused + " times, up after " +
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms");
+                return server;
+            }
+            catch (final RuntimeException ex)
+            {
+                if (System.nanoTime() - deadlineNs > 0 || !String.valueOf(ex.getMessage()).contains("active"))
+                {
+                    throw ex;
+                }
+                refused++;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+        }
+    }
+
+    private void close(final GameServer server)
+    {
+        server.close();
+        harness.servers.remove(server);
+    }
+
+    private Process startChild(final int port) throws IOException
+    {
+        final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+            "-cp", classPath,
+            DurableRoomChild.class.getName(),
+            Integer.toString(port),
+            childAeronDir.getAbsolutePath(),
+            archiveDir.getAbsolutePath(),
+            Integer.toString(ROOM))
+            .redirectErrorStream(true)
+            .start();
+    }
+
+    private void readChild()
+    {
+        try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (null != (line = in.readLine()))
+            {
+                if (line.startsWith("sent "))
+                {
+                    childLastSent.set(Long.parseLong(line.substring(5).trim()));
+                }
+                else
+                {
+                    synchronized (childOutput)
+                    {
+                        childOutput.add(line);
+                    }
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process ended
+        }
+    }
+
+    private String childOutput()
+    {
+        synchronized (childOutput)
+        {
+            return String.join("\n", childOutput);
+        }
+    }
+
+    private static int pause()
+    {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        return 1;
+    }
+}
