@@ -413,7 +413,7 @@ public final class GameServer implements AutoCloseable
      * {@link RoomListener#onRestoreKeyframe} for the newest keyframe, then {@link RoomListener#onRestoreEvent} for
      * each event after it; the room's seq continues after the last recorded seq, its replay history holds the last
      * recorded events, and it is recorded again (a new recording that continues the same seqs). With no
-     * recording, the room starts empty at seq 0. Members and sessions are not restored.
+     * recording, the room starts empty at seq 0. Its members come back with {@link #restoreSessions()}.
      *
      * @param roomId  positive room id of the recorded room.
      * @param options the room's settings (copied, made durable), or null for the server's defaults.
@@ -425,6 +425,25 @@ public final class GameServer implements AutoCloseable
     {
         conductor.thread().check();
         return conductor.roomRegistry().restore(roomId, null == options ? ctx.defaultRoomOptions : options);
+    }
+
+    /**
+     * Bring back the sessions a previous server process on the same archive directory persisted and did not close,
+     * after their durable rooms were restored with {@link #restoreRoom}: each is {@link SessionState#SUSPENDED},
+     * awaiting its client's resume within {@link Context#resumeWindowNs(long)} from now, a member of those of its
+     * durable rooms that are open again, owed every event after the seq it had acknowledged at its last membership
+     * change (replayed from the room's history, or a resync when the history no longer reaches back). Its direct
+     * stream continues past the messages the previous process may have sent it. The game hears of a restored
+     * session when it resumes ({@link ServerListener#onSessionResumed}) or closes. Sessions are persisted only with
+     * an embedded archive ({@link Context#archiveDirectoryName(String)}) and without connect tokens. Conductor
+     * thread; call once, after the rooms are restored (those not restored by then are not rejoined).
+     *
+     * @return the number of sessions restored.
+     */
+    public int restoreSessions()
+    {
+        conductor.thread().check();
+        return conductor.sessionRegistry().restore(ctx.nanoClock().nanoTime());
     }
 
     /**

@@ -291,8 +291,8 @@ final class Handshake
     private Peer resumable(final int sessionId, final long secret)
     {
         final Peer peer = sessions.peer(sessionId);
-        return null == peer || peer.secret != secret || peer.state() == SessionState.CLOSED || 0 == ctx.resumeWindowNs ?
-            null : peer;
+        return null == peer || peer.state() == SessionState.CLOSED || 0 == ctx.resumeWindowNs ||
+            !sessions.secretMatches(peer, secret) ? null : peer;
     }
 
     private DisconnectReason policy(final boolean encrypt)

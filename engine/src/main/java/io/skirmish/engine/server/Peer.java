@@ -17,7 +17,11 @@ final class Peer
 {
     final Session session;
     final int sessionId;
-    final long secret;
+    long secret;
+    /** For a session restored from the {@link SessionStore}: the keyed digest of its secret, until it resumes. */
+    byte[] secretDigest;
+    /** Restored: the first reliable frame the client sends sets where its reliable seqs stand. */
+    boolean reliableBaseUnknown;
     final LaneCrypto crypto;
     final TokenBucket messageBucket;
     final TokenBucket byteBucket;

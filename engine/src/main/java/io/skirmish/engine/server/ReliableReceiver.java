@@ -87,6 +87,12 @@ final class ReliableReceiver
             gate.reject(peer, EngineCounter.DROPPED_MALFORMED);
             return;
         }
+        if (peer.reliableBaseUnknown)
+        {
+            // a session restored after a restart: its client's reliable seqs go on from where they were
+            peer.reliableBaseUnknown = false;
+            peer.reliableAckedSeq = seq - 1;
+        }
         if (seq > peer.reliableHighestSeen)
         {
             peer.reliableHighestSeen = seq;

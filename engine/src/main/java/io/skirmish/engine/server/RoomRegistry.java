@@ -58,6 +58,7 @@ final class RoomRegistry
     private final JoinResultFlyweight joinResultFlyweight = new JoinResultFlyweight();
     private final LeftRoomFlyweight leftRoomFlyweight = new LeftRoomFlyweight();
     private RoomArchive archive;
+    private Consumer<Peer> persist = (peer) -> {};
     private Room[] rooms = new Room[0];
     private Room[] tickingRooms = new Room[0];
 
@@ -97,6 +98,39 @@ final class RoomRegistry
     void archive(final RoomArchive archive)
     {
         this.archive = archive;
+    }
+
+    /**
+     * @param persist called with a session whose durable memberships changed (a join or leave), to persist it.
+     */
+    void persist(final Consumer<Peer> persist)
+    {
+        this.persist = persist;
+    }
+
+    /**
+     * A session restored after a restart is a member of a restored durable room again, owed every event after the
+     * seq it had acknowledged when it was persisted (replayed from the room's history on its resume, or a resync
+     * when the history does not reach back so far). No membership event: the room's recording has its join.
+     */
+    void restoreMember(final int roomId, final Peer peer, final long ackedSeq)
+    {
+        final Room room = roomById.get(roomId);
+        if (null == room || room.closed || !room.isDurable() || peer.session.memberships.containsKey(roomId))
+        {
+            return;
+        }
+        final Membership m = new Membership(peer, room.stream, room);
+        m.ackedSeq = Math.min(ackedSeq, room.stream.lastSeq);
+        m.nextSeqToSend = m.ackedSeq + 1;
+        if (room.memberCount == room.members.length)
+        {
+            room.members = Arrays.copyOf(room.members, room.members.length * 2);
+        }
+        m.indexInRoom = room.memberCount;
+        room.members[room.memberCount++] = m;
+        peer.session.memberships.put(roomId, m);
+        fanOut.markBehind(m);
     }
 
     int maxMessageLength()
@@ -412,6 +446,10 @@ final class RoomRegistry
         {
             errors.onError(t);
         }
+        if (room.isDurable())
+        {
+            persist.accept(peer);
+        }
         return JoinResultFlyweight.JOINED;
     }
 
@@ -485,6 +523,10 @@ final class RoomRegistry
         if (announce)
         {
             announce(room, SystemEvent.MEMBER_LEFT, peer.sessionId, reason.code());
+        }
+        if (room.isDurable() && reason != LeaveReason.DISCONNECTED && !room.closed)
+        {
+            persist.accept(peer);
         }
         try
         {

@@ -15,6 +15,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
 
+import java.io.File;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +50,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private final UpstreamAdapter upstreamAdapter;
     private final ProxyAdapter proxyAdapter;
     private final RoomArchive archive;
+    private final SessionStore sessionStore;
     private GameServer server;
     private boolean started;
     private boolean closed;
@@ -98,6 +100,9 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         this.proxyAdapter = new ProxyAdapter(proxy, sessions, rooms, fanOut, this::onError);
         this.archive = ctx.archiveEnabled() ? connectArchive(ctx, transport) : null;
         rooms.archive(archive);
+        this.sessionStore = openSessionStore(ctx);
+        sessions.store(sessionStore);
+        rooms.persist(sessions::persist);
     }
 
     private RoomArchive connectArchive(final GameServer.Context ctx, final Transport transport)
@@ -113,6 +118,27 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(lanes, counters);
+            throw ex;
+        }
+    }
+
+    /**
+     * Sessions are persisted beside an embedded archive's recordings, unless connect tokens are in use (their
+     * session keys are not persisted: such sessions do not survive a restart).
+     */
+    private SessionStore openSessionStore(final GameServer.Context ctx)
+    {
+        if (null == archive || null == ctx.archiveDirectoryName() || null != ctx.connectTokenSecret)
+        {
+            return null;
+        }
+        try
+        {
+            return new SessionStore(new File(ctx.archiveDirectoryName()));
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(archive, lanes, counters);
             throw ex;
         }
     }
@@ -358,6 +384,6 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     {
         closed = true;
         rooms.closeAll();
-        CloseHelper.quietCloseAll(archive, lanes, counters);
+        CloseHelper.quietCloseAll(sessionStore, archive, lanes, counters);
     }
 }

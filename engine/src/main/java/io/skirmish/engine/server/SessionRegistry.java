@@ -36,6 +36,8 @@ import java.util.function.Consumer;
 final class SessionRegistry
 {
     private static final long NETWORK_SAMPLE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How far a restored session's direct stream jumps past the seq persisted for it. */
+    static final long DIRECT_SEQ_SKIP = 1L << 32;
 
     private final GameServer.Context ctx;
     private final ServerListener listener;
@@ -60,6 +62,7 @@ final class SessionRegistry
     private final AtomicCounter kickedForAbuse;
     private final AtomicCounter lanesMigrated;
     private Peer[] peers = new Peer[0];
+    private SessionStore store;
     private int nextSessionId = 1;
     private long nextNetworkSampleNs;
 
@@ -90,6 +93,113 @@ final class SessionRegistry
         this.sessionsTimedOut = counters.get(EngineCounter.SESSIONS_TIMED_OUT);
         this.kickedForAbuse = counters.get(EngineCounter.SESSIONS_KICKED_FOR_ABUSE);
         this.lanesMigrated = counters.get(EngineCounter.LANES_MIGRATED);
+    }
+
+    /**
+     * @param store where sessions are persisted for a restart, or null.
+     */
+    void store(final SessionStore store)
+    {
+        this.store = store;
+        if (null != store)
+        {
+            nextSessionId = Math.max(nextSessionId, store.highestSessionId() + 1);
+        }
+    }
+
+    /**
+     * The sessions a previous process persisted come back suspended, awaiting their resumes within the resume
+     * window from now, members of the durable rooms already restored at the seq persisted at their last membership
+     * change. Cold path.
+     *
+     * @return sessions restored.
+     */
+    int restore(final long nowNs)
+    {
+        if (null == store)
+        {
+            return 0;
+        }
+        int restored = 0;
+        for (final SessionStore.Record record : store.loaded())
+        {
+            if (peerById.containsKey(record.sessionId) || isFull())
+            {
+                continue;
+            }
+            final Session session = new Session(record.sessionId, ctx.sessionTimeoutNs);
+            session.clientId = record.clientId;
+            final Peer peer = new Peer(
+                session,
+                0,
+                new LaneCrypto(cipher, false),
+                new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0),
+                new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs),
+                new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs));
+            peer.secretDigest = record.digest;
+            peer.reliableBaseUnknown = true;
+            peer.announced = true;
+            // direct messages sent after the last persisted change are not known: the stream skips past them
+            final Membership direct = session.direct;
+            direct.stream.lastSeq = record.directSeq + DIRECT_SEQ_SKIP;
+            direct.stream.history.reset(direct.stream.lastSeq);
+            direct.ackedSeq = direct.stream.lastSeq;
+            direct.nextSeqToSend = direct.stream.lastSeq + 1;
+            session.connectedAtNs = nowNs;
+            session.state = SessionState.SUSPENDED;
+            session.disconnectReason = DisconnectReason.TRANSPORT_LOST;
+            peer.suspendedAtNs = nowNs;
+            peerById.put(session.sessionId, peer);
+            peer.index = peers.length;
+            peers = ArrayUtil.add(peers, peer);
+            for (int i = 0; i < record.roomIds.length; i++)
+            {
+                rooms.restoreMember(record.roomIds[i], peer, record.ackedSeqs[i]);
+            }
+            fanOut.suspend(peer);
+            nextSessionId = Math.max(nextSessionId, record.sessionId + 1);
+            restored++;
+        }
+        store.clearLoaded();
+        sessionsActive.setRelease(peerById.size());
+        return restored;
+    }
+
+    /**
+     * @return true when the secret a resume presents is the session's: for a restored session, its digest is the
+     * one persisted; the session then keeps the secret.
+     */
+    boolean secretMatches(final Peer peer, final long secret)
+    {
+        if (null == peer.secretDigest)
+        {
+            return peer.secret == secret;
+        }
+        if (!store.matches(peer.secretDigest, peer.sessionId, secret))
+        {
+            return false;
+        }
+        peer.secret = secret;
+        peer.secretDigest = null;
+        return true;
+    }
+
+    /**
+     * Persist the session's durable memberships (cold path: a connect, a join or a leave).
+     */
+    void persist(final Peer peer)
+    {
+        if (null != store && peer.announced && peer.state() != SessionState.CLOSED)
+        {
+            try
+            {
+                store.put(peer);
+            }
+            catch (final RuntimeException ex)
+            {
+                errors.onError(ex);
+            }
+        }
     }
 
     Peer peer(final int sessionId)
@@ -303,6 +413,7 @@ final class SessionRegistry
                     session.connectedAtNs = clock.nanoTime();
                     ServerEvents.connected(session.sessionId, session.clientId);
                     guard(() -> listener.onSessionConnected(session));
+                    persist(peer);
                 }
                 break;
 
@@ -314,6 +425,17 @@ final class SessionRegistry
                 peerById.remove(session.sessionId);
                 peers = ArrayUtil.remove(peers, peer);
                 sessionsActive.setRelease(peerById.size());
+                if (null != store && peer.announced)
+                {
+                    try
+                    {
+                        store.remove(session.sessionId);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        errors.onError(ex);
+                    }
+                }
                 ServerEvents.closed(session.sessionId, session.clientId, session.disconnectReason.name());
                 guard(() -> listener.onSessionClosed(session, session.disconnectReason));
                 break;

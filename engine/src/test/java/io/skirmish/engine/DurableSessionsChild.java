@@ -1,0 +1,56 @@
+package io.skirmish.engine;
+
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server with one durable room, run as a separate process by {@link DurableSessionsSystemTest} until it is
+ * killed: once the expected number of clients has joined it broadcasts "event SEQ" every millisecond or so,
+ * printing "sent SEQ" after each. Arguments: port, Aeron directory, archive directory, room id, members to wait for.
+ */
+public final class DurableSessionsChild
+{
+    /** The resume window of the child and of the server that replaces it. */
+    public static final long RESUME_WINDOW_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private DurableSessionsChild()
+    {
+    }
+
+    /**
+     * @param args port, Aeron directory, archive directory, room id, members to wait for.
+     */
+    public static void main(final String[] args)
+    {
+        final GameServer server = GameServer.launch(new GameServer.Context()
+            .bindAddress("127.0.0.1")
+            .port(Integer.parseInt(args[0]))
+            .aeronDirectoryName(args[1])
+            .archiveDirectoryName(args[2])
+            .keepAliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
+            .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(3))
+            .resumeWindowNs(RESUME_WINDOW_NS)
+            .threadingMode(ThreadingMode.INVOKER));
+        final Room room = server.createRoom(Integer.parseInt(args[3]), new RoomOptions().durable(true));
+        final int members = Integer.parseInt(args[4]);
+        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        System.out.println("ready");
+        while (true)
+        {
+            if (room.memberCount() >= members)
+            {
+                final int length = payload.putStringWithoutLengthUtf8(0, "event " + (room.lastSeq() + 1));
+                final long seq = room.broadcast(7, payload, 0, length);
+                System.out.println("sent " + seq);
+            }
+            idle.idle(server.poll());
+            idle.idle(0);
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package io.skirmish.engine;
+
+import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The clients of a durable room whose server process is killed with SIGKILL mid-stream keep trying to resume, and
+ * resume into the room a new server restores on the same archive directory, with its sessions: each client gets
+ * every seq of the room from its join to the last exactly once and in order.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DurableSessionsSystemTest
+{
+    private static final int ROOM = 51;
+    private static final int CLIENTS = 3;
+    private static final int EMIT_TYPE = 9;
+    private static final long EMIT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final SystemTestHarness harness = new SystemTestHarness();
+    private final List<String> childOutput = new ArrayList<>();
+    private final AtomicLong childLastSent = new AtomicLong();
+    private File archiveDir;
+    private File childAeronDir;
+    private Process child;
+    private GameClient[] clients;
+    private final int[] emitted = new int[CLIENTS];
+    private final UnsafeBuffer emitPayload = new UnsafeBuffer(new byte[64]);
+    private boolean emitting = true;
+    private long lastEmitNs;
+
+    /** Every seq of the room a client is handed, events and membership events, in the order handed. */
+    static final class SeqListener extends RecordingClientListener
+    {
+        final LongArrayList seqs = new LongArrayList();
+        final List<String> emits = new ArrayList<>();
+        long joinedAtSeq = -1;
+
+        public void onJoined(final int roomId, final long nextSeq)
+        {
+            super.onJoined(roomId, nextSeq);
+            joinedAtSeq = nextSeq;
+        }
+
+        public void onEvent(
+            final int roomId,
+            final long seq,
+            final int senderSessionId,
+            final int typeId,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            super.onEvent(roomId, seq, senderSessionId, typeId, buffer, offset, length);
+            seqs.addLong(seq);
+            if (EMIT_TYPE == typeId)
+            {
+                emits.add(buffer.getStringWithoutLengthUtf8(offset, length));
+            }
+        }
+
+        public void onMemberJoined(final int roomId, final long seq, final int sessionId)
+        {
+            super.onMemberJoined(roomId, seq, sessionId);
+            seqs.addLong(seq);
+        }
+
+        public void onMemberLeft(final int roomId, final long seq, final int sessionId, final LeaveReason reason)
+        {
+            super.onMemberLeft(roomId, seq, sessionId, reason);
+            seqs.addLong(seq);
+        }
+
+        long last()
+        {
+            return seqs.isEmpty() ? 0 : seqs.getLong(seqs.size() - 1);
+        }
+    }
+
+    @AfterEach
+    void after() throws InterruptedException
+    {
+        if (null != child && child.isAlive())
+        {
+            child.destroyForcibly();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+        harness.close();
+        if (null != childAeronDir)
+        {
+            IoUtil.delete(childAeronDir, true);
+        }
+        if (null != archiveDir)
+        {
+            IoUtil.delete(archiveDir, true);
+        }
+    }
+
+    @Test
+    void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill() throws Exception
+    {
+        archiveDir = Files.createTempDirectory("skirmish-sessions-kill").toFile();
+        childAeronDir = new File(System.getProperty("java.io.tmpdir"), "skirmish-child-" + System.nanoTime());
+        final int port = Tests.freePortPair();
+        child = startChild(port);
+        final Thread reader = new Thread(this::readChild, "child-output");
+        reader.setDaemon(true);
+        reader.start();
+        Tests.await(() -> childOutput().contains("ready"), 60_000, DurableSessionsSystemTest::pause,
+            () -> "child ready: " + childOutput());
+
+        final SeqListener[] listeners = new SeqListener[CLIENTS];
+        clients = new GameClient[CLIENTS];
+        for (int i = 0; i < CLIENTS; i++)
+        {
+            listeners[i] = new SeqListener();
+            clients[i] = harness.connect(harness.clientContext(port).listener(listeners[i]));
+            harness.awaitConnected(clients[i]);
+            clients[i].join(ROOM);
+        }
+        Tests.await(() -> minDelivered(listeners) >= 300, 60_000, this::pollOrPark,
+            () -> "events before the kill " + minDelivered(listeners) + ", child sent " + childLastSent.get() +
+            ": " + childOutput());
+
+        child.destroyForcibly();
+        final long killedNs = System.nanoTime();
+        assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+        reader.join(5_000);
+        final long lastSent = childLastSent.get();
+        final long[] beforeKill = new long[CLIENTS];
+        for (int i = 0; i < CLIENTS; i++)
+        {
+            beforeKill[i] = listeners[i].last();
+        }
+
+        final GameServer server = launchAfterCrash(port);
+        final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(16_384)
+            .historyBytes(8 * 1024 * 1024));
+        final long restoredSeq = room.lastSeq();
+        final int restoredSessions = server.restoreSessions();
+        assertEquals(CLIENTS, restoredSessions, "sessions restored");
+        assertEquals(CLIENTS, room.memberCount(), "members of the restored room");
+        System.out.println("after SIGKILL: child sent " + lastSent + ", restored room at seq " + restoredSeq +
+            ", " + restoredSessions + " sessions, up " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs) +
+            " ms after the kill");
+
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        final long[] resumedAfterMs = new long[CLIENTS];
+        final long[] lastBroadcastNs = { 0 };
+        final Tests.Poller broadcasting = () ->
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - lastBroadcastNs[0] >= TimeUnit.MILLISECONDS.toNanos(2))
+            {
+                lastBroadcastNs[0] = nowNs;
+                final int length = payload.putStringWithoutLengthUtf8(0, "event " + (room.lastSeq() + 1));
+                room.broadcast(7, payload, 0, length);
+            }
+            for (int i = 0; i < CLIENTS; i++)
+            {
+                if (0 == resumedAfterMs[i] && listeners[i].resumes > 0)
+                {
+                    resumedAfterMs[i] = TimeUnit.NANOSECONDS.toMillis(nowNs - killedNs);
+                }
+            }
+            return pollOrPark();
+        };
+        Tests.await(() -> allResumedPast(listeners, restoredSeq + 300), 90_000, broadcasting,
+            () -> "resumed " + resumes(listeners) + ", delivered up to " + lasts(listeners) + " of " + room.lastSeq() +
+            ", states " + states(clients));
+        emitting = false;
+        Tests.drive(500, this::pollOrPark); // the last emits reach the server and are sequenced
+        final long finalSeq = room.lastSeq();
+        Tests.await(() -> minLast(listeners) >= finalSeq, 20_000, this::pollOrPark,
+            () -> "delivered up to " + lasts(listeners) + " of " + finalSeq);
+
+        for (int i = 0; i < CLIENTS; i++)
+        {
+            final SeqListener l = listeners[i];
+            final long first = l.seqs.getLong(0);
+            assertEquals(l.joinedAtSeq, first, "client " + i + " first seq: the one its join result named");
+            for (int k = 1; k < l.seqs.size(); k++)
+            {
+                assertEquals(l.seqs.getLong(k - 1) + 1, l.seqs.getLong(k), "client " + i + " seq at " + k);
+            }
+            assertEquals(finalSeq, l.last(), "client " + i + " last seq");
+            assertEquals(0, l.resyncs.size(), "client " + i + " resyncs");
+            assertEquals(1, l.resumes, "client " + i + " resumes");
+            assertEquals(1, l.connects, "client " + i + " connects");
+            for (int j = 0; j < CLIENTS; j++)
+            {
+                assertTrue(l.emits.contains("emit " + j + " " + (emitted[j] - 1)),
+                    "client " + i + " got the last emit of client " + j + " (" + emitted[j] + " emitted)");
+            }
+            System.out.println("client " + i + ": emitted " + emitted[i] + ", saw " + l.emits.size() + " emits");
+            System.out.println("client " + i + ": delivered " + l.seqs.size() + " seqs " + first + ".." + l.last() +
+                " exactly once in order (" + beforeKill[i] + " before the kill), 0 resyncs, resumed " +
+                resumedAfterMs[i] + " ms after the kill");
+        }
+    }
+
+    private int pollOrPark()
+    {
+        final long nowNs = System.nanoTime();
+        if (emitting && null != clients && nowNs - lastEmitNs >= EMIT_INTERVAL_NS)
+        {
+            lastEmitNs = nowNs;
+            for (int i = 0; i < CLIENTS; i++)
+            {
+                if (null != clients[i] && clients[i].isConnected())
+                {
+                    final int length = emitPayload.putStringWithoutLengthUtf8(0, "emit " + i + " " + emitted[i]);
+                    if (clients[i].emit(ROOM, EMIT_TYPE, emitPayload, 0, length) > 0)
+                    {
+                        emitted[i]++;
+                    }
+                }
+            }
+        }
+        if (0 == harness.pollAll())
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return 1;
+    }
+
+    private static long minDelivered(final SeqListener[] listeners)
+    {
+        long min = Long.MAX_VALUE;
+        for (final SeqListener l : listeners)
+        {
+            min = Math.min(min, l.seqs.size());
+        }
+        return min;
+    }
+
+    private static long minLast(final SeqListener[] listeners)
+    {
+        long min = Long.MAX_VALUE;
+        for (final SeqListener l : listeners)
+        {
+            min = Math.min(min, l.last());
+        }
+        return min;
+    }
+
+    private static boolean allResumedPast(final SeqListener[] listeners, final long seq)
+    {
+        for (final SeqListener l : listeners)
+        {
+            if (0 == l.resumes || l.last() < seq)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String resumes(final SeqListener[] listeners)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final SeqListener l : listeners)
+        {
+            sb.append(l.resumes).append(' ');
+        }
+        return sb.toString();
+    }
+
+    private static String lasts(final SeqListener[] listeners)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final SeqListener l : listeners)
+        {
+            sb.append(l.last()).append(' ');
+        }
+        return sb.toString();
+    }
+
+    private static String states(final GameClient[] clients)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final GameClient c : clients)
+        {
+            sb.append(c.state()).append(' ');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The killed archive's mark file stays active for Aeron Archive's liveness timeout (10 s): retry until then.
+     */
+    private GameServer launchAfterCrash(final int port)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true)
+        {
+            try
+            {
+                return harness.launch(harness.serverContext(port)
+                    .archiveDirectoryName(archiveDir.getAbsolutePath())
+                    .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS));
+            }
+            catch (final RuntimeException ex)
+            {
+                if (System.nanoTime() - deadlineNs > 0 || !String.valueOf(ex.getMessage()).contains("active"))
+                {
+                    throw ex;
+                }
+                final long untilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+                while (System.nanoTime() - untilNs < 0)
+                {
+                    pollOrPark(); // the clients keep trying to resume meanwhile
+                }
+            }
+        }
+    }
+
+    private Process startChild(final int port) throws IOException
+    {
+        final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+            "-cp", classPath,
+            DurableSessionsChild.class.getName(),
+            Integer.toString(port),
+            childAeronDir.getAbsolutePath(),
+            archiveDir.getAbsolutePath(),
+            Integer.toString(ROOM),
+            Integer.toString(CLIENTS))
+            .redirectErrorStream(true)
+            .start();
+    }
+
+    private void readChild()
+    {
+        try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (null != (line = in.readLine()))
+            {
+                if (line.startsWith("sent "))
+                {
+                    childLastSent.set(Long.parseLong(line.substring(5).trim()));
+                }
+                else
+                {
+                    synchronized (childOutput)
+                    {
+                        childOutput.add(line);
+                    }
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process ended
+        }
+    }
+
+    private String childOutput()
+    {
+        synchronized (childOutput)
+        {
+            return String.join("\n", childOutput);
+        }
+    }
+
+    private static int pause()
+    {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        return 1;
+    }
+}
