@@ -126,7 +126,7 @@ public final class Tests
         throw new IllegalStateException("no free block of " + count + " ports");
     }
 
-    private static boolean isFree(final int port)
+    static boolean isFree(final int port)
     {
         try (DatagramSocket socket = new DatagramSocket(null))
         {
