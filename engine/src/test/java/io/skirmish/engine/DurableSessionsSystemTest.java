@@ -12,17 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,11 +36,8 @@ class DurableSessionsSystemTest
     private static final long EMIT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final SystemTestHarness harness = new SystemTestHarness();
-    private final List<String> childOutput = new ArrayList<>();
-    private final AtomicLong childLastSent = new AtomicLong();
     private File archiveDir;
-    private File childAeronDir;
-    private Process child;
+    private ChildServer child;
     private GameClient[] clients;
     private final int[] emitted = new int[CLIENTS];
     private final UnsafeBuffer emitPayload = new UnsafeBuffer(new byte[64]);
@@ -104,16 +95,11 @@ class DurableSessionsSystemTest
     @AfterEach
     void after() throws InterruptedException
     {
-        if (null != child && child.isAlive())
+        if (null != child)
         {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+            child.close();
         }
         harness.close();
-        if (null != childAeronDir)
-        {
-            IoUtil.delete(childAeronDir, true);
-        }
         if (null != archiveDir)
         {
             IoUtil.delete(archiveDir, true);
@@ -124,14 +110,12 @@ class DurableSessionsSystemTest
     void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill() throws Exception
     {
         archiveDir = Files.createTempDirectory("skirmish-sessions-kill").toFile();
-        childAeronDir = new File(System.getProperty("java.io.tmpdir"), "skirmish-child-" + System.nanoTime());
         final int port = Tests.freePortPair();
-        child = startChild(port);
-        final Thread reader = new Thread(this::readChild, "child-output");
-        reader.setDaemon(true);
-        reader.start();
-        Tests.await(() -> childOutput().contains("ready"), 60_000, DurableSessionsSystemTest::pause,
-            () -> "child ready: " + childOutput());
+        child = new ChildServer(DurableSessionsChild.class, port, archiveDir.getAbsolutePath(), Integer.toString(ROOM),
+            Integer.toString(CLIENTS));
+        final ChildServer killed = child;
+        Tests.await(() -> killed.output().contains("ready"), 60_000, DurableSessionsSystemTest::pause,
+            () -> "child ready: " + killed.output());
 
         final SeqListener[] listeners = new SeqListener[CLIENTS];
         clients = new GameClient[CLIENTS];
@@ -143,21 +127,22 @@ class DurableSessionsSystemTest
             clients[i].join(ROOM);
         }
         Tests.await(() -> minDelivered(listeners) >= 300, 60_000, this::pollOrPark,
-            () -> "events before the kill " + minDelivered(listeners) + ", child sent " + childLastSent.get() +
-            ": " + childOutput());
+            () -> "events before the kill " + minDelivered(listeners) + ", child sent " + killed.lastSent() +
+            ": " + killed.output());
 
-        child.destroyForcibly();
         final long killedNs = System.nanoTime();
-        assertTrue(child.waitFor(10, TimeUnit.SECONDS));
-        reader.join(5_000);
-        final long lastSent = childLastSent.get();
+        assertTrue(child.kill());
+        final long lastSent = child.lastSent();
         final long[] beforeKill = new long[CLIENTS];
         for (int i = 0; i < CLIENTS; i++)
         {
             beforeKill[i] = listeners[i].last();
         }
 
-        final GameServer server = launchAfterCrash(port);
+        // the clients keep trying to resume while the server waits for the killed archive to go stale
+        final GameServer server = ChildServer.launchAfterCrash(() -> harness.launch(harness.serverContext(port)
+            .archiveDirectoryName(archiveDir.getAbsolutePath())
+            .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS)), this::pollOrPark);
         final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(16_384)
             .historyBytes(8 * 1024 * 1024));
         final long restoredSeq = room.lastSeq();
@@ -308,88 +293,6 @@ class DurableSessionsSystemTest
             sb.append(c.state()).append(' ');
         }
         return sb.toString();
-    }
-
-    /**
-     * The killed archive's mark file stays active for Aeron Archive's liveness timeout (10 s): retry until then.
-     */
-    private GameServer launchAfterCrash(final int port)
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true)
-        {
-            try
-            {
-                return harness.launch(harness.serverContext(port)
-                    .archiveDirectoryName(archiveDir.getAbsolutePath())
-                    .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS));
-            }
-            catch (final RuntimeException ex)
-            {
-                if (System.nanoTime() - deadlineNs > 0 || !String.valueOf(ex.getMessage()).contains("active"))
-                {
-                    throw ex;
-                }
-                final long untilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-                while (System.nanoTime() - untilNs < 0)
-                {
-                    pollOrPark(); // the clients keep trying to resume meanwhile
-                }
-            }
-        }
-    }
-
-    private Process startChild(final int port) throws IOException
-    {
-        final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
-            "-cp", classPath,
-            DurableSessionsChild.class.getName(),
-            Integer.toString(port),
-            childAeronDir.getAbsolutePath(),
-            archiveDir.getAbsolutePath(),
-            Integer.toString(ROOM),
-            Integer.toString(CLIENTS))
-            .redirectErrorStream(true)
-            .start();
-    }
-
-    private void readChild()
-    {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while (null != (line = in.readLine()))
-            {
-                if (line.startsWith("sent "))
-                {
-                    childLastSent.set(Long.parseLong(line.substring(5).trim()));
-                }
-                else
-                {
-                    synchronized (childOutput)
-                    {
-                        childOutput.add(line);
-                    }
-                }
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the process ended
-        }
-    }
-
-    private String childOutput()
-    {
-        synchronized (childOutput)
-        {
-            return String.join("\n", childOutput);
-        }
     }
 
     private static int pause()

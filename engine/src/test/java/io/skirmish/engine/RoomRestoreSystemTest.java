@@ -14,17 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -44,11 +39,8 @@ class RoomRestoreSystemTest
     private static final int HISTORY = 64;
 
     private final SystemTestHarness harness = new SystemTestHarness();
-    private final List<String> childOutput = new ArrayList<>();
-    private final AtomicLong childLastSent = new AtomicLong();
     private File archiveDir;
-    private File childAeronDir;
-    private Process child;
+    private ChildServer child;
 
     /** What the game is handed while a room is restored. */
     static final class Restored implements RoomListener
@@ -83,16 +75,11 @@ class RoomRestoreSystemTest
     @AfterEach
     void after() throws InterruptedException
     {
-        if (null != child && child.isAlive())
+        if (null != child)
         {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+            child.close();
         }
         harness.close();
-        if (null != childAeronDir)
-        {
-            IoUtil.delete(childAeronDir, true);
-        }
         if (null != archiveDir)
         {
             IoUtil.delete(archiveDir, true);
@@ -223,20 +210,16 @@ class RoomRestoreSystemTest
     void shouldRestoreWhatWasRecordedBeforeASigkill() throws Exception
     {
         archiveDir = Files.createTempDirectory("skirmish-restore-kill").toFile();
-        childAeronDir = new File(System.getProperty("java.io.tmpdir"), "skirmish-child-" + System.nanoTime());
-        child = startChild(Tests.freePortPair());
-        final Thread reader = new Thread(this::readChild, "child-output");
-        reader.setDaemon(true);
-        reader.start();
-        Tests.await(() -> childLastSent.get() >= 300, 60_000, RoomRestoreSystemTest::pause,
-            () -> "child sent " + childLastSent.get() + ": " + childOutput());
-        child.destroyForcibly();
-        assertTrue(child.waitFor(10, TimeUnit.SECONDS));
-        reader.join(5_000);
-        final long lastSent = childLastSent.get();
+        child = new ChildServer(DurableRoomChild.class, Tests.freePortPair(), archiveDir.getAbsolutePath(),
+            Integer.toString(ROOM));
+        final ChildServer killed = child;
+        Tests.await(() -> killed.lastSent() >= 300, 60_000, RoomRestoreSystemTest::pause,
+            () -> "child sent " + killed.lastSent() + ": " + killed.output());
+        assertTrue(child.kill());
+        final long lastSent = child.lastSent();
 
         final int port = Tests.freePortPair();
-        final GameServer server = launchAfterCrash(port);
+        final GameServer server = ChildServer.launchAfterCrash(() -> launch(port), RoomRestoreSystemTest::pause);
         final Restored restored = new Restored();
         final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(HISTORY).listener(restored));
         final long lastSeq = room.lastSeq();
@@ -272,92 +255,10 @@ class RoomRestoreSystemTest
         return harness.launch(harness.serverContext(port).archiveDirectoryName(archiveDir.getAbsolutePath()));
     }
 
-    /**
-     * The killed archive's mark file stays active for Aeron Archive's liveness timeout (10 s) after its last
-     * update: until then a new archive on the directory is refused.
-     */
-    private GameServer launchAfterCrash(final int port)
-    {
-        final long startNs = System.nanoTime();
-        final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(30);
-        int refused = 0;
-        while (true)
-        {
-            try
-            {
-                final GameServer server = launch(port);
-                System.out.println("archive on the killed server's directory: refused " + refused + " times, up after " +
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms");
-                return server;
-            }
-            catch (final RuntimeException ex)
-            {
-                if (System.nanoTime() - deadlineNs > 0 || !String.valueOf(ex.getMessage()).contains("active"))
-                {
-                    throw ex;
-                }
-                refused++;
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-            }
-        }
-    }
-
     private void close(final GameServer server)
     {
         server.close();
         harness.servers.remove(server);
-    }
-
-    private Process startChild(final int port) throws IOException
-    {
-        final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-Xmx128m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
-            "-cp", classPath,
-            DurableRoomChild.class.getName(),
-            Integer.toString(port),
-            childAeronDir.getAbsolutePath(),
-            archiveDir.getAbsolutePath(),
-            Integer.toString(ROOM))
-            .redirectErrorStream(true)
-            .start();
-    }
-
-    private void readChild()
-    {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while (null != (line = in.readLine()))
-            {
-                if (line.startsWith("sent "))
-                {
-                    childLastSent.set(Long.parseLong(line.substring(5).trim()));
-                }
-                else
-                {
-                    synchronized (childOutput)
-                    {
-                        childOutput.add(line);
-                    }
-                }
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the process ended
-        }
-    }
-
-    private String childOutput()
-    {
-        synchronized (childOutput)
-        {
-            return String.join("\n", childOutput);
-        }
     }
 
     private static int pause()
