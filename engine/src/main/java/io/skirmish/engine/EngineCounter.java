@@ -144,6 +144,11 @@ public enum EngineCounter
      * than {@code refusalRateTarget} a second; 0 when it advises none.
      */
     REFUSAL_RETRY_AFTER_MS(4170, Scope.SERVER, "refusal retry after ms"),
+    /**
+     * Duty cycles that began more than 100 ms after the one before (a GC pause, a starved process, a blocking cold
+     * path): the time beyond that is not counted against peers' liveness.
+     */
+    DUTY_CYCLE_STALLS(4171, Scope.BOTH, "duty cycle stalls"),
     /** Durable-room frames that waited in a room's pending buffer because the recording was back-pressured. */
     RECORDING_FRAMES_DEFERRED(4180, Scope.SERVER, "recording frames deferred"),
     /** Durable-room frames lost to the recording because the pending buffer was full (each loss is a gap). */

@@ -400,4 +400,49 @@ class FairTimeSystemTest
             assertTrue(client.maxDilation <= TickClock.MAX_DILATION + 0.02, "dilation " + client.maxDilation);
         }
     }
+
+    /**
+     * The whole process stops for 4 s (a GC pause, a starved or suspended host: here the one thread that runs the
+     * server, the client and both media drivers does not run), longer than the 3 s session timeout. Neither side
+     * may take that for the other's silence: no timeout, no move to fresh lanes, no resume, round trips that span
+     * the stall not taken as samples, and the inputs on time again right after it.
+     */
+    @Test
+    void shouldRideOutAStallOfTheWholeProcessLongerThanTheSessionTimeout() throws InterruptedException
+    {
+        final int port = Tests.freePortPair();
+        final ServerSide server = launchServer(port);
+        final NetworkSimulator simulator = new NetworkSimulator(17).latencyMs(100).jitterMs(15).lossPercent(5);
+        final ClientSide client = connect(port, simulator);
+        final TickClock clock = client.client.tickClock();
+        Tests.await(clock::isSynced, 10_000, () -> drive(client), () -> "tick clock synced");
+        awaitConverged(client, 10_000);
+        final long migrated = client.client.counter(EngineCounter.LANES_MIGRATED);
+        final long connectsResent = client.client.counter(EngineCounter.CONNECT_REQUESTS_RESENT);
+
+        // the fault itself, not a wait for a condition: the thread that runs everything stops for 4 s
+        Thread.sleep(4_000);
+        final long stallEndNs = System.nanoTime();
+        server.countFromTick = server.room.tick() + 1;
+        Tests.await(() -> server.onTime + server.late + server.missing >= 300, 30_000, () -> drive(client),
+            () -> server.onTime + " inputs on time after the stall");
+        final long afterNs = System.nanoTime() - stallEndNs;
+        System.out.printf("FairTimeSystemTest 4 s stall: inputs on time %.2f %% (%d on time, %d late, %d missing) " +
+            "over %d ms after it; stalls server %d, client %d; resyncs %d; ahead %d ms%n", server.onTimePercent(),
+            server.onTime, server.late, server.missing, afterNs / MS,
+            server.server.counter(EngineCounter.DUTY_CYCLE_STALLS), client.client.counter(EngineCounter.DUTY_CYCLE_STALLS),
+            clock.resyncCount(), clock.aheadNs() / MS);
+
+        assertTrue(client.client.isConnected(), "still connected");
+        assertEquals(0, client.client.counter(EngineCounter.SESSIONS_TIMED_OUT), "client timed out the session");
+        assertEquals(0, server.server.counter(EngineCounter.SESSIONS_TIMED_OUT), "server timed out the session");
+        assertEquals(0, server.server.counter(EngineCounter.SESSIONS_RESUMED), "resumed");
+        assertEquals(migrated, client.client.counter(EngineCounter.LANES_MIGRATED), "moved to fresh lanes");
+        assertEquals(connectsResent, client.client.counter(EngineCounter.CONNECT_REQUESTS_RESENT), "reconnected");
+        assertEquals(1, server.server.counter(EngineCounter.DUTY_CYCLE_STALLS), "server stalls");
+        assertEquals(1, client.client.counter(EngineCounter.DUTY_CYCLE_STALLS), "client stalls");
+        assertTrue(clock.aheadNs() < 400 * MS, "the clock took the stall for a round trip: ahead " +
+            clock.aheadNs() / MS + " ms");
+        assertTrue(server.onTimePercent() >= 99.0, "inputs on time after the stall " + server.onTimePercent() + " %");
+    }
 }

@@ -316,14 +316,27 @@ class TransportSystemTest
             return server.poll();
         });
 
-        // only the server's clock jumps past the session timeout: the server suspends, the client resumes
-        final long offsetNs = TimeUnit.SECONDS.toNanos(4);
-        clock.update(System.nanoTime() + offsetNs);
-        assertEquals(1, server.poll() >= 0 ? serverListener.suspended.size() : -1, "suspended in one duty cycle");
+        // only the server's clock runs on, in duty cycles 50 ms apart (a jump between two cycles would be a stall
+        // of the server itself, which is not the client's silence), past the session timeout: the server
+        // suspends at the first cycle beyond it, the client resumes
+        final long silentFromNs = System.nanoTime();
+        final long timeoutNs = server.context().sessionTimeoutNs();
+        long offsetNs = 0;
+        while (serverListener.suspended.isEmpty() && offsetNs < 2 * timeoutNs)
+        {
+            offsetNs += TimeUnit.MILLISECONDS.toNanos(50);
+            clock.update(silentFromNs + offsetNs);
+            server.poll();
+        }
+        assertEquals(1, serverListener.suspended.size(), "suspended once");
+        assertTrue(offsetNs > timeoutNs - TimeUnit.MILLISECONDS.toNanos(500) &&
+            offsetNs <= timeoutNs + TimeUnit.MILLISECONDS.toNanos(200),
+            "suspended " + offsetNs / 1_000_000 + " ms into the silence, timeout " + timeoutNs / 1_000_000 + " ms");
         assertEquals(DisconnectReason.TIMED_OUT, serverListener.suspended.get(0));
+        final long runOnNs = silentFromNs + offsetNs - System.nanoTime();
         Tests.await(() -> serverListener.resumed.size() == 1 && client.isConnected(), 15_000, () ->
         {
-            clock.update(System.nanoTime() + offsetNs);
+            clock.update(System.nanoTime() + runOnNs);
             return harness.pollAll();
         }, () -> "client resumed, state=" + client.state());
         assertEquals(1, server.sessionCount());

@@ -9,6 +9,7 @@ import io.skirmish.engine.security.FrameCipher;
 import io.skirmish.engine.security.LaneCrypto;
 import io.skirmish.engine.status.Counters;
 import io.skirmish.engine.status.RttEstimator;
+import io.skirmish.engine.status.StallWatch;
 import io.skirmish.engine.transport.FrameOffer;
 import io.skirmish.engine.transport.Transport;
 import org.agrona.CloseHelper;
@@ -54,6 +55,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final TickClock tickClock;
     private final ServerFrameAdapter adapter;
     private final PathWatch path;
+    private final StallWatch stallWatch;
     private final ClientHandshake handshake;
     private final ClientRequests requests;
     private final RttEstimator rtt = new RttEstimator(Long.MAX_VALUE);
@@ -95,6 +97,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         this.attempt = new ConnectAttempt(ctx.connectTimeoutNs());
         this.refusalBackoff = new RefusalBackoff(ctx.retryWhenRefusedNs(), System.nanoTime());
         this.path = new PathWatch(ctx.laneSilenceTimeoutNs);
+        this.stallWatch = new StallWatch(counters.get(EngineCounter.DUTY_CYCLE_STALLS));
         this.requests = new ClientRequests(ctx.maxMessageLength(), sender, inputs, delivery, codec);
         this.lanes = new ClientLanes(transport.aeron(), ctx, clock);
         this.handshake = new ClientHandshake(
@@ -298,6 +301,11 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         }
         final long nowNs = clock.nanoTime();
         this.nowNs = nowNs;
+        final long stalledNs = stallWatch.onCycle(nowNs);
+        if (stalledNs > 0)
+        {
+            path.onStalled(stalledNs, nowNs);
+        }
         final int driverWork = transport.invoke();
         int work = ctx.driverWorkCounted() ? driverWork : 0;
         if (transport.isClosed())
@@ -539,7 +547,10 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     public void onPong(final long originTimeNs)
     {
         path.onAnswered(nowNs);
-        rtt.onSample(nowNs - originTimeNs);
+        if (!stallWatch.stalledSince(originTimeNs))
+        {
+            rtt.onSample(nowNs - originTimeNs);
+        }
     }
 
     private int sendSnapshotAcks(final long nowNs)

@@ -65,6 +65,19 @@ final class PathWatch
         lastAnswerNs = nowNs;
     }
 
+    /**
+     * The client's own duty cycle did not run for a while: that time is not the path's silence.
+     *
+     * @param stalledNs how long beyond a normal gap the client was stalled.
+     * @param nowNs     the time now.
+     */
+    void onStalled(final long stalledNs, final long nowNs)
+    {
+        lastHeardNs = Math.min(nowNs, lastHeardNs + stalledNs);
+        lastAnswerNs = Math.min(nowNs, lastAnswerNs + stalledNs);
+        migrationStartedNs = Math.min(nowNs, migrationStartedNs + stalledNs);
+    }
+
     boolean isMigrating()
     {
         return migrating;

@@ -8,6 +8,7 @@ import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.codec.KryoCodec;
 import io.skirmish.engine.security.FrameCipher;
 import io.skirmish.engine.status.Counters;
+import io.skirmish.engine.status.StallWatch;
 import io.skirmish.engine.transport.FrameOffer;
 import io.skirmish.engine.transport.Transport;
 import org.agrona.CloseHelper;
@@ -51,6 +52,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private final ProxyAdapter proxyAdapter;
     private final RoomArchive archive;
     private final SessionStore sessionStore;
+    private final StallWatch stallWatch;
     private GameServer server;
     private boolean started;
     private boolean closed;
@@ -101,6 +103,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         this.archive = ctx.archiveEnabled() ? connectArchive(ctx, transport) : null;
         rooms.archive(archive);
         this.sessionStore = openSessionStore(ctx);
+        this.stallWatch = new StallWatch(counters.get(EngineCounter.DUTY_CYCLE_STALLS));
         sessions.store(sessionStore);
         rooms.persist(sessions::persist);
     }
@@ -184,6 +187,11 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         }
         final long nowNs = clock.nanoTime();
         cachedClock.update(nowNs);
+        final long stalledNs = stallWatch.onCycle(nowNs);
+        if (stalledNs > 0)
+        {
+            sessions.onStalled(stalledNs, nowNs);
+        }
         final int driverWork = transport.invoke();
         int work = ctx.driverWorkCounted() ? driverWork : 0;
         if (transport.isClosed())

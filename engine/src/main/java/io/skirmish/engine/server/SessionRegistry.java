@@ -65,6 +65,7 @@ final class SessionRegistry
     private SessionStore store;
     private int nextSessionId = 1;
     private long nextNetworkSampleNs;
+    private long lastStallNs;
 
     SessionRegistry(
         final GameServer.Context ctx,
@@ -457,6 +458,23 @@ final class SessionRegistry
         }
     }
 
+    /**
+     * The conductor did not run for a while: the sessions were not silent, nobody was listening. Their liveness and
+     * resume windows move on by the stall (a cold path, taken once per stall).
+     */
+    void onStalled(final long stalledNs, final long nowNs)
+    {
+        lastStallNs = nowNs;
+        for (final Peer peer : peers)
+        {
+            peer.lastHeardNs = Math.min(nowNs, peer.lastHeardNs + stalledNs);
+            if (peer.state() == SessionState.SUSPENDED)
+            {
+                peer.suspendedAtNs = Math.min(nowNs, peer.suspendedAtNs + stalledNs);
+            }
+        }
+    }
+
     int housekeeping(final long nowNs)
     {
         int work = 0;
@@ -530,6 +548,10 @@ final class SessionRegistry
 
     void onPong(final Peer peer, final long originTimeNs)
     {
+        if (0 != lastStallNs && lastStallNs - originTimeNs > 0)
+        {
+            return;     // the round trip spans a stall of the conductor: it measures the stall, not the network
+        }
         peer.session.rtt.onSample(clock.nanoTime() - originTimeNs);
     }
 

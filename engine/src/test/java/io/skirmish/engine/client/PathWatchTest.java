@@ -61,4 +61,25 @@ class PathWatchTest
         patient.onMigrated();
         assertFalse(patient.isMigrating());
     }
+
+    @Test
+    void shouldNotBlameTheClientsOwnStallOnThePath()
+    {
+        watch.onHeard(START + 1000 * MS);
+        watch.onAnswered(START + 1000 * MS);
+        // the client's duty cycle did not run from 1.0 s to 7.0 s (beyond the 5 s session timeout)
+        watch.onStalled(5900 * MS, START + 7000 * MS);
+        assertEquals(PathWatch.Step.NONE, watch.check(START + 7000 * MS), "0.1 s of silence counts, not 6 s");
+        assertEquals(PathWatch.Step.MIGRATE, watch.check(START + 8401 * MS), "silent for 1.5 s, not counting the stall");
+        assertEquals(PathWatch.Step.LOST, watch.check(START + 11_901 * MS), "5 s after, not counting the stall");
+    }
+
+    @Test
+    void shouldNeverMoveTheLastHeardTimeIntoTheFuture()
+    {
+        watch.onHeard(START + 6990 * MS);
+        watch.onAnswered(START + 6990 * MS);
+        watch.onStalled(5900 * MS, START + 7000 * MS);
+        assertEquals(PathWatch.Step.MIGRATE, watch.check(START + 8501 * MS), "1.5 s after it was last heard");
+    }
 }
