@@ -1,5 +1,6 @@
 package io.skirmish.engine.archive;
 
+import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
@@ -116,6 +117,27 @@ public final class RoomArchive implements AutoCloseable
             CloseHelper.quietClose(publication);
             throw ex;
         }
+    }
+
+    /**
+     * @param recorder a room's recorder.
+     * @return the id of the recording it writes to, or {@link Aeron#NULL_VALUE} while the archive has not
+     * yet started it (or the recorder is not this archive's).
+     */
+    public long recordingId(final RoomRecorder recorder)
+    {
+        for (final Recording recording : recordings)
+        {
+            if (recording.recorder == recorder)
+            {
+                final CountersReader counters = transport.aeron().countersReader();
+                final int counterId = RecordingPos.findCounterIdBySession(
+                    counters, recording.publication.sessionId(), archive.archiveId());
+                return CountersReader.NULL_COUNTER_ID == counterId ?
+                    Aeron.NULL_VALUE : RecordingPos.getRecordingId(counters, counterId);
+            }
+        }
+        return Aeron.NULL_VALUE;
     }
 
     /**
