@@ -9,6 +9,7 @@ import io.aeron.driver.MediaDriver;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.archive.RoomReplayHandler;
+import io.skirmish.engine.client.ClientTestSupport;
 import io.skirmish.engine.client.FeedListener;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
@@ -154,7 +155,8 @@ class FeedSystemTest
         final GameServer server = harness.launch(harness.serverContext(port)
             .archiveDirectoryName(archiveDir.getAbsolutePath()));
         final Room room = server.createRoom(ROOM, new RoomOptions().durable(true));
-        final GameClient player = harness.connect(sharedDriverClient(port));
+        final RecordingClientListener playerEvents = new RecordingClientListener();
+        final GameClient player = harness.connect(sharedDriverClient(port).listener(playerEvents));
         harness.awaitConnected(player);
         player.join(ROOM);
         Tests.await(() -> room.memberCount() == 1, 10_000, harness::pollAll, () -> "player joined");
@@ -186,6 +188,10 @@ class FeedSystemTest
         final UnsafeBuffer emit = new UnsafeBuffer(new byte[8]);
         assertEquals(SendResult.READ_ONLY, spectators.get(0).emit(ROOM, 5, emit, 0, 8));
         assertEquals(1, spectators.get(0).counter(EngineCounter.FEED_WRITES_REFUSED));
+        assertTrue(ClientTestSupport.sendRawEmit(spectators.get(1), ROOM, 5, emit, 0, 8) > 0);
+        Tests.await(() -> server.counter(EngineCounter.FEED_WRITES_REFUSED) == 1, 10_000, harness::pollAll,
+            () -> "the server refuses a spectator's emit");
+        assertEquals(0, server.counter(EngineCounter.EMITS_VETOED));
 
         final long firstSeq = room.lastSeq();
         broadcast(room, recorded, 200, 50);
@@ -220,6 +226,8 @@ class FeedSystemTest
             }
         }
         assertTrue(lastSeq > firstSeq);
+        assertEquals(300, playerEvents.events.size(), "the player got every broadcast and no spectator's emit");
+        assertTrue(playerEvents.events.get(299).startsWith(ROOM + "/" + lastSeq + "/"));
         assertEquals(0, server.counter(EngineCounter.FEED_FRAMES_EVICTED));
         assertEquals(0, server.counter(EngineCounter.FEED_OVERRUNS));
         Tests.await(() -> server.counter(EngineCounter.FEED_ARCHIVE_REPLAYS) == 0, 10_000, harness::pollAll,
@@ -230,6 +238,47 @@ class FeedSystemTest
             server.counter(EngineCounter.FEED_FRAMES_SENT) + ", resent " +
             server.counter(EngineCounter.FEED_FRAMES_RESENT) + ", buffer full " +
             server.counter(EngineCounter.FEED_BUFFER_FULL));
+    }
+
+    @Test
+    void shouldPauseTheArchiveReplayWhenTheDelayBufferIsFullAndLoseNothing()
+    {
+        final int port = Tests.freePortPair();
+        final GameServer server = harness.launch(harness.serverContext(port)
+            .archiveDirectoryName(archiveDir.getAbsolutePath())
+            .feedBufferLength(64 * 1024));
+        final Room room = server.createRoom(ROOM, new RoomOptions().durable(true));
+        final List<Frame> recorded = new ArrayList<>();
+        broadcast(room, recorded, 1, 0);
+        final GameClient spectator = harness.connect(sharedDriverClient(port));
+        harness.awaitConnected(spectator);
+        final FeedRecorder feed = new FeedRecorder();
+        final long delayNs = TimeUnit.MILLISECONDS.toNanos(800);
+        assertTrue(spectator.spectate(ROOM, delayNs, feed) > 0);
+        Tests.await(() -> server.counter(EngineCounter.FEED_SPECTATORS) == 1, 10_000, harness::pollAll,
+            () -> "spectating");
+        // about 600 frames of 230 bytes on average within the delay: twice what 64 KiB holds
+        broadcast(room, recorded, 600, 0);
+        final long lastSeq = room.lastSeq();
+        server.closeRoom(ROOM);
+        Tests.await(() -> null != feed.end, 30_000, harness::pollAll, () -> "feed ended, got " + feed.frames.size());
+
+        assertEquals(FeedEndReason.ROOM_CLOSED, feed.end);
+        assertEquals(recorded, feed.frames, "nothing lost while the buffer was full");
+        assertEquals(lastSeq, feed.frames.get(feed.frames.size() - 1).seq);
+        long maxLagNs = 0;
+        for (int i = 0; i < feed.frames.size(); i++)
+        {
+            final long lagNs = feed.receivedNs.getLong(i) - feed.recordedNs.getLong(i);
+            assertTrue(lagNs >= delayNs);
+            maxLagNs = Math.max(maxLagNs, lagNs);
+        }
+        assertTrue(server.counter(EngineCounter.FEED_BUFFER_FULL) > 0, "the buffer filled");
+        assertEquals(0, server.counter(EngineCounter.FEED_OVERRUNS));
+        System.out.println("full delay buffer: " + feed.frames.size() + " frames exact through 64 KiB, paused " +
+            server.counter(EngineCounter.FEED_BUFFER_FULL) + " times, max lag " +
+            TimeUnit.NANOSECONDS.toMillis(maxLagNs) + " ms for a delay of " + TimeUnit.NANOSECONDS.toMillis(delayNs) +
+            " ms");
     }
 
     @Test

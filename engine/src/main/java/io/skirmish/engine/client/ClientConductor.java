@@ -177,6 +177,11 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         return feeds;
     }
 
+    ClientSender sender()
+    {
+        return sender;
+    }
+
     /**
      * The one place the client's state changes; the game hears of each change.
      */

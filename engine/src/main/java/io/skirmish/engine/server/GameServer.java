@@ -1219,9 +1219,10 @@ public final class GameServer implements AutoCloseable
 
         /**
          * @param length bytes of recorded frames each spectator or replay feed (one Aeron Archive replay) holds,
-         *               default 4 MiB, allocated when the feed opens: a spectator feed must hold its delay's worth
-         *               of the room's frames; when it is full, reading from the archive pauses (the spectators fall
-         *               further behind, nothing is lost) or, for frames no spectator needs yet, the oldest leave.
+         *               default 4 MiB, allocated when the feed opens: it holds the keyframe a late spectator starts
+         *               from and what follows it; when it is full, reading from the archive pauses (the frames wait
+         *               in the archive: nothing is lost, the delay is kept) or, when only spectators still to come
+         *               would need them, the oldest frames leave.
          * @return this for a fluent API.
          */
         public Context feedBufferLength(final int length)
