@@ -153,17 +153,15 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
             image = subscription.imageAtIndex(0);
         }
         final int fragments = image.controlledPoll(assembler, FRAGMENT_LIMIT);
-        if (0 == fragments)
+        if (0 == fragments && (image.isEndOfStream() || image.isClosed()))
         {
-            if (image.isEndOfStream() || image.isClosed())
-            {
-                ended = true;
-                ready = true;
-            }
-            else if (!full)
-            {
-                ready = ready || SPECTATE == mode;
-            }
+            ended = true;
+            ready = true;
+        }
+        else if (fragments < FRAGMENT_LIMIT && !full && SPECTATE == mode)
+        {
+            // drained what the archive had: caught up with the live recording
+            ready = true;
         }
         advanceAnchor(nowNs);
         return fragments;

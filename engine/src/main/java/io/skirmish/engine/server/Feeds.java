@@ -67,6 +67,7 @@ final class Feeds implements AutoCloseable
     private final AtomicCounter evicted;
     private final AtomicCounter overruns;
     private final AtomicCounter refused;
+    private final AtomicCounter malformed;
     private long nowNs;
 
     Feeds(
@@ -97,6 +98,7 @@ final class Feeds implements AutoCloseable
         this.evicted = counters.get(EngineCounter.FEED_FRAMES_EVICTED);
         this.overruns = counters.get(EngineCounter.FEED_OVERRUNS);
         this.refused = counters.get(EngineCounter.FEEDS_REFUSED);
+        this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
     }
 
     /**
@@ -240,6 +242,8 @@ final class Feeds implements AutoCloseable
         final long next = ack.nextIndex();
         if (next > cursor.highestSent + 1)
         {
+            // acknowledges what was never sent
+            malformed.incrementRelease();
             return;
         }
         if (next > cursor.acked)
