@@ -136,10 +136,7 @@ public final class DemoServer implements AutoCloseable
             .idleStrategy(SampleConfiguration.idleStrategy());
         if (null != settings.archive)
         {
-            // DEDICATED: in SHARED mode the embedded archive would first be invoked from this (the launching)
-            // thread and then from the server's, which Aeron Archive refuses (its control sessions are confined
-            // to one thread)
-            serverContext.threadingMode(ThreadingMode.DEDICATED).archiveDirectoryName(settings.archive);
+            serverContext.archiveDirectoryName(settings.archive);
             game.durable(true);
         }
         agones = settings.agones ?
