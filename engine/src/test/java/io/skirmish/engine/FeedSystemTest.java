@@ -282,6 +282,46 @@ class FeedSystemTest
     }
 
     @Test
+    void shouldCutOffASpectatorThatStopsAcknowledgingSoTheOthersGoOn()
+    {
+        final int port = Tests.freePortPair();
+        final GameServer server = harness.launch(harness.serverContext(port)
+            .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(30))
+            .archiveDirectoryName(archiveDir.getAbsolutePath())
+            .feedBufferLength(64 * 1024));
+        final Room room = server.createRoom(ROOM, new RoomOptions().durable(true));
+        final List<Frame> recorded = new ArrayList<>();
+        broadcast(room, recorded, 1, 0);
+        final long delayNs = TimeUnit.MILLISECONDS.toNanos(300);
+        final GameClient frozen = GameClient.connect(sharedDriverClient(port));
+        closeables.add(frozen);
+        final FeedRecorder frozenFeed = new FeedRecorder();
+        Tests.await(frozen::isConnected, 20_000, () -> harness.pollAll() + frozen.poll(), () -> "frozen connected");
+        assertTrue(frozen.spectate(ROOM, delayNs, frozenFeed) > 0);
+        final GameClient healthy = harness.connect(sharedDriverClient(port));
+        harness.awaitConnected(healthy);
+        final FeedRecorder feed = new FeedRecorder();
+        assertTrue(healthy.spectate(ROOM, delayNs, feed) > 0);
+        Tests.await(() -> server.counter(EngineCounter.FEED_SPECTATORS) == 2, 10_000,
+            () -> harness.pollAll() + frozen.poll(), () -> "two spectators");
+
+        // the frozen client is polled no more: it acknowledges nothing from here on
+        broadcast(room, recorded, 600, 0);
+        Tests.await(() -> server.counter(EngineCounter.FEED_OVERRUNS) == 1, 20_000, harness::pollAll,
+            () -> "the frozen spectator cut off");
+        server.closeRoom(ROOM);
+        Tests.await(() -> null != feed.end, 30_000, harness::pollAll, () -> "feed ended, got " + feed.frames.size());
+        assertEquals(FeedEndReason.ROOM_CLOSED, feed.end);
+        assertEquals(recorded, feed.frames, "the healthy spectator got everything");
+        Tests.await(() -> null != frozenFeed.end, 10_000, () -> harness.pollAll() + frozen.poll(),
+            () -> "the frozen client, polled again, hears it was cut off");
+        assertEquals(FeedEndReason.OVERRUN, frozenFeed.end);
+        assertEquals(recorded.subList(0, frozenFeed.frames.size()), frozenFeed.frames, "in order up to the cut");
+        System.out.println("overrun: the frozen spectator cut off after " + frozenFeed.frames.size() +
+            " frames; the healthy one got all " + feed.frames.size());
+    }
+
+    @Test
     void shouldRecoverEveryFrameForASpectatorUnderLoss()
     {
         final int port = Tests.freePortPair();
@@ -407,6 +447,16 @@ class FeedSystemTest
         Tests.await(() -> null != replay.end, 30_000, harness::pollAll, () -> "replay of the previous process");
         assertEquals(FeedEndReason.FINISHED, replay.end);
         assertEquals(recorded, replay.frames);
+
+        final FeedRecorder stopped = new FeedRecorder();
+        final long stoppedId = viewer.replay(ROOM, 1, 0.01, stopped);
+        Tests.await(() -> stopped.frames.size() >= 1, 10_000, harness::pollAll, () -> "a slow replay started");
+        assertTrue(viewer.stopFeed((int)stoppedId) > 0);
+        Tests.await(() -> null != stopped.end && second.counter(EngineCounter.FEED_REPLAYS) == 0, 10_000,
+            harness::pollAll, () -> "stopped: " + stopped.end + " after " + stopped.frames.size() + " " +
+            Tests.counters(second) + " " + Tests.counters(viewer));
+        assertEquals(FeedEndReason.STOPPED, stopped.end);
+        assertEquals(recorded.subList(0, stopped.frames.size()), stopped.frames);
 
         final FeedRecorder missing = new FeedRecorder();
         assertTrue(viewer.replay(ROOM + 1, 1, 0, missing) > 0);

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * each feed's frames to its {@link FeedListener} in index order, exactly once, and acknowledges them
  * ({@code FEED_ACK}, every {@value #ACK_INTERVAL_MS} ms while frames arrive, every {@value #IDLE_ACK_INTERVAL_MS}
  * ms otherwise); a frame after a lost one is dropped, counted and answered at once with the gap flag, so the server
- * sends again from the lost one (go-back-N). A room the client spectates or replays is read-only: emits to it are
+ * sends again from the lost one (go-back-N); only the end of a feed the server cut off ({@code OVERRUN}) is taken
+ * after a gap, since what it skipped is gone. A room the client spectates or replays is read-only: emits to it are
  * refused here ({@link SendResult#READ_ONLY}) and counted. Client thread only; allocation-free after a feed opens.
  */
 final class ClientFeeds
@@ -166,6 +167,13 @@ final class ClientFeeds
             feed.ackDue = true;
             return;
         }
+        if (index > feed.next && isOverrun(buffer, offset, length))
+        {
+            // cut off by the server for acknowledging too slowly: what is missing before it is gone
+            feed.next = index + 1;
+            deliver(feed, buffer, offset + FeedFrameFlyweight.RECORD_OFFSET, length - FeedFrameFlyweight.RECORD_OFFSET);
+            return;
+        }
         if (index > feed.next)
         {
             gaps.incrementRelease();
@@ -181,6 +189,13 @@ final class ClientFeeds
         feed.ackDue = true;
         delivered.incrementRelease();
         deliver(feed, buffer, offset + FeedFrameFlyweight.RECORD_OFFSET, length - FeedFrameFlyweight.RECORD_OFFSET);
+    }
+
+    private boolean isOverrun(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final RecordedFrameFlyweight record = recordFlyweight.wrap(
+            buffer, offset + FeedFrameFlyweight.RECORD_OFFSET, length - FeedFrameFlyweight.RECORD_OFFSET);
+        return FeedFrameFlyweight.END == record.recordType() && FeedEndReason.OVERRUN.code() == record.typeId();
     }
 
     private void deliver(final Feed feed, final DirectBuffer buffer, final int offset, final int length)

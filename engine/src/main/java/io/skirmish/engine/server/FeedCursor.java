@@ -54,13 +54,15 @@ final class FeedCursor
     }
 
     /**
-     * End the feed after what has been sent: the end frame takes the next index.
+     * End the feed after what has been sent (sooner than an end already due later, e.g. a paced replay's finish):
+     * the end frame takes the next index. An end already sent stays.
      */
     void endAfterSent(final FeedEndReason reason)
     {
-        if (NOT_ENDED == endIndex)
+        final long index = Math.max(sent, highestSent + 1);
+        if (0 == endSentNs && index < endIndex)
         {
-            endIndex = Math.max(sent, highestSent + 1);
+            endIndex = index;
             endReason = reason;
         }
     }

@@ -351,7 +351,12 @@ final class Feeds implements AutoCloseable
             if (cursor.feed == feed)
             {
                 used = true;
-                keepFrom = Math.min(keepFrom, cursor.started ? cursor.feedIndex(cursor.acked) : feed.startIndex());
+                if (FeedEndReason.OVERRUN != cursor.endReason)
+                {
+                    // a cursor cut off holds nothing: its client gets the end after what it has
+                    keepFrom = Math.min(
+                        keepFrom, cursor.started ? cursor.feedIndex(cursor.acked) : feed.startIndex());
+                }
             }
         }
         if (!used)
@@ -405,13 +410,17 @@ final class Feeds implements AutoCloseable
             return 0;
         }
         int sent = 0;
-        while (sent < SEND_LIMIT && cursor.sent - cursor.acked < WINDOW && cursor.sent <= cursor.endIndex)
+        while (sent < SEND_LIMIT && cursor.sent <= cursor.endIndex)
         {
             final long index = cursor.sent;
             final int length;
             if (index == cursor.endIndex)
             {
                 length = encodeEnd(cursor, index);
+            }
+            else if (cursor.sent - cursor.acked >= WINDOW)
+            {
+                break;
             }
             else
             {
