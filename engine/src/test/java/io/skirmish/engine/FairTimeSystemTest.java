@@ -439,8 +439,9 @@ class FairTimeSystemTest
         assertEquals(0, server.server.counter(EngineCounter.SESSIONS_RESUMED), "resumed");
         assertEquals(migrated, client.client.counter(EngineCounter.LANES_MIGRATED), "moved to fresh lanes");
         assertEquals(connectsResent, client.client.counter(EngineCounter.CONNECT_REQUESTS_RESENT), "reconnected");
-        assertEquals(1, server.server.counter(EngineCounter.DUTY_CYCLE_STALLS), "server stalls");
-        assertEquals(1, client.client.counter(EngineCounter.DUTY_CYCLE_STALLS), "client stalls");
+        // at least the injected one (a loaded machine may add its own)
+        assertTrue(server.server.counter(EngineCounter.DUTY_CYCLE_STALLS) >= 1, "server saw no stall");
+        assertTrue(client.client.counter(EngineCounter.DUTY_CYCLE_STALLS) >= 1, "client saw no stall");
         assertTrue(clock.aheadNs() < 400 * MS, "the clock took the stall for a round trip: ahead " +
             clock.aheadNs() / MS + " ms");
         assertTrue(server.onTimePercent() >= 99.0, "inputs on time after the stall " + server.onTimePercent() + " %");

@@ -34,6 +34,7 @@ public final class DemoServer implements AutoCloseable
         int metricsPort = -1;
         String adminToken;
         boolean agones;
+        String archive;
 
         /**
          * @param bind UDP (and HTTP) address to bind.
@@ -97,6 +98,17 @@ public final class DemoServer implements AutoCloseable
         }
 
         /**
+         * @param directory record the arenas to an Aeron Archive embedded in this directory (durable rooms that can
+         *                  be spectated and replayed); null (the default) records nothing.
+         * @return this.
+         */
+        public Settings archive(final String directory)
+        {
+            this.archive = directory;
+            return this;
+        }
+
+        /**
          * @param token bearer token of the admin API; null (the default) leaves it off.
          * @return this.
          */
@@ -122,6 +134,11 @@ public final class DemoServer implements AutoCloseable
             .port(settings.port)
             .threadingMode(ThreadingMode.SHARED)
             .idleStrategy(SampleConfiguration.idleStrategy());
+        if (null != settings.archive)
+        {
+            serverContext.archiveDirectoryName(settings.archive);
+            game.durable(true);
+        }
         agones = settings.agones ?
             new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(serverContext.maxSessions())) : null;
         try

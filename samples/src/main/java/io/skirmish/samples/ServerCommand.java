@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Scenario: the game server alone, with an embedded media driver, until Ctrl-C or SIGTERM (or {@code --duration}).
  * <pre>
  *   java -jar skirmish-demo.jar server --port 40123 [--bind 0.0.0.0] [--arenas 2] [--tick-rate 30] [--duration S]
- *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]
+ *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones] [--archive DIR]
  * </pre>
+ * With {@code --archive} the arenas are durable rooms recorded to an Aeron Archive embedded in that directory (a
+ * keyframe every second), which clients can spectate and replay ({@code spectate}, {@code replay}).
  * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses). With {@code --metrics-port} it
  * serves {@code /metrics} (Prometheus), {@code /health/live}, {@code /health/ready} and, with an admin token
  * ({@code --admin-token} or the {@code SKIRMISH_ADMIN_TOKEN} environment variable), the admin API on that TCP port
@@ -53,7 +55,8 @@ public final class ServerCommand
             .tickRateHz(line.intValue("tick-rate", SampleConfiguration.TICK_RATE_HZ))
             .metricsPort(line.intValue("metrics-port", -1))
             .adminToken(line.string("admin-token", System.getenv(OpsHttpServer.Context.ADMIN_TOKEN_ENV)))
-            .agones(line.flag("agones"));
+            .agones(line.flag("agones"))
+            .archive(line.string("archive", null));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));
         line.checkAllUsed();

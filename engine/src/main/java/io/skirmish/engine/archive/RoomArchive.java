@@ -1,5 +1,6 @@
 package io.skirmish.engine.archive;
 
+import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
@@ -29,7 +30,8 @@ public final class RoomArchive implements AutoCloseable
     private static final long STOP_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final Transport transport;
-    private final AeronArchive archive;
+    private final AeronArchive.Context archiveCtx;
+    private AeronArchive archive;
     private final String recordingChannel;
     private final int maxMessageLength;
     private final int pendingBufferLength;
@@ -39,7 +41,9 @@ public final class RoomArchive implements AutoCloseable
     private Recording[] recordings = new Recording[0];
 
     /**
-     * Connect to the archive: the embedded one of the transport, or the one the context names.
+     * A link to the archive: the embedded one of the transport, or the one the context names. It connects on first
+     * use, on the conductor thread: Aeron Archive confines each control session to the thread that first ran it,
+     * and an embedded archive invoked from the duty cycle must not see the launching thread first.
      *
      * @param transport           the server's transport.
      * @param archiveCtx          how to reach the archive; its Aeron client is set to the transport's.
@@ -72,14 +76,18 @@ public final class RoomArchive implements AutoCloseable
         {
             archiveCtx.agentInvoker(transport.driverAndArchiveInvoker());
         }
-        this.archive = AeronArchive.connect(archiveCtx);
+        this.archiveCtx = archiveCtx;
     }
 
     /**
-     * @return the archive client.
+     * @return the archive client, connected on the first call. Cold path the first time; blocks on the archive.
      */
     public AeronArchive archive()
     {
+        if (null == archive)
+        {
+            archive = AeronArchive.connect(archiveCtx);
+        }
         return archive;
     }
 
@@ -89,7 +97,7 @@ public final class RoomArchive implements AutoCloseable
      */
     public RoomRecordings recordings()
     {
-        return new RoomRecordings(archive, false, recordingChannel, RoomRecordings.DEFAULT_REPLAY_CHANNEL,
+        return new RoomRecordings(archive(), false, recordingChannel, RoomRecordings.DEFAULT_REPLAY_CHANNEL,
             RoomRecordings.DEFAULT_REPLAY_STREAM_ID, transport::invoke);
     }
 
@@ -105,7 +113,7 @@ public final class RoomArchive implements AutoCloseable
         try
         {
             final String channel = ChannelUri.addSessionId(recordingChannel, publication.sessionId());
-            final long subscriptionId = archive.startRecording(channel, roomId, SourceLocation.LOCAL, true);
+            final long subscriptionId = archive().startRecording(channel, roomId, SourceLocation.LOCAL, true);
             final Recording recording = new Recording(publication, subscriptionId, new RoomRecorder(
                 roomId, new PublicationSink(publication), maxMessageLength, pendingBufferLength, deferred, lost, gaps));
             recordings = ArrayUtil.add(recordings, recording);
@@ -116,6 +124,27 @@ public final class RoomArchive implements AutoCloseable
             CloseHelper.quietClose(publication);
             throw ex;
         }
+    }
+
+    /**
+     * @param recorder a room's recorder.
+     * @return the id of the recording it writes to, or {@link Aeron#NULL_VALUE} while the archive has not
+     * yet started it (or the recorder is not this archive's).
+     */
+    public long recordingId(final RoomRecorder recorder)
+    {
+        for (final Recording recording : recordings)
+        {
+            if (recording.recorder == recorder)
+            {
+                final CountersReader counters = transport.aeron().countersReader();
+                final int counterId = RecordingPos.findCounterIdBySession(
+                    counters, recording.publication.sessionId(), archive().archiveId());
+                return CountersReader.NULL_COUNTER_ID == counterId ?
+                    Aeron.NULL_VALUE : RecordingPos.getRecordingId(counters, counterId);
+            }
+        }
+        return Aeron.NULL_VALUE;
     }
 
     /**
@@ -173,7 +202,7 @@ public final class RoomArchive implements AutoCloseable
             recording.recorder.doWork();
             transport.invoke();
             final int counterId = RecordingPos.findCounterIdBySession(
-                counters, recording.publication.sessionId(), archive.archiveId());
+                counters, recording.publication.sessionId(), archive().archiveId());
             if (recording.recorder.isDrained() && CountersReader.NULL_COUNTER_ID != counterId &&
                 counters.getCounterValue(counterId) >= recording.publication.position())
             {
@@ -183,7 +212,7 @@ public final class RoomArchive implements AutoCloseable
         }
         try
         {
-            archive.tryStopRecording(recording.subscriptionId);
+            archive().tryStopRecording(recording.subscriptionId);
         }
         catch (final RuntimeException ignore)
         {

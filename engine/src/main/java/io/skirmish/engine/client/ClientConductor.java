@@ -58,6 +58,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final StallWatch stallWatch;
     private final ClientHandshake handshake;
     private final ClientRequests requests;
+    private final ClientFeeds feeds;
     private final RttEstimator rtt = new RttEstimator(Long.MAX_VALUE);
     private ClientState state = ClientState.DISCONNECTED;
     private DisconnectReason disconnectReason = DisconnectReason.NONE;
@@ -99,6 +100,9 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         this.path = new PathWatch(ctx.laneSilenceTimeoutNs);
         this.stallWatch = new StallWatch(counters.get(EngineCounter.DUTY_CYCLE_STALLS));
         this.requests = new ClientRequests(ctx.maxMessageLength(), sender, inputs, delivery, codec);
+        this.feeds = new ClientFeeds(sender, counters, this::onError);
+        adapter.feeds(feeds);
+        requests.feeds(feeds);
         this.lanes = new ClientLanes(transport.aeron(), ctx, clock);
         this.handshake = new ClientHandshake(
             ctx, this, counters, crypto, sender, outbox, delivery, lanes, attempt, path);
@@ -169,6 +173,16 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     ClientRequests requests()
     {
         return requests;
+    }
+
+    ClientFeeds feeds()
+    {
+        return feeds;
+    }
+
+    ClientSender sender()
+    {
+        return sender;
     }
 
     /**
@@ -258,6 +272,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         closeLanes();
         disconnectReason = reason;
         attempt.onFailed();
+        feeds.endAll();
         state(failure);
         try
         {
@@ -375,6 +390,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             work += sendSnapshotAcks(nowNs);
             work += inputs.resend(sender.upstream(), handshake.sessionId(), nowNs);
             work += outbox.poll(sender.upstream(), nowNs);
+            work += feeds.doWork(nowNs, handshake.sessionId());
         }
         if (state == ClientState.CONNECTED && nowNs - nextHousekeepingNs >= 0)
         {

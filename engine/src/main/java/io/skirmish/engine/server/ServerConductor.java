@@ -53,6 +53,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private final RoomArchive archive;
     private final SessionStore sessionStore;
     private final StallWatch stallWatch;
+    private final Feeds feeds;
     private GameServer server;
     private boolean started;
     private boolean closed;
@@ -106,6 +107,10 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         this.stallWatch = new StallWatch(counters.get(EngineCounter.DUTY_CYCLE_STALLS));
         sessions.store(sessionStore);
         rooms.persist(sessions::persist);
+        this.feeds = new Feeds(archive, rooms, sender, counters, ctx.maxMessageLength(), ctx.feedBufferLength(),
+            ctx.maxArchiveFeeds(), this::onError);
+        control.feeds(feeds);
+        dispatcher.feeds(feeds);
     }
 
     private RoomArchive connectArchive(final GameServer.Context ctx, final Transport transport)
@@ -210,6 +215,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         {
             work += archive.doWork();
         }
+        work += feeds.doWork(nowNs);
         work += reliable.sendAcks();
         if (nowNs - nextHousekeepingNs >= 0)
         {
@@ -391,6 +397,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     public void close()
     {
         closed = true;
+        CloseHelper.quietClose(feeds);
         rooms.closeAll();
         CloseHelper.quietCloseAll(sessionStore, archive, lanes, counters);
     }

@@ -185,6 +185,11 @@ final class Arena implements RoomListener
         final int length = encodeSnapshot();
         room.lagCompensation().record(tick, snapshotBuffer, 0, length);
         room.publishSharedSnapshot(tick, snapshotBuffer, 0, length);
+        if (room.isDurable() && tick % tickRateHz == 0)
+        {
+            // a restart point for spectators and replays: the whole arena, once a second
+            room.recordKeyframe(snapshotBuffer, 0, length);
+        }
         game.onArenaTick(room, tick, length, nowNs);
     }
 

@@ -59,6 +59,7 @@ public final class ArenaServer implements ServerListener
     private volatile long shotsAgreed;
     private volatile long rewindDepthUs;
     private Room lobby;
+    private boolean durable;
     private long eventCounter;
     private boolean snapshotWindowOpen;
     private long snapshotWindowStartNs;
@@ -83,6 +84,17 @@ public final class ArenaServer implements ServerListener
         this.arenas = new Arena[arenaCount];
         this.lastSeqByRoom = new AtomicLongArray(FIRST_ARENA_ROOM_ID + arenaCount);
         this.membersByRoom = new AtomicIntegerArray(FIRST_ARENA_ROOM_ID + arenaCount);
+    }
+
+    /**
+     * @param durable record the arenas to the server's archive (durable rooms, a keyframe every second), so that
+     *                they can be spectated and replayed; set before the server starts.
+     * @return this for a fluent API.
+     */
+    public ArenaServer durable(final boolean durable)
+    {
+        this.durable = durable;
+        return this;
     }
 
     /**
@@ -136,6 +148,7 @@ public final class ArenaServer implements ServerListener
             arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
             server.createRoom(roomId, new RoomOptions()
                 .tickRateHz(tickRateHz)
+                .durable(durable)
                 .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
                 .listener(arenas[i]));
         }
