@@ -207,6 +207,20 @@ public final class DirectoryClient implements AutoCloseable
     }
 
     /**
+     * Ask for a seat in a room, held for a given time, and wait for the answer.
+     *
+     * @param roomId    the room.
+     * @param partySize players the seat holds.
+     * @param ttlMs     how long it is held unconfirmed, 0 for the directory's default.
+     * @param into      filled with the seat when granted.
+     * @return the seat id, or a negative {@link DirectoryResult} code.
+     */
+    public long requestSeat(final int roomId, final int partySize, final int ttlMs, final Seat into)
+    {
+        return await(seatInRoom(roomId, partySize, ttlMs), into, null);
+    }
+
+    /**
      * Ask for a seat by ticket and wait for the answer.
      *
      * @param ticket what the party looks for.

@@ -72,7 +72,10 @@ public final class DirectoryService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
-        this.timeUnit = cluster.timeUnit();
+        if (null != cluster.timeUnit())
+        {
+            this.timeUnit = cluster.timeUnit();
+        }
         for (final DirectoryCounter counter : DirectoryCounter.values())
         {
             counters[counter.ordinal()] = cluster.aeron().addCounter(
@@ -271,6 +274,16 @@ public final class DirectoryService implements ClusteredService
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
         snapshot.write(state, snapshotPublication, cluster.idleStrategy());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onNewLeadershipTermEvent(
+        final long leadershipTermId, final long logPosition, final long timestamp, final long termBaseLogPosition,
+        final int leaderMemberId, final int logSessionId, final TimeUnit timeUnit, final int appVersion)
+    {
+        this.timeUnit = timeUnit;
     }
 
     /**
