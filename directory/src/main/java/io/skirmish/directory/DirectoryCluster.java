@@ -118,7 +118,7 @@ public final class DirectoryCluster implements AutoCloseable
                 .deleteOnStart(true)
                 .baseDir(new File(System.getProperty("java.io.tmpdir"), "skirmish-directory-dev-" + i))))
         {
-            System.out.println("directory cluster (dev mode, 3 nodes in one process) up, nodes=" + nodes);
+            System.out.println("directory cluster (dev mode, " + cluster.size() + " nodes in one process) up, nodes=" + nodes);
             barrier.await();
         }
     }

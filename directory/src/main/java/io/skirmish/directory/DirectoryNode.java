@@ -175,7 +175,7 @@ public final class DirectoryNode implements AutoCloseable
 
     /**
      * Run one node until SIGINT or SIGTERM: {@code --node N --nodes host:port,host:port,host:port [--dir path]
-     * [--clean]}.
+     * [--aeron-dir path] [--clean]}; timeouts from the {@link Configuration} system properties.
      *
      * @param args the command line.
      */
@@ -189,9 +189,10 @@ public final class DirectoryNode implements AutoCloseable
                 case "--node" -> ctx.nodeId(Integer.parseInt(args[++i]));
                 case "--nodes" -> ctx.nodes(args[++i]);
                 case "--dir" -> ctx.baseDir(new File(args[++i]));
+                case "--aeron-dir" -> ctx.aeronDirectoryName(args[++i]);
                 case "--clean" -> ctx.deleteOnStart(true);
                 default -> throw new IllegalArgumentException(
-                    "usage: DirectoryNode --node N --nodes host:port,host:port,host:port [--dir path] [--clean]");
+                    "usage: DirectoryNode --node N --nodes host:port,host:port,host:port [--dir path] [--aeron-dir path] [--clean]");
             }
         }
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(); DirectoryNode node = launch(ctx))
