@@ -55,6 +55,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
     private int[] kinds = new int[16];
     private int[] members = new int[16];
     private int[] maxPlayers = new int[16];
+    private int[] roomFlags = new int[16];
     private int roomCount;
     private int health;
     private boolean registered;
@@ -98,7 +99,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
     }
 
     /**
-     * Add or update a room: it goes into the next report.
+     * Add or update a room that is not durable: it goes into the next report.
      *
      * @param roomId     room id.
      * @param kind       room kind.
@@ -106,6 +107,20 @@ public final class DirectoryReporter implements Agent, AutoCloseable
      * @param maxPlayers most players.
      */
     public void room(final int roomId, final int kind, final int members, final int maxPlayers)
+    {
+        room(roomId, kind, members, maxPlayers, false);
+    }
+
+    /**
+     * Add or update a room: it goes into the next report.
+     *
+     * @param roomId     room id.
+     * @param kind       room kind.
+     * @param members    members now.
+     * @param maxPlayers most players.
+     * @param durable    whether the room is durable: if this server dies, the directory places it on another.
+     */
+    public void room(final int roomId, final int kind, final int members, final int maxPlayers, final boolean durable)
     {
         int index = indexOf(roomId);
         if (index < 0)
@@ -116,6 +131,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
                 kinds = Arrays.copyOf(kinds, roomCount * 2);
                 this.members = Arrays.copyOf(this.members, roomCount * 2);
                 this.maxPlayers = Arrays.copyOf(this.maxPlayers, roomCount * 2);
+                roomFlags = Arrays.copyOf(roomFlags, roomCount * 2);
             }
             index = roomCount++;
             roomIds[index] = roomId;
@@ -123,6 +139,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
         kinds[index] = kind;
         this.members[index] = members;
         this.maxPlayers[index] = maxPlayers;
+        roomFlags[index] = durable ? ReportFlyweight.ROOM_FLAG_DURABLE : 0;
         placedNotified.remove(roomId);
     }
 
@@ -141,6 +158,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
             kinds[index] = kinds[roomCount];
             members[index] = members[roomCount];
             maxPlayers[index] = maxPlayers[roomCount];
+            roomFlags[index] = roomFlags[roomCount];
         }
     }
 
@@ -207,7 +225,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 final int r = from + i;
-                report.room(i, roomIds[r], kinds[r], members[r], maxPlayers[r]);
+                report.room(i, roomIds[r], kinds[r], members[r], maxPlayers[r], roomFlags[r]);
             }
             if (connection.offer(buffer, 0, ReportFlyweight.length(count), nowNs))
             {
@@ -277,7 +295,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
             {
                 final int n = placed.getProperties(properties);
                 ctx.listener.onRoomPlaced(roomId, placed.kind(), placed.minPlayers(), placed.maxPlayers(),
-                    Arrays.copyOf(properties, n));
+                    Arrays.copyOf(properties, n), 0 != (placed.flags() & RoomStatusFlyweight.FLAG_RESTORE));
             }
         }
     }

@@ -14,7 +14,8 @@ public interface ReporterListener
     }
 
     /**
-     * The directory placed a new room on this server, matched from a ticket: create it (with
+     * The directory placed a room on this server, a new one matched from a ticket or a durable one whose server died:
+     * create or restore it (with
      * {@link DirectoryReporter#room} reported, the directory stops asking). Said once per room until reported.
      *
      * @param roomId     the room id the directory chose.
@@ -22,8 +23,11 @@ public interface ReporterListener
      * @param minPlayers fewest players it starts with.
      * @param maxPlayers most players.
      * @param properties the ticket's properties (a fresh copy).
+     * @param restore    true for a durable room of a dead server placed here: restore it (from the shared archive)
+     *                   rather than create it empty.
      */
-    default void onRoomPlaced(int roomId, int kind, int minPlayers, int maxPlayers, byte[] properties)
+    default void onRoomPlaced(
+        int roomId, int kind, int minPlayers, int maxPlayers, byte[] properties, boolean restore)
     {
     }
 

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DirectorySystemTest
 {
     private static final int ROOM = 7;
+    private static final int DURABLE_ROOM = 8;
     private static final String ADDRESS = "game1.example.com:40123";
 
     private final File dir = new File(System.getProperty("java.io.tmpdir"), "skirmish-directory-test-" +
@@ -189,6 +189,58 @@ class DirectorySystemTest
     }
 
     @Test
+    void shouldPlaceADeadServersDurableRoomOnAnotherServer()
+    {
+        launchCluster((ctx) -> ctx.serverTimeoutMs(2_000));
+        startReporter(100, 10);
+        final AgentRunner first = reporterRunner;
+        final List<String> restored = new ArrayList<>();
+        final DirectoryReporter second = DirectoryReporter.launch(new DirectoryReporter.Context()
+            .nodes(nodes)
+            .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .serverId(2)
+            .publicAddress("game2.example.com:40123")
+            .capacity(100)
+            .reportIntervalNs(TimeUnit.MILLISECONDS.toNanos(200))
+            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(20))
+            .listener(new ReporterListener()
+            {
+                public void onRoomPlaced(
+                    final int roomId, final int kind, final int minPlayers, final int maxPlayers,
+                    final byte[] properties, final boolean restore)
+                {
+                    synchronized (restored)
+                    {
+                        restored.add(roomId + (restore ? " restore" : " new"));
+                    }
+                }
+            }));
+        reporterRunner = new AgentRunner(DirectoryTests.idle(), Throwable::printStackTrace, null, second);
+        AgentRunner.startOnThread(reporterRunner);
+        final DirectoryClient client = client(1);
+        awaitRoomReported(client);
+        final Seat seat = new Seat();
+        assertTrue(client.requestSeat(DURABLE_ROOM, 1, seat) > 0);
+        assertEquals(1, seat.serverId());
+
+        first.close();
+        DirectoryTests.await(() ->
+            {
+                synchronized (restored)
+                {
+                    return restored.contains(DURABLE_ROOM + " restore");
+                }
+            },
+            15_000, client::poll, () -> "server 2 told to restore room " + DURABLE_ROOM + ", " + restored);
+        assertTrue(client.requestSeat(DURABLE_ROOM, 1, seat) > 0);
+        assertEquals(2, seat.serverId());
+        assertEquals("game2.example.com:40123", seat.address());
+        final RoomStatus status = new RoomStatus();
+        assertEquals(DirectoryResult.OK, client.describe(ROOM, status));
+        assertEquals(RoomStatus.ORPHANED, status.state(), "room 7 is not durable: it stays with its dead server");
+    }
+
+    @Test
     void shouldKeepItsStateThroughASnapshotAndARestart()
     {
         launchCluster((ctx) -> ctx.serverTimeoutMs(60_000));
@@ -259,12 +311,13 @@ class DirectorySystemTest
             {
                 public void onRoomPlaced(
                     final int roomId, final int kind, final int minPlayers, final int maxPlayers,
-                    final byte[] properties)
+                    final byte[] properties, final boolean restore)
                 {
                     placedRooms.incrementAndGet();
                 }
             }));
         reporter.room(ROOM, 1, 0, roomMax);
+        reporter.room(DURABLE_ROOM, 1, 0, roomMax, true);
         reporterRunner = new AgentRunner(DirectoryTests.idle(), Throwable::printStackTrace, null, reporter);
         AgentRunner.startOnThread(reporterRunner);
     }
@@ -277,8 +330,4 @@ class DirectorySystemTest
         assertEquals(RoomStatus.OPEN, status.state());
     }
 
-    static Set<Long> distinct(final List<Long> ids)
-    {
-        return new HashSet<>(ids);
-    }
 }

@@ -2,8 +2,9 @@ package io.skirmish.directory.protocol;
 
 /**
  * REPORT, room server to directory, every report interval: its health and up to {@link #MAX_ROOMS} rooms with their
- * kind, member count and size. A report is also a heartbeat. With {@link #FLAG_COMPLETE} the report lists every room
- * the server has, and the directory closes the server's reported rooms it leaves out.
+ * kind, member count, size and flags ({@link #ROOM_FLAG_DURABLE}: the room is durable, and the directory places it
+ * on another server when this one dies). A report is also a heartbeat. With {@link #FLAG_COMPLETE} the report lists
+ * every room the server has, and the directory closes the server's reported rooms it leaves out.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                      Header (16 bytes)                        |
@@ -24,6 +25,8 @@ package io.skirmish.directory.protocol;
  *  +---------------------------------------------------------------+
  *  |                        Max Players (32)                       |
  *  +---------------------------------------------------------------+
+ *  |                        Room Flags (32)                        |
+ *  +---------------------------------------------------------------+
  *  |                        ... more rooms                        ...
  * </pre>
  */
@@ -40,11 +43,13 @@ public final class ReportFlyweight extends DirectoryHeaderFlyweight
     /** Offset of the first room entry. */
     public static final int ROOMS_OFFSET = 32;
     /** Length of a room entry. */
-    public static final int ROOM_LENGTH = 16;
+    public static final int ROOM_LENGTH = 20;
     /** Most rooms in one report. */
     public static final int MAX_ROOMS = 256;
     /** Flag: the report lists all the server's rooms. */
     public static final int FLAG_COMPLETE = 0x1;
+    /** Room flag: the room is durable (recorded to a shared archive), re-placed when its server dies. */
+    public static final int ROOM_FLAG_DURABLE = 0x1;
 
     /**
      * @return server id.
@@ -155,6 +160,15 @@ public final class ReportFlyweight extends DirectoryHeaderFlyweight
     }
 
     /**
+     * @param index of the entry.
+     * @return its room flags.
+     */
+    public int roomFlags(final int index)
+    {
+        return getInt(ROOMS_OFFSET + index * ROOM_LENGTH + 16);
+    }
+
+    /**
      * Write one room entry.
      *
      * @param index      of the entry.
@@ -162,15 +176,19 @@ public final class ReportFlyweight extends DirectoryHeaderFlyweight
      * @param kind       room kind.
      * @param members    members now.
      * @param maxPlayers most players.
+     * @param roomFlags  {@link #ROOM_FLAG_DURABLE} or 0.
      * @return this for a fluent API.
      */
-    public ReportFlyweight room(final int index, final int roomId, final int kind, final int members, final int maxPlayers)
+    public ReportFlyweight room(
+        final int index, final int roomId, final int kind, final int members, final int maxPlayers,
+        final int roomFlags)
     {
         final int at = ROOMS_OFFSET + index * ROOM_LENGTH;
         putInt(at, roomId);
         putInt(at + 4, kind);
         putInt(at + 8, members);
         putInt(at + 12, maxPlayers);
+        putInt(at + 16, roomFlags);
         return this;
     }
 

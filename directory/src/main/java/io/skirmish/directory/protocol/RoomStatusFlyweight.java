@@ -4,7 +4,8 @@ package io.skirmish.directory.protocol;
  * ROOM_STATUS (answering DESCRIBE_ROOM), ROOM_PLACED (to the room server the directory placed a new room on, sent
  * again with each of its reports until it reports the room) and SNAPSHOT_ROOM: a room's state. Occupied is members
  * plus the players of unexpired seats. State: 1 placed (not yet reported by its server), 2 open (reported), 3 orphaned
- * (its server was marked dead).
+ * (its server was marked dead and it was not re-placed). Flags: {@link #FLAG_DURABLE} the room is durable;
+ * {@link #FLAG_RESTORE} it was re-placed from a dead server, and its new server restores it rather than creating it.
  * <pre>
  * +---------------------------------------------------------------+
  * |                      Header (16 bytes)                        |
@@ -30,7 +31,7 @@ package io.skirmish.directory.protocol;
  * +---------------------------------------------------------------+
  * |                     Properties Length (32)                    |
  * +---------------------------------------------------------------+
- * |                         Padding (32)                          |
+ * |                           Flags (32)                          |
  * +---------------------------------------------------------------+
  * |                       Properties (bytes)                     ...
  * </pre>
@@ -242,6 +243,30 @@ public final class RoomStatusFlyweight extends DirectoryHeaderFlyweight
 
     /** Offset of the properties. */
     public static final int PROPERTIES_OFFSET = 64;
+    /** Offset of the flags. */
+    public static final int FLAGS_OFFSET = 60;
+    /** Flag: the room is durable. */
+    public static final int FLAG_DURABLE = 0x1;
+    /** Flag: re-placed from a dead server; restore it. */
+    public static final int FLAG_RESTORE = 0x2;
+
+    /**
+     * @return flags.
+     */
+    public int flags()
+    {
+        return getInt(FLAGS_OFFSET);
+    }
+
+    /**
+     * @param flags {@link #FLAG_DURABLE}, {@link #FLAG_RESTORE}.
+     * @return this for a fluent API.
+     */
+    public RoomStatusFlyweight flags(final int flags)
+    {
+        putInt(FLAGS_OFFSET, flags);
+        return this;
+    }
 
     /**
      * Copy the properties out.

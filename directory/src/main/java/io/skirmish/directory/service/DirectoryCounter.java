@@ -23,7 +23,9 @@ public enum DirectoryCounter
     /** Malformed, unknown or out-of-range messages, refused with INVALID_REQUEST. */
     INVALID_REQUESTS(4307, "directory: invalid requests"),
     /** Answers the leader could not send to a session (back pressured or gone); the client asks again. */
-    REPLIES_DROPPED(4308, "directory: replies dropped");
+    REPLIES_DROPPED(4308, "directory: replies dropped"),
+    /** Durable rooms of dead servers placed on another server. */
+    ROOMS_REPLACED(4309, "directory: rooms re-placed");
 
     private final int typeId;
     private final String label;

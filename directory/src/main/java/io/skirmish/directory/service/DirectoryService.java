@@ -308,7 +308,9 @@ public final class DirectoryService implements ClusteredService
         flyweight.wrapForEncode(buffer, 0, type, correlationId);
         flyweight.roomId(room.id).serverId(room.server.id).kind(room.kind).state(room.state).members(room.members)
             .reserved(room.reserved).minPlayers(room.minPlayers).maxPlayers(room.maxPlayers)
-            .reportedAtMs(room.reportedAtMs).putProperties(room.properties, room.properties.length);
+            .reportedAtMs(room.reportedAtMs).putProperties(room.properties, room.properties.length)
+            .flags((room.durable ? RoomStatusFlyweight.FLAG_DURABLE : 0) |
+            (room.restore ? RoomStatusFlyweight.FLAG_RESTORE : 0));
     }
 
     private void invalid(final ClientSession session, final long correlationId)
@@ -354,6 +356,7 @@ public final class DirectoryService implements ClusteredService
         set(DirectoryCounter.SEATS_EXPIRED, state.seatsExpired);
         set(DirectoryCounter.ROOMS_PLACED, state.roomsPlaced);
         set(DirectoryCounter.SERVERS_DEAD, state.serversDead);
+        set(DirectoryCounter.ROOMS_REPLACED, state.roomsReplaced);
         set(DirectoryCounter.INVALID_REQUESTS, state.invalidRequests);
     }
 

@@ -128,6 +128,8 @@ final class DirectorySnapshot
                     room.members = roomRecord.members();
                     room.reserved = roomRecord.reserved();
                     room.reportedAtMs = roomRecord.reportedAtMs();
+                    room.durable = 0 != (roomRecord.flags() & RoomStatusFlyweight.FLAG_DURABLE);
+                    room.restore = 0 != (roomRecord.flags() & RoomStatusFlyweight.FLAG_RESTORE);
                     state.restoreOccupancy(room);
                     break;
                 case DirectoryMessageType.SNAPSHOT_SEAT:

@@ -71,6 +71,7 @@ final class DirectoryState
     long seatsExpired;
     long roomsPlaced;
     long serversDead;
+    long roomsReplaced;
     long invalidRequests;
 
     /**
@@ -118,6 +119,7 @@ final class DirectoryState
                 room.state = 0 == room.reportedAtMs ? RoomEntry.PLACED : RoomEntry.OPEN;
             }
             effects.scheduleTimer(SERVER_TIMER | serverId, nowMs + serverTimeoutMs);
+            replaceOrphans();
         }
         return DirectoryResult.OK;
     }
@@ -153,6 +155,8 @@ final class DirectoryState
             room.kind = report.kind(i);
             room.maxPlayers = maxPlayers;
             room.state = RoomEntry.OPEN;
+            room.durable = 0 != (report.roomFlags(i) & ReportFlyweight.ROOM_FLAG_DURABLE);
+            room.restore = false;
             room.reportedAtMs = nowMs;
             room.reportStamp = stamp;
         }
@@ -316,6 +320,47 @@ final class DirectoryState
         {
             server.rooms.get(i).state = RoomEntry.ORPHANED;
         }
+        replaceOrphans();
+    }
+
+    /**
+     * Place every orphaned durable room (of a dead server) on the least loaded live server with space for its
+     * members, in server then room order; the rest stay orphaned until a server registers.
+     */
+    private void replaceOrphans()
+    {
+        scratchRooms.clear();
+        for (int s = 0, servers = serversById.size(); s < servers; s++)
+        {
+            final ServerEntry server = serversById.get(s);
+            for (int r = 0, n = server.isAlive() ? 0 : server.rooms.size(); r < n; r++)
+            {
+                final RoomEntry room = server.rooms.get(r);
+                if (room.durable && RoomEntry.ORPHANED == room.state)
+                {
+                    scratchRooms.add(room);
+                }
+            }
+        }
+        for (int i = 0, n = scratchRooms.size(); i < n; i++)
+        {
+            final RoomEntry room = scratchRooms.get(i);
+            final ServerEntry target = leastLoaded(Math.max(1, room.members));
+            if (null != target)
+            {
+                dropSeats(room);
+                room.server.occupied -= room.members;
+                room.server.rooms.remove(room);
+                room.server = target;
+                target.rooms.add(room);
+                target.occupied += room.members;
+                room.state = RoomEntry.PLACED;
+                room.restore = true;
+                roomsReplaced++;
+                effects.roomPlaced(room);
+            }
+        }
+        scratchRooms.clear();
     }
 
     private long reserve(
@@ -386,6 +431,14 @@ final class DirectoryState
 
     private void closeRoom(final RoomEntry room)
     {
+        dropSeats(room);
+        room.server.occupied -= room.members;
+        room.server.rooms.remove(room);
+        rooms.remove(room.id);
+    }
+
+    private void dropSeats(final RoomEntry room)
+    {
         scratchSeats.clear();
         seats.forEachLong((id, seat) ->
         {
@@ -402,9 +455,6 @@ final class DirectoryState
             removeSeat(seat, true);
         }
         scratchSeats.clear();
-        room.server.occupied -= room.members;
-        room.server.rooms.remove(room);
-        rooms.remove(room.id);
     }
 
     private RoomEntry addRoom(

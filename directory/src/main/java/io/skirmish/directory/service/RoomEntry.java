@@ -11,7 +11,7 @@ final class RoomEntry
     static final byte[] NO_PROPERTIES = new byte[0];
 
     final int id;
-    final ServerEntry server;
+    ServerEntry server;
     int kind;
     int state;
     int members;
@@ -20,6 +20,9 @@ final class RoomEntry
     int maxPlayers;
     long reportedAtMs;
     long reportStamp;
+    boolean durable;
+    /** Re-placed from a dead server, not yet reported by its new one. */
+    boolean restore;
     byte[] properties = NO_PROPERTIES;
 
     RoomEntry(final int id, final ServerEntry server)

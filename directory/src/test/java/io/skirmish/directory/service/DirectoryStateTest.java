@@ -165,6 +165,49 @@ class DirectoryStateTest
     }
 
     @Test
+    void shouldPlaceADeadServersDurableRoomsOnTheLeastLoadedLiveServer()
+    {
+        register(1, 100, 0);
+        register(2, 100, 0);
+        report(1, 0, false, 42, 0, 3, 8, true);
+        report(1, 0, false, 43, 0, 2, 8, false);
+        final long seat = seat(42, 1);
+        report(2, 2_000, true, 50, 0, 0, 8);
+        placed.clear();
+        fireTimersUntil(3_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        assertTrue(state.server(2).isAlive());
+
+        final RoomEntry moved = state.room(42);
+        assertEquals(2, moved.server.id, "the durable room went to the live server");
+        assertEquals(RoomEntry.PLACED, moved.state);
+        assertTrue(moved.restore);
+        assertEquals(List.of(42), placed, "its new server was told");
+        assertNull(state.seat(seat), "seats for the dead server's address are dropped");
+        assertEquals(0, moved.reserved);
+        assertEquals(3, state.server(2).occupied, "its members are expected on the new server");
+        assertEquals(RoomEntry.ORPHANED, state.room(43).state, "a room that is not durable stays orphaned");
+        assertEquals(1, state.roomsReplaced);
+        assertTrue(seat(42, 1) > 0, "seats in the re-placed room are served by its new server");
+
+        report(2, 3_100, true, 42, 0, 3, 8, true);
+        assertEquals(RoomEntry.OPEN, moved.state);
+        assertTrue(!moved.restore, "restored and reported by its new server");
+    }
+
+    @Test
+    void shouldPlaceOrphanedDurableRoomsWhenAServerRegisters()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 0, 3, 8, true);
+        fireTimersUntil(3_000);
+        assertEquals(RoomEntry.ORPHANED, state.room(42).state, "no live server to take it");
+        register(3, 100, 4_000);
+        assertEquals(3, state.room(42).server.id);
+        assertEquals(RoomEntry.PLACED, state.room(42).state);
+    }
+
+    @Test
     void shouldCloseRoomsACompleteReportLeavesOutAndRemindOfPlacedOnes()
     {
         register(1, 100, 0);
@@ -256,10 +299,17 @@ class DirectoryStateTest
         final int serverId, final long nowMs, final boolean complete, final int roomId, final int kind,
         final int members, final int maxPlayers)
     {
+        report(serverId, nowMs, complete, roomId, kind, members, maxPlayers, false);
+    }
+
+    private void report(
+        final int serverId, final long nowMs, final boolean complete, final int roomId, final int kind,
+        final int members, final int maxPlayers, final boolean durable)
+    {
         final ReportFlyweight report = new ReportFlyweight();
         report.wrapForEncode(buffer, 0, DirectoryMessageType.REPORT, 0);
         report.serverId(serverId).health(0).roomCount(1).flags(complete ? ReportFlyweight.FLAG_COMPLETE : 0)
-            .room(0, roomId, kind, members, maxPlayers);
+            .room(0, roomId, kind, members, maxPlayers, durable ? ReportFlyweight.ROOM_FLAG_DURABLE : 0);
         assertEquals(DirectoryResult.OK, state.report(report, nowMs));
     }
 
