@@ -194,6 +194,7 @@ class DirectorySystemTest
         launchCluster((ctx) -> ctx.serverTimeoutMs(2_000));
         startReporter(100, 10);
         final AgentRunner first = reporterRunner;
+        closeables.add(first);
         final List<String> restored = new ArrayList<>();
         final DirectoryReporter second = DirectoryReporter.launch(new DirectoryReporter.Context()
             .nodes(nodes)
