@@ -1,0 +1,54 @@
+package io.skirmish.directory.service;
+
+/**
+ * The directory service's counters, one of each per node, in the node's media driver counters (type ids 4300 to
+ * 4319, beside the engine's 4100 to 4299). Every node applies the same log, so followers count as the leader does.
+ */
+public enum DirectoryCounter
+{
+    /** Seats reserved. */
+    SEATS_GRANTED(4300, "directory: seats granted"),
+    /** Seat requests refused (no capacity, no such room, server dead, no live server). */
+    SEATS_REFUSED(4301, "directory: seats refused"),
+    /** Seats confirmed: their players became members. */
+    SEATS_CONFIRMED(4302, "directory: seats confirmed"),
+    /** Seats released by the backend or the room server. */
+    SEATS_RELEASED(4303, "directory: seats released"),
+    /** Seats that expired unconfirmed. */
+    SEATS_EXPIRED(4304, "directory: seats expired"),
+    /** New rooms placed on a server by ticket. */
+    ROOMS_PLACED(4305, "directory: rooms placed"),
+    /** Servers marked dead after missing reports. */
+    SERVERS_DEAD(4306, "directory: servers marked dead"),
+    /** Malformed, unknown or out-of-range messages, refused with INVALID_REQUEST. */
+    INVALID_REQUESTS(4307, "directory: invalid requests"),
+    /** Answers the leader could not send to a session (back pressured or gone); the client asks again. */
+    REPLIES_DROPPED(4308, "directory: replies dropped"),
+    /** Durable rooms of dead servers placed on another server. */
+    ROOMS_REPLACED(4309, "directory: rooms re-placed");
+
+    private final int typeId;
+    private final String label;
+
+    DirectoryCounter(final int typeId, final String label)
+    {
+        this.typeId = typeId;
+        this.label = label;
+    }
+
+    /**
+     * @return the Aeron counter type id.
+     */
+    public int typeId()
+    {
+        return typeId;
+    }
+
+    /**
+     * @return the counter's label (the node id is appended).
+     */
+    public String label()
+    {
+        return label;
+    }
+}

@@ -1,0 +1,336 @@
+package io.skirmish.directory.service;
+
+import io.skirmish.directory.protocol.DirectoryMessageType;
+import io.skirmish.directory.protocol.DirectoryResult;
+import io.skirmish.directory.protocol.ReportFlyweight;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The directory's state machine on its own: no cluster, time passed in by hand, timers recorded and fired by the
+ * test as the cluster would fire them.
+ */
+class DirectoryStateTest
+{
+    private static final long TTL_MS = 1_000;
+    private static final long SERVER_TIMEOUT_MS = 3_000;
+    private static final byte[] EU = { 'e', 'u' };
+    private static final byte[] NONE = {};
+
+    private final TreeMap<Long, Long> timers = new TreeMap<>();
+    private final List<Integer> placed = new ArrayList<>();
+    private final DirectoryState state = new DirectoryState(TTL_MS, 10 * TTL_MS, SERVER_TIMEOUT_MS,
+        new DirectoryState.Effects()
+        {
+            public void scheduleTimer(final long timerId, final long deadlineMs)
+            {
+                timers.put(timerId, deadlineMs);
+            }
+
+            public void cancelTimer(final long timerId)
+            {
+                timers.remove(timerId);
+            }
+
+            public void roomPlaced(final RoomEntry room)
+            {
+                placed.add(room.id);
+            }
+        });
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ReportFlyweight.length(ReportFlyweight.MAX_ROOMS)]);
+    private long requestId = 100;
+
+    @Test
+    void shouldPlaceTicketsOnTheLeastLoadedServerAndFillRoomsBeforeOpeningNew()
+    {
+        register(1, 10, 0);
+        register(2, 10, 0);
+        final long first = ticket(1, 4, 0);
+        final RoomEntry room = state.seat(first).room;
+        assertEquals(1, room.server.id, "ties go to the lowest server id");
+        assertEquals(RoomEntry.PLACED, room.state);
+        assertEquals(List.of(room.id), placed);
+        assertEquals(room, state.seat(ticket(1, 4, 0)).room, "the open room with space is filled first");
+        assertEquals(room, state.seat(ticket(2, 4, 0)).room);
+        final RoomEntry second = state.seat(ticket(1, 4, 0)).room;
+        assertNotEquals(room, second, "a full room is not matched");
+        assertEquals(2, second.server.id, "server 1 holds 4 of 10, server 2 none");
+        assertEquals(4, room.reserved);
+        assertEquals(4, state.server(1).occupied);
+        assertEquals(1, state.server(2).occupied);
+    }
+
+    @Test
+    void shouldMatchOnlyTheSameKindPropertiesAndSize()
+    {
+        register(1, 100, 0);
+        final RoomEntry eu = state.seat(state.seatByTicket(1, ++requestId, 7, 1, 2, 4, 0, EU, 2, 0)).room;
+        assertNotEquals(eu, state.seat(state.seatByTicket(1, ++requestId, 7, 1, 2, 4, 0, NONE, 0, 0)).room);
+        assertNotEquals(eu, state.seat(state.seatByTicket(1, ++requestId, 8, 1, 2, 4, 0, EU, 2, 0)).room);
+        assertNotEquals(eu, state.seat(state.seatByTicket(1, ++requestId, 7, 1, 5, 8, 0, EU, 2, 0)).room);
+        assertEquals(eu, state.seat(state.seatByTicket(1, ++requestId, 7, 1, 3, 6, 0, EU, 2, 0)).room);
+    }
+
+    @Test
+    void shouldNeverGrantMoreThanTheRoomHolds()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 3, 1, 5);
+        assertTrue(seat(42, 2) > 0);
+        assertTrue(seat(42, 1) > 0);
+        assertTrue(seat(42, 1) > 0, "1 member + 4 reserved = 5");
+        assertEquals(DirectoryResult.NO_CAPACITY, seat(42, 1));
+        assertEquals(DirectoryResult.NO_CAPACITY, seat(42, 2));
+    }
+
+    @Test
+    void shouldRespectServerCapacity()
+    {
+        register(1, 3, 0);
+        report(1, 0, true, 42, 0, 0, 10);
+        assertTrue(seat(42, 3) > 0);
+        assertEquals(DirectoryResult.NO_CAPACITY, seat(42, 1));
+        assertEquals(DirectoryResult.NO_CAPACITY, ticket(1, 4, 0), "no server has space for a new room");
+    }
+
+    @Test
+    void shouldExpireConfirmAndReleaseSeats()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 0, 0, 4);
+        final long expiring = seat(42, 2);
+        final long confirmed = seat(42, 1);
+        final long released = seat(42, 1);
+        assertEquals(DirectoryResult.NO_CAPACITY, seat(42, 1));
+        assertEquals(TTL_MS, timers.get(expiring));
+
+        assertEquals(DirectoryResult.OK, state.confirmSeat(confirmed));
+        assertEquals(DirectoryResult.OK, state.releaseSeat(released));
+        assertEquals(DirectoryResult.NO_SUCH_SEAT, state.confirmSeat(released));
+        assertEquals(List.of(expiring), List.copyOf(timers.headMap(DirectoryState.SERVER_TIMER).keySet()),
+            "confirm and release cancel their timers");
+        final RoomEntry room = state.room(42);
+        assertEquals(1, room.members);
+        assertEquals(2, room.reserved);
+
+        fireTimersUntil(TTL_MS);
+        assertNull(state.seat(expiring));
+        assertEquals(0, room.reserved);
+        assertEquals(1, state.server(1).occupied);
+        assertEquals(1, state.seatsExpired);
+        assertEquals(DirectoryResult.NO_SUCH_SEAT, state.releaseSeat(expiring));
+    }
+
+    @Test
+    void shouldAnswerARepeatedRequestWithTheSameSeat()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 0, 0, 4);
+        final long seat = state.seatByRoom(1, 7777, 42, 2, 0, 0);
+        assertEquals(seat, state.seatByRoom(2, 7777, 42, 2, 0, 0));
+        assertEquals(2, state.room(42).reserved, "the repeat reserves nothing more");
+        assertEquals(1, state.seatsGranted);
+    }
+
+    @Test
+    void shouldMarkAServerDeadAfterItsTimeoutAndReviveItOnRegistration()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 0, 0, 4);
+        fireTimersUntil(SERVER_TIMEOUT_MS - 1);
+        assertTrue(state.server(1).isAlive());
+        report(1, 2_000, true, 42, 0, 0, 4);
+        fireTimersUntil(4_000);
+        assertTrue(state.server(1).isAlive(), "the report at 2 s moved the deadline to 5 s");
+        fireTimersUntil(5_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        assertEquals(RoomEntry.ORPHANED, state.room(42).state);
+        assertEquals(1, state.serversDead);
+        assertEquals(DirectoryResult.SERVER_DEAD, seat(42, 1));
+        assertEquals(DirectoryResult.NO_LIVE_SERVER, ticket(1, 4, 5_000));
+        assertEquals(DirectoryResult.NOT_REGISTERED, state.heartbeat(1, 0, 5_001));
+
+        register(1, 100, 6_000);
+        assertEquals(RoomEntry.OPEN, state.room(42).state);
+        assertTrue(seat(42, 1) > 0);
+    }
+
+    @Test
+    void shouldPlaceADeadServersDurableRoomsOnTheLeastLoadedLiveServer()
+    {
+        register(1, 100, 0);
+        register(2, 100, 0);
+        report(1, 0, false, 42, 0, 3, 8, true);
+        report(1, 0, false, 43, 0, 2, 8, false);
+        final long seat = seat(42, 1);
+        report(2, 2_000, true, 50, 0, 0, 8);
+        placed.clear();
+        fireTimersUntil(3_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        assertTrue(state.server(2).isAlive());
+
+        final RoomEntry moved = state.room(42);
+        assertEquals(2, moved.server.id, "the durable room went to the live server");
+        assertEquals(RoomEntry.PLACED, moved.state);
+        assertTrue(moved.restore);
+        assertEquals(List.of(42), placed, "its new server was told");
+        assertNull(state.seat(seat), "seats for the dead server's address are dropped");
+        assertEquals(0, moved.reserved);
+        assertEquals(3, state.server(2).occupied, "its members are expected on the new server");
+        assertEquals(RoomEntry.ORPHANED, state.room(43).state, "a room that is not durable stays orphaned");
+        assertEquals(1, state.roomsReplaced);
+        assertTrue(seat(42, 1) > 0, "seats in the re-placed room are served by its new server");
+
+        report(2, 3_100, true, 42, 0, 3, 8, true);
+        assertEquals(RoomEntry.OPEN, moved.state);
+        assertTrue(!moved.restore, "restored and reported by its new server");
+    }
+
+    @Test
+    void shouldPlaceOrphanedDurableRoomsWhenAServerRegisters()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 0, 3, 8, true);
+        fireTimersUntil(3_000);
+        assertEquals(RoomEntry.ORPHANED, state.room(42).state, "no live server to take it");
+        register(3, 100, 4_000);
+        assertEquals(3, state.room(42).server.id);
+        assertEquals(RoomEntry.PLACED, state.room(42).state);
+    }
+
+    @Test
+    void shouldCloseRoomsACompleteReportLeavesOutAndRemindOfPlacedOnes()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 0, 0, 4);
+        final long seat = seat(42, 2);
+        final RoomEntry placedRoom = state.seat(ticket(1, 4, 0)).room;
+        placed.clear();
+        report(1, 100, true, 43, 0, 1, 4);
+        assertNull(state.room(42), "42 was left out of a complete report");
+        assertNull(state.seat(seat), "its seats went with it");
+        assertEquals(List.of(placedRoom.id), placed, "the placed room is asked for again");
+        assertEquals(2, state.server(1).occupied, "43's member and the placed room's seat");
+    }
+
+    @Test
+    void shouldRefuseAndCountInvalidRequests()
+    {
+        assertEquals(DirectoryResult.INVALID_REQUEST, state.registerServer(1, 0, 10, 0, "a:1", 0));
+        register(1, 100, 0);
+        assertEquals(DirectoryResult.INVALID_REQUEST, state.seatByTicket(1, 5, 1, 0, 1, 4, 0, NONE, 0, 0));
+        assertEquals(DirectoryResult.INVALID_REQUEST, state.seatByTicket(1, 6, 1, 5, 1, 4, 0, NONE, 0, 0));
+        assertEquals(DirectoryResult.INVALID_REQUEST, state.seatByRoom(1, 7, 42, -1, 0, 0));
+        assertEquals(DirectoryResult.NO_SUCH_ROOM, seat(42, 1));
+        assertEquals(4, state.invalidRequests);
+    }
+
+    @Test
+    void shouldReachTheSameStateFromTheSameCommands()
+    {
+        assertEquals(script(new ArrayList<>()), script(new ArrayList<>()));
+    }
+
+    private String script(final List<Long> timerLog)
+    {
+        final DirectoryState other = new DirectoryState(TTL_MS, 10 * TTL_MS, SERVER_TIMEOUT_MS,
+            new DirectoryState.Effects()
+            {
+                public void scheduleTimer(final long timerId, final long deadlineMs)
+                {
+                    timerLog.add(timerId);
+                    timerLog.add(deadlineMs);
+                }
+
+                public void cancelTimer(final long timerId)
+                {
+                    timerLog.add(-timerId);
+                }
+
+                public void roomPlaced(final RoomEntry room)
+                {
+                    timerLog.add((long)room.id);
+                }
+            });
+        for (int s = 3; s >= 1; s--)
+        {
+            other.registerServer(s, s, 5 * s, 0, "host:" + s, 0);
+        }
+        final StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 40; i++)
+        {
+            final long seat = other.seatByTicket(1, 1000 + i, i % 3, 1 + i % 2, 2, 4, 0, NONE, 0, i * 10L);
+            out.append(seat).append(seat > 0 ? "@" + other.seat(seat).room.id + "/" + other.seat(seat).room.server.id :
+                "").append(' ');
+            if (seat > 0 && 0 == i % 5)
+            {
+                other.confirmSeat(seat);
+            }
+        }
+        return out + " timers " + timerLog;
+    }
+
+    private void register(final int serverId, final int capacity, final long nowMs)
+    {
+        assertEquals(DirectoryResult.OK, state.registerServer(serverId, serverId, capacity, 9, "game" + serverId +
+            ":40123", nowMs));
+    }
+
+    private long ticket(final int partySize, final int maxPlayers, final long nowMs)
+    {
+        return state.seatByTicket(1, ++requestId, 1, partySize, 2, maxPlayers, 0, NONE, 0, nowMs);
+    }
+
+    private long seat(final int roomId, final int partySize)
+    {
+        return state.seatByRoom(1, ++requestId, roomId, partySize, 0, 0);
+    }
+
+    private void report(
+        final int serverId, final long nowMs, final boolean complete, final int roomId, final int kind,
+        final int members, final int maxPlayers)
+    {
+        report(serverId, nowMs, complete, roomId, kind, members, maxPlayers, false);
+    }
+
+    private void report(
+        final int serverId, final long nowMs, final boolean complete, final int roomId, final int kind,
+        final int members, final int maxPlayers, final boolean durable)
+    {
+        final ReportFlyweight report = new ReportFlyweight();
+        report.wrapForEncode(buffer, 0, DirectoryMessageType.REPORT, 0);
+        report.serverId(serverId).health(0).roomCount(1).flags(complete ? ReportFlyweight.FLAG_COMPLETE : 0)
+            .room(0, roomId, kind, members, maxPlayers, durable ? ReportFlyweight.ROOM_FLAG_DURABLE : 0);
+        assertEquals(DirectoryResult.OK, state.report(report, nowMs));
+    }
+
+    private void fireTimersUntil(final long nowMs)
+    {
+        while (!timers.isEmpty())
+        {
+            Long due = null;
+            for (final var entry : timers.entrySet())
+            {
+                if (entry.getValue() <= nowMs && (null == due || entry.getValue() < timers.get(due)))
+                {
+                    due = entry.getKey();
+                }
+            }
+            if (null == due)
+            {
+                return;
+            }
+            final long deadline = timers.remove(due);
+            state.onTimer(due, deadline);
+        }
+    }
+}
