@@ -29,7 +29,8 @@ public final class RoomArchive implements AutoCloseable
     private static final long STOP_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final Transport transport;
-    private final AeronArchive archive;
+    private final AeronArchive.Context archiveCtx;
+    private AeronArchive archive;
     private final String recordingChannel;
     private final int maxMessageLength;
     private final int pendingBufferLength;
@@ -39,7 +40,7 @@ public final class RoomArchive implements AutoCloseable
     private Recording[] recordings = new Recording[0];
 
     /**
-     * Connect to the archive: the embedded one of the transport, or the one the context names.
+     * Reach the archive (on first use): the embedded one of the transport, or the one the context names.
      *
      * @param transport           the server's transport.
      * @param archiveCtx          how to reach the archive; its Aeron client is set to the transport's.
@@ -72,14 +73,22 @@ public final class RoomArchive implements AutoCloseable
         {
             archiveCtx.agentInvoker(transport.driverAndArchiveInvoker());
         }
-        this.archive = AeronArchive.connect(archiveCtx);
+        this.archiveCtx = archiveCtx;
     }
 
     /**
+     * The archive client, connected on first use: from the conductor thread, the one that invokes an embedded
+     * archive from then on (Aeron Archive answers a control session only on the thread that accepted it, so the
+     * connect must not happen on the thread that launched the server when a conductor thread runs it).
+     *
      * @return the archive client.
      */
     public AeronArchive archive()
     {
+        if (null == archive)
+        {
+            archive = AeronArchive.connect(archiveCtx);
+        }
         return archive;
     }
 
@@ -89,7 +98,7 @@ public final class RoomArchive implements AutoCloseable
      */
     public RoomRecordings recordings()
     {
-        return new RoomRecordings(archive, false, recordingChannel, RoomRecordings.DEFAULT_REPLAY_CHANNEL,
+        return new RoomRecordings(archive(), false, recordingChannel, RoomRecordings.DEFAULT_REPLAY_CHANNEL,
             RoomRecordings.DEFAULT_REPLAY_STREAM_ID, transport::invoke);
     }
 
@@ -105,7 +114,7 @@ public final class RoomArchive implements AutoCloseable
         try
         {
             final String channel = ChannelUri.addSessionId(recordingChannel, publication.sessionId());
-            final long subscriptionId = archive.startRecording(channel, roomId, SourceLocation.LOCAL, true);
+            final long subscriptionId = archive().startRecording(channel, roomId, SourceLocation.LOCAL, true);
             final Recording recording = new Recording(publication, subscriptionId, new RoomRecorder(
                 roomId, new PublicationSink(publication), maxMessageLength, pendingBufferLength, deferred, lost, gaps));
             recordings = ArrayUtil.add(recordings, recording);
