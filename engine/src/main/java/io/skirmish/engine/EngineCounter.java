@@ -149,7 +149,33 @@ public enum EngineCounter
     /** Durable-room frames lost to the recording because the pending buffer was full (each loss is a gap). */
     RECORDING_FRAMES_LOST(4181, Scope.SERVER, "recording frames lost"),
     /** Gap markers written to durable-room recordings, one per run of lost frames. */
-    RECORDING_GAPS(4182, Scope.SERVER, "recording gaps");
+    RECORDING_GAPS(4182, Scope.SERVER, "recording gaps"),
+    /** Gauge: spectator feeds open (one per spectating client and room). */
+    FEED_SPECTATORS(4190, Scope.SERVER, "feed spectators"),
+    /** Gauge: replay feeds open (one per replaying client). */
+    FEED_REPLAYS(4191, Scope.SERVER, "feed replays"),
+    /** Gauge: Aeron Archive replays feeding them (one per spectated room and delay, one per replay). */
+    FEED_ARCHIVE_REPLAYS(4192, Scope.SERVER, "feed archive replays"),
+    /** Feed frames sent to clients (each spectator counts), resent ones included. */
+    FEED_FRAMES_SENT(4193, Scope.SERVER, "feed frames sent"),
+    /** Feed frames sent again after a gap or a missing acknowledgement. */
+    FEED_FRAMES_RESENT(4194, Scope.SERVER, "feed frames resent"),
+    /** Writes (emits) to a room the client only spectates or replays, refused. */
+    FEED_WRITES_REFUSED(4195, Scope.BOTH, "feed writes refused"),
+    /** Times a feed's delay buffer filled and reading the archive paused until spectators drained it. */
+    FEED_BUFFER_FULL(4196, Scope.SERVER, "feed buffer full"),
+    /** Frames dropped from a full delay buffer before any spectator had them (late joiners start after them). */
+    FEED_FRAMES_EVICTED(4197, Scope.SERVER, "feed frames evicted"),
+    /** Feeds cut off because their client held a full buffer too long. */
+    FEED_OVERRUNS(4198, Scope.SERVER, "feed overruns"),
+    /** Feed requests refused (no such room or recording, limits, malformed). */
+    FEEDS_REFUSED(4199, Scope.SERVER, "feeds refused"),
+    /** Feed frames delivered to the game's feed listener. */
+    FEED_FRAMES_DELIVERED(4200, Scope.CLIENT, "feed frames delivered"),
+    /** Gaps seen in a feed (a frame after a lost one), each asked for again. */
+    FEED_GAPS_DETECTED(4201, Scope.CLIENT, "feed gaps detected"),
+    /** Feed frames received twice and dropped. */
+    FEED_DUPLICATES_DROPPED(4202, Scope.CLIENT, "feed duplicates dropped");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;
@@ -209,6 +235,9 @@ public enum EngineCounter
             case SERVER_LOAD_PERMILLE:
             case DEGRADED_MEMBERS:
             case REFUSAL_RETRY_AFTER_MS:
+            case FEED_SPECTATORS:
+            case FEED_REPLAYS:
+            case FEED_ARCHIVE_REPLAYS:
                 return true;
             default:
                 return false;

@@ -38,6 +38,8 @@ public final class SendResult
     public static final long NOT_CONNECTED_SESSION = -17;
     /** A snapshot's tick is not newer than the room's last published snapshot tick. */
     public static final long STALE_TICK = -18;
+    /** The client spectates or replays that room: the feed is read-only, the write is refused and counted. */
+    public static final long READ_ONLY = -30;
 
     private SendResult()
     {
@@ -69,6 +71,7 @@ public final class SendResult
         if (result == NOT_MEMBER) { return "NOT_MEMBER"; }
         if (result == NOT_CONNECTED_SESSION) { return "NOT_CONNECTED_SESSION"; }
         if (result == STALE_TICK) { return "STALE_TICK"; }
+        if (result == READ_ONLY) { return "READ_ONLY"; }
         return "UNKNOWN(" + result + ")";
     }
 }

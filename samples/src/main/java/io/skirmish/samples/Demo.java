@@ -8,6 +8,8 @@ package io.skirmish.samples;
  *   java -jar skirmish-demo.jar client --server HOST:PORT
  *   java -jar skirmish-demo.jar bots --server HOST:PORT --count N --duration S [--emit-rate R] [--summary]
  *   java -jar skirmish-demo.jar relay --listen HOST:PORT --target HOST:PORT
+ *   java -jar skirmish-demo.jar spectate --server HOST:PORT [--room R] [--delay 2s]
+ *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ]
  * </pre>
  * Exit codes: 0 success, 1 delivery problems found by the bots, 2 bad command line.
  */
@@ -19,7 +21,7 @@ public final class Demo
         "  (no command)  server + bots in one process; a window when there is a display, else a text dashboard",
         "                [--bots N] [--arenas N] [--port P] [--duration S] [--headless]",
         "  server        --port P [--bind ADDR] [--arenas N] [--tick-rate HZ] [--duration S]",
-        "                [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]",
+        "                [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones] [--archive DIR]",
         "                (/metrics, health and admin API on TCP P; graceful drain on SIGTERM; Agones lifecycle)",
         "                [--archive DIR [--keyframe-interval S] [--resume-window S]]",
         "                (durable rooms in an Aeron Archive in DIR, restored with their sessions on a restart)",
@@ -28,6 +30,9 @@ public final class Demo
         "  bots          --server HOST:PORT --count N --duration S [--emit-rate R] [--hop S] [--summary]",
         "                [--response HOST:PORT] [--shared-driver true|false] and the network options",
         "  relay         --listen HOST:PORT --target HOST:PORT [--duration S] and the network options",
+        "  spectate      --server HOST:PORT [--room R] [--delay 2s] [--duration S] [--headless]",
+        "                (read-only, from the server's archive: the server runs with --archive DIR)",
+        "  replay        --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--duration S] [--headless]",
         "",
         "network options (simulated, in process): --latency MS --jitter MS --loss PCT --dup PCT --reorder PCT",
         "durations: a number of seconds, or with a unit (500ms, 20s, 2m)",
@@ -86,6 +91,9 @@ public final class Demo
                 return BotsCommand.run(line);
             case "relay":
                 return RelayCommand.run(line);
+            case "spectate":
+            case "replay":
+                return FeedCommand.run(line, System.out);
             default:
                 throw new IllegalArgumentException("unknown command: " + line.command());
         }

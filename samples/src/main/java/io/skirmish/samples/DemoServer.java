@@ -36,12 +36,13 @@ public final class DemoServer implements AutoCloseable
         String adminToken;
         boolean agones;
         String archiveDirectory;
-        long keyframeIntervalNs = TimeUnit.SECONDS.toNanos(2);
+        long keyframeIntervalNs = TimeUnit.SECONDS.toNanos(1);
         long resumeWindowNs = TimeUnit.SECONDS.toNanos(60);
 
         /**
          * @param directory the archive directory that makes every room durable (restored from it on start when a
-         *                  previous process recorded there), or null (the default) for none.
+         *                  previous process recorded there; the arenas can be spectated and replayed), or null (the
+         *                  default) for none.
          * @return this.
          */
         public Settings archiveDirectory(final String directory)
@@ -51,7 +52,7 @@ public final class DemoServer implements AutoCloseable
         }
 
         /**
-         * @param intervalNs time between the keyframes of each durable room (default 2 s).
+         * @param intervalNs time between the keyframes of each durable room (default 1 s).
          * @return this.
          */
         public Settings keyframeIntervalNs(final long intervalNs)

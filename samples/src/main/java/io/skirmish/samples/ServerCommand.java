@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]
  *       [--archive DIR [--keyframe-interval S] [--resume-window S]]
  * </pre>
+ * With {@code --archive} the rooms are durable, recorded to an Aeron Archive embedded in that directory, and the
+ * arenas can be spectated and replayed ({@code spectate}, {@code replay}); see below for restarts.
  * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses). With {@code --metrics-port} it
  * serves {@code /metrics} (Prometheus), {@code /health/live}, {@code /health/ready} and, with an admin token
  * ({@code --admin-token} or the {@code SKIRMISH_ADMIN_TOKEN} environment variable), the admin API on that TCP port
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * health, reports sessions as players and asks for Shutdown after the drain.
  * <p>
  * With {@code --archive DIR} every room is durable, recorded to an Aeron Archive embedded in {@code DIR}, with a
- * keyframe of each arena every {@code --keyframe-interval} (default 2 s); started again on the same directory (after
+ * keyframe of each arena every {@code --keyframe-interval} (default 1 s); started again on the same directory (after
  * a stop or a crash) it restores the rooms, the game's state in them and the sessions, whose clients resume within
  * {@code --resume-window} (default 60 s). After a SIGKILL it first waits for the killed archive's mark file to time
  * out (about 10 s).
@@ -63,7 +65,7 @@ public final class ServerCommand
             .adminToken(line.string("admin-token", System.getenv(OpsHttpServer.Context.ADMIN_TOKEN_ENV)))
             .agones(line.flag("agones"))
             .archiveDirectory(line.string("archive", null))
-            .keyframeIntervalNs(line.durationNs("keyframe-interval", TimeUnit.SECONDS.toNanos(2)))
+            .keyframeIntervalNs(line.durationNs("keyframe-interval", TimeUnit.SECONDS.toNanos(1)))
             .resumeWindowNs(line.durationNs("resume-window", TimeUnit.SECONDS.toNanos(60)));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));

@@ -1,5 +1,6 @@
 package io.skirmish.engine.archive;
 
+import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
@@ -40,7 +41,9 @@ public final class RoomArchive implements AutoCloseable
     private Recording[] recordings = new Recording[0];
 
     /**
-     * Reach the archive (on first use): the embedded one of the transport, or the one the context names.
+     * A link to the archive: the embedded one of the transport, or the one the context names. It connects on first
+     * use, on the conductor thread: Aeron Archive confines each control session to the thread that first ran it,
+     * and an embedded archive invoked from the duty cycle must not see the launching thread first.
      *
      * @param transport           the server's transport.
      * @param archiveCtx          how to reach the archive; its Aeron client is set to the transport's.
@@ -77,11 +80,7 @@ public final class RoomArchive implements AutoCloseable
     }
 
     /**
-     * The archive client, connected on first use: from the conductor thread, the one that invokes an embedded
-     * archive from then on (Aeron Archive answers a control session only on the thread that accepted it, so the
-     * connect must not happen on the thread that launched the server when a conductor thread runs it).
-     *
-     * @return the archive client.
+     * @return the archive client, connected on the first call. Cold path the first time; blocks on the archive.
      */
     public AeronArchive archive()
     {
@@ -125,6 +124,27 @@ public final class RoomArchive implements AutoCloseable
             CloseHelper.quietClose(publication);
             throw ex;
         }
+    }
+
+    /**
+     * @param recorder a room's recorder.
+     * @return the id of the recording it writes to, or {@link Aeron#NULL_VALUE} while the archive has not
+     * yet started it (or the recorder is not this archive's).
+     */
+    public long recordingId(final RoomRecorder recorder)
+    {
+        for (final Recording recording : recordings)
+        {
+            if (recording.recorder == recorder)
+            {
+                final CountersReader counters = transport.aeron().countersReader();
+                final int counterId = RecordingPos.findCounterIdBySession(
+                    counters, recording.publication.sessionId(), archive().archiveId());
+                return CountersReader.NULL_COUNTER_ID == counterId ?
+                    Aeron.NULL_VALUE : RecordingPos.getRecordingId(counters, counterId);
+            }
+        }
+        return Aeron.NULL_VALUE;
     }
 
     /**
@@ -182,7 +202,7 @@ public final class RoomArchive implements AutoCloseable
             recording.recorder.doWork();
             transport.invoke();
             final int counterId = RecordingPos.findCounterIdBySession(
-                counters, recording.publication.sessionId(), archive.archiveId());
+                counters, recording.publication.sessionId(), archive().archiveId());
             if (recording.recorder.isDrained() && CountersReader.NULL_COUNTER_ID != counterId &&
                 counters.getCounterValue(counterId) >= recording.publication.position())
             {
@@ -192,7 +212,7 @@ public final class RoomArchive implements AutoCloseable
         }
         try
         {
-            archive.tryStopRecording(recording.subscriptionId);
+            archive().tryStopRecording(recording.subscriptionId);
         }
         catch (final RuntimeException ignore)
         {

@@ -56,6 +56,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     private final PathWatch path;
     private final ClientHandshake handshake;
     private final ClientRequests requests;
+    private final ClientFeeds feeds;
     private final RttEstimator rtt = new RttEstimator(Long.MAX_VALUE);
     private ClientState state = ClientState.DISCONNECTED;
     private DisconnectReason disconnectReason = DisconnectReason.NONE;
@@ -96,6 +97,9 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         this.refusalBackoff = new RefusalBackoff(ctx.retryWhenRefusedNs(), System.nanoTime());
         this.path = new PathWatch(ctx.laneSilenceTimeoutNs);
         this.requests = new ClientRequests(ctx.maxMessageLength(), sender, inputs, delivery, codec);
+        this.feeds = new ClientFeeds(sender, counters, this::onError);
+        adapter.feeds(feeds);
+        requests.feeds(feeds);
         this.lanes = new ClientLanes(transport.aeron(), ctx, clock);
         this.handshake = new ClientHandshake(
             ctx, this, counters, crypto, sender, outbox, delivery, lanes, attempt, path);
@@ -166,6 +170,16 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
     ClientRequests requests()
     {
         return requests;
+    }
+
+    ClientFeeds feeds()
+    {
+        return feeds;
+    }
+
+    ClientSender sender()
+    {
+        return sender;
     }
 
     /**
@@ -255,6 +269,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
         closeLanes();
         disconnectReason = reason;
         attempt.onFailed();
+        feeds.endAll();
         state(failure);
         try
         {
@@ -367,6 +382,7 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
             work += sendSnapshotAcks(nowNs);
             work += inputs.resend(sender.upstream(), handshake.sessionId(), nowNs);
             work += outbox.poll(sender.upstream(), nowNs);
+            work += feeds.doWork(nowNs, handshake.sessionId());
         }
         if (state == ClientState.CONNECTED && nowNs - nextHousekeepingNs >= 0)
         {

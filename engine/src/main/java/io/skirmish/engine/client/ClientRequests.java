@@ -1,6 +1,7 @@
 package io.skirmish.engine.client;
 
 import io.skirmish.engine.SendResult;
+import io.skirmish.engine.protocol.FeedRequestFlyweight;
 import io.skirmish.engine.codec.KryoCodec;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +23,7 @@ final class ClientRequests
     private final KryoCodec codec;
     private final UnsafeBuffer kryoBuffer;
     private int maxMessageLength;
+    private ClientFeeds feeds;
     private boolean connected;
     private int sessionId;
     private long nowNs;
@@ -49,6 +51,11 @@ final class ClientRequests
         this.connected = connected;
         this.sessionId = sessionId;
         this.maxMessageLength = maxMessageLength;
+    }
+
+    void feeds(final ClientFeeds feeds)
+    {
+        this.feeds = feeds;
     }
 
     void nowNs(final long nowNs)
@@ -105,6 +112,10 @@ final class ClientRequests
         {
             return SendResult.MESSAGE_TOO_LARGE;
         }
+        if (null != feeds && feeds.refuseWrite(roomId))
+        {
+            return SendResult.READ_ONLY;
+        }
         if (!delivery.isMember(roomId))
         {
             return SendResult.NOT_MEMBER;
@@ -121,6 +132,21 @@ final class ClientRequests
         final long length = codec.encodeTo(message, kryoBuffer);
         return length < 0 ? length : emit(roomId, codec.registry().typeId(message.getClass()),
             FLAG_KRYO | (exceptSelf ? FLAG_EXCEPT_SENDER : 0), kryoBuffer, 0, (int)length);
+    }
+
+    long spectate(final int roomId, final long delayNs, final FeedListener listener)
+    {
+        return feeds.open(connected, sessionId, FeedRequestFlyweight.SPECTATE, roomId, delayNs, 0, 1, listener);
+    }
+
+    long replay(final int roomId, final long fromSeq, final double speed, final FeedListener listener)
+    {
+        return feeds.open(connected, sessionId, FeedRequestFlyweight.REPLAY, roomId, 0, fromSeq, speed, listener);
+    }
+
+    long stopFeed(final int feedId)
+    {
+        return feeds.stop(connected, feedId);
     }
 
     long sendInput(

@@ -6,6 +6,8 @@ import io.skirmish.engine.SendResult;
 import io.skirmish.engine.protocol.ConnectRequestFlyweight;
 import io.skirmish.engine.protocol.DisconnectFlyweight;
 import io.skirmish.engine.protocol.EventAckFlyweight;
+import io.skirmish.engine.protocol.FeedAckFlyweight;
+import io.skirmish.engine.protocol.FeedRequestFlyweight;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.LaneBindFlyweight;
@@ -48,6 +50,8 @@ final class ClientSender
     private final RoomRequestFlyweight roomRequestFlyweight = new RoomRequestFlyweight();
     private final ReplayRequestFlyweight replayRequestFlyweight = new ReplayRequestFlyweight();
     private final EventAckFlyweight eventAckFlyweight = new EventAckFlyweight();
+    private final FeedRequestFlyweight feedRequestFlyweight = new FeedRequestFlyweight();
+    private final FeedAckFlyweight feedAckFlyweight = new FeedAckFlyweight();
     private Outlet upstream;
     private int sessionId;
     private int nextRequestId = 1;
@@ -158,6 +162,21 @@ final class ClientSender
         eventAckFlyweight.wrapForEncode(sendBuffer, 0, FrameType.EVENT_ACK, sessionId);
         eventAckFlyweight.roomId(roomId).seq(seq);
         return offerUpstream(sendBuffer, 0, EventAckFlyweight.LENGTH);
+    }
+
+    long sendFeedRequest(
+        final int feedId, final int roomId, final int mode, final long delayNs, final long fromSeq, final double speed)
+    {
+        feedRequestFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_REQUEST, sessionId);
+        feedRequestFlyweight.feedId(feedId).roomId(roomId).mode(mode).delayNs(delayNs).fromSeq(fromSeq).speed(speed);
+        return sendReliable(FeedRequestFlyweight.LENGTH);
+    }
+
+    long sendFeedAck(final int feedId, final long nextIndex, final int flags)
+    {
+        feedAckFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_ACK, sessionId);
+        feedAckFlyweight.feedId(feedId).ackFlags(flags).nextIndex(nextIndex);
+        return offerUpstream(sendBuffer, 0, FeedAckFlyweight.LENGTH);
     }
 
     long sendMessage(final int typeId, final int flags, final DirectBuffer buffer, final int offset, final int length)

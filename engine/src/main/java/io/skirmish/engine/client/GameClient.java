@@ -283,6 +283,60 @@ public final class GameClient implements AutoCloseable
     }
 
     /**
+     * Spectate a durable room, read-only, behind a delay (as SourceTV's {@code tv_delay}): the server feeds the
+     * spectator from the room's recording in its archive, not from the players' live fan-out. The listener gets
+     * the newest keyframe recorded at least the delay ago (when the recording has one), then every event after it
+     * with its seq, in order and exactly once, each released by the server once its recorded time plus the delay has
+     * passed; {@link FeedListener#onFeedEnd} when the room closes. Emits to the room are refused
+     * ({@link SendResult#READ_ONLY}) while the feed is open. See {@code docs/durability.md}, "Spectators".
+     *
+     * @param roomId   a durable room of the server.
+     * @param delayNs  how far behind the live room to stay (0 or more).
+     * @param listener receives the feed, on the thread that drives the client.
+     * @return the feed id (positive), or a negative {@link SendResult} code.
+     */
+    public long spectate(final int roomId, final long delayNs, final FeedListener listener)
+    {
+        return conductor.requests().spectate(roomId, delayNs, listener);
+    }
+
+    /**
+     * Replay a durable room's newest recording (a finished match, or a running one, which the replay then follows
+     * live) over the network, reproducing every event with its seq and payload and the keyframes, read-only.
+     *
+     * @param roomId   the room.
+     * @param fromSeq  first seq wanted (1 or less for all): the replay starts at the newest keyframe before it.
+     * @param speed    1 for the recorded pace, 4 for four times as fast, 0 or {@link Double#POSITIVE_INFINITY} as fast
+     *                 as possible.
+     * @param listener receives the feed, on the thread that drives the client.
+     * @return the feed id (positive), or a negative {@link SendResult} code.
+     */
+    public long replay(final int roomId, final long fromSeq, final double speed, final FeedListener listener)
+    {
+        return conductor.requests().replay(roomId, fromSeq, speed, listener);
+    }
+
+    /**
+     * Stop a spectator or replay feed; its end arrives as {@link FeedListener#onFeedEnd} with {@code STOPPED}.
+     *
+     * @param feedId the feed.
+     * @return a positive value, or a negative {@link SendResult} code.
+     */
+    public long stopFeed(final int feedId)
+    {
+        return conductor.requests().stopFeed(feedId);
+    }
+
+    /**
+     * @param roomId a room.
+     * @return true while this client spectates or replays it (writes to it are refused).
+     */
+    public boolean isFeeding(final int roomId)
+    {
+        return conductor.feeds().isFeeding(roomId);
+    }
+
+    /**
      * Ask to join a room. The answer arrives as {@link ClientListener#onJoined} or {@link ClientListener#onJoinFailed}.
      *
      * @param roomId the room.

@@ -74,6 +74,7 @@ final class ServerFrameAdapter implements FragmentHandler
     private final AtomicCounter oversize;
     private final AtomicCounter malformed;
     private final AtomicCounter chunkedCompleted;
+    private ClientFeeds feeds;
     private long nowNs;
 
     ServerFrameAdapter(
@@ -100,6 +101,11 @@ final class ServerFrameAdapter implements FragmentHandler
         this.oversize = counters.get(EngineCounter.DROPPED_OVERSIZE);
         this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
         this.chunkedCompleted = counters.get(EngineCounter.CHUNKED_FRAMES_COMPLETED);
+    }
+
+    void feeds(final ClientFeeds feeds)
+    {
+        this.feeds = feeds;
     }
 
     int poll(final ClientLanes lanes, final int fragmentLimit, final long nowNs)
@@ -239,6 +245,12 @@ final class ServerFrameAdapter implements FragmentHandler
                 break;
             case FrameType.STREAM_HEADS:
                 delivery.onStreamHeads(buffer, offset, length, nowNs);
+                break;
+            case FrameType.FEED_FRAME:
+                if (null != feeds)
+                {
+                    feeds.onFrame(buffer, offset, length, nowNs);
+                }
                 break;
             default:
                 counters.get(EngineCounter.DROPPED_UNKNOWN_TYPE).incrementRelease();

@@ -53,12 +53,18 @@ public final class FrameType
     public static final int CHUNK = 25;
     /** Server to client: the newest seq of each stream the session has not acknowledged all of. */
     public static final int STREAM_HEADS = 26;
+    /** Client to server, reliable: open or stop a spectator or replay feed of a durable room. */
+    public static final int FEED_REQUEST = 27;
+    /** Server to client: one numbered frame of a spectator or replay feed. */
+    public static final int FEED_FRAME = 28;
+    /** Client to server: the frames of a feed delivered so far, or a gap. */
+    public static final int FEED_ACK = 29;
 
     /**
      * Highest frame type code in use. Codes 14 (JOIN_RESULT) and 19 (LEFT_ROOM) are retired: those notices are events
      * of the session's direct stream now ({@link SystemEvent}).
      */
-    public static final int MAX_TYPE = 26;
+    public static final int MAX_TYPE = 29;
 
     private static final int[] MIN_LENGTHS = new int[MAX_TYPE + 1];
 
@@ -89,6 +95,9 @@ public final class FrameType
         MIN_LENGTHS[RELIABLE_ACK] = ReliableAckFlyweight.LENGTH;
         MIN_LENGTHS[CHUNK] = ChunkFlyweight.DATA_OFFSET + 1;
         MIN_LENGTHS[STREAM_HEADS] = StreamHeadsFlyweight.ENTRIES_OFFSET;
+        MIN_LENGTHS[FEED_REQUEST] = FeedRequestFlyweight.LENGTH;
+        MIN_LENGTHS[FEED_FRAME] = FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET;
+        MIN_LENGTHS[FEED_ACK] = FeedAckFlyweight.LENGTH;
     }
 
     private FrameType()
@@ -140,6 +149,9 @@ public final class FrameType
             case RELIABLE_ACK: return "RELIABLE_ACK";
             case CHUNK: return "CHUNK";
             case STREAM_HEADS: return "STREAM_HEADS";
+            case FEED_REQUEST: return "FEED_REQUEST";
+            case FEED_FRAME: return "FEED_FRAME";
+            case FEED_ACK: return "FEED_ACK";
             default: return "UNKNOWN(" + type + ")";
         }
     }

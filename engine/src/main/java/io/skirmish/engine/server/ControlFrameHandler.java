@@ -13,8 +13,8 @@ import org.agrona.DirectBuffer;
 /**
  * Hands each control frame of a client's upstream, once the {@link FrameGate} passed it (and, for a reliable frame,
  * the {@link ReliableReceiver} put it in order), to the collaborator that owns its concept: the session registry
- * (keepalive, disconnect), the rooms (join, leave), the dispatcher (messages, emits) and the fan-out (replay
- * requests, acks). Conductor thread only.
+ * (keepalive, disconnect), the rooms (join, leave), the dispatcher (messages, emits), the fan-out (replay
+ * requests, acks) and the {@link Feeds} (spectator and replay requests and acks). Conductor thread only.
  */
 final class ControlFrameHandler implements ReliableReceiver.Handler
 {
@@ -27,6 +27,7 @@ final class ControlFrameHandler implements ReliableReceiver.Handler
     private final RoomRequestFlyweight roomRequestFlyweight = new RoomRequestFlyweight();
     private final ReplayRequestFlyweight replayRequestFlyweight = new ReplayRequestFlyweight();
     private final EventAckFlyweight eventAckFlyweight = new EventAckFlyweight();
+    private Feeds feeds;
 
     ControlFrameHandler(
         final FrameGate gate,
@@ -40,6 +41,11 @@ final class ControlFrameHandler implements ReliableReceiver.Handler
         this.rooms = rooms;
         this.dispatcher = dispatcher;
         this.fanOut = fanOut;
+    }
+
+    void feeds(final Feeds feeds)
+    {
+        this.feeds = feeds;
     }
 
     public void onReliableFrame(
@@ -102,6 +108,14 @@ final class ControlFrameHandler implements ReliableReceiver.Handler
             case FrameType.EVENT_ACK:
                 eventAckFlyweight.wrap(buffer, offset, length);
                 fanOut.onEventAck(peer, eventAckFlyweight.roomId(), eventAckFlyweight.seq());
+                break;
+
+            case FrameType.FEED_REQUEST:
+                feeds.onRequest(peer, buffer, offset, length);
+                break;
+
+            case FrameType.FEED_ACK:
+                feeds.onAck(peer, buffer, offset, length);
                 break;
 
             default:

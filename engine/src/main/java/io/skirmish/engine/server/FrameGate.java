@@ -173,6 +173,7 @@ final class FrameGate
             case FrameType.JOIN_REQUEST:
             case FrameType.LEAVE_REQUEST:
             case FrameType.REPLAY_REQUEST:
+            case FrameType.FEED_REQUEST:
                 if (owner.messageBucket.tryConsume(nowNs, 1))
                 {
                     return true;

@@ -676,6 +676,8 @@ public final class GameServer implements AutoCloseable
         AeronArchive.Context aeronArchiveContext;
         String recordingChannel = RoomArchive.DEFAULT_RECORDING_CHANNEL;
         int recordingPendingBufferLength = 1024 * 1024;
+        int feedBufferLength = 4 * 1024 * 1024;
+        int maxArchiveFeeds = 16;
         boolean archiveEnabled;
 
         /**
@@ -720,6 +722,11 @@ public final class GameServer implements AutoCloseable
             {
                 throw new IllegalArgumentException(
                     "recordingPendingBufferLength must be in [4096, 2^30]: " + recordingPendingBufferLength);
+            }
+            if (feedBufferLength < 64 * 1024 || feedBufferLength > (1 << 30) || maxArchiveFeeds < 0)
+            {
+                throw new IllegalArgumentException("feedBufferLength must be in [64 KiB, 2^30] and maxArchiveFeeds >= 0: " +
+                    feedBufferLength + ", " + maxArchiveFeeds);
             }
             if (port <= 0 || port > 65534)
             {
@@ -1208,6 +1215,49 @@ public final class GameServer implements AutoCloseable
         public int recordingPendingBufferLength()
         {
             return recordingPendingBufferLength;
+        }
+
+        /**
+         * @param length bytes of recorded frames each spectator or replay feed (one Aeron Archive replay) holds,
+         *               default 4 MiB, allocated when the feed opens: it holds the keyframe a late spectator starts
+         *               from and what follows it; when it is full, reading from the archive pauses (the frames wait
+         *               in the archive: nothing is lost, the delay is kept) or, when only spectators still to come
+         *               would need them, the oldest frames leave.
+         * @return this for a fluent API.
+         */
+        public Context feedBufferLength(final int length)
+        {
+            checkNotConcluded();
+            this.feedBufferLength = length;
+            return this;
+        }
+
+        /**
+         * @return bytes of recorded frames each feed holds.
+         */
+        public int feedBufferLength()
+        {
+            return feedBufferLength;
+        }
+
+        /**
+         * @param count most Aeron Archive replays feeding spectators and replays at once (one per spectated room and
+         *              delay, one per replay), default 16; a request past it is refused ({@code LIMIT_REACHED}).
+         * @return this for a fluent API.
+         */
+        public Context maxArchiveFeeds(final int count)
+        {
+            checkNotConcluded();
+            this.maxArchiveFeeds = count;
+            return this;
+        }
+
+        /**
+         * @return most archive replays feeding spectators and replays at once.
+         */
+        public int maxArchiveFeeds()
+        {
+            return maxArchiveFeeds;
         }
 
         /**

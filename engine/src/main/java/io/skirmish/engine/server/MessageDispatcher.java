@@ -31,6 +31,7 @@ final class MessageDispatcher
     private final AtomicCounter vetoed;
     private volatile Int2ObjectHashMap<MessageHandler<Object>> messageHandlers = new Int2ObjectHashMap<>();
     private volatile Int2ObjectHashMap<EmitHandler<Object>> emitHandlers = new Int2ObjectHashMap<>();
+    private Feeds feeds;
 
     MessageDispatcher(
         final KryoCodec codec,
@@ -46,6 +47,14 @@ final class MessageDispatcher
         this.fanOut = fanOut;
         this.rooms = rooms;
         this.vetoed = counters.get(EngineCounter.EMITS_VETOED);
+    }
+
+    /**
+     * @param feeds the spectator and replay feeds: an emit to a room the session only spectates is counted there.
+     */
+    void feeds(final Feeds feeds)
+    {
+        this.feeds = feeds;
     }
 
     @SuppressWarnings("unchecked")
@@ -111,7 +120,10 @@ final class MessageDispatcher
         final Room room = rooms.room(roomId);
         if (null == room || !peer.session.memberships.containsKey(roomId))
         {
-            vetoed.incrementRelease();
+            if (null == feeds || !feeds.refuseWrite(peer, roomId))
+            {
+                vetoed.incrementRelease();
+            }
             return;
         }
         final int flags = emit.flags();

@@ -199,6 +199,7 @@ final class ReliableReceiver
             case FrameType.LEAVE_REQUEST:
             case FrameType.ROOM_EMIT:
             case FrameType.REPLAY_REQUEST:
+            case FrameType.FEED_REQUEST:
             case FrameType.DISCONNECT:
                 return true;
 

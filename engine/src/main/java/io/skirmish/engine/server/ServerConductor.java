@@ -51,6 +51,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private final ProxyAdapter proxyAdapter;
     private final RoomArchive archive;
     private final SessionStore sessionStore;
+    private final Feeds feeds;
     private GameServer server;
     private boolean started;
     private boolean closed;
@@ -103,6 +104,10 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         this.sessionStore = openSessionStore(ctx);
         sessions.store(sessionStore);
         rooms.persist(sessions::persist);
+        this.feeds = new Feeds(archive, rooms, sender, counters, ctx.maxMessageLength(), ctx.feedBufferLength(),
+            ctx.maxArchiveFeeds(), this::onError);
+        control.feeds(feeds);
+        dispatcher.feeds(feeds);
     }
 
     private RoomArchive connectArchive(final GameServer.Context ctx, final Transport transport)
@@ -202,6 +207,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         {
             work += archive.doWork();
         }
+        work += feeds.doWork(nowNs);
         work += reliable.sendAcks();
         if (nowNs - nextHousekeepingNs >= 0)
         {
@@ -383,6 +389,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     public void close()
     {
         closed = true;
+        CloseHelper.quietClose(feeds);
         rooms.closeAll();
         CloseHelper.quietCloseAll(sessionStore, archive, lanes, counters);
     }

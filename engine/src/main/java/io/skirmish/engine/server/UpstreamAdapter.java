@@ -115,6 +115,7 @@ final class UpstreamAdapter implements FragmentHandler
             case FrameType.PING:
             case FrameType.PONG:
             case FrameType.EVENT_ACK:
+            case FrameType.FEED_ACK:
             case FrameType.DISCONNECT:
                 control.onFrame(peer, type, buffer, offset, length);
                 break;

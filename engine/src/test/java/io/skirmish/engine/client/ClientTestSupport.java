@@ -66,4 +66,22 @@ public final class ClientTestSupport
     {
         return client.conductor().requests().sendMessage(typeId, FrameHeaderFlyweight.FLAG_KRYO, buffer, offset, length);
     }
+
+    /**
+     * Send an emit without the client's own checks (a room it only spectates, as a modified client would).
+     *
+     * @param client the client.
+     * @param roomId the room.
+     * @param typeId the type id.
+     * @param buffer the payload.
+     * @param offset of the payload.
+     * @param length of the payload.
+     * @return the send's result.
+     */
+    public static long sendRawEmit(
+        final GameClient client, final int roomId, final int typeId, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        return client.conductor().sender().sendEmit(roomId, typeId, 0, buffer, offset, length);
+    }
 }

@@ -70,6 +70,7 @@ public final class ArenaServer implements ServerListener
     private volatile long shotsAgreed;
     private volatile long rewindDepthUs;
     private Room lobby;
+    private boolean durable;
     private long eventCounter;
     private long keyframeIntervalNs;
     private int keyframeTicks;
@@ -214,6 +215,7 @@ public final class ArenaServer implements ServerListener
             arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
             final RoomOptions options = roomOptions(durable)
                 .tickRateHz(tickRateHz)
+                .durable(durable)
                 .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
                 .listener(arenas[i]);
             final Room room = durable ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);

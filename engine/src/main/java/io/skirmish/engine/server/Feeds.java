@@ -1,0 +1,545 @@
+package io.skirmish.engine.server;
+
+import io.aeron.Aeron;
+import io.skirmish.engine.EngineCounter;
+import io.skirmish.engine.FeedEndReason;
+import io.skirmish.engine.archive.RecordingFeed;
+import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecordings;
+import io.skirmish.engine.protocol.FeedAckFlyweight;
+import io.skirmish.engine.protocol.FeedFrameFlyweight;
+import io.skirmish.engine.protocol.FeedRequestFlyweight;
+import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.RecordedFrameFlyweight;
+import io.skirmish.engine.status.Counters;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spectators and replays: read-only feeds of durable rooms to clients, fed from Aeron Archive rather than from the
+ * live fan-out. Each spectated (room, delay) has one {@link RecordingFeed}, an archive replay that follows the room's
+ * live recording, shared by every spectator at that delay; each replay has one of its own. A {@link FeedCursor} per
+ * client releases the feed's frames when they are due (recorded timestamp plus the delay; or the recorded pace over
+ * the speed) and makes them arrive: frames are numbered per client, the client acknowledges what it delivered and
+ * says when it saw a gap, and the server sends again from the first frame not acknowledged (on a gap, or when no
+ * acknowledgement came for a while), at most a window of frames ahead of the acknowledgements. The players' fan-out
+ * does not see any of this. Conductor thread only; opening a feed blocks on the archive (cold path).
+ */
+final class Feeds implements AutoCloseable
+{
+    static final int MAX_FEEDS_PER_SESSION = 4;
+    static final int WINDOW = 256;
+    static final int SEND_LIMIT = 64;
+    static final int MAX_FRAMES = 64 * 1024;
+    static final long GAP_HOLDOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long RESEND_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(150);
+    static final long OVERRUN_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
+    static final long END_GIVE_UP_NS = TimeUnit.SECONDS.toNanos(5);
+
+    private final RoomArchive archive;
+    private final RoomRegistry rooms;
+    private final ReliableSender sender;
+    private final ErrorHandler errors;
+    private final int bufferLength;
+    private final int maxArchiveFeeds;
+    private final UnsafeBuffer sendBuffer;
+    private final FeedFrameFlyweight frameFlyweight = new FeedFrameFlyweight();
+    private final RecordedFrameFlyweight recordFlyweight = new RecordedFrameFlyweight();
+    private final FeedRequestFlyweight requestFlyweight = new FeedRequestFlyweight();
+    private final FeedAckFlyweight ackFlyweight = new FeedAckFlyweight();
+    private final ArrayList<RecordingFeed> feeds = new ArrayList<>();
+    private final ArrayList<FeedCursor> cursors = new ArrayList<>();
+    private final AtomicCounter spectators;
+    private final AtomicCounter replays;
+    private final AtomicCounter archiveReplays;
+    private final AtomicCounter framesSent;
+    private final AtomicCounter framesResent;
+    private final AtomicCounter writesRefused;
+    private final AtomicCounter bufferFull;
+    private final AtomicCounter evicted;
+    private final AtomicCounter overruns;
+    private final AtomicCounter refused;
+    private final AtomicCounter malformed;
+    private long nowNs;
+
+    Feeds(
+        final RoomArchive archive,
+        final RoomRegistry rooms,
+        final ReliableSender sender,
+        final Counters counters,
+        final int maxMessageLength,
+        final int bufferLength,
+        final int maxArchiveFeeds,
+        final ErrorHandler errors)
+    {
+        this.archive = archive;
+        this.rooms = rooms;
+        this.sender = sender;
+        this.errors = errors;
+        this.bufferLength = bufferLength;
+        this.maxArchiveFeeds = maxArchiveFeeds;
+        this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET + maxMessageLength + 128, 64));
+        this.spectators = counters.get(EngineCounter.FEED_SPECTATORS);
+        this.replays = counters.get(EngineCounter.FEED_REPLAYS);
+        this.archiveReplays = counters.get(EngineCounter.FEED_ARCHIVE_REPLAYS);
+        this.framesSent = counters.get(EngineCounter.FEED_FRAMES_SENT);
+        this.framesResent = counters.get(EngineCounter.FEED_FRAMES_RESENT);
+        this.writesRefused = counters.get(EngineCounter.FEED_WRITES_REFUSED);
+        this.bufferFull = counters.get(EngineCounter.FEED_BUFFER_FULL);
+        this.evicted = counters.get(EngineCounter.FEED_FRAMES_EVICTED);
+        this.overruns = counters.get(EngineCounter.FEED_OVERRUNS);
+        this.refused = counters.get(EngineCounter.FEEDS_REFUSED);
+        this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
+    }
+
+    /**
+     * A FEED_REQUEST, handled once (it came in a reliable envelope). Cold path: opening a feed allocates and blocks
+     * on the archive.
+     */
+    void onRequest(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final FeedRequestFlyweight request = requestFlyweight;
+        request.wrap(buffer, offset, length);
+        final int feedId = request.feedId();
+        final FeedCursor existing = find(peer, feedId);
+        if (FeedRequestFlyweight.STOP == request.mode())
+        {
+            if (null != existing)
+            {
+                existing.endAfterSent(FeedEndReason.STOPPED);
+            }
+            return;
+        }
+        if (null != existing)
+        {
+            return;
+        }
+        final FeedCursor cursor = new FeedCursor(peer, feedId, request.roomId(), request.mode(), request.speed());
+        final int perSession = feedsOf(peer);
+        cursors.add(cursor);
+        final FeedEndReason refusal = open(cursor, request, perSession);
+        if (null != refusal)
+        {
+            refused.incrementRelease();
+            cursor.endIndex = 1;
+            cursor.endReason = refusal;
+        }
+        updateGauges();
+    }
+
+    private FeedEndReason open(final FeedCursor cursor, final FeedRequestFlyweight request, final int perSession)
+    {
+        final int mode = request.mode();
+        final long delayNs = request.delayNs();
+        final double speed = request.speed();
+        if ((FeedRequestFlyweight.SPECTATE != mode && FeedRequestFlyweight.REPLAY != mode) || delayNs < 0 ||
+            speed < 0 || Double.isNaN(speed))
+        {
+            return FeedEndReason.BAD_REQUEST;
+        }
+        if (perSession >= MAX_FEEDS_PER_SESSION)
+        {
+            return FeedEndReason.LIMIT_REACHED;
+        }
+        if (null == archive)
+        {
+            return FeedEndReason.NO_SUCH_ROOM;
+        }
+        final int roomId = cursor.roomId;
+        try
+        {
+            if (FeedRequestFlyweight.SPECTATE == mode)
+            {
+                final Room room = rooms.room(roomId);
+                if (null == room || room.closed || null == room.recorder)
+                {
+                    return FeedEndReason.NO_SUCH_ROOM;
+                }
+                cursor.feed = sharedSpectatorFeed(roomId, delayNs);
+                if (null == cursor.feed)
+                {
+                    if (feeds.size() >= maxArchiveFeeds)
+                    {
+                        return FeedEndReason.LIMIT_REACHED;
+                    }
+                    final long recordingId = archive.recordingId(room.recorder);
+                    if (Aeron.NULL_VALUE == recordingId)
+                    {
+                        return FeedEndReason.NO_SUCH_ROOM;
+                    }
+                    cursor.feed = openFeed(recordingId, roomId, RecordingFeed.SPECTATE, delayNs, 0);
+                }
+            }
+            else
+            {
+                final RoomRecordings recordings = archive.recordings();
+                final LongArrayList ids = recordings.recordingIds(roomId);
+                if (ids.isEmpty())
+                {
+                    return FeedEndReason.NO_SUCH_ROOM;
+                }
+                if (feeds.size() >= maxArchiveFeeds)
+                {
+                    return FeedEndReason.LIMIT_REACHED;
+                }
+                cursor.feed = openFeed(
+                    ids.getLong(ids.size() - 1), roomId, RecordingFeed.REPLAY, 0, request.fromSeq());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.onError(ex);
+            return FeedEndReason.ARCHIVE_ERROR;
+        }
+        return null;
+    }
+
+    private RecordingFeed sharedSpectatorFeed(final int roomId, final long delayNs)
+    {
+        for (int i = 0, n = feeds.size(); i < n; i++)
+        {
+            final RecordingFeed feed = feeds.get(i);
+            if (RecordingFeed.SPECTATE == feed.mode() && feed.roomId() == roomId && feed.delayNs() == delayNs &&
+                !feed.isEnded())
+            {
+                return feed;
+            }
+        }
+        return null;
+    }
+
+    private RecordingFeed openFeed(
+        final long recordingId, final int roomId, final int mode, final long delayNs, final long fromSeq)
+    {
+        final RecordingFeed feed = new RecordingFeed(archive.archive(), recordingId,
+            RoomRecordings.DEFAULT_REPLAY_CHANNEL, RoomRecordings.DEFAULT_REPLAY_STREAM_ID, roomId, mode, delayNs,
+            fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
+        feeds.add(feed);
+        return feed;
+    }
+
+    /**
+     * A FEED_ACK: frames before the next index are delivered; with the gap flag, send again from it now.
+     */
+    void onAck(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final FeedAckFlyweight ack = ackFlyweight;
+        ack.wrap(buffer, offset, length);
+        final FeedCursor cursor = find(peer, ack.feedId());
+        if (null == cursor)
+        {
+            return;
+        }
+        final long next = ack.nextIndex();
+        if (next > cursor.highestSent + 1)
+        {
+            // acknowledges what was never sent
+            malformed.incrementRelease();
+            return;
+        }
+        if (next > cursor.acked)
+        {
+            cursor.acked = next;
+            cursor.lastAckProgressNs = nowNs;
+            if (cursor.sent < next)
+            {
+                cursor.sent = next;
+            }
+        }
+        if ((ack.ackFlags() & FeedAckFlyweight.FLAG_GAP) != 0 && nowNs - cursor.lastRewindNs >= GAP_HOLDOFF_NS)
+        {
+            rewind(cursor);
+        }
+    }
+
+    /**
+     * @param peer   a session.
+     * @param roomId a room.
+     * @return true when the session has a feed of the room open: a write of it to the room is refused and counted.
+     */
+    boolean refuseWrite(final Peer peer, final int roomId)
+    {
+        for (int i = 0, n = cursors.size(); i < n; i++)
+        {
+            final FeedCursor cursor = cursors.get(i);
+            if (cursor.peer == peer && cursor.roomId == roomId && cursor.isOpen())
+            {
+                writesRefused.incrementRelease();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Read the archive replays, start, pace, send and end the cursors.
+     *
+     * @param nowNs the server's clock.
+     * @return work count.
+     */
+    int doWork(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (cursors.isEmpty() && feeds.isEmpty())
+        {
+            return 0;
+        }
+        int work = removeFinished(nowNs);
+        for (int i = feeds.size() - 1; i >= 0; i--)
+        {
+            work += pollFeed(i, nowNs);
+        }
+        for (int i = 0, n = cursors.size(); i < n; i++)
+        {
+            final FeedCursor cursor = cursors.get(i);
+            final RecordingFeed feed = cursor.feed;
+            if (null != feed && cursor.isOpen())
+            {
+                if (!cursor.started && feed.isReady())
+                {
+                    cursor.start(feed.startIndex(), nowNs);
+                }
+                if (cursor.started && feed.isEnded())
+                {
+                    cursor.endIndex = Math.max(feed.newestIndex() - cursor.startIndex + 2, 1);
+                    cursor.endReason = RecordingFeed.SPECTATE == feed.mode() ?
+                        FeedEndReason.ROOM_CLOSED : FeedEndReason.FINISHED;
+                }
+            }
+            work += send(cursor, nowNs);
+        }
+        return work;
+    }
+
+    private int removeFinished(final long nowNs)
+    {
+        int work = 0;
+        for (int i = cursors.size() - 1; i >= 0; i--)
+        {
+            final FeedCursor cursor = cursors.get(i);
+            if (cursor.peer.state() == SessionState.CLOSED || cursor.acked > cursor.endIndex ||
+                (0 != cursor.endSentNs && nowNs - cursor.endSentNs > END_GIVE_UP_NS))
+            {
+                cursors.remove(i);
+                work++;
+            }
+        }
+        if (work > 0)
+        {
+            updateGauges();
+        }
+        return work;
+    }
+
+    private int pollFeed(final int feedIndex, final long nowNs)
+    {
+        final RecordingFeed feed = feeds.get(feedIndex);
+        long keepFrom = Long.MAX_VALUE;
+        boolean used = false;
+        for (int i = 0, n = cursors.size(); i < n; i++)
+        {
+            final FeedCursor cursor = cursors.get(i);
+            if (cursor.feed == feed)
+            {
+                used = true;
+                if (FeedEndReason.OVERRUN != cursor.endReason)
+                {
+                    // a cursor cut off holds nothing: its client gets the end after what it has
+                    keepFrom = Math.min(
+                        keepFrom, cursor.started ? cursor.feedIndex(cursor.acked) : feed.startIndex());
+                }
+            }
+        }
+        if (!used)
+        {
+            feeds.remove(feedIndex);
+            CloseHelper.close(errors, feed);
+            updateGauges();
+            return 1;
+        }
+        final int work = feed.poll(nowNs, keepFrom);
+        if (feed.isFull() && nowNs - feed.fullSinceNs() > OVERRUN_AFTER_NS)
+        {
+            cutPinning(feed);
+        }
+        return work;
+    }
+
+    /**
+     * The feed's buffer has been full too long: a cursor whose unacknowledged, already due frames hold its oldest
+     * frame is cut off, so that the others go on.
+     */
+    private void cutPinning(final RecordingFeed feed)
+    {
+        final long oldest = feed.oldestIndex();
+        for (int i = 0, n = cursors.size(); i < n; i++)
+        {
+            final FeedCursor cursor = cursors.get(i);
+            if (cursor.feed == feed && cursor.started && cursor.isOpen() &&
+                cursor.feedIndex(cursor.acked) <= oldest && cursor.isDue(oldest, nowNs))
+            {
+                overruns.incrementRelease();
+                cursor.endAfterSent(FeedEndReason.OVERRUN);
+            }
+        }
+    }
+
+    private int send(final FeedCursor cursor, final long nowNs)
+    {
+        if (!cursor.started && cursor.isOpen())
+        {
+            return 0;
+        }
+        if (cursor.sent > cursor.acked && nowNs - cursor.lastAckProgressNs > RESEND_TIMEOUT_NS &&
+            nowNs - cursor.lastRewindNs > RESEND_TIMEOUT_NS)
+        {
+            rewind(cursor);
+        }
+        final Peer peer = cursor.peer;
+        if (null == peer.lane || !sender.isClear(peer))
+        {
+            return 0;
+        }
+        int sent = 0;
+        while (sent < SEND_LIMIT && cursor.sent <= cursor.endIndex)
+        {
+            final long index = cursor.sent;
+            final int length;
+            if (index == cursor.endIndex)
+            {
+                length = encodeEnd(cursor, index);
+            }
+            else if (cursor.sent - cursor.acked >= WINDOW)
+            {
+                break;
+            }
+            else
+            {
+                final RecordingFeed feed = cursor.feed;
+                final long feedIndex = cursor.feedIndex(index);
+                if (feedIndex > feed.newestIndex() || !cursor.isDue(feedIndex, nowNs))
+                {
+                    break;
+                }
+                if (feedIndex < feed.oldestIndex())
+                {
+                    overruns.incrementRelease();
+                    cursor.sent = cursor.highestSent + 1;
+                    cursor.endAfterSent(FeedEndReason.OVERRUN);
+                    continue;
+                }
+                frameFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_FRAME, peer.sessionId);
+                frameFlyweight.feedId(cursor.feedId).index(index);
+                length = FeedFrameFlyweight.RECORD_OFFSET + feed.copy(feedIndex, sendBuffer,
+                    FeedFrameFlyweight.RECORD_OFFSET);
+            }
+            if (sender.offer(peer, sendBuffer, 0, length) < 0)
+            {
+                break;
+            }
+            if (index <= cursor.highestSent)
+            {
+                framesResent.incrementRelease();
+            }
+            else
+            {
+                cursor.highestSent = index;
+            }
+            if (index == cursor.endIndex && 0 == cursor.endSentNs)
+            {
+                cursor.endSentNs = nowNs;
+            }
+            framesSent.incrementRelease();
+            cursor.sent++;
+            sent++;
+        }
+        return sent;
+    }
+
+    private int encodeEnd(final FeedCursor cursor, final long index)
+    {
+        frameFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_FRAME, cursor.peer.sessionId);
+        frameFlyweight.feedId(cursor.feedId).index(index);
+        final long lastSeq = null != cursor.feed && cursor.started && index > 1 ?
+            cursor.feed.seq(Math.max(cursor.feed.oldestIndex(), Math.min(cursor.feed.newestIndex(),
+            cursor.feedIndex(index - 1)))) : 0;
+        recordFlyweight.wrap(sendBuffer, FeedFrameFlyweight.RECORD_OFFSET, RecordedFrameFlyweight.PAYLOAD_OFFSET)
+            .header(FeedFrameFlyweight.END, 0, cursor.roomId, lastSeq, nowNs, cursor.endReason.code(), 0);
+        return FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET;
+    }
+
+    private void rewind(final FeedCursor cursor)
+    {
+        cursor.sent = cursor.acked;
+        cursor.lastRewindNs = nowNs;
+    }
+
+    private FeedCursor find(final Peer peer, final int feedId)
+    {
+        for (int i = 0, n = cursors.size(); i < n; i++)
+        {
+            final FeedCursor cursor = cursors.get(i);
+            if (cursor.peer == peer && cursor.feedId == feedId)
+            {
+                return cursor;
+            }
+        }
+        return null;
+    }
+
+    private int feedsOf(final Peer peer)
+    {
+        int count = 0;
+        for (int i = 0, n = cursors.size(); i < n; i++)
+        {
+            if (cursors.get(i).peer == peer)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void updateGauges()
+    {
+        int spectating = 0;
+        int replaying = 0;
+        for (int i = 0, n = cursors.size(); i < n; i++)
+        {
+            final FeedCursor cursor = cursors.get(i);
+            if (FeedRequestFlyweight.SPECTATE == cursor.mode)
+            {
+                spectating++;
+            }
+            else
+            {
+                replaying++;
+            }
+        }
+        spectators.setRelease(spectating);
+        replays.setRelease(replaying);
+        archiveReplays.setRelease(feeds.size());
+    }
+
+    /**
+     * Stop every archive replay.
+     */
+    public void close()
+    {
+        for (final RecordingFeed feed : feeds)
+        {
+            CloseHelper.quietClose(feed);
+        }
+        feeds.clear();
+        cursors.clear();
+    }
+}
