@@ -40,9 +40,9 @@ import java.util.concurrent.TimeUnit;
  * 32-byte event to its room, the server validates, sequences and relays it back), the server on its own thread
  * (SHARED mode), with a plain room and with a durable one (every event also recorded to an Aeron Archive embedded in
  * the server, invoked by the server's thread, writing to disk), side by side in one run; and, with
- * {@code spectators} above 0, with that many spectators watching the durable room {@code spectatorDelayMs} behind
- * (see {@link SpectatorLoad}: the hook the spectator API of branch {@code spectate} plugs into; this build has none).
- * Compare the p99 of the rows.
+ * {@link RoomKind#SPECTATED}, with {@code spectators} spectators ({@code GameClient.spectate}) watching the durable
+ * room {@code spectatorDelayMs} behind, on a driver and a thread of their own ({@link SpectatorLoad}). Compare the
+ * p99 of the rows.
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar DurableRoundTrip -prof gc
  * </pre>
@@ -61,15 +61,17 @@ public class DurableRoundTripBenchmark
         /** Not recorded. */
         PLAIN,
         /** Recorded to the server's embedded archive. */
-        DURABLE
+        DURABLE,
+        /** Durable, and watched by {@code spectators} spectators {@code spectatorDelayMs} behind. */
+        SPECTATED
     }
 
     /** Plain or durable. */
-    @Param({ "PLAIN", "DURABLE" })
+    @Param({ "PLAIN", "DURABLE", "SPECTATED" })
     public RoomKind room;
 
-    /** Spectators of the durable room (0: none; more needs the spectator API, see {@link SpectatorLoad}). */
-    @Param({ "0" })
+    /** Spectators of a {@link RoomKind#SPECTATED} room, on a driver and a thread of their own. */
+    @Param({ "50" })
     public int spectators;
 
     /** How far behind the live room the spectators watch. */
@@ -92,14 +94,10 @@ public class DurableRoundTripBenchmark
     @Setup(Level.Trial)
     public void setup()
     {
-        if (spectators > 0 && RoomKind.DURABLE != room)
-        {
-            throw new IllegalArgumentException("spectators watch a durable room");
-        }
         payload = new UnsafeBuffer(BufferUtil.allocateDirectAligned(PAYLOAD_LENGTH, 64));
         try
         {
-            archiveDir = RoomKind.DURABLE == room ? Files.createTempDirectory("skirmish-rtt-archive").toFile() : null;
+            archiveDir = RoomKind.PLAIN != room ? Files.createTempDirectory("skirmish-rtt-archive").toFile() : null;
         }
         catch (final IOException ex)
         {
@@ -108,7 +106,7 @@ public class DurableRoundTripBenchmark
         rig = null == archiveDir ?
             EchoRig.launchEngine(Threading.THREADED, new YieldingIdleStrategy(), this::onEcho, null, false) :
             EchoRig.launchDurable(Threading.THREADED, new YieldingIdleStrategy(), this::onEcho, archiveDir);
-        spectatorLoad = SpectatorLoad.launch(spectators, rig.server(),
+        spectatorLoad = SpectatorLoad.launch(RoomKind.SPECTATED == room ? spectators : 0, rig.server(),
             "127.0.0.1:" + rig.server().context().port(), EchoRig.ENGINE_ROOM_ID,
             TimeUnit.MILLISECONDS.toNanos(spectatorDelayMs));
     }
@@ -124,7 +122,11 @@ public class DurableRoundTripBenchmark
             System.out.println("durable room: recording frames deferred " +
                 rig.server().counter(EngineCounter.RECORDING_FRAMES_DEFERRED) + ", lost " +
                 rig.server().counter(EngineCounter.RECORDING_FRAMES_LOST) + "; spectators handed " +
-                spectatorLoad.framesReceived() + " frames");
+                spectatorLoad.framesReceived() + " frames; server: feed spectators " +
+                rig.server().counter(EngineCounter.FEED_SPECTATORS) + ", archive replays " +
+                rig.server().counter(EngineCounter.FEED_ARCHIVE_REPLAYS) + ", frames sent " +
+                rig.server().counter(EngineCounter.FEED_FRAMES_SENT) + ", resent " +
+                rig.server().counter(EngineCounter.FEED_FRAMES_RESENT));
         }
         CloseHelper.closeAll(spectatorLoad, rig);
         if (null != archiveDir)
