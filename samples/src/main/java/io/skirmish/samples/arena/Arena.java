@@ -386,6 +386,24 @@ final class Arena implements RoomListener
         }
     }
 
+    /**
+     * @return the arena's state that a restart restores exactly: the random state, each player's id and score
+     * (sorted by id) and each coin's position; the players' positions are left out (a restart has the keyframe's).
+     */
+    String describe()
+    {
+        final StringBuilder sb = new StringBuilder(roomName(roomId)).append(" random ").append(randomState)
+            .append(" players");
+        players.stream().sorted((a, b) -> Integer.compare(a.sessionId, b.sessionId))
+            .forEach((p) -> sb.append(" #").append(p.sessionId).append('=').append(p.score));
+        sb.append(" coins");
+        for (int k = 0; k < PICKUP_COUNT; k++)
+        {
+            sb.append(' ').append(pickupX[k]).append(',').append(pickupY[k]);
+        }
+        return sb.toString();
+    }
+
     private Player player(final int sessionId)
     {
         for (int i = 0, n = players.size(); i < n; i++)

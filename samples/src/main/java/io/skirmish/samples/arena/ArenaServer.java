@@ -135,6 +135,26 @@ public final class ArenaServer implements ServerListener
     }
 
     /**
+     * The state of an arena that a restart of a durable server restores exactly: the random generator's state, the
+     * players' ids and scores, the coins' positions (not the players' positions). Conductor thread, or after the
+     * server closed.
+     *
+     * @param roomId an arena's room id.
+     * @return the description, or null for no such arena.
+     */
+    public String describeArena(final int roomId)
+    {
+        for (final Arena arena : arenas)
+        {
+            if (null != arena && arena.roomId() == roomId)
+            {
+                return arena.describe();
+            }
+        }
+        return null;
+    }
+
+    /**
      * @return number of arenas.
      */
     public int arenaCount()
