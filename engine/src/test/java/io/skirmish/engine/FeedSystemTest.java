@@ -13,6 +13,7 @@ import io.skirmish.engine.client.ClientTestSupport;
 import io.skirmish.engine.client.FeedListener;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -322,16 +324,24 @@ class FeedSystemTest
     }
 
     @Test
-    void shouldRecoverEveryFrameForASpectatorUnderLoss()
+    void shouldRecoverEveryFrameForAnEncryptedSpectatorUnderLoss()
     {
         final int port = Tests.freePortPair();
+        final byte[] secret = "0123456789abcdef0123456789abcdef-spectators".getBytes(StandardCharsets.US_ASCII);
         final GameServer server = harness.launch(harness.serverContext(port)
+            .connectTokenSecret(secret)
+            .publicAddresses("game.example.com:" + port)
             .archiveDirectoryName(archiveDir.getAbsolutePath()));
         final Room room = server.createRoom(ROOM, new RoomOptions().durable(true));
         final List<Frame> recorded = new ArrayList<>();
         broadcast(room, recorded, 1, 0);
         final NetworkSimulator simulator = new NetworkSimulator(23).lossPercent(10);
-        final GameClient spectator = harness.connect(harness.clientContext(port).networkSimulator(simulator));
+        final ConnectTokens.Minted minted = new ConnectTokens(secret).mint(
+            7, System.currentTimeMillis() + 60_000, "game.example.com:" + port, new byte[0]);
+        final GameClient spectator = harness.connect(harness.clientContext(port)
+            .connectToken(minted.token(), minted.sessionKey())
+            .payloadEncryption(true)
+            .networkSimulator(simulator));
         harness.awaitConnected(spectator);
         final FeedRecorder feed = new FeedRecorder();
         final long delayNs = TimeUnit.MILLISECONDS.toNanos(200);
@@ -353,7 +363,7 @@ class FeedSystemTest
         final long gaps = spectator.counter(EngineCounter.FEED_GAPS_DETECTED);
         final long resent = server.counter(EngineCounter.FEED_FRAMES_RESENT);
         assertTrue(simulator.packetsLost() > 0 && resent > 0, "lost " + simulator.packetsLost() + " resent " + resent);
-        System.out.println("lossy spectator: " + feed.frames.size() + " frames exact at 10% loss, " +
+        System.out.println("lossy encrypted spectator: " + feed.frames.size() + " frames exact at 10% loss, " +
             simulator.packetsLost() + " packets lost, " + gaps + " gaps seen, " + resent + " frames resent");
     }
 

@@ -93,7 +93,6 @@ class FeedCommandSystemTest
         final int exitCode = FeedCommand.run(
             CommandLine.parse(args, "headless"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         final String out = bytes.toString(StandardCharsets.UTF_8);
-        System.out.println(out);
         assertEquals(0, exitCode, out);
         final Matcher matcher = SUMMARY.matcher(out);
         assertTrue(matcher.find(), out);
