@@ -7,6 +7,7 @@ import io.skirmish.benchmarks.rig.Limits;
 import io.skirmish.benchmarks.rig.Errors;
 import io.skirmish.benchmarks.rig.Ports;
 import io.skirmish.benchmarks.rig.ScrapedMetrics;
+import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
@@ -15,6 +16,7 @@ import io.skirmish.engine.server.Session;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +35,11 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,6 +80,13 @@ public class HotPathAllocationBenchmark
     @Param({ "false", "true" })
     public boolean scrapedMetrics;
 
+    /**
+     * With both rooms durable: every event also recorded to an Aeron Archive embedded in the server, which the
+     * benchmark thread invokes with the driver (so its allocation, if any, is in the benchmark thread's figure).
+     */
+    @Param({ "false", "true" })
+    public boolean durableRooms;
+
     private static final int FAN_OUT_ROOM_ID = 1;
     private static final int SOLO_ROOM_ID = 2;
 
@@ -93,6 +106,7 @@ public class HotPathAllocationBenchmark
     private long inputTick;
     private long ops;
     private long threadBytesAtStart;
+    private File archiveDir;
 
     /**
      * Launch the server and the members, and put them in their rooms.
@@ -103,15 +117,18 @@ public class HotPathAllocationBenchmark
         final int port = Ports.nextPair();
         try
         {
+            archiveDir = durableRooms ? Files.createTempDirectory("skirmish-allocation-archive").toFile() : null;
             server = GameServer.launch(new GameServer.Context()
+                .archiveDirectoryName(durableRooms ? archiveDir.getAbsolutePath() : null)
                 .bindAddress("127.0.0.1")
                 .port(port)
                 .maxMessagesPerSecond(Limits.UNLIMITED_RATE)
                 .maxBytesPerSecond(Limits.UNLIMITED_RATE)
                 .threadingMode(ThreadingMode.INVOKER)
                 .errorHandler(errors));
-            fanOutRoom = server.createRoom(FAN_OUT_ROOM_ID, new RoomOptions().maxMembers(MEMBERS));
-            server.createRoom(SOLO_ROOM_ID, new RoomOptions().maxMembers(1));
+            fanOutRoom = server.createRoom(FAN_OUT_ROOM_ID,
+                new RoomOptions().maxMembers(MEMBERS).durable(durableRooms));
+            server.createRoom(SOLO_ROOM_ID, new RoomOptions().maxMembers(1).durable(durableRooms));
             members = new EngineMembers(MEMBERS, "127.0.0.1:" + port, true, server::poll);
             members.awaitJoined(FAN_OUT_ROOM_ID, server::poll);
             soloClient = members.client(0);
@@ -120,6 +137,10 @@ public class HotPathAllocationBenchmark
                 () -> "member 0 joined the solo room");
             soloSession = server.session(soloClient.sessionId());
             metrics = scrapedMetrics ? new ScrapedMetrics(server) : null;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
@@ -136,7 +157,17 @@ public class HotPathAllocationBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
+        if (durableRooms)
+        {
+            System.out.printf("%n  durable rooms: recording frames deferred %d, lost %d%n",
+                server.counter(EngineCounter.RECORDING_FRAMES_DEFERRED),
+                server.counter(EngineCounter.RECORDING_FRAMES_LOST));
+        }
         CloseHelper.closeAll(metrics, server, members);
+        if (null != archiveDir)
+        {
+            IoUtil.delete(archiveDir, true);
+        }
         errors.check();
     }
 

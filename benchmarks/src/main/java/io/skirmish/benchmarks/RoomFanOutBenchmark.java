@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Room fan-out: 32-byte events sent to every member of a room of 8, 64 or 256 on loopback, engine
  * ({@code Room.broadcast}) against raw Aeron arranged the same way and KryoNet ({@code sendToAllUDP},
- * {@code sendToAllTCP}) in the same run. The primary score is events per second; the {@code deliveries} counter is
- * events received per second summed over all members (counted by the members themselves, so a lost UDP datagram is
+ * {@code sendToAllTCP}) in the same run, and the engine with the room durable ({@code ENGINE_DURABLE}: every event
+ * also recorded to an Aeron Archive embedded in the server, invoked by the server's duty cycle). The primary score is
+ * events per second; the {@code deliveries} counter is events received per second summed over all members (counted by the members themselves, so a lost UDP datagram is
  * not a delivery), and {@code offered} is events times members handed to the transport per second.
  * <p>
  * Two threads are busy: the benchmark thread sends (and, for the engine and raw Aeron, runs the server's INVOKER
@@ -57,7 +58,7 @@ public class RoomFanOutBenchmark
     public static final int STALL_LIMIT_RELIABLE_MS = 10_000;
 
     /** Who fans out. */
-    @Param({ "ENGINE", "AERON", "KRYONET_UDP", "KRYONET_TCP" })
+    @Param({ "ENGINE", "ENGINE_DURABLE", "AERON", "KRYONET_UDP", "KRYONET_TCP" })
     public FanOutRig.Impl impl;
 
     /** Room size. */

@@ -4,7 +4,7 @@ package io.skirmish.samples;
  * Entry point of {@code skirmish-demo.jar}: picks a scenario by its first argument.
  * <pre>
  *   java -jar skirmish-demo.jar                       all-in-one: server + bots (+ window when there is a display)
- *   java -jar skirmish-demo.jar server --port P [--bind ADDR] [--metrics-port P] [--admin-token T]
+ *   java -jar skirmish-demo.jar server --port P [--bind ADDR] [--metrics-port P] [--admin-token T] [--archive DIR]
  *   java -jar skirmish-demo.jar client --server HOST:PORT
  *   java -jar skirmish-demo.jar bots --server HOST:PORT --count N --duration S [--emit-rate R] [--summary]
  *   java -jar skirmish-demo.jar relay --listen HOST:PORT --target HOST:PORT
@@ -23,6 +23,8 @@ public final class Demo
         "  server        --port P [--bind ADDR] [--arenas N] [--tick-rate HZ] [--duration S]",
         "                [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones] [--archive DIR]",
         "                (/metrics, health and admin API on TCP P; graceful drain on SIGTERM; Agones lifecycle)",
+        "                [--archive DIR [--keyframe-interval S] [--resume-window S]]",
+        "                (durable rooms in an Aeron Archive in DIR, restored with their sessions on a restart)",
         "  client        --server HOST:PORT [--response HOST:PORT] [--name NAME] [--arena N] [--headless]",
         "                [--duration S] and the network options",
         "  bots          --server HOST:PORT --count N --duration S [--emit-rate R] [--hop S] [--summary]",

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The demo's game server as the {@code server} subcommand runs it: the arenas on a {@link GameServer} with its own
@@ -34,7 +35,42 @@ public final class DemoServer implements AutoCloseable
         int metricsPort = -1;
         String adminToken;
         boolean agones;
-        String archive;
+        String archiveDirectory;
+        long keyframeIntervalNs = TimeUnit.SECONDS.toNanos(1);
+        long resumeWindowNs = TimeUnit.SECONDS.toNanos(60);
+
+        /**
+         * @param directory the archive directory that makes every room durable (restored from it on start when a
+         *                  previous process recorded there; the arenas can be spectated and replayed), or null (the
+         *                  default) for none.
+         * @return this.
+         */
+        public Settings archiveDirectory(final String directory)
+        {
+            this.archiveDirectory = directory;
+            return this;
+        }
+
+        /**
+         * @param intervalNs time between the keyframes of each durable room (default 1 s).
+         * @return this.
+         */
+        public Settings keyframeIntervalNs(final long intervalNs)
+        {
+            this.keyframeIntervalNs = intervalNs;
+            return this;
+        }
+
+        /**
+         * @param windowNs the resume window with an archive (default 60 s: it must cover a restart after a crash,
+         *                 the archive's 10 s mark-file wait included); without one the engine's default applies.
+         * @return this.
+         */
+        public Settings resumeWindowNs(final long windowNs)
+        {
+            this.resumeWindowNs = windowNs;
+            return this;
+        }
 
         /**
          * @param bind UDP (and HTTP) address to bind.
@@ -98,17 +134,6 @@ public final class DemoServer implements AutoCloseable
         }
 
         /**
-         * @param directory record the arenas to an Aeron Archive embedded in this directory (durable rooms that can
-         *                  be spectated and replayed); null (the default) records nothing.
-         * @return this.
-         */
-        public Settings archive(final String directory)
-        {
-            this.archive = directory;
-            return this;
-        }
-
-        /**
          * @param token bearer token of the admin API; null (the default) leaves it off.
          * @return this.
          */
@@ -118,6 +143,9 @@ public final class DemoServer implements AutoCloseable
             return this;
         }
     }
+
+    private static final long ARCHIVE_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
     private final ArenaServer game;
     private final GameServer server;
@@ -129,26 +157,45 @@ public final class DemoServer implements AutoCloseable
     private DemoServer(final Settings settings) throws IOException
     {
         game = new ArenaServer(settings.arenas, settings.tickRateHz, SampleConfiguration.SEED);
-        final GameServer.Context serverContext = new GameServer.Context()
-            .bindAddress(settings.bind)
-            .port(settings.port)
-            .threadingMode(ThreadingMode.SHARED)
-            .idleStrategy(SampleConfiguration.idleStrategy());
-        if (null != settings.archive)
+        if (null != settings.archiveDirectory)
         {
-            serverContext.archiveDirectoryName(settings.archive);
-            game.durable(true);
+            game.durable(settings.keyframeIntervalNs);
         }
+        final int maxSessions = new GameServer.Context().maxSessions();
         agones = settings.agones ?
-            new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(serverContext.maxSessions())) : null;
+            new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(maxSessions)) : null;
         try
         {
-            server = GameServer.launch(serverContext.listener(null == agones ? game : agones.listener(game)));
+            server = launch(() ->
+            {
+                final GameServer.Context serverContext = new GameServer.Context()
+                    .bindAddress(settings.bind)
+                    .port(settings.port)
+                    .threadingMode(ThreadingMode.SHARED)
+                    .idleStrategy(SampleConfiguration.idleStrategy())
+                    .listener(null == agones ? game : agones.listener(game));
+                if (null != settings.archiveDirectory)
+                {
+                    serverContext.archiveDirectoryName(settings.archiveDirectory)
+                        .resumeWindowNs(settings.resumeWindowNs);
+                }
+                return serverContext;
+            }, System.out);
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietClose(agones);
             throw ex;
+        }
+        final long startDeadlineNs = System.nanoTime() + START_TIMEOUT_NS;
+        while (!game.isStarted())
+        {
+            if (server.isClosed() || System.nanoTime() - startDeadlineNs > 0)
+            {
+                CloseHelper.quietCloseAll(server, agones);
+                throw new IllegalStateException("the game did not start (its rooms were not created or restored)");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         ServerMetrics metrics = null;
         OpsHttpServer ops = null;
@@ -178,6 +225,44 @@ public final class DemoServer implements AutoCloseable
         if (null != agones)
         {
             agones.start();
+        }
+    }
+
+    /**
+     * Launch the server; with an archive directory that a killed process left, wait for it: Aeron Archive refuses
+     * the directory while the dead archive's mark file looks live (up to its 10 s liveness timeout), so ask again
+     * every 500 ms for at most 30 s.
+     */
+    private static GameServer launch(final Supplier<GameServer.Context> contexts, final PrintStream out)
+    {
+        final long startNs = System.nanoTime();
+        int refused = 0;
+        while (true)
+        {
+            try
+            {
+                final GameServer server = GameServer.launch(contexts.get());
+                if (refused > 0)
+                {
+                    out.printf("archive directory free after %d ms (a killed server's mark file timed out)%n",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+                }
+                return server;
+            }
+            catch (final RuntimeException ex)
+            {
+                if (null == contexts.get().archiveDirectoryName() || !String.valueOf(ex.getMessage()).contains("active") ||
+                    System.nanoTime() - startNs > ARCHIVE_WAIT_NS)
+                {
+                    throw ex;
+                }
+                if (0 == refused++)
+                {
+                    out.println("archive directory still held by a killed server's mark file; waiting up to 30 s");
+                    out.flush();
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
         }
     }
 

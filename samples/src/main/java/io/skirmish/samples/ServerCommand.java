@@ -3,6 +3,7 @@ package io.skirmish.samples;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.metrics.OpsHttpServer;
+import io.skirmish.samples.arena.ArenaProtocol;
 import io.skirmish.samples.arena.ArenaServer;
 
 import java.io.IOException;
@@ -13,10 +14,11 @@ import java.util.concurrent.TimeUnit;
  * Scenario: the game server alone, with an embedded media driver, until Ctrl-C or SIGTERM (or {@code --duration}).
  * <pre>
  *   java -jar skirmish-demo.jar server --port 40123 [--bind 0.0.0.0] [--arenas 2] [--tick-rate 30] [--duration S]
- *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones] [--archive DIR]
+ *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]
+ *       [--archive DIR [--keyframe-interval S] [--resume-window S]]
  * </pre>
- * With {@code --archive} the arenas are durable rooms recorded to an Aeron Archive embedded in that directory (a
- * keyframe every second), which clients can spectate and replay ({@code spectate}, {@code replay}).
+ * With {@code --archive} the rooms are durable, recorded to an Aeron Archive embedded in that directory, and the
+ * arenas can be spectated and replayed ({@code spectate}, {@code replay}); see below for restarts.
  * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses). With {@code --metrics-port} it
  * serves {@code /metrics} (Prometheus), {@code /health/live}, {@code /health/ready} and, with an admin token
  * ({@code --admin-token} or the {@code SKIRMISH_ADMIN_TOKEN} environment variable), the admin API on that TCP port
@@ -25,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  * connected are told {@code SERVER_SHUTDOWN}, everything is closed and the process exits 0. With {@code --agones}
  * it tells the Agones SDK server (REST, {@code localhost:${AGONES_SDK_HTTP_PORT:-9358}}) Ready once up, pings its
  * health, reports sessions as players and asks for Shutdown after the drain.
+ * <p>
+ * With {@code --archive DIR} every room is durable, recorded to an Aeron Archive embedded in {@code DIR}, with a
+ * keyframe of each arena every {@code --keyframe-interval} (default 1 s); started again on the same directory (after
+ * a stop or a crash) it restores the rooms, the game's state in them and the sessions, whose clients resume within
+ * {@code --resume-window} (default 60 s). After a SIGKILL it first waits for the killed archive's mark file to time
+ * out (about 10 s).
  */
 public final class ServerCommand
 {
@@ -56,7 +64,9 @@ public final class ServerCommand
             .metricsPort(line.intValue("metrics-port", -1))
             .adminToken(line.string("admin-token", System.getenv(OpsHttpServer.Context.ADMIN_TOKEN_ENV)))
             .agones(line.flag("agones"))
-            .archive(line.string("archive", null));
+            .archiveDirectory(line.string("archive", null))
+            .keyframeIntervalNs(line.durationNs("keyframe-interval", TimeUnit.SECONDS.toNanos(1)))
+            .resumeWindowNs(line.durationNs("resume-window", TimeUnit.SECONDS.toNanos(60)));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));
         line.checkAllUsed();
@@ -68,6 +78,18 @@ public final class ServerCommand
             final ArenaServer game = demo.game();
             System.out.printf("skirmish server on %s:%d (responses on %d), %d arenas at %d Hz; Ctrl-C to stop%n",
                 settings.bind, settings.port, server.context().responsePort(), settings.arenas, settings.tickRateHz);
+            if (game.isDurable())
+            {
+                final StringBuilder seqs = new StringBuilder();
+                for (int roomId = ArenaProtocol.LOBBY_ROOM_ID; roomId <= ArenaProtocol.arenaRoomId(settings.arenas - 1);
+                    roomId++)
+                {
+                    seqs.append(seqs.length() > 0 ? ", " : "").append(ArenaProtocol.roomName(roomId)).append(" at seq ")
+                        .append(game.roomLastSeq(roomId));
+                }
+                System.out.printf("durable rooms in archive %s: restored %s; %d sessions restored%n",
+                    settings.archiveDirectory, seqs, game.restoredSessions());
+            }
             if (demo.metricsPort() >= 0)
             {
                 System.out.printf("metrics and health on http://%s:%d/metrics, /health/live, /health/ready%s%n",

@@ -67,6 +67,28 @@ class DeliveryAuditTest
     }
 
     @Test
+    void shouldNotEndAMembershipAtTheLeaveOfALaterOneWhenNobodySawItsOwn()
+    {
+        final DeliveryAudit audit = new DeliveryAudit();
+        audit.sessionId(5);
+        audit.onJoined(1, 1);
+        audit.onDelivered(1, 1);
+        audit.onDelivered(1, 2);
+        audit.onLeft(1);                  // left at seq 3, alone in the room: nobody saw that MEMBER_LEFT
+        audit.onJoined(1, 10);
+        audit.onDelivered(1, 10);
+        audit.onLeft(1);
+        memberLog.onMemberLeft(1, 5, 11); // the later membership's leave, which another member saw
+
+        final DeliveryAudit.Result result = new DeliveryAudit.Result();
+        audit.addTo(result, memberLog, highWater);
+        assertEquals(3, result.expected);
+        assertEquals(3, result.received);
+        assertEquals(0, result.missing);
+        assertEquals(1, result.unverifiedLeaves);
+    }
+
+    @Test
     void shouldCheckOriginCountersRisePerRoomAndOrigin()
     {
         final DeliveryAudit audit = new DeliveryAudit();

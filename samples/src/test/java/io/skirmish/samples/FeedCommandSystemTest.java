@@ -53,7 +53,7 @@ class FeedCommandSystemTest
         archiveDir = Files.createTempDirectory("skirmish-demo-archive").toFile();
         final int port = OpsPorts.freePortPair();
         demo = DemoServer.launch(new DemoServer.Settings()
-            .bind("127.0.0.1").port(port).arenas(1).tickRateHz(30).archive(archiveDir.getAbsolutePath()));
+            .bind("127.0.0.1").port(port).arenas(1).tickRateHz(30).archiveDirectory(archiveDir.getAbsolutePath()));
         fleet = new BotFleet(new BotFleet.Settings()
             .server("127.0.0.1:" + port)
             .count(2)

@@ -4,12 +4,17 @@ import io.skirmish.engine.server.GameServer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.io.File;
+
 /**
  * A ping-pong pair on loopback UDP: what the caller sends comes back to its {@link EchoHandler}. The caller's thread
  * sends and polls; in {@link Threading#THREADED} mode the echoing side has a thread of its own.
  */
 public interface EchoRig extends AutoCloseable
 {
+    /** The engine rig's room. */
+    int ENGINE_ROOM_ID = 1;
+
     /** What echoes. */
     enum Impl
     {
@@ -52,6 +57,23 @@ public interface EchoRig extends AutoCloseable
         final byte[] connectTokenSecret, final boolean payloadEncryption)
     {
         return new EngineEchoRig(threading, echoIdle, handler, connectTokenSecret, payloadEncryption);
+    }
+
+    /**
+     * Launch an engine rig whose room is durable: every event is recorded to an Aeron Archive embedded in the server
+     * (its driver, and with {@link Threading#THREADED} its duty cycle: the recording's cost lands on the server's
+     * thread).
+     *
+     * @param threading  thread arrangement.
+     * @param echoIdle   idle strategy of the server thread in {@link Threading#THREADED} mode.
+     * @param handler    receives each echo on the polling thread.
+     * @param archiveDir the archive directory (the caller deletes it after closing the rig).
+     * @return the connected rig.
+     */
+    static EchoRig launchDurable(
+        final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler, final File archiveDir)
+    {
+        return new EngineEchoRig(threading, echoIdle, handler, null, false, archiveDir);
     }
 
     /**

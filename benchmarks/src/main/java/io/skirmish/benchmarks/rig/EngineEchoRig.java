@@ -4,11 +4,14 @@ import io.skirmish.engine.client.ClientListener;
 import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.RoomOptions;
 import io.skirmish.engine.server.ServerListener;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
+
+import java.io.File;
 
 /**
  * Engine round trip: one {@link GameClient} in a room of one emits an event; the {@link GameServer} validates,
@@ -18,7 +21,7 @@ import org.agrona.concurrent.IdleStrategy;
  */
 final class EngineEchoRig implements EchoRig
 {
-    static final int ROOM_ID = 1;
+    static final int ROOM_ID = ENGINE_ROOM_ID;
     static final int TYPE_ID = 7;
 
     private final Errors errors = new Errors("engine-echo");
@@ -30,6 +33,17 @@ final class EngineEchoRig implements EchoRig
     EngineEchoRig(
         final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler,
         final byte[] connectTokenSecret, final boolean payloadEncryption)
+    {
+        this(threading, echoIdle, handler, connectTokenSecret, payloadEncryption, null);
+    }
+
+    /**
+     * @param archiveDir with a directory, the room is durable: recorded to an archive embedded there (the caller
+     *                   deletes it); null for a plain room.
+     */
+    EngineEchoRig(
+        final Threading threading, final IdleStrategy echoIdle, final EchoHandler handler,
+        final byte[] connectTokenSecret, final boolean payloadEncryption, final File archiveDir)
     {
         singleThread = Threading.SINGLE_THREAD == threading;
         final int port = Ports.nextPair();
@@ -49,12 +63,16 @@ final class EngineEchoRig implements EchoRig
                 {
                     public void onStart(final GameServer server)
                     {
-                        server.createRoom(ROOM_ID, null);
+                        server.createRoom(ROOM_ID, new RoomOptions().durable(null != archiveDir));
                     }
                 });
             if (null != connectTokenSecret)
             {
                 serverCtx.connectTokenSecret(connectTokenSecret);
+            }
+            if (null != archiveDir)
+            {
+                serverCtx.archiveDirectoryName(archiveDir.getAbsolutePath());
             }
             server = GameServer.launch(serverCtx);
             if (singleThread)

@@ -7,10 +7,16 @@ import io.skirmish.engine.server.RoomOptions;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 
 /**
  * Engine fan-out: an INVOKER-mode {@link GameServer} with its own embedded driver, driven by the caller's thread
@@ -35,8 +41,14 @@ final class EngineFanOutRig implements FanOutRig
     private final EngineMembers members;
     private final Room room;
     private final AgentRunner membersRunner;
+    private File archiveDir;
 
-    EngineFanOutRig(final int memberCount)
+    /**
+     * @param memberCount room size.
+     * @param durable     record the room to an archive embedded in the server (in a temporary directory, deleted
+     *                    on close), invoked by the server's duty cycle like its driver.
+     */
+    EngineFanOutRig(final int memberCount, final boolean durable)
     {
         final int port = Ports.nextPair();
         final int counterValuesLength = Math.max(1024 * 1024, Integer.highestOneBit(memberCount * 32 * 128) * 2);
@@ -44,7 +56,9 @@ final class EngineFanOutRig implements FanOutRig
         EngineMembers members = null;
         try
         {
+            archiveDir = durable ? Files.createTempDirectory("skirmish-fan-out-archive").toFile() : null;
             server = GameServer.launch(new GameServer.Context()
+                .archiveDirectoryName(durable ? archiveDir.getAbsolutePath() : null)
                 .bindAddress("127.0.0.1")
                 .port(port)
                 .maxMessagesPerSecond(Limits.UNLIMITED_RATE)
@@ -56,15 +70,20 @@ final class EngineFanOutRig implements FanOutRig
                 .sessionTimeoutNs(30_000_000_000L)
                 .errorHandler(errors)
                 .driverCustomizer((ctx) -> ctx.counterValuesBufferLength(counterValuesLength)));
-            room = server.createRoom(ROOM_ID, new RoomOptions().maxMembers(memberCount));
+            room = server.createRoom(ROOM_ID, new RoomOptions().maxMembers(memberCount).durable(durable));
             members = new EngineMembers(
                 memberCount, "127.0.0.1:" + port, memberCount > MAX_MEMBERS_WITH_OWN_DRIVER ? MEMBERS_PER_DRIVER : 0,
                 true, server::poll);
             members.awaitJoined(ROOM_ID, server::poll);
         }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(members, server);
+            deleteArchive();
             throw ex;
         }
         this.server = server;
@@ -134,7 +153,16 @@ final class EngineFanOutRig implements FanOutRig
         CloseHelper.close(membersRunner);
         System.out.println(summary());
         CloseHelper.closeAll(members, server);
+        deleteArchive();
         errors.check();
+    }
+
+    private void deleteArchive()
+    {
+        if (null != archiveDir)
+        {
+            IoUtil.delete(archiveDir, true);
+        }
     }
 
     /**
@@ -148,6 +176,9 @@ final class EngineFanOutRig implements FanOutRig
             " skippedBackPressured=" + server.counter(EngineCounter.FANOUT_SKIPPED) +
             " replayed=" + server.counter(EngineCounter.EVENTS_REPLAYED) +
             " resyncs=" + server.counter(EngineCounter.RESYNCS) +
+            (null == archiveDir ? "" : " recordingDeferred=" + server.counter(EngineCounter.RECORDING_FRAMES_DEFERRED) +
+            " recordingLost=" + server.counter(EngineCounter.RECORDING_FRAMES_LOST) +
+            " recordingGaps=" + server.counter(EngineCounter.RECORDING_GAPS)) +
             " received=" + members.events();
     }
 }

@@ -15,6 +15,8 @@ public interface FanOutRig extends AutoCloseable
     {
         /** {@code Room.broadcast} of a raw buffer on an INVOKER-mode {@code GameServer} driven by the caller. */
         ENGINE,
+        /** As {@link #ENGINE}, the room durable: every event also recorded to an Aeron Archive embedded in the server. */
+        ENGINE_DURABLE,
         /** Raw Aeron, one exclusive publication per member, arranged like the engine rig (the control). */
         AERON,
         /** KryoNet {@code Server.sendToAllUDP} of a {@code byte[]}. */
@@ -35,7 +37,9 @@ public interface FanOutRig extends AutoCloseable
         switch (impl)
         {
             case ENGINE:
-                return new EngineFanOutRig(members);
+                return new EngineFanOutRig(members, false);
+            case ENGINE_DURABLE:
+                return new EngineFanOutRig(members, true);
             case AERON:
                 return new AeronFanOutRig(members);
             default:

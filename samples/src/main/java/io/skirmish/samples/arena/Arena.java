@@ -9,8 +9,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.skirmish.engine.protocol.FrameHeaderFlyweight;
+import io.skirmish.engine.protocol.SystemEvent;
+
 import java.util.ArrayList;
-import java.util.SplittableRandom;
 
 import static io.skirmish.samples.arena.ArenaProtocol.*;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -27,22 +29,45 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * each member a delta against the newest tick that member acknowledged, or the full state when it has no usable
  * baseline (just joined, resumed, or too far behind). Runs on the server conductor thread only; a tick allocates
  * nothing.
+ * <p>
+ * <b>Durable</b> (a room recorded to the archive): every {@code keyframeIntervalTicks} ticks the arena records a
+ * keyframe of its state ({@link #writeKeyframe}); a restarted server rebuilds the arena from the newest keyframe
+ * ({@link #onRestoreKeyframe}) and the events after it ({@link #onRestoreEvent}). The random numbers (spawn points,
+ * coin positions) come from a SplitMix64 generator whose state is in the keyframe, and every draw happens next to
+ * an event (a join, a PICKUP), so replaying the events in seq order redraws the same numbers: the players, their
+ * scores and the coins come back exactly; the players' positions are those of the keyframe (movement is not an event).
+ * Keyframe layout (little-endian):
+ * <pre>
+ *   0: int   KEYFRAME_VERSION          4: long  the server's event counter     12: long  random state
+ *  20: PICKUP_COUNT x (float x, float y)                                       76: int   player count
+ *  80: per player: int session id, int score, float x, float y
+ * </pre>
  */
 final class Arena implements RoomListener
 {
     private static final int HIT_FLASH_TICKS = 8;
     private static final int INPUT_RING = 32;
+    static final int KEYFRAME_VERSION = 1;
+    private static final int KEYFRAME_COUNTER_OFFSET = Integer.BYTES;
+    private static final int KEYFRAME_RANDOM_OFFSET = KEYFRAME_COUNTER_OFFSET + Long.BYTES;
+    private static final int KEYFRAME_PICKUPS_OFFSET = KEYFRAME_RANDOM_OFFSET + Long.BYTES;
+    private static final int KEYFRAME_PLAYER_COUNT_OFFSET = KEYFRAME_PICKUPS_OFFSET + PICKUP_COUNT * 2 * Float.BYTES;
+    private static final int KEYFRAME_PLAYERS_OFFSET = KEYFRAME_PLAYER_COUNT_OFFSET + Integer.BYTES;
+    private static final int KEYFRAME_PLAYER_LENGTH = 4 * Integer.BYTES;
+    static final int MAX_KEYFRAME_LENGTH = KEYFRAME_PLAYERS_OFFSET + MAX_PLAYERS * KEYFRAME_PLAYER_LENGTH;
 
     private final ArenaServer game;
     private final int roomId;
     private final int tickRateHz;
     private final float dt;
-    private final SplittableRandom random;
+    private long randomState;
+    private int keyframeIntervalTicks;
     private final ArrayList<Player> players = new ArrayList<>();
     private final float[] pickupX = new float[PICKUP_COUNT];
     private final float[] pickupY = new float[PICKUP_COUNT];
     private final UnsafeBuffer snapshotBuffer = new UnsafeBuffer(new byte[MAX_SNAPSHOT_LENGTH]);
     private final UnsafeBuffer eventBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
+    private final UnsafeBuffer keyframeBuffer = new UnsafeBuffer(new byte[MAX_KEYFRAME_LENGTH]);
     private final LagCompensation.View view = new LagCompensation.View();
     private final long tickIntervalUs;
     private Room room;
@@ -80,7 +105,7 @@ final class Arena implements RoomListener
         this.roomId = roomId;
         this.tickRateHz = tickRateHz;
         this.dt = 1f / tickRateHz;
-        this.random = new SplittableRandom(seed);
+        this.randomState = seed;
         this.tickIntervalUs = 1_000_000L / tickRateHz;
         for (int i = 0; i < PICKUP_COUNT; i++)
         {
@@ -99,6 +124,40 @@ final class Arena implements RoomListener
     }
 
     /**
+     * Record a keyframe every so many ticks (the room must be durable); 0 for none.
+     *
+     * @param ticks the keyframe interval in ticks.
+     */
+    void keyframeIntervalTicks(final int ticks)
+    {
+        this.keyframeIntervalTicks = ticks;
+    }
+
+    void room(final Room room)
+    {
+        this.room = room;
+    }
+
+    /**
+     * Attach the player of a session that resumed into this arena after a restart (restored sessions come back
+     * without their attachment); a member with no player yet gets one.
+     *
+     * @param session the resumed session, a member of this arena.
+     */
+    void attachResumed(final Session session)
+    {
+        for (int i = 0, n = players.size(); i < n; i++)
+        {
+            if (players.get(i).sessionId == session.sessionId())
+            {
+                session.attachment(players.get(i));
+                return;
+            }
+        }
+        session.attachment(spawn(session.sessionId()));
+    }
+
+    /**
      * {@inheritDoc}
      */
     public boolean onJoinRequest(
@@ -112,14 +171,17 @@ final class Arena implements RoomListener
      */
     public void onJoined(final Room room, final Session session)
     {
-        final Player player = new Player(
-            this,
-            session.sessionId(),
-            PLAYER_RADIUS + (float)random.nextDouble() * (ARENA_WIDTH - 2 * PLAYER_RADIUS),
-            PLAYER_RADIUS + (float)random.nextDouble() * (ARENA_HEIGHT - 2 * PLAYER_RADIUS));
-        players.add(player);
-        session.attachment(player);
+        session.attachment(spawn(session.sessionId()));
         game.announce("#" + session.sessionId() + " entered " + roomName(roomId));
+    }
+
+    private Player spawn(final int sessionId)
+    {
+        final float x = PLAYER_RADIUS + (float)nextDouble() * (ARENA_WIDTH - 2 * PLAYER_RADIUS);
+        final float y = PLAYER_RADIUS + (float)nextDouble() * (ARENA_HEIGHT - 2 * PLAYER_RADIUS);
+        final Player player = new Player(this, sessionId, x, y);
+        players.add(player);
+        return player;
     }
 
     /**
@@ -185,12 +247,173 @@ final class Arena implements RoomListener
         final int length = encodeSnapshot();
         room.lagCompensation().record(tick, snapshotBuffer, 0, length);
         room.publishSharedSnapshot(tick, snapshotBuffer, 0, length);
-        if (room.isDurable() && tick % tickRateHz == 0)
+        if (keyframeIntervalTicks > 0 && 0 == tick % keyframeIntervalTicks)
         {
-            // a restart point for spectators and replays: the whole arena, once a second
-            room.recordKeyframe(snapshotBuffer, 0, length);
+            room.recordKeyframe(keyframeBuffer, 0, writeKeyframe(keyframeBuffer));
         }
         game.onArenaTick(room, tick, length, nowNs);
+    }
+
+    /**
+     * Encode the arena's state as a keyframe.
+     *
+     * @param buffer at least {@link #MAX_KEYFRAME_LENGTH} bytes.
+     * @return the length written at offset 0.
+     */
+    int writeKeyframe(final MutableDirectBuffer buffer)
+    {
+        buffer.putInt(0, KEYFRAME_VERSION, LITTLE_ENDIAN);
+        buffer.putLong(KEYFRAME_COUNTER_OFFSET, game.eventCounter(), LITTLE_ENDIAN);
+        buffer.putLong(KEYFRAME_RANDOM_OFFSET, randomState, LITTLE_ENDIAN);
+        for (int k = 0; k < PICKUP_COUNT; k++)
+        {
+            buffer.putFloat(KEYFRAME_PICKUPS_OFFSET + k * 2 * Float.BYTES, pickupX[k], LITTLE_ENDIAN);
+            buffer.putFloat(KEYFRAME_PICKUPS_OFFSET + (k * 2 + 1) * Float.BYTES, pickupY[k], LITTLE_ENDIAN);
+        }
+        final int count = players.size();
+        buffer.putInt(KEYFRAME_PLAYER_COUNT_OFFSET, count, LITTLE_ENDIAN);
+        int position = KEYFRAME_PLAYERS_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            final Player p = players.get(i);
+            buffer.putInt(position, p.sessionId, LITTLE_ENDIAN);
+            buffer.putInt(position + Integer.BYTES, p.score, LITTLE_ENDIAN);
+            buffer.putFloat(position + 2 * Integer.BYTES, p.x, LITTLE_ENDIAN);
+            buffer.putFloat(position + 3 * Integer.BYTES, p.y, LITTLE_ENDIAN);
+            position += KEYFRAME_PLAYER_LENGTH;
+        }
+        return position;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRestoreKeyframe(
+        final Room room, final long seq, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < KEYFRAME_PLAYERS_OFFSET || KEYFRAME_VERSION != buffer.getInt(offset, LITTLE_ENDIAN))
+        {
+            throw new IllegalStateException(roomName(roomId) + ": not an arena keyframe, length " + length);
+        }
+        game.restoredEventCounter(buffer.getLong(offset + KEYFRAME_COUNTER_OFFSET, LITTLE_ENDIAN));
+        randomState = buffer.getLong(offset + KEYFRAME_RANDOM_OFFSET, LITTLE_ENDIAN);
+        for (int k = 0; k < PICKUP_COUNT; k++)
+        {
+            pickupX[k] = buffer.getFloat(offset + KEYFRAME_PICKUPS_OFFSET + k * 2 * Float.BYTES, LITTLE_ENDIAN);
+            pickupY[k] = buffer.getFloat(offset + KEYFRAME_PICKUPS_OFFSET + (k * 2 + 1) * Float.BYTES, LITTLE_ENDIAN);
+        }
+        final int count = buffer.getInt(offset + KEYFRAME_PLAYER_COUNT_OFFSET, LITTLE_ENDIAN);
+        if (count < 0 || KEYFRAME_PLAYERS_OFFSET + (long)count * KEYFRAME_PLAYER_LENGTH > length)
+        {
+            throw new IllegalStateException(roomName(roomId) + ": keyframe of " + count + " players in " + length);
+        }
+        players.clear();
+        int position = offset + KEYFRAME_PLAYERS_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            final Player p = new Player(this, buffer.getInt(position, LITTLE_ENDIAN),
+                buffer.getFloat(position + 2 * Integer.BYTES, LITTLE_ENDIAN),
+                buffer.getFloat(position + 3 * Integer.BYTES, LITTLE_ENDIAN));
+            p.score = buffer.getInt(position + Integer.BYTES, LITTLE_ENDIAN);
+            players.add(p);
+            position += KEYFRAME_PLAYER_LENGTH;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRestoreEvent(
+        final Room room,
+        final long seq,
+        final int typeId,
+        final int flags,
+        final int senderSessionId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if ((flags & FrameHeaderFlyweight.FLAG_SYSTEM) != 0)
+        {
+            final int sessionId = buffer.getInt(offset, LITTLE_ENDIAN);
+            if (SystemEvent.MEMBER_JOINED == typeId)
+            {
+                spawn(sessionId);
+            }
+            else if (SystemEvent.MEMBER_LEFT == typeId)
+            {
+                players.removeIf((p) -> p.sessionId == sessionId);
+            }
+            return;
+        }
+        if (length < EVENT_HEADER_LENGTH)
+        {
+            return;
+        }
+        if (0 == origin(buffer, offset))
+        {
+            game.restoredEventCounter(counter(buffer, offset));
+        }
+        if (HIT_TYPE_ID == typeId && length >= HIT_LENGTH)
+        {
+            final Player attacker = player(buffer.getInt(offset + HIT_ATTACKER_OFFSET, LITTLE_ENDIAN));
+            if (null != attacker)
+            {
+                attacker.score++;
+            }
+        }
+        else if (PICKUP_TYPE_ID == typeId && length >= PICKUP_LENGTH)
+        {
+            final Player p = player(buffer.getInt(offset + PICKUP_PLAYER_OFFSET, LITTLE_ENDIAN));
+            if (null != p)
+            {
+                p.score = buffer.getInt(offset + PICKUP_SCORE_OFFSET, LITTLE_ENDIAN);
+            }
+            final int pickup = buffer.getInt(offset + PICKUP_ID_OFFSET, LITTLE_ENDIAN);
+            if (pickup >= 0 && pickup < PICKUP_COUNT)
+            {
+                respawnPickup(pickup);
+            }
+        }
+        else if (SHOT_TYPE_ID == typeId && length >= SHOT_LENGTH &&
+            0 != buffer.getInt(offset + SHOT_TARGET_OFFSET, LITTLE_ENDIAN))
+        {
+            final Player shooter = player(buffer.getInt(offset + SHOT_SHOOTER_OFFSET, LITTLE_ENDIAN));
+            if (null != shooter)
+            {
+                shooter.score++;
+            }
+        }
+    }
+
+    /**
+     * @return the arena's state that a restart restores exactly: the random state, each player's id and score
+     * (sorted by id) and each coin's position; the players' positions are left out (a restart has the keyframe's).
+     */
+    String describe()
+    {
+        final StringBuilder sb = new StringBuilder(roomName(roomId)).append(" random ").append(randomState)
+            .append(" players");
+        players.stream().sorted((a, b) -> Integer.compare(a.sessionId, b.sessionId))
+            .forEach((p) -> sb.append(" #").append(p.sessionId).append('=').append(p.score));
+        sb.append(" coins");
+        for (int k = 0; k < PICKUP_COUNT; k++)
+        {
+            sb.append(' ').append(pickupX[k]).append(',').append(pickupY[k]);
+        }
+        return sb.toString();
+    }
+
+    private Player player(final int sessionId)
+    {
+        for (int i = 0, n = players.size(); i < n; i++)
+        {
+            if (players.get(i).sessionId == sessionId)
+            {
+                return players.get(i);
+            }
+        }
+        return null;
     }
 
     void onInput(
@@ -376,8 +599,21 @@ final class Arena implements RoomListener
     private void respawnPickup(final int index)
     {
         final float margin = 3 * PICKUP_RADIUS;
-        pickupX[index] = margin + (float)random.nextDouble() * (ARENA_WIDTH - 2 * margin);
-        pickupY[index] = margin + (float)random.nextDouble() * (ARENA_HEIGHT - 2 * margin);
+        pickupX[index] = margin + (float)nextDouble() * (ARENA_WIDTH - 2 * margin);
+        pickupY[index] = margin + (float)nextDouble() * (ARENA_HEIGHT - 2 * margin);
+    }
+
+    /**
+     * SplitMix64, with its state kept in a field so that a keyframe can carry it.
+     */
+    private double nextDouble()
+    {
+        randomState += 0x9E3779B97F4A7C15L;
+        long z = randomState;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (z >>> 11) * 0x1.0p-53;
     }
 
     private int encodeSnapshot()

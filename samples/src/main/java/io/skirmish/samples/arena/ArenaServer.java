@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import static io.skirmish.samples.arena.ArenaProtocol.*;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * The demo game on the server: a lobby room for chat plus a number of ticking arenas. It is the
@@ -34,12 +35,21 @@ import static io.skirmish.samples.arena.ArenaProtocol.*;
  * {@link EngineCounter#SNAPSHOT_BYTES_SENT}) so the displays can set the bytes actually sent per snapshot against
  * the size of the full state ({@link #lastSnapshotLength()}).
  * <p>
+ * With {@link #durable(long)} (the server has an archive) every room is durable: on start the game restores each room
+ * from the archive ({@link GameServer#restoreRoom}; empty at seq 0 the first time) and then the sessions a previous
+ * process left ({@link GameServer#restoreSessions()}), and records keyframes of each arena, and of the lobby's
+ * event counter, at the interval given; a resumed restored session gets its player back.
+ * <p>
  * <b>Note:</b> every callback runs on the server conductor thread; the status accessors ({@link #roomLastSeq(int)},
  * {@link #roomMembers(int)}, {@link #tick()}, {@link #meanSnapshotBytesSent()}, ...) may be read from any thread.
  */
 public final class ArenaServer implements ServerListener
 {
     private static final long SNAPSHOT_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int LOBBY_KEYFRAME_LENGTH = Integer.BYTES + Long.BYTES;
+    /** History of a durable room: enough for a restored session owed every event since its last join. */
+    static final int DURABLE_HISTORY_COUNT = 16_384;
+    static final int DURABLE_HISTORY_BYTES = 4 * 1024 * 1024;
 
     private final int arenaCount;
     private final int tickRateHz;
@@ -55,12 +65,17 @@ public final class ArenaServer implements ServerListener
     private volatile double snapshotBytesSentPerSecond;
     private volatile double meanSnapshotBytesSent;
     private volatile GameServer server;
+    private volatile boolean started;
     private volatile long shotsJudged;
     private volatile long shotsAgreed;
     private volatile long rewindDepthUs;
     private Room lobby;
     private boolean durable;
     private long eventCounter;
+    private long keyframeIntervalNs;
+    private int keyframeTicks;
+    private int restoredSessions = -1;
+    private final UnsafeBuffer lobbyKeyframe = new UnsafeBuffer(new byte[LOBBY_KEYFRAME_LENGTH]);
     private boolean snapshotWindowOpen;
     private long snapshotWindowStartNs;
     private long windowStartDeltas;
@@ -87,14 +102,56 @@ public final class ArenaServer implements ServerListener
     }
 
     /**
-     * @param durable record the arenas to the server's archive (durable rooms, a keyframe every second), so that
-     *                they can be spectated and replayed; set before the server starts.
-     * @return this for a fluent API.
+     * Make every room durable: restore it from the server's archive on start, record keyframes at this interval.
+     * The server must have an archive ({@link GameServer.Context#archiveDirectoryName(String)}). Before the start.
+     *
+     * @param keyframeIntervalNs time between keyframes, at least one tick.
+     * @return this.
      */
-    public ArenaServer durable(final boolean durable)
+    public ArenaServer durable(final long keyframeIntervalNs)
     {
-        this.durable = durable;
+        if (keyframeIntervalNs < TimeUnit.SECONDS.toNanos(1) / tickRateHz)
+        {
+            throw new IllegalArgumentException("keyframe interval shorter than a tick: " + keyframeIntervalNs);
+        }
+        this.keyframeIntervalNs = keyframeIntervalNs;
         return this;
+    }
+
+    /**
+     * @return true when the rooms are durable.
+     */
+    public boolean isDurable()
+    {
+        return keyframeIntervalNs > 0;
+    }
+
+    /**
+     * @return sessions restored on start from a previous process, -1 when not durable (any thread after the start).
+     */
+    public int restoredSessions()
+    {
+        return restoredSessions;
+    }
+
+    /**
+     * The state of an arena that a restart of a durable server restores exactly: the random generator's state, the
+     * players' ids and scores, the coins' positions (not the players' positions). Conductor thread, or after the
+     * server closed.
+     *
+     * @param roomId an arena's room id.
+     * @return the description, or null for no such arena.
+     */
+    public String describeArena(final int roomId)
+    {
+        for (final Arena arena : arenas)
+        {
+            if (null != arena && arena.roomId() == roomId)
+            {
+                return arena.describe();
+            }
+        }
+        return null;
     }
 
     /**
@@ -119,7 +176,8 @@ public final class ArenaServer implements ServerListener
     public void onStart(final GameServer server)
     {
         this.server = server;
-        lobby = server.createRoom(LOBBY_ROOM_ID, new RoomOptions().listener(new RoomListener()
+        final boolean durable = isDurable();
+        final RoomOptions lobbyOptions = roomOptions(durable).listener(new RoomListener()
         {
             public boolean onEmit(
                 final Room room,
@@ -141,16 +199,92 @@ public final class ArenaServer implements ServerListener
             {
                 publish(room);
             }
-        }));
+
+            public void onRestoreKeyframe(
+                final Room room, final long seq, final DirectBuffer buffer, final int offset, final int length)
+            {
+                if (length >= LOBBY_KEYFRAME_LENGTH)
+                {
+                    restoredEventCounter(buffer.getLong(offset + Integer.BYTES, LITTLE_ENDIAN));
+                }
+            }
+
+            public void onRestoreEvent(
+                final Room room,
+                final long seq,
+                final int typeId,
+                final int flags,
+                final int senderSessionId,
+                final DirectBuffer buffer,
+                final int offset,
+                final int length)
+            {
+                if (ANNOUNCE_TYPE_ID == typeId && length >= EVENT_HEADER_LENGTH && 0 == origin(buffer, offset))
+                {
+                    restoredEventCounter(ArenaProtocol.counter(buffer, offset));
+                }
+            }
+        });
+        lobby = durable ? server.restoreRoom(LOBBY_ROOM_ID, lobbyOptions) :
+            server.createRoom(LOBBY_ROOM_ID, lobbyOptions);
+        publish(lobby);
+        keyframeTicks = (int)Math.max(1, keyframeIntervalNs * tickRateHz / TimeUnit.SECONDS.toNanos(1));
         for (int i = 0; i < arenaCount; i++)
         {
             final int roomId = arenaRoomId(i);
             arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
-            server.createRoom(roomId, new RoomOptions()
+            final RoomOptions options = roomOptions(durable)
                 .tickRateHz(tickRateHz)
                 .durable(durable)
                 .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
-                .listener(arenas[i]));
+                .listener(arenas[i]);
+            final Room room = durable ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
+            arenas[i].room(room);
+            if (durable)
+            {
+                arenas[i].keyframeIntervalTicks(keyframeTicks);
+            }
+            publish(room);
+        }
+        if (durable)
+        {
+            restoredSessions = server.restoreSessions();
+        }
+        started = true;
+    }
+
+    /**
+     * @return true once {@link #onStart(GameServer)} has created (or restored) every room (any thread).
+     */
+    public boolean isStarted()
+    {
+        return started;
+    }
+
+    private static RoomOptions roomOptions(final boolean durable)
+    {
+        return durable ?
+            new RoomOptions().durable(true).historyCount(DURABLE_HISTORY_COUNT).historyBytes(DURABLE_HISTORY_BYTES) :
+            new RoomOptions();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onSessionResumed(final Session session)
+    {
+        if (null != session.attachment())
+        {
+            return;
+        }
+        for (final Arena arena : arenas)
+        {
+            final Room room = server.room(arena.roomId());
+            if (null != room && room.hasMember(session))
+            {
+                arena.attachResumed(session);
+                return;
+            }
         }
     }
 
@@ -308,6 +442,19 @@ public final class ArenaServer implements ServerListener
         return ++eventCounter;
     }
 
+    long eventCounter()
+    {
+        return eventCounter;
+    }
+
+    /**
+     * While a room is restored: the server's event counter continues after every counter it had used.
+     */
+    void restoredEventCounter(final long counter)
+    {
+        eventCounter = Math.max(eventCounter, counter);
+    }
+
     void announce(final String text)
     {
         if (null != lobby)
@@ -327,6 +474,12 @@ public final class ArenaServer implements ServerListener
             this.lastSnapshotLength = snapshotLength;
             publish(lobby);
             sampleSnapshotCounters(nowNs);
+            if (lobby.isDurable() && 0 == tick % keyframeTicks)
+            {
+                lobbyKeyframe.putInt(0, Arena.KEYFRAME_VERSION, LITTLE_ENDIAN);
+                lobbyKeyframe.putLong(Integer.BYTES, eventCounter, LITTLE_ENDIAN);
+                lobby.recordKeyframe(lobbyKeyframe, 0, LOBBY_KEYFRAME_LENGTH);
+            }
         }
     }
 

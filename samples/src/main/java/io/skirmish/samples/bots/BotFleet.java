@@ -359,6 +359,14 @@ public final class BotFleet implements Agent, AutoCloseable
     }
 
     /**
+     * @return every MEMBER_LEFT event any bot saw: where each membership that ended with a leave should have ended.
+     */
+    public MemberLog memberLog()
+    {
+        return memberLog;
+    }
+
+    /**
      * @return errors reported by the bots' clients and driver.
      */
     public long errors()

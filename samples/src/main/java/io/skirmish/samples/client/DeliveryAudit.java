@@ -55,6 +55,19 @@ public final class DeliveryAudit
         }
 
         /**
+         * {@inheritDoc}
+         */
+        public String toString()
+        {
+            final int span = (int)Math.max(0, highestDelivered - startSeq + 1);
+            final int firstHole = delivered.nextClearBit(0);
+            return "room " + roomId + " session " + sessionId + " seqs " + startSeq + ".." + highestDelivered +
+                (open ? " open" : " left") + ", delivered " + delivered.cardinality() +
+                (firstHole < span ? ", first hole at " + (startSeq + firstHole) + " (" +
+                (span - delivered.get(0, span).cardinality()) + " holes)" : "");
+        }
+
+        /**
          * @return the room.
          */
         public int roomId()
@@ -262,8 +275,9 @@ public final class DeliveryAudit
      */
     public void addTo(final Result result, final LeaveResolver leaveResolver, final Long2LongHashMap highWaterByRoom)
     {
-        for (final Interval interval : intervals)
+        for (int i = 0, n = intervals.size(); i < n; i++)
         {
+            final Interval interval = intervals.get(i);
             long endSeq;
             if (interval.open)
             {
@@ -276,7 +290,7 @@ public final class DeliveryAudit
             else
             {
                 final long leftSeq = leaveResolver.memberLeftSeq(interval.roomId, interval.sessionId, interval.startSeq);
-                if (leftSeq > 0)
+                if (leftSeq > 0 && leftSeq < nextStartSeq(i))
                 {
                     endSeq = leftSeq - 1;
                 }
@@ -299,5 +313,23 @@ public final class DeliveryAudit
         }
         result.unexpected += unexpected;
         result.originOrderErrors += originOrderErrors;
+    }
+
+    /**
+     * A leave no other member saw (it left a room it was alone in) must not be matched with the MEMBER_LEFT of a
+     * later membership of the same room: a leave is where a membership ended only before the next one started.
+     */
+    private long nextStartSeq(final int index)
+    {
+        final Interval interval = intervals.get(index);
+        for (int i = index + 1, n = intervals.size(); i < n; i++)
+        {
+            final Interval next = intervals.get(i);
+            if (next.roomId == interval.roomId && next.sessionId == interval.sessionId)
+            {
+                return next.startSeq;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 }
