@@ -10,6 +10,7 @@ import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.Profile;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
+import io.skirmish.engine.archive.ArchiveDirectoryLock;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.jfr.ServerEvents;
@@ -24,6 +25,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.io.File;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -53,14 +55,22 @@ public final class GameServer implements AutoCloseable
     private final Transport transport;
     private final ServerConductor conductor;
     private final DutyCycle dutyCycle;
+    private final ArchiveDirectoryLock archiveLock;
 
     private GameServer(final Context ctx)
     {
         this.ctx = ctx;
+        final Archive.Context archiveCtx = archiveContext(ctx);
         Transport transport = null;
         ServerConductor conductor = null;
+        ArchiveDirectoryLock archiveLock = null;
         try
         {
+            if (null != archiveCtx && null == ctx.aeron() && ctx.embeddedMediaDriver())
+            {
+                archiveLock = ArchiveDirectoryLock.acquire(new File(null != ctx.archiveDirectoryName ?
+                    ctx.archiveDirectoryName : Archive.Configuration.archiveDirName()));
+            }
             transport = Transport.launch(
                 ctx.aeron(),
                 ctx.embeddedMediaDriver(),
@@ -75,16 +85,17 @@ public final class GameServer implements AutoCloseable
                         ctx.driverCustomizer().accept(driverCtx);
                     }
                 }),
-                archiveContext(ctx),
+                archiveCtx,
                 ctx.errorHandler(),
                 "skirmish-server-" + ctx.port);
             conductor = new ServerConductor(ctx, transport);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(conductor, transport);
+            CloseHelper.quietCloseAll(conductor, transport, archiveLock);
             throw ex;
         }
+        this.archiveLock = archiveLock;
         this.transport = transport;
         this.conductor = conductor;
         conductor.server(this);
@@ -119,7 +130,8 @@ public final class GameServer implements AutoCloseable
      * @param ctx the configuration; concluded here and not to be changed afterwards.
      * @return a running server.
      * @throws IllegalArgumentException if a setting is invalid.
-     * @throws IllegalStateException    if the context was already concluded.
+     * @throws IllegalStateException    if the context was already concluded, or another live server owns the
+     *                                  archive directory ({@link ArchiveDirectoryLock}).
      * @throws io.aeron.exceptions.AeronException if the media driver cannot start or attach, or a port cannot be
      *                                  bound (e.g. {@code RegistrationException: Address already in use}).
      */
@@ -521,7 +533,7 @@ public final class GameServer implements AutoCloseable
     public void close()
     {
         dutyCycle.close();
-        CloseHelper.quietClose(transport);
+        CloseHelper.quietCloseAll(transport, archiveLock);
     }
 
     /**
