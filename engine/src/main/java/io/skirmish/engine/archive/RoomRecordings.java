@@ -14,6 +14,8 @@ import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
 /**
  * Lists and replays the recordings of durable rooms in an Aeron Archive. A room's recordings are those on the
  * recording channel with the room id as stream id, one per time the room was created. Replays run at full speed,
@@ -263,6 +265,10 @@ public final class RoomRecordings implements AutoCloseable
             {
                 handler.onEvent(f.seq(), f.typeId(), f.flags(), f.senderSessionId(), f.timestampNs(), buffer,
                     f.payloadOffset(), f.payloadLength());
+            }
+            else if (RecordedFrameFlyweight.SENDER_SEQ == type && f.payloadLength() >= 8)
+            {
+                handler.onSenderSeq(f.seq(), f.senderSessionId(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN));
             }
             count++;
             return Action.CONTINUE;

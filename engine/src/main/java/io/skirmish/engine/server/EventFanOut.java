@@ -67,6 +67,7 @@ final class EventFanOut
     private final AtomicCounter skipped;
     private final AtomicCounter replayed;
     private final AtomicCounter resyncs;
+    private DurableAcks durableAcks = new DurableAcks();
 
     EventFanOut(
         final int maxMessageLength,
@@ -94,6 +95,12 @@ final class EventFanOut
         this.resyncs = counters.get(EngineCounter.RESYNCS);
         this.window = window;
         this.heads = new StreamHeadsProbe(headsDelayNs, maxStreamsPerSession, sender, clock, counters);
+    }
+
+    /** @param durableAcks marks recorded events with the client frame that produced them. */
+    void durableAcks(final DurableAcks durableAcks)
+    {
+        this.durableAcks = durableAcks;
     }
 
     /**
@@ -126,6 +133,7 @@ final class EventFanOut
         roomEventsSent.incrementRelease();
         if (null != room.recorder)
         {
+            durableAcks.onRecord(room.recorder, seq, clock.nanoTime());
             room.recorder.onEvent(seq, clock.nanoTime(), flags, typeId, senderSessionId, buffer, offset, length);
         }
 

@@ -100,6 +100,11 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         this.proxyAdapter = new ProxyAdapter(proxy, sessions, rooms, fanOut, this::onError);
         this.archive = ctx.archiveEnabled() ? connectArchive(ctx, transport) : null;
         rooms.archive(archive);
+        final DurableAcks durableAcks = new DurableAcks();
+        durableAcks.archive(archive);
+        fanOut.durableAcks(durableAcks);
+        reliable.durableAcks(durableAcks);
+        handshake.durableAcks(durableAcks);
         this.sessionStore = openSessionStore(ctx);
         sessions.store(sessionStore);
         rooms.persist(sessions::persist);
