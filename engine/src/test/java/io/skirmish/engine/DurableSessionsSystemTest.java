@@ -1,6 +1,7 @@
 package io.skirmish.engine;
 
 import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
@@ -9,7 +10,8 @@ import org.agrona.IoUtil;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
@@ -106,13 +108,17 @@ class DurableSessionsSystemTest
         }
     }
 
-    @Test
-    void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "plain", "tokens", "tokens-encrypted" })
+    void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill(final String mode) throws Exception
     {
+        final boolean tokens = mode.startsWith("tokens");
+        final boolean encrypt = mode.endsWith("encrypted");
         archiveDir = Files.createTempDirectory("skirmish-sessions-kill").toFile();
         final int port = Tests.freePortPair();
         child = new ChildServer(DurableSessionsChild.class, port, archiveDir.getAbsolutePath(), Integer.toString(ROOM),
-            Integer.toString(CLIENTS));
+            Integer.toString(CLIENTS), tokens ? "tokens" : "plain");
+        final ConnectTokens backend = new ConnectTokens(DurableSessionsChild.TOKEN_SECRET);
         final ChildServer killed = child;
         Tests.await(() -> killed.output().contains("ready"), 60_000, DurableSessionsSystemTest::pause,
             () -> "child ready: " + killed.output());
@@ -122,7 +128,14 @@ class DurableSessionsSystemTest
         for (int i = 0; i < CLIENTS; i++)
         {
             listeners[i] = new SeqListener();
-            clients[i] = harness.connect(harness.clientContext(port).listener(listeners[i]));
+            final GameClient.Context clientCtx = harness.clientContext(port).listener(listeners[i]);
+            if (tokens)
+            {
+                final ConnectTokens.Minted minted = backend.mint(
+                    1000 + i, System.currentTimeMillis() + 60_000, "game.example.com:" + port, new byte[0]);
+                clientCtx.connectToken(minted.token(), minted.sessionKey()).payloadEncryption(encrypt);
+            }
+            clients[i] = harness.connect(clientCtx);
             harness.awaitConnected(clients[i]);
             clients[i].join(ROOM);
         }
@@ -141,16 +154,18 @@ class DurableSessionsSystemTest
         }
 
         // the clients keep trying to resume while the server waits for the killed archive to go stale
-        final GameServer server = ChildServer.launchAfterCrash(() -> harness.launch(harness.serverContext(port)
+        final GameServer.Context restartCtx = harness.serverContext(port)
             .archiveDirectoryName(archiveDir.getAbsolutePath())
-            .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS)), this::pollOrPark);
+            .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS);
+        final GameServer server = ChildServer.launchAfterCrash(() -> harness.launch(
+            tokens ? DurableSessionsChild.withTokens(restartCtx, port) : restartCtx), this::pollOrPark);
         final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(16_384)
             .historyBytes(8 * 1024 * 1024));
         final long restoredSeq = room.lastSeq();
         final int restoredSessions = server.restoreSessions();
         assertEquals(CLIENTS, restoredSessions, "sessions restored");
         assertEquals(CLIENTS, room.memberCount(), "members of the restored room");
-        System.out.println("after SIGKILL: child sent " + lastSent + ", restored room at seq " + restoredSeq +
+        System.out.println(mode + " after SIGKILL: child sent " + lastSent + ", restored room at seq " + restoredSeq +
             ", " + restoredSessions + " sessions, up " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs) +
             " ms after the kill");
 

@@ -131,10 +131,10 @@ final class EventFanOut
         final int frameLength = encode(0, flags, room.roomId, typeId, seq, senderSessionId, buffer, offset, length);
         stream.history.append(seq, clock.nanoTime(), sendBuffer, 0, frameLength, exceptSessionId);
         roomEventsSent.incrementRelease();
-        if (null != room.recorder)
+        if (null != room.recorder &&
+            durableAcks.record(room, seq, clock.nanoTime(), flags, typeId, senderSessionId, buffer, offset, length))
         {
-            durableAcks.onRecord(room.recorder, seq, clock.nanoTime());
-            room.recorder.onEvent(seq, clock.nanoTime(), flags, typeId, senderSessionId, buffer, offset, length);
+            return seq; // a durable room's members get it from its history once the archive has it
         }
 
         boolean stubEncoded = false;
@@ -375,7 +375,7 @@ final class EventFanOut
      */
     int pumpBehindMembers()
     {
-        int work = 0;
+        int work = durableAcks.releaseDeliveries();
         for (int i = behindMembers.size() - 1; i >= 0; i--)
         {
             final Membership m = behindMembers.get(i);
@@ -453,7 +453,7 @@ final class EventFanOut
             m.nextSeqToSend = seq + 1;
             sent++;
         }
-        if (m.nextSeqToSend > lastOwed && 0 == m.resendCount)
+        if (m.nextSeqToSend > lastOwed && 0 == m.resendCount && m.stream.sendableSeq >= m.stream.lastSeq)
         {
             m.behind = false;
         }

@@ -447,7 +447,8 @@ public final class GameServer implements AutoCloseable
      * change (replayed from the room's history, or a resync when the history no longer reaches back). Its direct
      * stream continues past the messages the previous process may have sent it. The game hears of a restored
      * session when it resumes ({@link ServerListener#onSessionResumed}) or closes. Sessions are persisted only with
-     * an embedded archive ({@link Context#archiveDirectoryName(String)}) and without connect tokens. Conductor
+     * an embedded archive ({@link Context#archiveDirectoryName(String)}); those of connect tokens with their session
+     * keys sealed under {@link Context#sessionStoreKey(byte[])}. Conductor
      * thread; call once, after the rooms are restored (those not restored by then are not rejoined).
      *
      * @return the number of sessions restored.
@@ -679,6 +680,8 @@ public final class GameServer implements AutoCloseable
         RoomListener defaultRoomListener;
         RoomOptions defaultRoomOptions = new RoomOptions();
         byte[] connectTokenSecret;
+        byte[] sessionStoreKey;
+        long sessionStoreCompactionBytes = 4 * 1024 * 1024;
         String[] publicAddresses;
         EpochClock epochClock = SystemEpochClock.INSTANCE;
         int maxMessagesPerSecond = Integer.getInteger(Configuration.MAX_MESSAGES_PER_SECOND_PROP_NAME, 2000);
@@ -806,6 +809,15 @@ public final class GameServer implements AutoCloseable
             if (requirePayloadEncryption && null == connectTokenSecret)
             {
                 throw new IllegalArgumentException("requirePayloadEncryption needs a connectTokenSecret");
+            }
+            if (null != sessionStoreKey && sessionStoreKey.length < 32)
+            {
+                throw new IllegalArgumentException("sessionStoreKey must be at least 32 bytes");
+            }
+            if (sessionStoreCompactionBytes < 4096)
+            {
+                throw new IllegalArgumentException("sessionStoreCompactionBytes must be at least 4096: " +
+                    sessionStoreCompactionBytes);
             }
             return this;
         }
@@ -1283,6 +1295,55 @@ public final class GameServer implements AutoCloseable
             checkNotConcluded();
             this.connectTokenSecret = null == secret ? null : secret.clone();
             return this;
+        }
+
+        /**
+         * The key the session store ({@code skirmish-sessions.log} in the archive directory, see
+         * {@link GameServer#restoreSessions()}) derives its keys from: the HMAC key of the resume-secret digests and the
+         * AES-256-GCM key that seals the session keys of token-authenticated sessions. It is never written to the
+         * file (the file keeps a check value), so the file alone yields no secret or key. Default: derived from
+         * {@link #connectTokenSecret(byte[])} (HMAC-SHA256 over a label of its own); without either, a random digest
+         * key kept in the file's header. The same key must be given to the process that restores the sessions:
+         * a file written under another key is not restored (reported to the error handler).
+         *
+         * @param key at least 32 bytes, from the game's secret store; null (default) for the default above.
+         * @return this for a fluent API.
+         */
+        public Context sessionStoreKey(final byte[] key)
+        {
+            checkNotConcluded();
+            this.sessionStoreKey = null == key ? null : key.clone();
+            return this;
+        }
+
+        /**
+         * @return the session store's key, or null for the default.
+         */
+        public byte[] sessionStoreKey()
+        {
+            return null == sessionStoreKey ? null : sessionStoreKey.clone();
+        }
+
+        /**
+         * The session store is an append-only file, rewritten compacted (to a temporary file, forced, renamed over
+         * it) when it grows past this size, so that it holds only the sessions still open.
+         *
+         * @param bytes at least 4096; default 4 MiB.
+         * @return this for a fluent API.
+         */
+        public Context sessionStoreCompactionBytes(final long bytes)
+        {
+            checkNotConcluded();
+            this.sessionStoreCompactionBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return the size past which the session store is compacted.
+         */
+        public long sessionStoreCompactionBytes()
+        {
+            return sessionStoreCompactionBytes;
         }
 
         /**

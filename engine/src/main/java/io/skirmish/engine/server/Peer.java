@@ -22,6 +22,10 @@ final class Peer
     byte[] secretDigest;
     /** Restored: the first reliable frame the client sends sets where its reliable seqs stand. */
     boolean reliableBaseUnknown;
+    /** Authenticated with a connect token: its session key, kept for the {@link SessionStore} to seal. */
+    boolean keyed;
+    long keyK0;
+    long keyK1;
     final LaneCrypto crypto;
     final TokenBucket messageBucket;
     final TokenBucket byteBucket;

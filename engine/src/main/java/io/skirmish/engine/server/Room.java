@@ -54,6 +54,12 @@ public final class Room
     RoomRecorder recorder;
     /** Restored rooms: the highest client reliable seq recorded per session ({@link RoomRestore#senderSeqs()}). */
     Long2LongHashMap restoredSenderSeqs;
+    /** {@link DurableAcks}: the epochs and newest seqs of events waiting for the archive before delivery. */
+    long deliveryWaitEpoch;
+    long deliveryWaitSeq;
+    long deliveryNextEpoch;
+    long deliveryNextSeq;
+    boolean inDeliveryWait;
 
     Room(
         final int roomId,
