@@ -149,7 +149,14 @@ public enum EngineCounter
     /** Durable-room frames lost to the recording because the pending buffer was full (each loss is a gap). */
     RECORDING_FRAMES_LOST(4181, Scope.SERVER, "recording frames lost"),
     /** Gap markers written to durable-room recordings, one per run of lost frames. */
-    RECORDING_GAPS(4182, Scope.SERVER, "recording gaps");
+    RECORDING_GAPS(4182, Scope.SERVER, "recording gaps"),
+    /**
+     * Direct streams that a resume continued past undelivered seqs: the server was restarted and the direct messages
+     * the previous process had sent but the client had not received are gone ({@code onDirectStreamReset}).
+     */
+    DIRECT_STREAM_RESETS(4190, Scope.CLIENT, "direct stream resets"),
+    /** Rewrites of the session store ({@code skirmish-sessions.log}) that dropped closed sessions' records. */
+    SESSION_STORE_COMPACTIONS(4191, Scope.SERVER, "session store compactions");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

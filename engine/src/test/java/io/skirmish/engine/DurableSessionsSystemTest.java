@@ -1,5 +1,6 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.DirectStreamResetReason;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.server.GameServer;
@@ -52,6 +53,15 @@ class DurableSessionsSystemTest
         final LongArrayList seqs = new LongArrayList();
         final List<String> emits = new ArrayList<>();
         long joinedAtSeq = -1;
+        int directResets;
+
+        public void onDirectStreamReset(
+            final long lastDeliveredSeq, final long nextSeq, final DirectStreamResetReason reason)
+        {
+            assertEquals(DirectStreamResetReason.SERVER_RESTARTED, reason);
+            assertTrue(nextSeq > lastDeliveredSeq + 1, lastDeliveredSeq + " -> " + nextSeq);
+            directResets++;
+        }
 
         public void onJoined(final int roomId, final long nextSeq)
         {
@@ -109,7 +119,7 @@ class DurableSessionsSystemTest
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "plain", "tokens", "tokens-encrypted" })
+    @ValueSource(strings = { "plain", "tokens", "tokens-encrypted", "plain-down-8s" })
     void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill(final String mode) throws Exception
     {
         final boolean tokens = mode.startsWith("tokens");
@@ -154,6 +164,12 @@ class DurableSessionsSystemTest
         }
 
         // the clients keep trying to resume while the server waits for the killed archive to go stale
+        if (mode.endsWith("down-8s"))
+        {
+            // the server stays down for longer than the session timeout (3 s) and Aeron's liveness timeouts, within
+            // the resume window (60 s): the clients keep trying on fresh lanes meanwhile
+            Tests.drive(8_000, this::pollOrPark);
+        }
         final GameServer.Context restartCtx = harness.serverContext(port)
             .archiveDirectoryName(archiveDir.getAbsolutePath())
             .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS);
@@ -217,6 +233,8 @@ class DurableSessionsSystemTest
             assertEquals(0, l.resyncs.size(), "client " + i + " resyncs");
             assertEquals(1, l.resumes, "client " + i + " resumes");
             assertEquals(1, l.connects, "client " + i + " connects");
+            assertEquals(1, l.directResets, "client " + i + ": the direct stream's reset is signalled, once");
+            assertEquals(1, clients[i].counter(EngineCounter.DIRECT_STREAM_RESETS));
             for (int j = 0; j < CLIENTS; j++)
             {
                 // every emit a client made (those the killed server had acknowledged but not recorded came again

@@ -113,6 +113,61 @@ public final class RoomRecordings implements AutoCloseable
     }
 
     /**
+     * Purge every stopped recording of a room: {@link #purgeBefore(int, long)} with no time limit.
+     *
+     * @param roomId the room.
+     * @return recordings purged.
+     */
+    public int purge(final int roomId)
+    {
+        return purgeBefore(roomId, Long.MAX_VALUE);
+    }
+
+    /**
+     * Bound the disk a room's recordings use: purge those that stopped before a time, with
+     * {@code AeronArchive.purgeRecording} (their segment files are deleted and their catalog entries invalidated).
+     * A recording still active is never purged. A room restored later is rebuilt from what is left: purge a room's
+     * recordings only when it is over for good, or keep at least the recordings since its newest keyframe. Blocks
+     * on the archive (cold path; allocates).
+     *
+     * @param roomId          the room.
+     * @param stopTimestampMs purge those whose stop timestamp (epoch ms) is before this.
+     * @return recordings purged.
+     */
+    public int purgeBefore(final int roomId, final long stopTimestampMs)
+    {
+        final LongArrayList ids = new LongArrayList();
+        final String fragment = ChannelUri.parse(recordingChannel).media();
+        int found;
+        long from = 0;
+        do
+        {
+            final long[] last = { -1 };
+            found = archive.listRecordingsForUri(from, 64, "aeron:" + fragment, roomId,
+                (controlSessionId, correlationId, recordingId, startTimestamp, stopTimestamp, startPosition,
+                stopPosition, initialTermId, segmentFileLength, termBufferLength, mtuLength, sessionId, streamId,
+                strippedChannel, originalChannel, sourceIdentity) ->
+                {
+                    last[0] = recordingId;
+                    if (AeronArchive.NULL_POSITION != stopPosition && AeronArchive.NULL_TIMESTAMP != stopTimestamp &&
+                        stopTimestamp < stopTimestampMs)
+                    {
+                        ids.addLong(recordingId);
+                    }
+                });
+            from = last[0] + 1;
+        }
+        while (found >= 64);
+        int purged = 0;
+        for (int i = 0; i < ids.size(); i++)
+        {
+            archive.purgeRecording(ids.getLong(i));
+            purged++;
+        }
+        return purged;
+    }
+
+    /**
      * @param recordingId the recording.
      * @return its stop position, or {@link AeronArchive#NULL_POSITION} while it is still recording.
      */

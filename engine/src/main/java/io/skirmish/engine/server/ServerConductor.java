@@ -143,6 +143,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
             final SessionStore store = new SessionStore(new File(ctx.archiveDirectoryName()),
                 SessionStore.storeKey(ctx.sessionStoreKey(), ctx.connectTokenSecret),
                 ctx.sessionStoreCompactionBytes());
+            store.compactionCounter(counters.get(EngineCounter.SESSION_STORE_COMPACTIONS));
             if (null != store.discarded())
             {
                 onError(new IllegalStateException("sessions of the previous process not restored: " +

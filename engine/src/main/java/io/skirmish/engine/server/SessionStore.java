@@ -3,6 +3,7 @@ package io.skirmish.engine.server;
 import org.agrona.CloseHelper;
 import org.agrona.LangUtil;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -115,6 +116,7 @@ final class SessionStore implements AutoCloseable
     private long fileBytes;
     private long compactions;
     private String discarded;
+    private AtomicCounter compactionCounter;
     private final Mac mac;
     private final ByteBuffer buffer = ByteBuffer.allocate(MAX_BODY_LENGTH + 8).order(LITTLE_ENDIAN);
     private final ByteBuffer secretBytes = ByteBuffer.allocate(12).order(LITTLE_ENDIAN);
@@ -312,6 +314,14 @@ final class SessionStore implements AutoCloseable
     }
 
     /**
+     * @param counter counts compactions ({@code SESSION_STORE_COMPACTIONS}).
+     */
+    void compactionCounter(final AtomicCounter counter)
+    {
+        this.compactionCounter = counter;
+    }
+
+    /**
      * @return how many times the file was compacted since it was opened (beyond the rewrite on opening).
      */
     long compactions()
@@ -462,6 +472,10 @@ final class SessionStore implements AutoCloseable
             {
                 rewrite();
                 compactions++;
+                if (null != compactionCounter)
+                {
+                    compactionCounter.incrementRelease();
+                }
             }
         }
         catch (final IOException | GeneralSecurityException ex)
