@@ -119,7 +119,7 @@ class DurableSessionsSystemTest
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "plain", "tokens", "tokens-encrypted", "plain-down-8s" })
+    @ValueSource(strings = { "plain", "tokens", "tokens-encrypted", "plain-down-8s", "plain-window-expired" })
     void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill(final String mode) throws Exception
     {
         final boolean tokens = mode.startsWith("tokens");
@@ -170,9 +170,10 @@ class DurableSessionsSystemTest
             // the resume window (60 s): the clients keep trying on fresh lanes meanwhile
             Tests.drive(8_000, this::pollOrPark);
         }
+        final boolean windowExpires = mode.endsWith("window-expired");
         final GameServer.Context restartCtx = harness.serverContext(port)
             .archiveDirectoryName(archiveDir.getAbsolutePath())
-            .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS);
+            .resumeWindowNs(windowExpires ? TimeUnit.SECONDS.toNanos(1) : DurableSessionsChild.RESUME_WINDOW_NS);
         final GameServer server = ChildServer.launchAfterCrash(() -> harness.launch(
             tokens ? DurableSessionsChild.withTokens(restartCtx, port) : restartCtx), this::pollOrPark);
         final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(16_384)
@@ -181,6 +182,26 @@ class DurableSessionsSystemTest
         final int restoredSessions = server.restoreSessions();
         assertEquals(CLIENTS, restoredSessions, "sessions restored");
         assertEquals(CLIENTS, room.memberCount(), "members of the restored room");
+        if (windowExpires)
+        {
+            // the restored sessions' window (1 s here) runs out before their clients come back: each client is
+            // told explicitly (RESUME_REJECTED), never left waiting in silence
+            Tests.await(() -> 0 == server.sessionCount(), 10_000, () ->
+            {
+                server.poll();
+                return pause();
+            }, () -> "restored sessions expire: " + server.sessionCount());
+            Tests.await(() -> allTold(listeners), 30_000, this::pollOrPark,
+                () -> "every client told: " + states(clients));
+            for (int i = 0; i < CLIENTS; i++)
+            {
+                assertEquals(DisconnectReason.RESUME_REJECTED, listeners[i].disconnected, "client " + i);
+                assertEquals(0, listeners[i].resumes, "client " + i + " resumes");
+            }
+            System.out.println("restored sessions expired before their clients came back: every client told " +
+                "RESUME_REJECTED");
+            return;
+        }
         System.out.println(mode + " after SIGKILL: child sent " + lastSent + ", restored room at seq " + restoredSeq +
             ", " + restoredSessions + " sessions, up " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs) +
             " ms after the kill");
@@ -309,6 +330,18 @@ class DurableSessionsSystemTest
             min = Math.min(min, l.last());
         }
         return min;
+    }
+
+    private static boolean allTold(final SeqListener[] listeners)
+    {
+        for (final SeqListener l : listeners)
+        {
+            if (null == l.disconnected)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allResumedPast(final SeqListener[] listeners, final long seq)
