@@ -365,11 +365,11 @@ final class SessionStore implements AutoCloseable
         }
         encodePut(peer.sessionId, peer.session.clientId, digest, peer.session.direct.stream.lastSeq, roomIds,
             ackedSeqs, count, peer.keyed, peer.keyK0, peer.keyK1);
-        append();
-        final long[] acked = Arrays.copyOf(ackedSeqs, count);
+        // the live set first: a compaction the append sets off rewrites the file from it
         live.put(peer.sessionId, new Record(peer.sessionId, peer.session.clientId, digest,
-            peer.session.direct.stream.lastSeq, Arrays.copyOf(roomIds, count), acked, peer.keyed, peer.keyK0,
-            peer.keyK1));
+            peer.session.direct.stream.lastSeq, Arrays.copyOf(roomIds, count), Arrays.copyOf(ackedSeqs, count),
+            peer.keyed, peer.keyK0, peer.keyK1));
+        append();
     }
 
     /**
@@ -380,9 +380,9 @@ final class SessionStore implements AutoCloseable
         buffer.clear();
         buffer.putInt(8).putInt(0).putInt(REMOVE).putInt(sessionId);
         finish();
-        append();
         live.remove(sessionId);
         loaded.remove(sessionId);
+        append();
     }
 
     private void encodePut(

@@ -179,11 +179,22 @@ class SessionStoreTest
         {
             final Peer kept = peer(1, 11, 111);
             store.put(kept);
+            long compactionsSeen = 0;
             for (int i = 0; i < 1000; i++)
             {
                 final Peer passing = peer(100 + i, 1000 + i, i);
                 store.put(passing);
+                if (i % 50 == 0 || store.compactions() != compactionsSeen)
+                {
+                    // the file as a SIGKILL would leave it, at any step: what is open, compaction or not
+                    assertEquals(2, sessionsInCopy(file), "after put " + i);
+                }
                 store.remove(passing.sessionId);
+                if (i % 50 == 0 || store.compactions() != compactionsSeen)
+                {
+                    assertEquals(1, sessionsInCopy(file), "after remove " + i);
+                    compactionsSeen = store.compactions();
+                }
                 assertTrue(file.length() <= 8192 + 512, "file bounded: " + file.length());
             }
             assertTrue(store.compactions() >= 5, "compactions " + store.compactions());
@@ -197,6 +208,20 @@ class SessionStoreTest
             assertEquals(1, records.size(), "only the open session survives the compactions");
             assertTrue(store.matches(records.get(0).digest, 1, 111));
             assertEquals(1099, store.highestSessionId());
+        }
+    }
+
+    private int sessionsInCopy(final File file) throws IOException
+    {
+        final File copyDir = Files.createTempDirectory(dir.toPath(), "copy").toFile();
+        Files.copy(file.toPath(), new File(copyDir, SessionStore.FILE_NAME).toPath());
+        try (SessionStore copy = new SessionStore(copyDir))
+        {
+            return copy.loaded().size();
+        }
+        finally
+        {
+            IoUtil.delete(copyDir, true);
         }
     }
 
