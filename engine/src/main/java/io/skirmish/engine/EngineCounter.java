@@ -180,7 +180,14 @@ public enum EngineCounter
     /** Gaps seen in a feed (a frame after a lost one), each asked for again. */
     FEED_GAPS_DETECTED(4201, Scope.CLIENT, "feed gaps detected"),
     /** Feed frames received twice and dropped. */
-    FEED_DUPLICATES_DROPPED(4202, Scope.CLIENT, "feed duplicates dropped");
+    FEED_DUPLICATES_DROPPED(4202, Scope.CLIENT, "feed duplicates dropped"),
+    /**
+     * Direct streams that a resume continued past undelivered seqs: the server was restarted and the direct messages
+     * the previous process had sent but the client had not received are gone ({@code onDirectStreamReset}).
+     */
+    DIRECT_STREAM_RESETS(4183, Scope.CLIENT, "direct stream resets"),
+    /** Rewrites of the session store ({@code skirmish-sessions.log}) that dropped closed sessions' records. */
+    SESSION_STORE_COMPACTIONS(4184, Scope.SERVER, "session store compactions");
 
     /** Aeron counter type id of the first engine counter; every engine counter's id is fixed at or above it. */
     public static final int TYPE_ID_BASE = 4100;

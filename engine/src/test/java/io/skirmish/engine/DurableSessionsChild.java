@@ -6,30 +6,51 @@ import io.skirmish.engine.server.RoomOptions;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A server with one durable room, run as a separate process by {@link DurableSessionsSystemTest} until it is
  * killed: once the expected number of clients has joined it broadcasts "event SEQ" every millisecond or so,
- * printing "sent SEQ" after each. Arguments: port, Aeron directory, archive directory, room id, members to wait for.
+ * printing "sent SEQ" after each. Arguments: port, Aeron directory, archive directory, room id, members to wait for,
+ * and optionally {@code tokens} to require connect tokens.
  */
 public final class DurableSessionsChild
 {
     /** The resume window of the child and of the server that replaces it. */
     public static final long RESUME_WINDOW_NS = TimeUnit.SECONDS.toNanos(60);
+    /** The connect token secret when run with tokens (sixth argument {@code tokens}). */
+    public static final byte[] TOKEN_SECRET =
+        "0123456789abcdef0123456789abcdef-durable-sessions".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * @param ctx  a server context.
+     * @param port its port.
+     * @return it, requiring connect tokens minted with {@link #TOKEN_SECRET} for {@code game.example.com:port}.
+     */
+    public static GameServer.Context withTokens(final GameServer.Context ctx, final int port)
+    {
+        return ctx.connectTokenSecret(TOKEN_SECRET).publicAddresses("game.example.com:" + port);
+    }
 
     private DurableSessionsChild()
     {
     }
 
     /**
-     * @param args port, Aeron directory, archive directory, room id, members to wait for.
+     * @param args port, Aeron directory, archive directory, room id, members to wait for, optionally "tokens".
      */
     public static void main(final String[] args)
     {
-        final GameServer server = GameServer.launch(new GameServer.Context()
+        final int port = Integer.parseInt(args[0]);
+        final GameServer.Context ctx = new GameServer.Context();
+        if (args.length > 5 && "tokens".equals(args[5]))
+        {
+            withTokens(ctx, port);
+        }
+        final GameServer server = GameServer.launch(ctx
             .bindAddress("127.0.0.1")
-            .port(Integer.parseInt(args[0]))
+            .port(port)
             .aeronDirectoryName(args[1])
             .archiveDirectoryName(args[2])
             .keepAliveIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))

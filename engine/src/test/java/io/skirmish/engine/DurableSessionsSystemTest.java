@@ -1,6 +1,8 @@
 package io.skirmish.engine;
 
+import io.skirmish.engine.client.DirectStreamResetReason;
 import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
@@ -9,7 +11,8 @@ import org.agrona.IoUtil;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
@@ -33,7 +36,7 @@ class DurableSessionsSystemTest
     private static final int ROOM = 51;
     private static final int CLIENTS = 3;
     private static final int EMIT_TYPE = 9;
-    private static final long EMIT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long EMIT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final SystemTestHarness harness = new SystemTestHarness();
     private File archiveDir;
@@ -50,6 +53,15 @@ class DurableSessionsSystemTest
         final LongArrayList seqs = new LongArrayList();
         final List<String> emits = new ArrayList<>();
         long joinedAtSeq = -1;
+        int directResets;
+
+        public void onDirectStreamReset(
+            final long lastDeliveredSeq, final long nextSeq, final DirectStreamResetReason reason)
+        {
+            assertEquals(DirectStreamResetReason.SERVER_RESTARTED, reason);
+            assertTrue(nextSeq > lastDeliveredSeq + 1, lastDeliveredSeq + " -> " + nextSeq);
+            directResets++;
+        }
 
         public void onJoined(final int roomId, final long nextSeq)
         {
@@ -106,13 +118,17 @@ class DurableSessionsSystemTest
         }
     }
 
-    @Test
-    void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill() throws Exception
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "plain", "tokens", "tokens-encrypted", "plain-down-8s", "plain-window-expired" })
+    void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill(final String mode) throws Exception
     {
+        final boolean tokens = mode.startsWith("tokens");
+        final boolean encrypt = mode.endsWith("encrypted");
         archiveDir = Files.createTempDirectory("skirmish-sessions-kill").toFile();
         final int port = Tests.freePortPair();
         child = new ChildServer(DurableSessionsChild.class, port, archiveDir.getAbsolutePath(), Integer.toString(ROOM),
-            Integer.toString(CLIENTS));
+            Integer.toString(CLIENTS), tokens ? "tokens" : "plain");
+        final ConnectTokens backend = new ConnectTokens(DurableSessionsChild.TOKEN_SECRET);
         final ChildServer killed = child;
         Tests.await(() -> killed.output().contains("ready"), 60_000, DurableSessionsSystemTest::pause,
             () -> "child ready: " + killed.output());
@@ -122,7 +138,14 @@ class DurableSessionsSystemTest
         for (int i = 0; i < CLIENTS; i++)
         {
             listeners[i] = new SeqListener();
-            clients[i] = harness.connect(harness.clientContext(port).listener(listeners[i]));
+            final GameClient.Context clientCtx = harness.clientContext(port).listener(listeners[i]);
+            if (tokens)
+            {
+                final ConnectTokens.Minted minted = backend.mint(
+                    1000 + i, System.currentTimeMillis() + 60_000, "game.example.com:" + port, new byte[0]);
+                clientCtx.connectToken(minted.token(), minted.sessionKey()).payloadEncryption(encrypt);
+            }
+            clients[i] = harness.connect(clientCtx);
             harness.awaitConnected(clients[i]);
             clients[i].join(ROOM);
         }
@@ -130,6 +153,7 @@ class DurableSessionsSystemTest
             () -> "events before the kill " + minDelivered(listeners) + ", child sent " + killed.lastSent() +
             ": " + killed.output());
 
+        final int[] acceptedBeforeKill = emitted.clone();
         final long killedNs = System.nanoTime();
         assertTrue(child.kill());
         final long lastSent = child.lastSent();
@@ -140,16 +164,45 @@ class DurableSessionsSystemTest
         }
 
         // the clients keep trying to resume while the server waits for the killed archive to go stale
-        final GameServer server = ChildServer.launchAfterCrash(() -> harness.launch(harness.serverContext(port)
+        if (mode.endsWith("down-8s"))
+        {
+            // the server stays down for longer than the session timeout (3 s) and Aeron's liveness timeouts, within
+            // the resume window (60 s): the clients keep trying on fresh lanes meanwhile
+            Tests.drive(8_000, this::pollOrPark);
+        }
+        final boolean windowExpires = mode.endsWith("window-expired");
+        final GameServer.Context restartCtx = harness.serverContext(port)
             .archiveDirectoryName(archiveDir.getAbsolutePath())
-            .resumeWindowNs(DurableSessionsChild.RESUME_WINDOW_NS)), this::pollOrPark);
+            .resumeWindowNs(windowExpires ? TimeUnit.SECONDS.toNanos(1) : DurableSessionsChild.RESUME_WINDOW_NS);
+        final GameServer server = ChildServer.launchAfterCrash(() -> harness.launch(
+            tokens ? DurableSessionsChild.withTokens(restartCtx, port) : restartCtx), this::pollOrPark);
         final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(16_384)
             .historyBytes(8 * 1024 * 1024));
         final long restoredSeq = room.lastSeq();
         final int restoredSessions = server.restoreSessions();
         assertEquals(CLIENTS, restoredSessions, "sessions restored");
         assertEquals(CLIENTS, room.memberCount(), "members of the restored room");
-        System.out.println("after SIGKILL: child sent " + lastSent + ", restored room at seq " + restoredSeq +
+        if (windowExpires)
+        {
+            // the restored sessions' window (1 s here) runs out before their clients come back: each client is
+            // told explicitly (RESUME_REJECTED), never left waiting in silence
+            Tests.await(() -> 0 == server.sessionCount(), 10_000, () ->
+            {
+                server.poll();
+                return pause();
+            }, () -> "restored sessions expire: " + server.sessionCount());
+            Tests.await(() -> allTold(listeners), 30_000, this::pollOrPark,
+                () -> "every client told: " + states(clients));
+            for (int i = 0; i < CLIENTS; i++)
+            {
+                assertEquals(DisconnectReason.RESUME_REJECTED, listeners[i].disconnected, "client " + i);
+                assertEquals(0, listeners[i].resumes, "client " + i + " resumes");
+            }
+            System.out.println("restored sessions expired before their clients came back: every client told " +
+                "RESUME_REJECTED");
+            return;
+        }
+        System.out.println(mode + " after SIGKILL: child sent " + lastSent + ", restored room at seq " + restoredSeq +
             ", " + restoredSessions + " sessions, up " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs) +
             " ms after the kill");
 
@@ -183,6 +236,11 @@ class DurableSessionsSystemTest
         Tests.await(() -> minLast(listeners) >= finalSeq, 20_000, this::pollOrPark,
             () -> "delivered up to " + lasts(listeners) + " of " + finalSeq);
 
+        System.out.println(Tests.counters(server));
+        for (int i = 0; i < CLIENTS; i++)
+        {
+            System.out.println("client " + i + ": " + Tests.counters(clients[i]));
+        }
         for (int i = 0; i < CLIENTS; i++)
         {
             final SeqListener l = listeners[i];
@@ -196,12 +254,33 @@ class DurableSessionsSystemTest
             assertEquals(0, l.resyncs.size(), "client " + i + " resyncs");
             assertEquals(1, l.resumes, "client " + i + " resumes");
             assertEquals(1, l.connects, "client " + i + " connects");
+            assertEquals(1, l.directResets, "client " + i + ": the direct stream's reset is signalled, once");
+            assertEquals(1, clients[i].counter(EngineCounter.DIRECT_STREAM_RESETS));
             for (int j = 0; j < CLIENTS; j++)
             {
-                assertTrue(l.emits.contains("emit " + j + " " + (emitted[j] - 1)),
-                    "client " + i + " got the last emit of client " + j + " (" + emitted[j] + " emitted)");
+                // every emit a client made (those the killed server had acknowledged but not recorded came again
+                // from the client's resend queue) is in the room exactly once, in order; the first client joined
+                // before anyone emitted, so it has them all
+                final List<Integer> fromJ = new ArrayList<>();
+                for (final String emit : l.emits)
+                {
+                    final String[] parts = emit.split(" ");
+                    if (Integer.parseInt(parts[1]) == j)
+                    {
+                        fromJ.add(Integer.parseInt(parts[2]));
+                    }
+                }
+                final int firstSeen = 0 == i ? 0 : fromJ.isEmpty() ? 0 : fromJ.get(0);
+                for (int k = 0; k < fromJ.size(); k++)
+                {
+                    assertEquals(firstSeen + k, (int)fromJ.get(k), "client " + i + ": emit " + k + " of client " + j +
+                        " seen of " + emitted[j] + " emitted (exactly once, in order)");
+                }
+                assertEquals(emitted[j], firstSeen + fromJ.size(),
+                    "client " + i + " got every emit of client " + j + " up to the last");
             }
-            System.out.println("client " + i + ": emitted " + emitted[i] + ", saw " + l.emits.size() + " emits");
+            System.out.println("client " + i + ": emitted " + emitted[i] + " (" + acceptedBeforeKill[i] +
+                " before the kill), saw " + l.emits.size() + " emits, each exactly once");
             System.out.println("client " + i + ": delivered " + l.seqs.size() + " seqs " + first + ".." + l.last() +
                 " exactly once in order (" + beforeKill[i] + " before the kill), 0 resyncs, resumed " +
                 resumedAfterMs[i] + " ms after the kill");
@@ -251,6 +330,18 @@ class DurableSessionsSystemTest
             min = Math.min(min, l.last());
         }
         return min;
+    }
+
+    private static boolean allTold(final SeqListener[] listeners)
+    {
+        for (final SeqListener l : listeners)
+        {
+            if (null == l.disconnected)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allResumedPast(final SeqListener[] listeners, final long seq)

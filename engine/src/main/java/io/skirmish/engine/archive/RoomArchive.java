@@ -39,6 +39,10 @@ public final class RoomArchive implements AutoCloseable
     private final AtomicCounter lost;
     private final AtomicCounter gaps;
     private Recording[] recordings = new Recording[0];
+    private long openEpoch = 1;
+    private long waitingEpoch;
+    private long recordedEpoch;
+    private boolean epochDirty;
 
     /**
      * A link to the archive: the embedded one of the transport, or the one the context names. It connects on first
@@ -159,7 +163,88 @@ public final class RoomArchive implements AutoCloseable
         {
             work += recording.recorder.doWork();
         }
+        if (0 != waitingEpoch || epochDirty)
+        {
+            work += advanceEpochs();
+        }
         return work;
+    }
+
+    /**
+     * Something was just offered to a recording that a client's acknowledgement must wait for.
+     *
+     * @return the recording epoch it belongs to: it is in the archive once {@link #recordedEpoch()} reaches it.
+     */
+    public long markOffered()
+    {
+        epochDirty = true;
+        return openEpoch;
+    }
+
+    /**
+     * @return the newest epoch everything of which the archive has recorded (in its segment files: a SIGKILL of
+     * this process loses none of it).
+     */
+    public long recordedEpoch()
+    {
+        return recordedEpoch;
+    }
+
+    /**
+     * Epochs close one at a time: an epoch closes, taking each recorded publication's position as its target, once
+     * nothing is pending in a recorder (so everything offered is in a publication), and is recorded once each
+     * recording's position ({@code RecordingPos}) has reached its target. Frames offered meanwhile go to the next
+     * epoch, so acknowledgements advance however steadily frames come.
+     */
+    private int advanceEpochs()
+    {
+        int work = 0;
+        if (0 != waitingEpoch)
+        {
+            final CountersReader counters = transport.aeron().countersReader();
+            for (final Recording recording : recordings)
+            {
+                if (recordedPosition(counters, recording) < recording.epochTarget)
+                {
+                    return 0;
+                }
+            }
+            recordedEpoch = waitingEpoch;
+            waitingEpoch = 0;
+            work++;
+        }
+        if (epochDirty)
+        {
+            for (final Recording recording : recordings)
+            {
+                if (recording.recorder.pendingBytes() > 0)
+                {
+                    return work;
+                }
+            }
+            for (final Recording recording : recordings)
+            {
+                recording.epochTarget = recording.publication.position();
+            }
+            waitingEpoch = openEpoch++;
+            epochDirty = false;
+            work++;
+        }
+        return work;
+    }
+
+    private long recordedPosition(final CountersReader counters, final Recording recording)
+    {
+        if (CountersReader.NULL_COUNTER_ID == recording.counterId)
+        {
+            recording.counterId = RecordingPos.findCounterIdBySession(
+                counters, recording.publication.sessionId(), archive.archiveId());
+            if (CountersReader.NULL_COUNTER_ID == recording.counterId)
+            {
+                return Long.MIN_VALUE;
+            }
+        }
+        return counters.getCounterValue(recording.counterId);
     }
 
     /**
@@ -238,6 +323,8 @@ public final class RoomArchive implements AutoCloseable
         final ExclusivePublication publication;
         final long subscriptionId;
         final RoomRecorder recorder;
+        int counterId = CountersReader.NULL_COUNTER_ID;
+        long epochTarget;
 
         Recording(final ExclusivePublication publication, final long subscriptionId, final RoomRecorder recorder)
         {

@@ -13,6 +13,8 @@ import static io.skirmish.engine.protocol.RecordedFrameFlyweight.EVENT;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.GAP;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.KEYFRAME;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.PAYLOAD_OFFSET;
+import static io.skirmish.engine.protocol.RecordedFrameFlyweight.SENDER_SEQ;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Records one durable room's frames without ever waiting: each frame is offered once to the recorded publication;
@@ -34,6 +36,7 @@ public final class RoomRecorder
     private final ExpandableRingBuffer pending;
     private final UnsafeBuffer headerBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
     private final UnsafeBuffer scratch;
+    private final UnsafeBuffer reliableSeqBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
     private final RecordedFrameFlyweight header = new RecordedFrameFlyweight();
     private final RecordedFrameFlyweight scratchFrame = new RecordedFrameFlyweight();
     private final ExpandableRingBuffer.MessageConsumer drainer = this::offerPending;
@@ -101,6 +104,21 @@ public final class RoomRecorder
         final int length)
     {
         record(EVENT, flags, seq, nowNs, typeId, senderSessionId, payload, offset, length);
+    }
+
+    /**
+     * Record that the events that follow were produced by handling a client's reliable frame, so that a restarted
+     * server knows that frame is in the recording.
+     *
+     * @param nextSeq         the room seq of the next event.
+     * @param nowNs           the server's nano clock.
+     * @param senderSessionId the client's session.
+     * @param reliableSeq     the frame's reliable seq.
+     */
+    public void onSenderSeq(final long nextSeq, final long nowNs, final int senderSessionId, final long reliableSeq)
+    {
+        reliableSeqBuffer.putLong(0, reliableSeq, LITTLE_ENDIAN);
+        record(SENDER_SEQ, 0, nextSeq, nowNs, 0, senderSessionId, reliableSeqBuffer, 0, 8);
     }
 
     /**

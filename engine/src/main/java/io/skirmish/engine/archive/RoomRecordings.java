@@ -14,6 +14,8 @@ import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
 /**
  * Lists and replays the recordings of durable rooms in an Aeron Archive. A room's recordings are those on the
  * recording channel with the room id as stream id, one per time the room was created. Replays run at full speed,
@@ -108,6 +110,61 @@ public final class RoomRecordings implements AutoCloseable
         }
         while (found >= 64);
         return ids;
+    }
+
+    /**
+     * Purge every stopped recording of a room: {@link #purgeBefore(int, long)} with no time limit.
+     *
+     * @param roomId the room.
+     * @return recordings purged.
+     */
+    public int purge(final int roomId)
+    {
+        return purgeBefore(roomId, Long.MAX_VALUE);
+    }
+
+    /**
+     * Bound the disk a room's recordings use: purge those that stopped before a time, with
+     * {@code AeronArchive.purgeRecording} (their segment files are deleted and their catalog entries invalidated).
+     * A recording still active is never purged. A room restored later is rebuilt from what is left: purge a room's
+     * recordings only when it is over for good, or keep at least the recordings since its newest keyframe. Blocks
+     * on the archive (cold path; allocates).
+     *
+     * @param roomId          the room.
+     * @param stopTimestampMs purge those whose stop timestamp (epoch ms) is before this.
+     * @return recordings purged.
+     */
+    public int purgeBefore(final int roomId, final long stopTimestampMs)
+    {
+        final LongArrayList ids = new LongArrayList();
+        final String fragment = ChannelUri.parse(recordingChannel).media();
+        int found;
+        long from = 0;
+        do
+        {
+            final long[] last = { -1 };
+            found = archive.listRecordingsForUri(from, 64, "aeron:" + fragment, roomId,
+                (controlSessionId, correlationId, recordingId, startTimestamp, stopTimestamp, startPosition,
+                stopPosition, initialTermId, segmentFileLength, termBufferLength, mtuLength, sessionId, streamId,
+                strippedChannel, originalChannel, sourceIdentity) ->
+                {
+                    last[0] = recordingId;
+                    if (AeronArchive.NULL_POSITION != stopPosition && AeronArchive.NULL_TIMESTAMP != stopTimestamp &&
+                        stopTimestamp < stopTimestampMs)
+                    {
+                        ids.addLong(recordingId);
+                    }
+                });
+            from = last[0] + 1;
+        }
+        while (found >= 64);
+        int purged = 0;
+        for (int i = 0; i < ids.size(); i++)
+        {
+            archive.purgeRecording(ids.getLong(i));
+            purged++;
+        }
+        return purged;
     }
 
     /**
@@ -263,6 +320,10 @@ public final class RoomRecordings implements AutoCloseable
             {
                 handler.onEvent(f.seq(), f.typeId(), f.flags(), f.senderSessionId(), f.timestampNs(), buffer,
                     f.payloadOffset(), f.payloadLength());
+            }
+            else if (RecordedFrameFlyweight.SENDER_SEQ == type && f.payloadLength() >= 8)
+            {
+                handler.onSenderSeq(f.seq(), f.senderSessionId(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN));
             }
             count++;
             return Action.CONTINUE;

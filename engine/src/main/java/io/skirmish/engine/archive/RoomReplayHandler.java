@@ -39,6 +39,18 @@ public interface RoomReplayHandler
     }
 
     /**
+     * The events that follow were produced by handling a client's reliable frame (a restarted server acknowledges
+     * that frame to the restored session). Most handlers ignore it.
+     *
+     * @param nextSeq         the room seq of the next event.
+     * @param senderSessionId the client's session.
+     * @param reliableSeq     the client's reliable seq of the frame.
+     */
+    default void onSenderSeq(final long nextSeq, final int senderSessionId, final long reliableSeq)
+    {
+    }
+
+    /**
      * Frames were lost before reaching the recording.
      *
      * @param fromSeq    seq of the first lost frame.

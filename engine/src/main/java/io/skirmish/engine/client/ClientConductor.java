@@ -488,7 +488,22 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
 
     public void onResumeState(final DirectBuffer buffer, final int offset, final int length)
     {
+        final long directBefore = delivery.lastDelivered(0);
         handshake.onResumeState(buffer, offset, length, nowNs);
+        final long directAfter = delivery.lastDelivered(0);
+        if (directBefore >= 0 && directAfter > directBefore)
+        {
+            // the resumed server's direct stream goes on past seqs never delivered: a restarted one lost them
+            counters.get(EngineCounter.DIRECT_STREAM_RESETS).incrementRelease();
+            try
+            {
+                listener.onDirectStreamReset(directBefore, directAfter + 1, DirectStreamResetReason.SERVER_RESTARTED);
+            }
+            catch (final Throwable t)
+            {
+                onError(t);
+            }
+        }
     }
 
     public void onReject(final DirectBuffer buffer, final int offset, final int length)

@@ -231,8 +231,8 @@ final class ClientHandshake
     private long offerConnectRequest()
     {
         final boolean resume = attempt.isResume();
-        return sender.sendConnectRequest(
-            nonce, ctx.payloadEncryption, resume ? sessionId : 0, resume ? secret : 0, credentials);
+        return sender.sendConnectRequest(nonce, ctx.payloadEncryption, resume ? sessionId : 0, resume ? secret : 0,
+            resume ? outbox.firstUnackedSeq() : 1, credentials);
     }
 
     void onAccept(final DirectBuffer buffer, final int offset, final int length, final long nowNs)

@@ -149,6 +149,22 @@ public interface ClientListener
     }
 
     /**
+     * The session resumed into a restarted server (its durable rooms and sessions restored from the archive) whose
+     * direct stream continues past seqs this client never received: the direct messages and notices the previous
+     * server process had sent but not delivered are gone (the direct stream is not recorded). Direct messages go on
+     * from {@code nextSeq}; rooms are not affected. Counted in {@code DIRECT_STREAM_RESETS}. Called on the client
+     * thread (the one polling), before the resume is reported.
+     *
+     * @param lastDeliveredSeq the last direct seq delivered before.
+     * @param nextSeq          the direct seq that comes next.
+     * @param reason           why.
+     */
+    default void onDirectStreamReset(
+        final long lastDeliveredSeq, final long nextSeq, final DirectStreamResetReason reason)
+    {
+    }
+
+    /**
      * Events this client missed are no longer in the server's history: the server sent the room's state instead.
      * Events continue from {@code seq + 1}. Nothing between the last delivered event and {@code seq} will come.
      *

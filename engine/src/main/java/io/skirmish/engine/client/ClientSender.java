@@ -111,6 +111,7 @@ final class ClientSender
         final boolean encrypt,
         final int resumeSessionId,
         final long resumeSecret,
+        final long nextReliableSeq,
         final DirectBuffer credentials)
     {
         final ConnectRequestFlyweight request = connectRequestFlyweight;
@@ -122,6 +123,7 @@ final class ClientSender
         request.clientNonce(nonce)
             .resumeSessionId(resumeSessionId)
             .resumeSecret(resumeSecret)
+            .nextReliableSeq(nextReliableSeq)
             .credentials(credentials, 0, credentials.capacity());
         return offerUpstream(sendBuffer, 0, request.encodedLength());
     }

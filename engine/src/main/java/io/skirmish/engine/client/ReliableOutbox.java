@@ -95,6 +95,15 @@ final class ReliableOutbox
     }
 
     /**
+     * @return the oldest seq the server has not acknowledged, or the next seq when it acknowledged all: a resume
+     * tells the server, so that a restarted one continues the session's reliable seqs exactly.
+     */
+    long firstUnackedSeq()
+    {
+        return count > 0 ? seqs[head] : nextSeq;
+    }
+
+    /**
      * @return the seq the next frame gets.
      */
     long nextSeq()

@@ -16,6 +16,8 @@ import org.agrona.DirectBuffer;
  *  +---------------------------------------------------------------+
  *  |                        Resume Secret (64)                     |
  *  +---------------------------------------------------------------+
+ *  |                    Next Reliable Seq (64)                     |
+ *  +---------------------------------------------------------------+
  *  |                     Credentials (connect token)              ...
  * </pre>
  */
@@ -29,8 +31,10 @@ public final class ConnectRequestFlyweight extends FrameHeaderFlyweight
     public static final int CREDENTIALS_LENGTH_OFFSET = 20;
     /** Offset of the resume secret. */
     public static final int RESUME_SECRET_OFFSET = 24;
+    /** Offset of the client's first reliable seq the server has not acknowledged (its next seq when none). */
+    public static final int NEXT_RELIABLE_SEQ_OFFSET = 32;
     /** Offset of the credentials bytes. */
-    public static final int CREDENTIALS_OFFSET = 32;
+    public static final int CREDENTIALS_OFFSET = 40;
 
     /**
      * @return nonce chosen by the client for this attempt, echoed in the answer.
@@ -83,6 +87,25 @@ public final class ConnectRequestFlyweight extends FrameHeaderFlyweight
     public ConnectRequestFlyweight resumeSecret(final long secret)
     {
         putLong(RESUME_SECRET_OFFSET, secret);
+        return this;
+    }
+
+    /**
+     * @return the client's first reliable seq not acknowledged to it (a resume into a restarted server's restored
+     * session continues exactly from there); its next seq when all are acknowledged; 1 for a new session.
+     */
+    public long nextReliableSeq()
+    {
+        return getLong(NEXT_RELIABLE_SEQ_OFFSET);
+    }
+
+    /**
+     * @param seq the client's first unacknowledged reliable seq.
+     * @return this for a fluent API.
+     */
+    public ConnectRequestFlyweight nextReliableSeq(final long seq)
+    {
+        putLong(NEXT_RELIABLE_SEQ_OFFSET, seq);
         return this;
     }
 

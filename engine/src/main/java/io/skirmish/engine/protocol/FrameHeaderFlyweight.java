@@ -23,7 +23,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 public class FrameHeaderFlyweight
 {
     /** Protocol version written by this build. A frame with another version is rejected. */
-    public static final int CURRENT_VERSION = 5;
+    public static final int CURRENT_VERSION = 6;
     /** Length of the common header in bytes. */
     public static final int HEADER_LENGTH = 8;
 

@@ -9,7 +9,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * One frame of a durable room's recorded stream in Aeron Archive: an event of the room (with its seq, type id,
  * event flags and payload, membership system events included), a keyframe of the game's room state tagged with the
  * room seq it follows, or a gap marker saying that frames were lost before reaching the recording (Seq: the first
- * lost frame's seq; Type Id: how many frames were lost). Each frame is one Aeron message. Little-endian.
+ * lost frame's seq; Type Id: how many frames were lost), or the client reliable seq behind the events that follow
+ * ({@link #SENDER_SEQ}). Each frame is one Aeron message. Little-endian.
  * <pre>
  *  +-------------------------------+-------------------------------+
  *  |       Record Type (16)        |       Event Flags (16)        |
@@ -35,6 +36,12 @@ public final class RecordedFrameFlyweight
     public static final int KEYFRAME = 2;
     /** Record type: frames were lost before the recording (its pending buffer overflowed). */
     public static final int GAP = 3;
+    /**
+     * Record type: the client reliable seq of the frame whose handling produced the events that follow (Seq: the
+     * room seq of the next event; Sender: the client's session; Payload: the reliable seq, 64 bits). A restarted
+     * server acknowledges a restored session's frames up to the highest it finds, so none is applied twice.
+     */
+    public static final int SENDER_SEQ = 4;
 
     /** Offset of the record type. */
     public static final int RECORD_TYPE_OFFSET = 0;

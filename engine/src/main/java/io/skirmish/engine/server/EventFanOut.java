@@ -67,6 +67,7 @@ final class EventFanOut
     private final AtomicCounter skipped;
     private final AtomicCounter replayed;
     private final AtomicCounter resyncs;
+    private DurableAcks durableAcks = new DurableAcks();
 
     EventFanOut(
         final int maxMessageLength,
@@ -94,6 +95,12 @@ final class EventFanOut
         this.resyncs = counters.get(EngineCounter.RESYNCS);
         this.window = window;
         this.heads = new StreamHeadsProbe(headsDelayNs, maxStreamsPerSession, sender, clock, counters);
+    }
+
+    /** @param durableAcks marks recorded events with the client frame that produced them. */
+    void durableAcks(final DurableAcks durableAcks)
+    {
+        this.durableAcks = durableAcks;
     }
 
     /**
@@ -124,9 +131,10 @@ final class EventFanOut
         final int frameLength = encode(0, flags, room.roomId, typeId, seq, senderSessionId, buffer, offset, length);
         stream.history.append(seq, clock.nanoTime(), sendBuffer, 0, frameLength, exceptSessionId);
         roomEventsSent.incrementRelease();
-        if (null != room.recorder)
+        if (null != room.recorder &&
+            durableAcks.record(room, seq, clock.nanoTime(), flags, typeId, senderSessionId, buffer, offset, length))
         {
-            room.recorder.onEvent(seq, clock.nanoTime(), flags, typeId, senderSessionId, buffer, offset, length);
+            return seq; // a durable room's members get it from its history once the archive has it
         }
 
         boolean stubEncoded = false;
@@ -367,7 +375,7 @@ final class EventFanOut
      */
     int pumpBehindMembers()
     {
-        int work = 0;
+        int work = durableAcks.releaseDeliveries();
         for (int i = behindMembers.size() - 1; i >= 0; i--)
         {
             final Membership m = behindMembers.get(i);
@@ -445,7 +453,7 @@ final class EventFanOut
             m.nextSeqToSend = seq + 1;
             sent++;
         }
-        if (m.nextSeqToSend > lastOwed && 0 == m.resendCount)
+        if (m.nextSeqToSend > lastOwed && 0 == m.resendCount && m.stream.sendableSeq >= m.stream.lastSeq)
         {
             m.behind = false;
         }

@@ -9,6 +9,8 @@ class EventStream
     final int id;
     final EventHistory history;
     long lastSeq;
+    /** The newest seq that may go out (a durable room's events wait for the archive), {@code MAX_VALUE} for all. */
+    long sendableSeq = Long.MAX_VALUE;
 
     EventStream(final int id, final EventHistory history)
     {

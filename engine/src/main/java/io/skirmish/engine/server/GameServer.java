@@ -10,6 +10,7 @@ import io.skirmish.engine.LeaveReason;
 import io.skirmish.engine.Profile;
 import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
+import io.skirmish.engine.archive.ArchiveDirectoryLock;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.jfr.ServerEvents;
@@ -24,6 +25,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.io.File;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -53,14 +55,22 @@ public final class GameServer implements AutoCloseable
     private final Transport transport;
     private final ServerConductor conductor;
     private final DutyCycle dutyCycle;
+    private final ArchiveDirectoryLock archiveLock;
 
     private GameServer(final Context ctx)
     {
         this.ctx = ctx;
+        final Archive.Context archiveCtx = archiveContext(ctx);
         Transport transport = null;
         ServerConductor conductor = null;
+        ArchiveDirectoryLock archiveLock = null;
         try
         {
+            if (null != archiveCtx && null == ctx.aeron() && ctx.embeddedMediaDriver())
+            {
+                archiveLock = ArchiveDirectoryLock.acquire(new File(null != ctx.archiveDirectoryName ?
+                    ctx.archiveDirectoryName : Archive.Configuration.archiveDirName()));
+            }
             transport = Transport.launch(
                 ctx.aeron(),
                 ctx.embeddedMediaDriver(),
@@ -75,16 +85,17 @@ public final class GameServer implements AutoCloseable
                         ctx.driverCustomizer().accept(driverCtx);
                     }
                 }),
-                archiveContext(ctx),
+                archiveCtx,
                 ctx.errorHandler(),
                 "skirmish-server-" + ctx.port);
             conductor = new ServerConductor(ctx, transport);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(conductor, transport);
+            CloseHelper.quietCloseAll(conductor, transport, archiveLock);
             throw ex;
         }
+        this.archiveLock = archiveLock;
         this.transport = transport;
         this.conductor = conductor;
         conductor.server(this);
@@ -119,7 +130,8 @@ public final class GameServer implements AutoCloseable
      * @param ctx the configuration; concluded here and not to be changed afterwards.
      * @return a running server.
      * @throws IllegalArgumentException if a setting is invalid.
-     * @throws IllegalStateException    if the context was already concluded.
+     * @throws IllegalStateException    if the context was already concluded, or another live server owns the
+     *                                  archive directory ({@link ArchiveDirectoryLock}).
      * @throws io.aeron.exceptions.AeronException if the media driver cannot start or attach, or a port cannot be
      *                                  bound (e.g. {@code RegistrationException: Address already in use}).
      */
@@ -435,7 +447,8 @@ public final class GameServer implements AutoCloseable
      * change (replayed from the room's history, or a resync when the history no longer reaches back). Its direct
      * stream continues past the messages the previous process may have sent it. The game hears of a restored
      * session when it resumes ({@link ServerListener#onSessionResumed}) or closes. Sessions are persisted only with
-     * an embedded archive ({@link Context#archiveDirectoryName(String)}) and without connect tokens. Conductor
+     * an embedded archive ({@link Context#archiveDirectoryName(String)}); those of connect tokens with their session
+     * keys sealed under {@link Context#sessionStoreKey(byte[])}. Conductor
      * thread; call once, after the rooms are restored (those not restored by then are not rejoined).
      *
      * @return the number of sessions restored.
@@ -521,7 +534,7 @@ public final class GameServer implements AutoCloseable
     public void close()
     {
         dutyCycle.close();
-        CloseHelper.quietClose(transport);
+        CloseHelper.quietCloseAll(transport, archiveLock);
     }
 
     /**
@@ -667,6 +680,8 @@ public final class GameServer implements AutoCloseable
         RoomListener defaultRoomListener;
         RoomOptions defaultRoomOptions = new RoomOptions();
         byte[] connectTokenSecret;
+        byte[] sessionStoreKey;
+        long sessionStoreCompactionBytes = 4 * 1024 * 1024;
         String[] publicAddresses;
         EpochClock epochClock = SystemEpochClock.INSTANCE;
         int maxMessagesPerSecond = Integer.getInteger(Configuration.MAX_MESSAGES_PER_SECOND_PROP_NAME, 2000);
@@ -712,22 +727,7 @@ public final class GameServer implements AutoCloseable
         public Context conclude()
         {
             super.conclude();
-            archiveEnabled = null != archiveDirectoryName || null != aeronArchiveContext || defaultRoomOptions.durable;
-            if (archiveEnabled && null == aeronArchiveContext && !embeddedMediaDriver())
-            {
-                throw new IllegalArgumentException(
-                    "durable rooms on an external media driver need an aeronArchiveContext (an external archive)");
-            }
-            if (recordingPendingBufferLength < 4096 || recordingPendingBufferLength > (1 << 30))
-            {
-                throw new IllegalArgumentException(
-                    "recordingPendingBufferLength must be in [4096, 2^30]: " + recordingPendingBufferLength);
-            }
-            if (feedBufferLength < 64 * 1024 || feedBufferLength > (1 << 30) || maxArchiveFeeds < 0)
-            {
-                throw new IllegalArgumentException("feedBufferLength must be in [64 KiB, 2^30] and maxArchiveFeeds >= 0: " +
-                    feedBufferLength + ", " + maxArchiveFeeds);
-            }
+            concludeDurability();
             if (port <= 0 || port > 65534)
             {
                 throw new IllegalArgumentException("port must be in [1, 65534]: " + port);
@@ -803,6 +803,35 @@ public final class GameServer implements AutoCloseable
                 throw new IllegalArgumentException("requirePayloadEncryption needs a connectTokenSecret");
             }
             return this;
+        }
+
+        private void concludeDurability()
+        {
+            archiveEnabled = null != archiveDirectoryName || null != aeronArchiveContext || defaultRoomOptions.durable;
+            if (archiveEnabled && null == aeronArchiveContext && !embeddedMediaDriver())
+            {
+                throw new IllegalArgumentException(
+                    "durable rooms on an external media driver need an aeronArchiveContext (an external archive)");
+            }
+            if (recordingPendingBufferLength < 4096 || recordingPendingBufferLength > (1 << 30))
+            {
+                throw new IllegalArgumentException(
+                    "recordingPendingBufferLength must be in [4096, 2^30]: " + recordingPendingBufferLength);
+            }
+            if (feedBufferLength < 64 * 1024 || feedBufferLength > (1 << 30) || maxArchiveFeeds < 0)
+            {
+                throw new IllegalArgumentException("feedBufferLength must be in [64 KiB, 2^30] and maxArchiveFeeds >= 0: " +
+                    feedBufferLength + ", " + maxArchiveFeeds);
+            }
+            if (null != sessionStoreKey && sessionStoreKey.length < 32)
+            {
+                throw new IllegalArgumentException("sessionStoreKey must be at least 32 bytes");
+            }
+            if (sessionStoreCompactionBytes < 4096)
+            {
+                throw new IllegalArgumentException("sessionStoreCompactionBytes must be at least 4096: " +
+                    sessionStoreCompactionBytes);
+            }
         }
 
         /**
@@ -1321,6 +1350,55 @@ public final class GameServer implements AutoCloseable
             checkNotConcluded();
             this.connectTokenSecret = null == secret ? null : secret.clone();
             return this;
+        }
+
+        /**
+         * The key the session store ({@code skirmish-sessions.log} in the archive directory, see
+         * {@link GameServer#restoreSessions()}) derives its keys from: the HMAC key of the resume-secret digests and the
+         * AES-256-GCM key that seals the session keys of token-authenticated sessions. It is never written to the
+         * file (the file keeps a check value), so the file alone yields no secret or key. Default: derived from
+         * {@link #connectTokenSecret(byte[])} (HMAC-SHA256 over a label of its own); without either, a random digest
+         * key kept in the file's header. The same key must be given to the process that restores the sessions:
+         * a file written under another key is not restored (reported to the error handler).
+         *
+         * @param key at least 32 bytes, from the game's secret store; null (default) for the default above.
+         * @return this for a fluent API.
+         */
+        public Context sessionStoreKey(final byte[] key)
+        {
+            checkNotConcluded();
+            this.sessionStoreKey = null == key ? null : key.clone();
+            return this;
+        }
+
+        /**
+         * @return the session store's key, or null for the default.
+         */
+        public byte[] sessionStoreKey()
+        {
+            return null == sessionStoreKey ? null : sessionStoreKey.clone();
+        }
+
+        /**
+         * The session store is an append-only file, rewritten compacted (to a temporary file, forced, renamed over
+         * it) when it grows past this size, so that it holds only the sessions still open.
+         *
+         * @param bytes at least 4096; default 4 MiB.
+         * @return this for a fluent API.
+         */
+        public Context sessionStoreCompactionBytes(final long bytes)
+        {
+            checkNotConcluded();
+            this.sessionStoreCompactionBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return the size past which the session store is compacted.
+         */
+        public long sessionStoreCompactionBytes()
+        {
+            return sessionStoreCompactionBytes;
         }
 
         /**

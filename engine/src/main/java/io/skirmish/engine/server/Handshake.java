@@ -56,6 +56,7 @@ final class Handshake
     private final AtomicCounter malformed;
     private final AtomicCounter unauthenticated;
     private final AtomicCounter rejected;
+    private DurableAcks durableAcks = new DurableAcks();
     private long verifiedK0;
     private long verifiedK1;
     private long verifiedCounter;
@@ -86,6 +87,14 @@ final class Handshake
         this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
         this.unauthenticated = counters.get(EngineCounter.DROPPED_UNAUTHENTICATED);
         this.rejected = counters.get(EngineCounter.CONNECTS_REJECTED);
+    }
+
+    /**
+     * @param durableAcks what a session's acknowledgement may say (an accept tells the client where it stands).
+     */
+    void durableAcks(final DurableAcks durableAcks)
+    {
+        this.durableAcks = durableAcks;
     }
 
     /**
@@ -267,6 +276,15 @@ final class Handshake
             }
             else
             {
+                if (peer.reliableBaseUnknown)
+                {
+                    // restored after a restart: the client's reliable seqs go on from its first unacknowledged one,
+                    // past those the recordings of its durable rooms already hold
+                    peer.reliableBaseUnknown = false;
+                    peer.reliableAckedSeq = Math.max(
+                        Math.max(0, request.nextReliableSeq() - 1), peer.reliableRecordedSeq);
+                    peer.reliableHighestSeen = peer.reliableAckedSeq;
+                }
                 sessions.resume(peer, lane, nonce, encrypt, clock.nanoTime());
                 peer.crypto.received(FrameCipher.UPSTREAM_LANE, verifiedCounter);
                 sendAccept(peer, nonce, true);
@@ -427,7 +445,7 @@ final class Handshake
             .resumeWindowMs((int)Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(ctx.resumeWindowNs)))
             .lanePair(peer.lanePair)
             .serverNonce(peer.serverNonce)
-            .reliableAckedSeq(peer.reliableAckedSeq);
+            .reliableAckedSeq(durableAcks.ackedSeq(peer));
         if (peer.crypto.isEncrypted())
         {
             accept.flags(FrameHeaderFlyweight.FLAG_ENCRYPTED);

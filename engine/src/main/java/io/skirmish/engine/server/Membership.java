@@ -44,6 +44,6 @@ final class Membership
      */
     long lastOwedSeq()
     {
-        return Math.min(stream.lastSeq, finalSeq);
+        return Math.min(Math.min(stream.lastSeq, stream.sendableSeq), finalSeq);
     }
 }

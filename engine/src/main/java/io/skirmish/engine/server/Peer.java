@@ -22,6 +22,10 @@ final class Peer
     byte[] secretDigest;
     /** Restored: the first reliable frame the client sends sets where its reliable seqs stand. */
     boolean reliableBaseUnknown;
+    /** Authenticated with a connect token: its session key, kept for the {@link SessionStore} to seal. */
+    boolean keyed;
+    long keyK0;
+    long keyK1;
     final LaneCrypto crypto;
     final TokenBucket messageBucket;
     final TokenBucket byteBucket;
@@ -42,6 +46,17 @@ final class Peer
     long reliableAckedSeq;
     long reliableHighestSeen;
     boolean reliableAckPending;
+    /** A reliable frame arrived since the last acknowledgement. */
+    boolean reliableAckDue;
+    /** The acknowledgement last sent ({@link DurableAcks} may hold it below {@link #reliableAckedSeq}). */
+    long reliableAckSent;
+    /** Restored: the highest of the client's reliable seqs the recordings of its durable rooms hold; -1 none. */
+    long reliableRecordedSeq = -1;
+    /** {@link DurableAcks}: the epochs and newest seqs of the frames waiting for the archive, 0 for none. */
+    long durableWaitEpoch;
+    long durableWaitSeq;
+    long durableNextEpoch;
+    long durableNextSeq;
     boolean laneBoundPending;
     boolean acceptedAsResumed;
     ChunkAssembler reliableChunks;

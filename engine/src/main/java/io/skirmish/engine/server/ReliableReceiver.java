@@ -51,6 +51,7 @@ final class ReliableReceiver
     private final AtomicCounter duplicates;
     private final AtomicCounter outOfOrder;
     private final AtomicCounter chunkedCompleted;
+    private DurableAcks durableAcks = new DurableAcks();
 
     ReliableReceiver(
         final int maxFrameLength,
@@ -66,6 +67,14 @@ final class ReliableReceiver
         this.duplicates = counters.get(EngineCounter.RELIABLE_DUPLICATES_DROPPED);
         this.outOfOrder = counters.get(EngineCounter.RELIABLE_OUT_OF_ORDER);
         this.chunkedCompleted = counters.get(EngineCounter.CHUNKED_FRAMES_COMPLETED);
+    }
+
+    /**
+     * @param durableAcks holds back the acknowledgement of frames that reached a durable room until recorded.
+     */
+    void durableAcks(final DurableAcks durableAcks)
+    {
+        this.durableAcks = durableAcks;
     }
 
     /**
@@ -186,7 +195,15 @@ final class ReliableReceiver
         }
         if (gate.withinMessageRate(peer, type, length))
         {
-            handler.onReliableFrame(peer, type, buffer, offset, length);
+            durableAcks.begin(peer, seq);
+            try
+            {
+                handler.onReliableFrame(peer, type, buffer, offset, length);
+            }
+            finally
+            {
+                durableAcks.end();
+            }
         }
     }
 
@@ -210,6 +227,7 @@ final class ReliableReceiver
 
     private void ackSoon(final Peer peer)
     {
+        peer.reliableAckDue = true;
         if (!peer.reliableAckPending)
         {
             peer.reliableAckPending = true;
@@ -218,8 +236,9 @@ final class ReliableReceiver
     }
 
     /**
-     * Acknowledge the reliable frames that arrived this cycle; a session whose lane does not take the
-     * acknowledgement now is tried again next cycle.
+     * Acknowledge the reliable frames that arrived this cycle, and those whose acknowledgement waited for the
+     * archive once it has recorded them; a session whose lane does not take the acknowledgement now is tried again
+     * next cycle, and one still waiting for the archive stays on the list (acknowledged again when that moves).
      *
      * @return acknowledgements sent.
      */
@@ -235,19 +254,48 @@ final class ReliableReceiver
             }
             if (peer.state() == SessionState.CONNECTED)
             {
-                ackFlyweight.wrapForEncode(ackBuffer, 0, FrameType.RELIABLE_ACK, peer.sessionId);
-                ackFlyweight.ackedSeq(peer.reliableAckedSeq)
-                    .highestSeenSeq(peer.reliableHighestSeen)
-                    .heldMask(null == peer.reliableHold ? 0 : peer.reliableHold.mask(peer.reliableAckedSeq));
-                if (sender.offer(peer, ackBuffer, 0, ReliableAckFlyweight.LENGTH) < 0)
+                final long ackedSeq = durableAcks.ackedSeq(peer);
+                if (peer.reliableAckDue || ackedSeq != peer.reliableAckSent)
+                {
+                    ackFlyweight.wrapForEncode(ackBuffer, 0, FrameType.RELIABLE_ACK, peer.sessionId);
+                    final long held = null == peer.reliableHold ? 0 : peer.reliableHold.mask(peer.reliableAckedSeq);
+                    final boolean onlyWaiting = ackedSeq < peer.reliableAckedSeq && 0 == held;
+                    // frames only waiting for the archive: no later loss to report, so none to send again at once
+                    ackFlyweight.ackedSeq(ackedSeq)
+                        .highestSeenSeq(onlyWaiting ? ackedSeq : peer.reliableHighestSeen)
+                        .heldMask(onlyWaiting ? 0 : heldMask(peer.reliableAckedSeq, held, ackedSeq));
+                    if (sender.offer(peer, ackBuffer, 0, ReliableAckFlyweight.LENGTH) < 0)
+                    {
+                        continue;
+                    }
+                    sent++;
+                    peer.reliableAckDue = false;
+                    peer.reliableAckSent = ackedSeq;
+                }
+                if (durableAcks.isWaiting(peer))
                 {
                     continue;
                 }
-                sent++;
             }
+            peer.reliableAckDue = false;
             peer.reliableAckPending = false;
             ArrayListUtil.fastUnorderedRemove(ackPending, i);
         }
         return sent;
+    }
+
+    /**
+     * The frames the server has but does not acknowledge yet, when a later one was lost: those out of order, and
+     * those handled but waiting for the archive (bit {@code i}: seq {@code ackedSeq + 2 + i}), so that the client
+     * sends again only the lost ones.
+     */
+    private static long heldMask(final long handled, final long held, final long ackedSeq)
+    {
+        if (ackedSeq >= handled)
+        {
+            return held;
+        }
+        final long waiting = handled - ackedSeq;
+        return waiting >= Long.SIZE ? -1L : ((1L << (waiting - 1)) - 1) | (held << waiting);
     }
 }

@@ -6,6 +6,7 @@ import io.skirmish.engine.archive.RoomRecorder;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.codec.SnapshotHistory;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.function.Consumer;
@@ -51,6 +52,14 @@ public final class Room
     LagCompensation lagCompensation;
     Object attachment;
     RoomRecorder recorder;
+    /** Restored rooms: the highest client reliable seq recorded per session ({@link RoomRestore#senderSeqs()}). */
+    Long2LongHashMap restoredSenderSeqs;
+    /** {@link DurableAcks}: the epochs and newest seqs of events waiting for the archive before delivery. */
+    long deliveryWaitEpoch;
+    long deliveryWaitSeq;
+    long deliveryNextEpoch;
+    long deliveryNextSeq;
+    boolean inDeliveryWait;
 
     Room(
         final int roomId,

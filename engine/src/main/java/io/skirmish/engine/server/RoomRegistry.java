@@ -120,6 +120,10 @@ final class RoomRegistry
         {
             return;
         }
+        if (null != room.restoredSenderSeqs)
+        {
+            peer.reliableRecordedSeq = Math.max(peer.reliableRecordedSeq, room.restoredSenderSeqs.get(peer.sessionId));
+        }
         final Membership m = new Membership(peer, room.stream, room);
         m.ackedSeq = Math.min(ackedSeq, room.stream.lastSeq);
         m.nextSeqToSend = m.ackedSeq + 1;
@@ -212,6 +216,7 @@ final class RoomRegistry
         try
         {
             room.stream.lastSeq = restore.lastSeq();
+            room.restoredSenderSeqs = restore.senderSeqs();
             restore.apply(recordings, ids, room, clock.nanoTime());
             room.oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
         }

@@ -8,6 +8,7 @@ import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -27,6 +28,7 @@ final class RoomRestore implements RoomReplayHandler
     private final ErrorHandler errors;
     private final RoomEventFlyweight eventFlyweight = new RoomEventFlyweight();
     private final UnsafeBuffer encodeBuffer;
+    private final Long2LongHashMap senderSeqs = new Long2LongHashMap(-1);
     private boolean applying;
     private int recordingIndex;
     private int lifetimeStartIndex;
@@ -86,6 +88,15 @@ final class RoomRestore implements RoomReplayHandler
     long lastSeq()
     {
         return lastSeq;
+    }
+
+    /**
+     * @return for each session whose reliable frames put events into the room's current lifetime, the highest such
+     * frame's reliable seq (missing: -1).
+     */
+    Long2LongHashMap senderSeqs()
+    {
+        return senderSeqs;
     }
 
     long eventsRestored()
@@ -173,8 +184,20 @@ final class RoomRestore implements RoomReplayHandler
         }
     }
 
+    /**
+     * {@inheritDoc}
+     */
+    public void onSenderSeq(final long nextSeq, final int senderSessionId, final long reliableSeq)
+    {
+        if (!applying && reliableSeq > senderSeqs.get(senderSessionId))
+        {
+            senderSeqs.put(senderSessionId, reliableSeq);
+        }
+    }
+
     private void newLifetime()
     {
+        senderSeqs.clear();
         lifetimeStartIndex = recordingIndex;
         keyframeSeq = -1;
         keyframeOrdinal = -1;

@@ -103,6 +103,12 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         this.proxyAdapter = new ProxyAdapter(proxy, sessions, rooms, fanOut, this::onError);
         this.archive = ctx.archiveEnabled() ? connectArchive(ctx, transport) : null;
         rooms.archive(archive);
+        final DurableAcks durableAcks = new DurableAcks();
+        durableAcks.archive(archive);
+        durableAcks.fanOut(fanOut);
+        fanOut.durableAcks(durableAcks);
+        reliable.durableAcks(durableAcks);
+        handshake.durableAcks(durableAcks);
         this.sessionStore = openSessionStore(ctx);
         this.stallWatch = new StallWatch(counters.get(EngineCounter.DUTY_CYCLE_STALLS));
         sessions.store(sessionStore);
@@ -131,18 +137,27 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     }
 
     /**
-     * Sessions are persisted beside an embedded archive's recordings, unless connect tokens are in use (their
-     * session keys are not persisted: such sessions do not survive a restart).
+     * Sessions are persisted beside an embedded archive's recordings; those of connect tokens with their session
+     * keys sealed under the store key (the game's, or one derived from the token secret).
      */
     private SessionStore openSessionStore(final GameServer.Context ctx)
     {
-        if (null == archive || null == ctx.archiveDirectoryName() || null != ctx.connectTokenSecret)
+        if (null == archive || null == ctx.archiveDirectoryName())
         {
             return null;
         }
         try
         {
-            return new SessionStore(new File(ctx.archiveDirectoryName()));
+            final SessionStore store = new SessionStore(new File(ctx.archiveDirectoryName()),
+                SessionStore.storeKey(ctx.sessionStoreKey(), ctx.connectTokenSecret),
+                ctx.sessionStoreCompactionBytes());
+            store.compactionCounter(counters.get(EngineCounter.SESSION_STORE_COMPACTIONS));
+            if (null != store.discarded())
+            {
+                onError(new IllegalStateException("sessions of the previous process not restored: " +
+                    store.discarded()));
+            }
+            return store;
         }
         catch (final RuntimeException ex)
         {

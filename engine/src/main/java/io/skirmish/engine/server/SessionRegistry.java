@@ -130,14 +130,22 @@ final class SessionRegistry
             }
             final Session session = new Session(record.sessionId, ctx.sessionTimeoutNs);
             session.clientId = record.clientId;
+            final LaneCrypto crypto = new LaneCrypto(cipher, false);
+            if (record.keyed)
+            {
+                crypto.sessionKey(record.k0, record.k1);
+            }
             final Peer peer = new Peer(
                 session,
                 0,
-                new LaneCrypto(cipher, false),
+                crypto,
                 new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0),
                 new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs),
                 new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs));
             peer.secretDigest = record.digest;
+            peer.keyed = record.keyed;
+            peer.keyK0 = record.k0;
+            peer.keyK1 = record.k1;
             peer.reliableBaseUnknown = true;
             peer.announced = true;
             // direct messages sent after the last persisted change are not known: the stream skips past them
@@ -262,6 +270,9 @@ final class SessionRegistry
             new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0),
             new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs),
             new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs));
+        peer.keyed = keyed;
+        peer.keyK0 = k0;
+        peer.keyK1 = k1;
         startConnection(peer, lane, clientNonce, encrypt, nowNs);
         peerById.put(session.sessionId, peer);
         peer.index = peers.length;

@@ -134,6 +134,97 @@ class SessionStoreTest
         }
     }
 
+    @Test
+    void shouldSealSessionKeysUnderTheStoreKeyAndKeepNeitherInTheFile() throws IOException
+    {
+        final byte[] storeKey = "a store key of at least 32 bytes, from the game".getBytes(StandardCharsets.US_ASCII);
+        final long k0 = 0x0123_4567_89AB_CDEFL;
+        final long k1 = 0x7EDC_BA98_7654_3210L;
+        final long secret = 0x5EC2_E75EC2_E7L;
+        try (SessionStore store = new SessionStore(dir, storeKey, SessionStore.DEFAULT_COMPACTION_BYTES))
+        {
+            final Peer keyed = peer(4, 44, secret);
+            keyed.keyed = true;
+            keyed.keyK0 = k0;
+            keyed.keyK1 = k1;
+            store.put(keyed);
+        }
+        final byte[] bytes = Files.readAllBytes(new File(dir, SessionStore.FILE_NAME).toPath());
+        assertFalse(contains(bytes, k0) || contains(bytes, k1), "the session key is not in the file");
+        assertFalse(contains(bytes, secret), "the secret is not in the file");
+        assertFalse(new String(bytes, StandardCharsets.ISO_8859_1).contains("a store key"), "nor the store key");
+
+        try (SessionStore store = new SessionStore(dir, storeKey, SessionStore.DEFAULT_COMPACTION_BYTES))
+        {
+            final SessionStore.Record record = store.loaded().get(0);
+            assertTrue(record.keyed);
+            assertEquals(k0, record.k0);
+            assertEquals(k1, record.k1);
+            assertTrue(store.matches(record.digest, 4, secret));
+            assertEquals(null, store.discarded());
+        }
+        final byte[] otherKey = "another store key of at least 32 bytes, rotated".getBytes(StandardCharsets.US_ASCII);
+        try (SessionStore store = new SessionStore(dir, otherKey, SessionStore.DEFAULT_COMPACTION_BYTES))
+        {
+            assertEquals(List.of(), store.loaded(), "nothing restored under another key");
+            assertEquals("the store key differs", store.discarded());
+        }
+    }
+
+    @Test
+    void shouldCompactTheFileWhenItGrowsPastTheLimit() throws IOException
+    {
+        final File file = new File(dir, SessionStore.FILE_NAME);
+        try (SessionStore store = new SessionStore(dir, null, 8192))
+        {
+            final Peer kept = peer(1, 11, 111);
+            store.put(kept);
+            long compactionsSeen = 0;
+            for (int i = 0; i < 1000; i++)
+            {
+                final Peer passing = peer(100 + i, 1000 + i, i);
+                store.put(passing);
+                if (i % 50 == 0 || store.compactions() != compactionsSeen)
+                {
+                    // the file as a SIGKILL would leave it, at any step: what is open, compaction or not
+                    assertEquals(2, sessionsInCopy(file), "after put " + i);
+                }
+                store.remove(passing.sessionId);
+                if (i % 50 == 0 || store.compactions() != compactionsSeen)
+                {
+                    assertEquals(1, sessionsInCopy(file), "after remove " + i);
+                    compactionsSeen = store.compactions();
+                }
+                assertTrue(file.length() <= 8192 + 512, "file bounded: " + file.length());
+            }
+            assertTrue(store.compactions() >= 5, "compactions " + store.compactions());
+            assertEquals(store.fileBytes(), file.length());
+            System.out.println("session store: 2001 records appended, " + store.compactions() +
+                " compactions, " + file.length() + " bytes left");
+        }
+        try (SessionStore store = new SessionStore(dir))
+        {
+            final List<SessionStore.Record> records = store.loaded();
+            assertEquals(1, records.size(), "only the open session survives the compactions");
+            assertTrue(store.matches(records.get(0).digest, 1, 111));
+            assertEquals(1099, store.highestSessionId());
+        }
+    }
+
+    private int sessionsInCopy(final File file) throws IOException
+    {
+        final File copyDir = Files.createTempDirectory(dir.toPath(), "copy").toFile();
+        Files.copy(file.toPath(), new File(copyDir, SessionStore.FILE_NAME).toPath());
+        try (SessionStore copy = new SessionStore(copyDir))
+        {
+            return copy.loaded().size();
+        }
+        finally
+        {
+            IoUtil.delete(copyDir, true);
+        }
+    }
+
     private Peer peer(final int sessionId, final long clientId, final long secret)
     {
         final Session session = new Session(sessionId, 1_000_000_000L);
