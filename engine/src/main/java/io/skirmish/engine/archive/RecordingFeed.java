@@ -173,6 +173,10 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final RecordedFrameFlyweight f = frame.wrap(buffer, offset, length);
+        if (RecordedFrameFlyweight.SENDER_SEQ == f.recordType())
+        {
+            return Action.CONTINUE; // the server's own record of which client frame produced the next events
+        }
         if (REPLAY == mode && !ready)
         {
             if (f.seq() >= fromSeq)

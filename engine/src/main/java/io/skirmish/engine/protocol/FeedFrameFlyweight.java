@@ -21,8 +21,8 @@ package io.skirmish.engine.protocol;
  */
 public final class FeedFrameFlyweight extends FrameHeaderFlyweight
 {
-    /** Record type of the frame that ends a feed (never recorded: feeds only). */
-    public static final int END = 4;
+    /** Record type of the frame that ends a feed (never recorded: feeds only; far from the recorded types). */
+    public static final int END = 0xFFFF;
 
     /** Offset of the feed id. */
     public static final int FEED_ID_OFFSET = 8;
