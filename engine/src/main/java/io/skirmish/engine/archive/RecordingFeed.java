@@ -173,6 +173,10 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final RecordedFrameFlyweight f = frame.wrap(buffer, offset, length);
+        if (RecordedFrameFlyweight.TICK == f.recordType())
+        {
+            return Action.CONTINUE; // the server's own bookkeeping: spectators and replays do not get it
+        }
         if (REPLAY == mode && !ready)
         {
             if (f.seq() >= fromSeq)
