@@ -1,14 +1,18 @@
 package io.skirmish.engine;
 
 import io.skirmish.engine.client.GameClient;
+import io.skirmish.engine.client.TickClock;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomListener;
 import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerListener;
+import io.skirmish.engine.server.Session;
 import io.skirmish.engine.server.ServerTestSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,7 @@ class RoomRestoreSystemTest
 {
     private static final int ROOM = 41;
     private static final int HISTORY = 64;
+    private static final int TICK_RATE_HZ = 50;
 
     private final SystemTestHarness harness = new SystemTestHarness();
     private File archiveDir;
@@ -69,6 +74,34 @@ class RoomRestoreSystemTest
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
             payloads.add(bytes);
+        }
+    }
+
+    /** A ticking room publishing a snapshot each tick; the inputs the game is handed, with the room's tick then. */
+    static final class Ticking implements RoomListener, ServerListener
+    {
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[8]);
+        final LongArrayList inputTicks = new LongArrayList();
+        final LongArrayList roomTicksAtInput = new LongArrayList();
+        Room room;
+
+        public void onTick(final Room room, final long tick, final long nowNs)
+        {
+            this.room = room;
+            state.putLong(0, tick);
+            room.publishSharedSnapshot(tick, state, 0, 8);
+        }
+
+        public void onInput(
+            final Session session, final long inputTick, final DirectBuffer buffer, final int offset, final int length)
+        {
+            inputTicks.addLong(inputTick);
+            roomTicksAtInput.addLong(null == room ? -1 : room.tick());
+        }
+
+        long lastInputTick()
+        {
+            return inputTicks.isEmpty() ? -1 : inputTicks.getLong(inputTicks.size() - 1);
         }
     }
 
@@ -248,6 +281,79 @@ class RoomRestoreSystemTest
         final String expected = ROOM + "/" + (lastSeq + 2) + "/0/7/event after";
         Tests.await(() -> listener.events.contains(expected), 10_000, harness::pollAll,
             () -> "client events " + listener.events);
+    }
+
+    @Test
+    void shouldContinueTheTicksOfARestoredRoomSoThatAResumedClientsInputsGoOn() throws Exception
+    {
+        archiveDir = Files.createTempDirectory("skirmish-restore-ticks").toFile();
+        final int port = Tests.freePortPair();
+        final Ticking sideA = new Ticking();
+        final GameServer a = harness.launch(harness.serverContext(port).listener(sideA)
+            .archiveDirectoryName(archiveDir.getAbsolutePath()));
+        final Room roomA = a.createRoom(ROOM, new RoomOptions().durable(true).tickRateHz(TICK_RATE_HZ)
+            .listener(sideA));
+        final RecordingClientListener listener = new RecordingClientListener();
+        final GameClient client = harness.connect(harness.clientContext(port).listener(listener)
+            .tickRateHz(TICK_RATE_HZ));
+        harness.awaitConnected(client);
+        client.join(ROOM);
+        final UnsafeBuffer input = new UnsafeBuffer(new byte[4]);
+        final Tests.Poller playing = () ->
+        {
+            final TickClock clock = client.tickClock();
+            long tick;
+            while (client.isConnected() && TickClock.NOT_SYNCED != (tick = clock.pollInputTick(System.nanoTime())))
+            {
+                input.putInt(0, (int)tick);
+                client.sendInput(tick, input, 0, 4);
+            }
+            if (0 == harness.pollAll())
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            return 1;
+        };
+        Tests.await(() -> sideA.lastInputTick() >= 6L * TICK_RATE_HZ, 60_000, playing,
+            () -> "inputs on A up to " + sideA.lastInputTick() + " at tick " + roomA.tick());
+        final long tickA = roomA.tick();
+        final long lastInputA = sideA.lastInputTick();
+        harness.servers.remove(a);
+        ServerTestSupport.abort(a); // as a crash: the client is not told, and keeps its tick clock
+
+        final Ticking sideB = new Ticking();
+        final GameServer b = harness.launch(harness.serverContext(port).listener(sideB)
+            .archiveDirectoryName(archiveDir.getAbsolutePath()));
+        final Room roomB = b.restoreRoom(ROOM, new RoomOptions().tickRateHz(TICK_RATE_HZ).listener(sideB));
+        final long restoredTick = roomB.tick();
+        assertTrue(restoredTick > tickA, "the restored room's tick " + restoredTick + " continues after " + tickA);
+        assertEquals(1, b.restoreSessions());
+        final long[] tickAtResume = { -1 };
+        Tests.await(() -> sideB.inputTicks.size() >= 20, 60_000, () ->
+        {
+            if (tickAtResume[0] < 0 && listener.resumes > 0)
+            {
+                tickAtResume[0] = roomB.tick();
+            }
+            return playing.poll();
+        }, () -> "inputs on B " + sideB.inputTicks.size() + ", resumes " + listener.resumes + ", room tick " +
+            roomB.tick() + ", client's input tick " + client.tickClock().inputTick(System.nanoTime()));
+        final long firstInputB = sideB.inputTicks.getLong(0);
+        final long roomTickAtFirst = sideB.roomTicksAtInput.getLong(0);
+        System.out.println("ticks across a restart: A reached tick " + tickA + " (last input " + lastInputA +
+            "), B restored at tick " + restoredTick + ", client resumed at B's tick " + tickAtResume[0] +
+            ", first input on B for tick " + firstInputB + " at B's tick " + roomTickAtFirst);
+        assertEquals(1, listener.resumes, "resumed, not a new session");
+        assertTrue(firstInputB > lastInputA, "input ticks keep rising: " + firstInputB + " after " + lastInputA);
+        assertTrue(tickAtResume[0] > 0 && roomTickAtFirst - tickAtResume[0] < TICK_RATE_HZ,
+            "the resumed client's inputs reach the game within a second of ticks of its resume, not once the " +
+            "room's tick has passed the old one: resumed at " + tickAtResume[0] + ", first input at " + roomTickAtFirst);
+        for (int i = 0; i < sideB.inputTicks.size(); i++)
+        {
+            final long lead = sideB.inputTicks.getLong(i) - sideB.roomTicksAtInput.getLong(i);
+            assertTrue(lead > -TICK_RATE_HZ && lead < TICK_RATE_HZ,
+                "input for tick " + sideB.inputTicks.getLong(i) + " at room tick " + sideB.roomTicksAtInput.getLong(i));
+        }
     }
 
     private GameServer launch(final int port)

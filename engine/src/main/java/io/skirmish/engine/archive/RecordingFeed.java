@@ -173,9 +173,10 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final RecordedFrameFlyweight f = frame.wrap(buffer, offset, length);
-        if (RecordedFrameFlyweight.SENDER_SEQ == f.recordType())
+        if (RecordedFrameFlyweight.SENDER_SEQ == f.recordType() || RecordedFrameFlyweight.TICK == f.recordType())
         {
-            return Action.CONTINUE; // the server's own record of which client frame produced the next events
+            return Action.CONTINUE; // the server's own bookkeeping (which client frame produced the next events,
+                                    // the room's tick): spectators and replays do not get it
         }
         if (REPLAY == mode && !ready)
         {

@@ -14,6 +14,8 @@ import static io.skirmish.engine.protocol.RecordedFrameFlyweight.GAP;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.KEYFRAME;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.PAYLOAD_OFFSET;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.SENDER_SEQ;
+import static io.skirmish.engine.protocol.RecordedFrameFlyweight.TICK;
+import static io.skirmish.engine.protocol.RecordedFrameFlyweight.TICK_PAYLOAD_LENGTH;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
@@ -119,6 +121,21 @@ public final class RoomRecorder
     {
         reliableSeqBuffer.putLong(0, reliableSeq, LITTLE_ENDIAN);
         record(SENDER_SEQ, 0, nextSeq, nowNs, 0, senderSessionId, reliableSeqBuffer, 0, 8);
+    }
+
+    /**
+     * Record a ticking room's tick, so that a restored room continues its tick count.
+     *
+     * @param seq     the room's last seq.
+     * @param nowNs   the server's nano clock.
+     * @param tick    the room's tick.
+     * @param epochMs the server's wall clock, epoch milliseconds.
+     */
+    public void onTick(final long seq, final long nowNs, final long tick, final long epochMs)
+    {
+        reliableSeqBuffer.putLong(0, tick, LITTLE_ENDIAN);
+        reliableSeqBuffer.putLong(8, epochMs, LITTLE_ENDIAN);
+        record(TICK, 0, seq, nowNs, 0, 0, reliableSeqBuffer, 0, TICK_PAYLOAD_LENGTH);
     }
 
     /**

@@ -325,6 +325,12 @@ public final class RoomRecordings implements AutoCloseable
             {
                 handler.onSenderSeq(f.seq(), f.senderSessionId(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN));
             }
+            else if (RecordedFrameFlyweight.TICK == type &&
+                f.payloadLength() >= RecordedFrameFlyweight.TICK_PAYLOAD_LENGTH)
+            {
+                handler.onTick(f.seq(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN),
+                    buffer.getLong(f.payloadOffset() + 8, LITTLE_ENDIAN));
+            }
             count++;
             return Action.CONTINUE;
         }

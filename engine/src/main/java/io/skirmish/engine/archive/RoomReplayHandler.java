@@ -59,4 +59,15 @@ public interface RoomReplayHandler
     default void onGap(final long fromSeq, final int lostFrames)
     {
     }
+
+    /**
+     * A ticking room's tick, recorded about once a second. Most handlers ignore it.
+     *
+     * @param seq     the room's last seq when recorded.
+     * @param tick    the room's tick.
+     * @param epochMs the recording server's wall clock, epoch milliseconds.
+     */
+    default void onTick(final long seq, final long tick, final long epochMs)
+    {
+    }
 }

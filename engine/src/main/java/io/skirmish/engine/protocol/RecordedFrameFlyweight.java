@@ -10,7 +10,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * event flags and payload, membership system events included), a keyframe of the game's room state tagged with the
  * room seq it follows, or a gap marker saying that frames were lost before reaching the recording (Seq: the first
  * lost frame's seq; Type Id: how many frames were lost), or the client reliable seq behind the events that follow
- * ({@link #SENDER_SEQ}). Each frame is one Aeron message. Little-endian.
+ * ({@link #SENDER_SEQ}), or a ticking room's tick ({@link #TICK}). Each frame is one Aeron message. Little-endian.
  * <pre>
  *  +-------------------------------+-------------------------------+
  *  |       Record Type (16)        |       Event Flags (16)        |
@@ -42,6 +42,15 @@ public final class RecordedFrameFlyweight
      * server acknowledges a restored session's frames up to the highest it finds, so none is applied twice.
      */
     public static final int SENDER_SEQ = 4;
+    /**
+     * Record type: a ticking room's tick, recorded about once a second (Seq: the room's last seq; Payload: the tick,
+     * 64 bits, then the server's wall clock in epoch milliseconds, 64 bits). A restored room continues its tick count
+     * from the last one plus the ticks of the wall-clock time since, so that tick numbers keep rising across a
+     * restart. Readers that do not know it skip it.
+     */
+    public static final int TICK = 5;
+    /** Length of a {@link #TICK} record's payload. */
+    public static final int TICK_PAYLOAD_LENGTH = 16;
 
     /** Offset of the record type. */
     public static final int RECORD_TYPE_OFFSET = 0;

@@ -538,6 +538,14 @@ public final class GameServer implements AutoCloseable
     }
 
     /**
+     * Release the archive directory's lock (tests that stop a server as a crash would).
+     */
+    void releaseArchiveLock()
+    {
+        CloseHelper.quietClose(archiveLock);
+    }
+
+    /**
      * Defaults for {@link Context}, read from system properties.
      */
     public static final class Configuration

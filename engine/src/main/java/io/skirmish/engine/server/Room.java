@@ -45,6 +45,8 @@ public final class Room
     long tick;
     long nextTickNs;
     long tickIntervalNs;
+    /** A durable room records its tick when it reaches this one ({@link RoomRegistry#tick}). */
+    long nextRecordedTick;
     final long[] tickTimesNs = new long[TICK_TIME_HISTORY];
     long lastSnapshotTick = Long.MIN_VALUE;
     SnapshotHistory snapshotHistory;

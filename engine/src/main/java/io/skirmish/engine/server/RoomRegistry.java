@@ -216,6 +216,10 @@ final class RoomRegistry
         try
         {
             room.stream.lastSeq = restore.lastSeq();
+            if (room.tickIntervalNs > 0)
+            {
+                room.tick = restore.restoredTick(ctx.epochClock.time(), room.tickIntervalNs);
+            }
             room.restoredSenderSeqs = restore.senderSeqs();
             restore.apply(recordings, ids, room, clock.nanoTime());
             room.oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
@@ -298,6 +302,10 @@ final class RoomRegistry
                     room.nextTickNs += room.tickIntervalNs;
                 }
                 room.tick++;
+                if (null != room.recorder && room.tick >= room.nextRecordedTick)
+                {
+                    recordTick(room, nowNs);
+                }
                 final long startNs = tickClock.nanoTime();
                 try
                 {
@@ -312,6 +320,15 @@ final class RoomRegistry
             }
         }
         return work;
+    }
+
+    /**
+     * Record a durable ticking room's tick about once a second, so that a restored room continues its tick count.
+     */
+    private void recordTick(final Room room, final long nowNs)
+    {
+        room.recorder.onTick(room.stream.lastSeq, nowNs, room.tick, ctx.epochClock.time());
+        room.nextRecordedTick = room.tick + Math.max(1, TimeUnit.SECONDS.toNanos(1) / room.tickIntervalNs);
     }
 
     /**

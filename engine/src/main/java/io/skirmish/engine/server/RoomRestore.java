@@ -39,6 +39,8 @@ final class RoomRestore implements RoomReplayHandler
     private Room room;
     private long historyFromSeq;
     private long eventsRestored;
+    private long lastTick;
+    private long lastTickEpochMs;
     private long nowNs;
 
     RoomRestore(final int maxMessageLength, final ErrorHandler errors)
@@ -88,6 +90,28 @@ final class RoomRestore implements RoomReplayHandler
     long lastSeq()
     {
         return lastSeq;
+    }
+
+    /**
+     * The tick a restored ticking room continues from: the last recorded tick plus the ticks of the wall-clock time
+     * since it was recorded (the room would have gone on ticking meanwhile; ticks are recorded about once a second,
+     * so this is past any tick the dead process reached), and at least a second of ticks past it should the wall
+     * clock have gone back.
+     *
+     * @param nowEpochMs     the wall clock now.
+     * @param tickIntervalNs the restored room's tick interval (positive).
+     * @return the tick, or 0 when no tick was recorded in the room's current lifetime.
+     */
+    long restoredTick(final long nowEpochMs, final long tickIntervalNs)
+    {
+        if (0 == lastTick)
+        {
+            return 0;
+        }
+        final long elapsedTicks = TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowEpochMs - lastTickEpochMs)) /
+            tickIntervalNs + 1;
+        final long secondOfTicks = Math.max(1, TimeUnit.SECONDS.toNanos(1) / tickIntervalNs);
+        return lastTick + Math.max(elapsedTicks, secondOfTicks);
     }
 
     /**
@@ -187,6 +211,18 @@ final class RoomRestore implements RoomReplayHandler
     /**
      * {@inheritDoc}
      */
+    public void onTick(final long seq, final long tick, final long epochMs)
+    {
+        if (!applying && tick > lastTick)
+        {
+            lastTick = tick;
+            lastTickEpochMs = epochMs;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void onSenderSeq(final long nextSeq, final int senderSessionId, final long reliableSeq)
     {
         if (!applying && reliableSeq > senderSeqs.get(senderSessionId))
@@ -203,6 +239,8 @@ final class RoomRestore implements RoomReplayHandler
         keyframeOrdinal = -1;
         keyframesSeen = 0;
         lastSeq = 0;
+        lastTick = 0;
+        lastTickEpochMs = 0;
     }
 
     private void appendToHistory(

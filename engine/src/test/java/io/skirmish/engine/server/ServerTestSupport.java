@@ -61,6 +61,7 @@ public final class ServerTestSupport
         server.conductor().abort();
         server.dutyCycle().close();
         CloseHelper.quietClose(server.transport());
+        server.releaseArchiveLock(); // the operating system would release it as the process died
     }
 
     /**
