@@ -1,6 +1,7 @@
 package io.skirmish.directory;
 
 import io.skirmish.directory.service.DirectoryCounter;
+import io.skirmish.directory.server.RoomServerLink;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,7 +39,9 @@ class DirectoryRulesTest
         "protocol", Set.of(),
         "service", Set.of("io.skirmish.directory.protocol.", "io.skirmish.engine.EngineException", "io.aeron."),
         "", Set.of("io.skirmish.directory.protocol.", "io.skirmish.directory.service.DirectoryService",
-            "io.skirmish.engine.EngineException", "io.skirmish.engine.security.ConnectTokens", "io.aeron."));
+            "io.skirmish.engine.EngineException", "io.skirmish.engine.security.ConnectTokens", "io.aeron."),
+        "server", Set.of("io.skirmish.directory.DirectoryReporter", "io.skirmish.directory.ReporterListener",
+            "io.skirmish.directory.Seat", "io.skirmish.engine.", "io.aeron."));
 
     @Test
     void packagesShouldImportOnlyWhatTheyMay() throws IOException
@@ -135,7 +138,8 @@ class DirectoryRulesTest
         final String doc = Files.readString(DOCS.resolve("configuration.md"));
         final TreeSet<String> missing = new TreeSet<>();
         for (final Class<?> settings : List.of(
-            DirectoryNode.Context.class, DirectoryClient.Context.class, DirectoryReporter.Context.class))
+            DirectoryNode.Context.class, DirectoryClient.Context.class, DirectoryReporter.Context.class,
+            RoomServerLink.Context.class))
         {
             for (final Method method : settings.getMethods())
             {

@@ -10,6 +10,7 @@ package io.skirmish.samples;
  *   java -jar skirmish-demo.jar relay --listen HOST:PORT --target HOST:PORT
  *   java -jar skirmish-demo.jar spectate --server HOST:PORT [--room R] [--delay 2s]
  *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ]
+ *   java -jar skirmish-demo.jar directory --dev [--base-port P] | --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]
  * </pre>
  * Exit codes: 0 success, 1 delivery problems found by the bots, 2 bad command line.
  */
@@ -25,6 +26,8 @@ public final class Demo
         "                (/metrics, health and admin API on TCP P; graceful drain on SIGTERM; Agones lifecycle)",
         "                [--archive DIR [--keyframe-interval S] [--resume-window S]]",
         "                (durable rooms in an Aeron Archive in DIR, restored with their sessions on a restart)",
+        "                [--directory H:P,H:P,H:P [--server-id N] [--public-address H:P] [--capacity N]]",
+        "                [--token-secret S] (registers with the room directory; tokens minted from its seats)",
         "  client        --server HOST:PORT [--response HOST:PORT] [--name NAME] [--arena N] [--headless]",
         "                [--duration S] and the network options",
         "  bots          --server HOST:PORT --count N --duration S [--emit-rate R] [--hop S] [--summary]",
@@ -33,6 +36,8 @@ public final class Demo
         "  spectate      --server HOST:PORT [--room R] [--delay 2s] [--duration S] [--headless]",
         "                (read-only, from the server's archive: the server runs with --archive DIR)",
         "  replay        --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--duration S] [--headless]",
+        "  directory     --dev [--base-port P]   the room directory's 3 nodes in this process (dev mode), or",
+        "                --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]   one node; [--duration S]",
         "",
         "network options (simulated, in process): --latency MS --jitter MS --loss PCT --dup PCT --reorder PCT",
         "durations: a number of seconds, or with a unit (500ms, 20s, 2m)",
@@ -72,7 +77,7 @@ public final class Demo
      */
     public static int run(final String[] args)
     {
-        final CommandLine line = CommandLine.parse(args, "summary", "headless", "help", "agones");
+        final CommandLine line = CommandLine.parse(args, "summary", "headless", "help", "agones", "dev", "clean");
         if (line.has("help") || "help".equals(line.command()))
         {
             System.out.println(USAGE);
@@ -91,6 +96,8 @@ public final class Demo
                 return BotsCommand.run(line);
             case "relay":
                 return RelayCommand.run(line);
+            case "directory":
+                return DirectoryCommand.run(line);
             case "spectate":
             case "replay":
                 return FeedCommand.run(line, System.out);

@@ -3,6 +3,7 @@ package io.skirmish.samples;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.skirmish.agones.AgonesLifecycle;
+import io.skirmish.directory.server.RoomServerLink;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.server.GameServer;
@@ -13,6 +14,7 @@ import org.agrona.CloseHelper;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -38,6 +40,64 @@ public final class DemoServer implements AutoCloseable
         String archiveDirectory;
         long keyframeIntervalNs = TimeUnit.SECONDS.toNanos(1);
         long resumeWindowNs = TimeUnit.SECONDS.toNanos(60);
+        String directoryNodes;
+        int serverId = 1;
+        String publicAddress;
+        String tokenSecret;
+        int capacity;
+
+        /**
+         * @param nodes the room directory's nodes ({@code host:port,host:port,host:port}) to register with, or null
+         *              (the default) to run alone.
+         * @return this.
+         */
+        public Settings directory(final String nodes)
+        {
+            this.directoryNodes = nodes;
+            return this;
+        }
+
+        /**
+         * @param serverId this server's id in the directory; default 1.
+         * @return this.
+         */
+        public Settings serverId(final int serverId)
+        {
+            this.serverId = serverId;
+            return this;
+        }
+
+        /**
+         * @param address the {@code host:port} players reach this server on, registered with the directory; default
+         *                {@code localhost:port}.
+         * @return this.
+         */
+        public Settings publicAddress(final String address)
+        {
+            this.publicAddress = address;
+            return this;
+        }
+
+        /**
+         * @param secret the connect token secret (the backends' too): players need a token, and a token minted from
+         *               a directory seat lands its player in the seat's room; null (the default) for no tokens.
+         * @return this.
+         */
+        public Settings tokenSecret(final String secret)
+        {
+            this.tokenSecret = secret;
+            return this;
+        }
+
+        /**
+         * @param capacity players registered with the directory; default 0, the server's max sessions.
+         * @return this.
+         */
+        public Settings capacity(final int capacity)
+        {
+            this.capacity = capacity;
+            return this;
+        }
 
         /**
          * @param directory the archive directory that makes every room durable (restored from it on start when a
@@ -152,6 +212,7 @@ public final class DemoServer implements AutoCloseable
     private final ServerMetrics metrics;
     private final OpsHttpServer ops;
     private final AgonesLifecycle agones;
+    private final RoomServerLink link;
     private boolean closed;
 
     private DemoServer(final Settings settings) throws IOException
@@ -161,6 +222,13 @@ public final class DemoServer implements AutoCloseable
         {
             game.durable(settings.keyframeIntervalNs);
         }
+        final String publicAddress = null == settings.publicAddress ?
+            "localhost:" + settings.port : settings.publicAddress;
+        link = null == settings.directoryNodes ? null : new RoomServerLink(new RoomServerLink.Context()
+            .nodes(settings.directoryNodes)
+            .serverId(settings.serverId)
+            .publicAddress(publicAddress)
+            .capacity(settings.capacity));
         final int maxSessions = new GameServer.Context().maxSessions();
         agones = settings.agones ?
             new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(maxSessions)) : null;
@@ -173,7 +241,13 @@ public final class DemoServer implements AutoCloseable
                     .port(settings.port)
                     .threadingMode(ThreadingMode.SHARED)
                     .idleStrategy(SampleConfiguration.idleStrategy())
-                    .listener(null == agones ? game : agones.listener(game));
+                    .listener(null == link ? (null == agones ? game : agones.listener(game)) :
+                        link.listener(null == agones ? game : agones.listener(game)));
+                if (null != settings.tokenSecret)
+                {
+                    serverContext.connectTokenSecret(settings.tokenSecret.getBytes(StandardCharsets.UTF_8))
+                        .publicAddresses(publicAddress);
+                }
                 if (null != settings.archiveDirectory)
                 {
                     serverContext.archiveDirectoryName(settings.archiveDirectory)
@@ -222,6 +296,18 @@ public final class DemoServer implements AutoCloseable
         }
         this.metrics = metrics;
         this.ops = ops;
+        if (null != link)
+        {
+            try
+            {
+                link.start(server);
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietCloseAll(link, ops, metrics, server, agones);
+                throw ex;
+            }
+        }
         if (null != agones)
         {
             agones.start();
@@ -295,6 +381,14 @@ public final class DemoServer implements AutoCloseable
     }
 
     /**
+     * @return the link to the room directory, or null when running alone.
+     */
+    public RoomServerLink link()
+    {
+        return link;
+    }
+
+    /**
      * @return the metrics, or null without a metrics port.
      */
     public ServerMetrics metrics()
@@ -357,7 +451,7 @@ public final class DemoServer implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            CloseHelper.quietCloseAll(ops, metrics);
+            CloseHelper.quietCloseAll(link, ops, metrics);
             server.close();
         }
     }

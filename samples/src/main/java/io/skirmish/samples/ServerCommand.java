@@ -16,7 +16,12 @@ import java.util.concurrent.TimeUnit;
  *   java -jar skirmish-demo.jar server --port 40123 [--bind 0.0.0.0] [--arenas 2] [--tick-rate 30] [--duration S]
  *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]
  *       [--archive DIR [--keyframe-interval S] [--resume-window S]]
+ *       [--directory H:P,H:P,H:P [--server-id N] [--public-address H:P] [--capacity N]] [--token-secret S]
  * </pre>
+ * With {@code --directory} the server registers with the room directory through a {@code RoomServerLink}: it
+ * reports its rooms, opens the rooms the directory places on it, and, with {@code --token-secret} (or the
+ * {@code SKIRMISH_TOKEN_SECRET} environment variable; players then need connect tokens), lands each player whose
+ * token was minted from a directory seat in that seat's room.
  * With {@code --archive} the rooms are durable, recorded to an Aeron Archive embedded in that directory, and the
  * arenas can be spectated and replayed ({@code spectate}, {@code replay}); see below for restarts.
  * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses). With {@code --metrics-port} it
@@ -66,7 +71,12 @@ public final class ServerCommand
             .agones(line.flag("agones"))
             .archiveDirectory(line.string("archive", null))
             .keyframeIntervalNs(line.durationNs("keyframe-interval", TimeUnit.SECONDS.toNanos(1)))
-            .resumeWindowNs(line.durationNs("resume-window", TimeUnit.SECONDS.toNanos(60)));
+            .resumeWindowNs(line.durationNs("resume-window", TimeUnit.SECONDS.toNanos(60)))
+            .directory(line.string("directory", null))
+            .serverId(line.intValue("server-id", 1))
+            .publicAddress(line.string("public-address", null))
+            .capacity(line.intValue("capacity", 0))
+            .tokenSecret(line.string("token-secret", System.getenv("SKIRMISH_TOKEN_SECRET")));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));
         line.checkAllUsed();
@@ -89,6 +99,12 @@ public final class ServerCommand
                 }
                 System.out.printf("durable rooms in archive %s: restored %s; %d sessions restored%n",
                     settings.archiveDirectory, seqs, game.restoredSessions());
+            }
+            if (null != demo.link())
+            {
+                System.out.printf("on the room directory %s as server %d (%s)%n", settings.directoryNodes,
+                    settings.serverId, null == settings.publicAddress ? "localhost:" + settings.port :
+                    settings.publicAddress);
             }
             if (demo.metricsPort() >= 0)
             {
