@@ -21,8 +21,11 @@ package io.skirmish.engine.protocol;
  */
 public final class FeedFrameFlyweight extends FrameHeaderFlyweight
 {
-    /** Record type of the frame that ends a feed (never recorded: feeds only). */
-    public static final int END = 4;
+    /**
+     * Record type of the frame that ends a feed (never recorded: feeds only); distinct from every
+     * {@link RecordedFrameFlyweight} record type (4 is {@code SENDER_SEQ}, which a feed carries through).
+     */
+    public static final int END = 100;
 
     /** Offset of the feed id. */
     public static final int FEED_ID_OFFSET = 8;
