@@ -69,6 +69,31 @@ final class ChildJvm implements AutoCloseable
         final String mainClass,
         final Path log) throws IOException
     {
+        return launch(name, cpu, niceness, jvmArgs, mainClass, List.of(), log);
+    }
+
+    /**
+     * Start a child JVM with program arguments.
+     *
+     * @param name        for its output thread.
+     * @param cpu         core to pin it to, or -1 for none.
+     * @param niceness    {@code nice} increment, 0 for none.
+     * @param jvmArgs     JVM options and system properties.
+     * @param mainClass   its main class.
+     * @param programArgs arguments to its main method.
+     * @param log         file that receives its output (replaced).
+     * @return the running child.
+     * @throws IOException when it cannot be started or the log not written.
+     */
+    static ChildJvm launch(
+        final String name,
+        final int cpu,
+        final int niceness,
+        final List<String> jvmArgs,
+        final String mainClass,
+        final List<String> programArgs,
+        final Path log) throws IOException
+    {
         final List<String> command = new ArrayList<>();
         if (niceness > 0)
         {
@@ -89,6 +114,7 @@ final class ChildJvm implements AutoCloseable
         command.add("-cp");
         command.add(Path.of(System.getProperty("java.class.path")).toAbsolutePath().toString());
         command.add(mainClass);
+        command.addAll(programArgs);
 
         Files.createDirectories(log.toAbsolutePath().getParent());
         final Writer logWriter = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
@@ -122,6 +148,14 @@ final class ChildJvm implements AutoCloseable
         catch (final IOException ignore)
         {
         }
+    }
+
+    /**
+     * @return its process id (of {@code taskset}'s exec: the JVM itself).
+     */
+    long pid()
+    {
+        return process.pid();
     }
 
     /**

@@ -28,9 +28,23 @@ public final class ProcessCpu
      */
     public static long ticks()
     {
+        return ticks(STAT);
+    }
+
+    /**
+     * @param pid a process on this machine.
+     * @return its user plus system CPU time so far in clock ticks, or -1 when its {@code /proc} entry cannot be read.
+     */
+    public static long ticks(final long pid)
+    {
+        return ticks(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    private static long ticks(final Path statFile)
+    {
         try
         {
-            final String stat = Files.readString(STAT);
+            final String stat = Files.readString(statFile);
             // the command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'
             final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
             return Long.parseLong(fields[UTIME_FIELD - FIRST_FIELD_AFTER_NAME]) +

@@ -3,6 +3,7 @@ package io.skirmish.benchmarks.rig;
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
+import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.FeedEndReason;
 import io.skirmish.engine.client.FeedListener;
 import io.skirmish.engine.client.GameClient;
@@ -16,6 +17,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Spectator clients ({@link GameClient#spectate}) of one durable room, as separate viewers would be: they share one
@@ -25,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class EngineSpectators implements SpectatorLoad
 {
     private final Errors errors = new Errors("engine-spectators");
-    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLongArray frames;
     private final AtomicLong ended = new AtomicLong();
+    private volatile FeedEndReason firstEndReason;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final GameClient[] clients;
@@ -34,6 +37,7 @@ final class EngineSpectators implements SpectatorLoad
 
     EngineSpectators(final int count, final String serverEndpoint, final int roomId, final long delayNs)
     {
+        frames = new AtomicLongArray(count);
         MediaDriver driver = null;
         Aeron aeron = null;
         final GameClient[] clients = new GameClient[count];
@@ -57,41 +61,6 @@ final class EngineSpectators implements SpectatorLoad
                 .clientName("skirmish-spectators")
                 .idleStrategy(new SleepingMillisIdleStrategy(1))
                 .errorHandler(errors));
-            final FeedListener listener = new FeedListener()
-            {
-                public void onFeedKeyframe(
-                    final int feedId,
-                    final int roomId,
-                    final long seq,
-                    final long timestampNs,
-                    final DirectBuffer buffer,
-                    final int offset,
-                    final int length)
-                {
-                    frames.lazySet(frames.get() + 1);
-                }
-
-                public void onFeedEvent(
-                    final int feedId,
-                    final int roomId,
-                    final long seq,
-                    final int typeId,
-                    final int flags,
-                    final int senderSessionId,
-                    final long timestampNs,
-                    final DirectBuffer buffer,
-                    final int offset,
-                    final int length)
-                {
-                    frames.lazySet(frames.get() + 1);
-                }
-
-                public void onFeedEnd(final int feedId, final int roomId, final long lastSeq,
-                    final FeedEndReason reason)
-                {
-                    ended.incrementAndGet();
-                }
-            };
             for (int i = 0; i < count; i++)
             {
                 clients[i] = GameClient.connect(new GameClient.Context()
@@ -102,9 +71,9 @@ final class EngineSpectators implements SpectatorLoad
                     .errorHandler(errors));
             }
             Deadline.await(() -> allConnected(clients), 60_000, () -> poll(clients), () -> "spectators connected");
-            for (final GameClient client : clients)
+            for (int i = 0; i < count; i++)
             {
-                if (client.spectate(roomId, delayNs, listener) <= 0)
+                if (clients[i].spectate(roomId, delayNs, new CountingListener(i)) <= 0)
                 {
                     throw new IllegalStateException("spectate refused");
                 }
@@ -133,6 +102,16 @@ final class EngineSpectators implements SpectatorLoad
             }
         });
         AgentRunner.startOnThread(runner);
+    }
+
+    private long sum(final EngineCounter counter)
+    {
+        long total = 0;
+        for (final GameClient client : clients)
+        {
+            total += client.counter(counter);
+        }
+        return total;
     }
 
     private static boolean allConnected(final GameClient[] clients)
@@ -170,7 +149,28 @@ final class EngineSpectators implements SpectatorLoad
      */
     public long framesReceived()
     {
-        return frames.get();
+        long total = 0;
+        for (int i = 0; i < frames.length(); i++)
+        {
+            total += frames.get(i);
+        }
+        return total;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int count()
+    {
+        return frames.length();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long framesReceived(final int spectator)
+    {
+        return frames.get(spectator);
     }
 
     /**
@@ -179,12 +179,66 @@ final class EngineSpectators implements SpectatorLoad
     public void close()
     {
         CloseHelper.close(runner);
+        final long delivered = sum(EngineCounter.FEED_FRAMES_DELIVERED);
+        final long gaps = sum(EngineCounter.FEED_GAPS_DETECTED);
+        final long duplicates = sum(EngineCounter.FEED_DUPLICATES_DROPPED);
         CloseHelper.closeAll(clients);
         CloseHelper.closeAll(aeron, driver);
         if (ended.get() > 0)
         {
-            throw new IllegalStateException(ended.get() + " spectator feeds ended before the run did");
+            throw new IllegalStateException(ended.get() + " spectator feeds ended before the run did, the first with " +
+                firstEndReason + "; client counters: delivered " + delivered + ", gaps " + gaps + ", duplicates " +
+                duplicates);
         }
         errors.check();
+    }
+
+    /**
+     * One spectator's feed: counts the frames it is handed (on the spectators' thread) into its own slot.
+     */
+    private final class CountingListener implements FeedListener
+    {
+        private final int index;
+
+        CountingListener(final int index)
+        {
+            this.index = index;
+        }
+
+        public void onFeedKeyframe(
+            final int feedId,
+            final int roomId,
+            final long seq,
+            final long timestampNs,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            frames.lazySet(index, frames.get(index) + 1);
+        }
+
+        public void onFeedEvent(
+            final int feedId,
+            final int roomId,
+            final long seq,
+            final int typeId,
+            final int flags,
+            final int senderSessionId,
+            final long timestampNs,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length)
+        {
+            frames.lazySet(index, frames.get(index) + 1);
+        }
+
+        public void onFeedEnd(final int feedId, final int roomId, final long lastSeq, final FeedEndReason reason)
+        {
+            if (null == firstEndReason)
+            {
+                firstEndReason = reason;
+            }
+            ended.incrementAndGet();
+        }
     }
 }

@@ -40,6 +40,16 @@ public interface SpectatorLoad extends AutoCloseable
                 return 0;
             }
 
+            public int count()
+            {
+                return 0;
+            }
+
+            public long framesReceived(final int spectator)
+            {
+                throw new IndexOutOfBoundsException(spectator);
+            }
+
             public void close()
             {
             }
@@ -57,6 +67,17 @@ public interface SpectatorLoad extends AutoCloseable
      * @return recorded frames the spectators were handed so far, summed (to show they kept up).
      */
     long framesReceived();
+
+    /**
+     * @return how many spectators.
+     */
+    int count();
+
+    /**
+     * @param spectator index, 0 to {@link #count()} - 1.
+     * @return recorded frames that spectator was handed so far (any thread).
+     */
+    long framesReceived(int spectator);
 
     /**
      * Disconnect every spectator.
