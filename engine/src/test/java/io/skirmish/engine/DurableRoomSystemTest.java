@@ -1,11 +1,7 @@
 package io.skirmish.engine;
 
-import io.aeron.CommonContext;
-import io.aeron.archive.Archive;
-import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.driver.MediaDriver;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.archive.RoomReplayHandler;
@@ -19,7 +15,6 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.collections.LongArrayList;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +28,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static io.aeron.driver.ThreadingMode.SHARED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -310,26 +304,9 @@ class DurableRoomSystemTest
 
     private AeronArchive launchArchiveOn(final File dir)
     {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        final ArchivingMediaDriver driver = ArchivingMediaDriver.launch(
-            new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .threadingMode(SHARED)
-                .sharedIdleStrategy(new SleepingMillisIdleStrategy(1)),
-            new Archive.Context()
-                .archiveDir(dir)
-                .controlChannelEnabled(false)
-                .replicationChannel("aeron:udp?endpoint=localhost:0")
-                .archiveClientContext(
-                    new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=localhost:0"))
-                .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(SleepingMillisIdleStrategy::new));
-        closeables.add(driver);
-        final AeronArchive archive = AeronArchive.connect(RoomArchive.localArchiveContext(aeronDir));
+        final ArchiveOnDirectory archive = ArchiveOnDirectory.launch(dir);
         closeables.add(archive);
-        return archive;
+        return archive.archive();
     }
 
     private static byte[] bytes(final DirectBuffer buffer, final int offset, final int length)

@@ -2,8 +2,6 @@ package io.skirmish.engine;
 
 import io.aeron.CommonContext;
 import io.aeron.archive.Archive;
-import io.aeron.archive.ArchiveThreadingMode;
-import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.driver.MediaDriver;
 import io.skirmish.engine.archive.RoomArchive;
@@ -557,26 +555,9 @@ class FeedSystemTest
 
     private AeronArchive launchArchiveOn(final File dir)
     {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        final ArchivingMediaDriver driver = ArchivingMediaDriver.launch(
-            new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .threadingMode(SHARED)
-                .sharedIdleStrategy(new SleepingMillisIdleStrategy(1)),
-            new Archive.Context()
-                .archiveDir(dir)
-                .controlChannelEnabled(false)
-                .replicationChannel("aeron:udp?endpoint=localhost:0")
-                .archiveClientContext(
-                    new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=localhost:0"))
-                .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(SleepingMillisIdleStrategy::new));
-        closeables.add(driver);
-        final AeronArchive archive = AeronArchive.connect(RoomArchive.localArchiveContext(aeronDir));
+        final ArchiveOnDirectory archive = ArchiveOnDirectory.launch(dir);
         closeables.add(archive);
-        return archive;
+        return archive.archive();
     }
 
     private static byte[] bytes(final DirectBuffer buffer, final int offset, final int length)

@@ -1,11 +1,6 @@
 package io.skirmish.engine;
 
-import io.aeron.CommonContext;
-import io.aeron.archive.Archive;
-import io.aeron.archive.ArchiveThreadingMode;
-import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.driver.MediaDriver;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.server.GameServer;
@@ -13,7 +8,6 @@ import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +20,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
-import static io.aeron.driver.ThreadingMode.SHARED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -106,25 +99,8 @@ class RoomRecordingsPurgeSystemTest
 
     private AeronArchive launchArchiveOn(final File dir)
     {
-        final String aeronDir = CommonContext.generateRandomDirName();
-        final ArchivingMediaDriver driver = ArchivingMediaDriver.launch(
-            new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .threadingMode(SHARED)
-                .sharedIdleStrategy(new SleepingMillisIdleStrategy(1)),
-            new Archive.Context()
-                .archiveDir(dir)
-                .controlChannelEnabled(false)
-                .replicationChannel("aeron:udp?endpoint=localhost:0")
-                .archiveClientContext(
-                    new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=localhost:0"))
-                .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(SleepingMillisIdleStrategy::new));
-        closeables.add(0, driver);
-        final AeronArchive archive = AeronArchive.connect(RoomArchive.localArchiveContext(aeronDir));
+        final ArchiveOnDirectory archive = ArchiveOnDirectory.launch(dir);
         closeables.add(0, archive);
-        return archive;
+        return archive.archive();
     }
 }
