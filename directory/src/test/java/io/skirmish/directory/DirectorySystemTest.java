@@ -121,7 +121,9 @@ class DirectorySystemTest
         assertEquals(DirectoryResult.OK, client.release(granted.get(1)));
         assertEquals(DirectoryResult.NO_SUCH_SEAT, client.release(granted.get(1)));
         assertEquals(DirectoryResult.OK, client.describe(ROOM, status));
-        assertEquals(1, status.members());
+        // the confirmed player counts as a member until the room server's next report (every 200 ms here), which
+        // is the truth: this test's server has nobody connected, so it may already have set the members back to 0
+        assertTrue(1 == status.members() || 0 == status.members(), "members " + status.members());
         assertEquals(8, status.reserved());
         assertEquals(DirectoryResult.NO_SUCH_ROOM, client.describe(99, status));
     }
