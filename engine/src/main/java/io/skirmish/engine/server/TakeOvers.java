@@ -75,8 +75,8 @@ final class TakeOvers
     private static IntHashSet read(final File directory, final String prefix)
     {
         final IntHashSet ids = new IntHashSet();
-        final File file = new File(directory, FILE_NAME);
-        if (null == directory || !file.exists())
+        final File file = null == directory ? null : new File(directory, FILE_NAME);
+        if (null == file || !file.exists())
         {
             return ids;
         }
