@@ -6,6 +6,7 @@ import io.skirmish.engine.security.ConnectTokens;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerTestSupport;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -224,6 +227,14 @@ class FailoverSystemTest
                 resumedAfterMs[i] + " ms after the kill");
         }
         assertTrue(located.get() >= CLIENTS, "every client asked its locator: " + located.get());
+        final Set<Integer> takenIds = new TreeSet<>();
+        for (final GameClient client : clients)
+        {
+            takenIds.add(client.sessionId());
+        }
+        assertEquals(takenIds, ServerTestSupport.persistedSessionIds(liveDir,
+            tokens ? DurableSessionsChild.TOKEN_SECRET : null),
+            "the resumed sessions are persisted in the taking server's own store");
 
         // the dead server comes back on its directory: the room and the sessions it lost are not restored there
         final GameServer.Context ctxA = harness.serverContext(Tests.freePortPair())
