@@ -795,7 +795,8 @@ public final class GameClient implements AutoCloseable
         }
 
         /**
-         * @return the server's request endpoint.
+         * @return the server's request endpoint: the one set, or the one a {@link ServerLocator} moved the session
+         * to since.
          */
         public String server()
         {
