@@ -33,6 +33,8 @@ public final class DemoServer implements AutoCloseable
         String bind = SampleConfiguration.BIND;
         int port = SampleConfiguration.PORT;
         int arenas = SampleConfiguration.ARENAS;
+        int firstArena;
+        boolean lobby = true;
         int tickRateHz = SampleConfiguration.TICK_RATE_HZ;
         int metricsPort = -1;
         String adminToken;
@@ -54,6 +56,29 @@ public final class DemoServer implements AutoCloseable
         public Settings directory(final String nodes)
         {
             this.directoryNodes = nodes;
+            return this;
+        }
+
+        /**
+         * @param index the index of this server's first arena (its room id is
+         *              {@code ArenaProtocol.arenaRoomId(index)}); default 0. Servers on one directory host distinct
+         *              arenas, so room ids are unique across them.
+         * @return this.
+         */
+        public Settings firstArena(final int index)
+        {
+            this.firstArena = index;
+            return this;
+        }
+
+        /**
+         * @param lobby whether this server has the lobby room; default true. A cluster's servers have none, so their
+         *              players are only in arenas.
+         * @return this.
+         */
+        public Settings lobby(final boolean lobby)
+        {
+            this.lobby = lobby;
             return this;
         }
 
@@ -217,7 +242,8 @@ public final class DemoServer implements AutoCloseable
 
     private DemoServer(final Settings settings) throws IOException
     {
-        game = new ArenaServer(settings.arenas, settings.tickRateHz, SampleConfiguration.SEED);
+        game = new ArenaServer(
+            settings.arenas, settings.tickRateHz, SampleConfiguration.SEED, settings.firstArena, settings.lobby);
         if (null != settings.archiveDirectory)
         {
             game.durable(settings.keyframeIntervalNs);

@@ -52,6 +52,8 @@ public final class ArenaServer implements ServerListener
     static final int DURABLE_HISTORY_BYTES = 4 * 1024 * 1024;
 
     private final int arenaCount;
+    private final int firstArenaIndex;
+    private final boolean hasLobby;
     private final int tickRateHz;
     private final long seed;
     private final Arena[] arenas;
@@ -89,16 +91,36 @@ public final class ArenaServer implements ServerListener
      */
     public ArenaServer(final int arenaCount, final int tickRateHz, final long seed)
     {
-        if (arenaCount < 1 || tickRateHz < 1 || tickRateHz > 1000)
+        this(arenaCount, tickRateHz, seed, 0, true);
+    }
+
+    /**
+     * A share of a cluster's arenas: arenas {@code firstArenaIndex} to {@code firstArenaIndex + arenaCount - 1}
+     * (room ids {@link ArenaProtocol#arenaRoomId(int)}, unique across the room servers of one directory), with or
+     * without the lobby.
+     *
+     * @param arenaCount      number of arenas, at least 1.
+     * @param tickRateHz      tick rate of each arena.
+     * @param seed            for coin and spawn positions.
+     * @param firstArenaIndex index of the first arena hosted here, 0 or more.
+     * @param lobby           whether this server has the lobby room.
+     */
+    public ArenaServer(
+        final int arenaCount, final int tickRateHz, final long seed, final int firstArenaIndex, final boolean lobby)
+    {
+        if (arenaCount < 1 || tickRateHz < 1 || tickRateHz > 1000 || firstArenaIndex < 0)
         {
-            throw new IllegalArgumentException("arenaCount=" + arenaCount + " tickRateHz=" + tickRateHz);
+            throw new IllegalArgumentException("arenaCount=" + arenaCount + " tickRateHz=" + tickRateHz +
+                " firstArenaIndex=" + firstArenaIndex);
         }
         this.arenaCount = arenaCount;
+        this.firstArenaIndex = firstArenaIndex;
+        this.hasLobby = lobby;
         this.tickRateHz = tickRateHz;
         this.seed = seed;
         this.arenas = new Arena[arenaCount];
-        this.lastSeqByRoom = new AtomicLongArray(FIRST_ARENA_ROOM_ID + arenaCount);
-        this.membersByRoom = new AtomicIntegerArray(FIRST_ARENA_ROOM_ID + arenaCount);
+        this.lastSeqByRoom = new AtomicLongArray(arenaRoomId(firstArenaIndex + arenaCount));
+        this.membersByRoom = new AtomicIntegerArray(arenaRoomId(firstArenaIndex + arenaCount));
     }
 
     /**
@@ -160,6 +182,22 @@ public final class ArenaServer implements ServerListener
     public int arenaCount()
     {
         return arenaCount;
+    }
+
+    /**
+     * @return index of the first arena hosted here (0 unless a share of a cluster's arenas).
+     */
+    public int firstArenaIndex()
+    {
+        return firstArenaIndex;
+    }
+
+    /**
+     * @return true when this server has the lobby room.
+     */
+    public boolean hasLobby()
+    {
+        return hasLobby;
     }
 
     /**
@@ -225,13 +263,16 @@ public final class ArenaServer implements ServerListener
                 }
             }
         });
-        lobby = durable ? server.restoreRoom(LOBBY_ROOM_ID, lobbyOptions) :
-            server.createRoom(LOBBY_ROOM_ID, lobbyOptions);
-        publish(lobby);
+        if (hasLobby)
+        {
+            lobby = durable ? server.restoreRoom(LOBBY_ROOM_ID, lobbyOptions) :
+                server.createRoom(LOBBY_ROOM_ID, lobbyOptions);
+            publish(lobby);
+        }
         keyframeTicks = (int)Math.max(1, keyframeIntervalNs * tickRateHz / TimeUnit.SECONDS.toNanos(1));
         for (int i = 0; i < arenaCount; i++)
         {
-            final int roomId = arenaRoomId(i);
+            final int roomId = arenaRoomId(firstArenaIndex + i);
             arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
             final RoomOptions options = roomOptions(durable)
                 .tickRateHz(tickRateHz)
@@ -468,12 +509,16 @@ public final class ArenaServer implements ServerListener
     void onArenaTick(final Room room, final long tick, final int snapshotLength, final long nowNs)
     {
         publish(room);
-        if (room.roomId() == FIRST_ARENA_ROOM_ID)
+        if (room.roomId() == arenaRoomId(firstArenaIndex))
         {
             this.tick = tick;
             this.lastSnapshotLength = snapshotLength;
-            publish(lobby);
             sampleSnapshotCounters(nowNs);
+            if (null == lobby)
+            {
+                return;
+            }
+            publish(lobby);
             if (lobby.isDurable() && 0 == tick % keyframeTicks)
             {
                 lobbyKeyframe.putInt(0, Arena.KEYFRAME_VERSION, LITTLE_ENDIAN);
