@@ -77,6 +77,7 @@ final class ClusterDemo
     private final AtomicInteger duplicateSeats = new AtomicInteger();
     private final AtomicInteger seatsRefused = new AtomicInteger();
     private final AtomicInteger roomsMoved = new AtomicInteger();
+    private final AtomicInteger roomsMovedByLeaderKill = new AtomicInteger();
     private final AtomicLong leaderKillGapMs = new AtomicLong(-1);
     private final AtomicLong roomsMovedAfterMs = new AtomicLong(-1);
     private volatile boolean roomServerKilled;
@@ -285,6 +286,7 @@ final class ClusterDemo
             ",\"seatsRefused\":" + seatsRefused.get() +
             ",\"duplicateSeats\":" + duplicateSeats.get() +
             ",\"leaderKillGapMs\":" + leaderKillGapMs.get() +
+            ",\"roomsMovedByLeaderKill\":" + roomsMovedByLeaderKill.get() +
             ",\"roomServerKilled\":" + roomServerKilled +
             ",\"roomsMoved\":" + roomsMoved.get() +
             ",\"roomsMovedAfterMs\":" + roomsMovedAfterMs.get() +
@@ -331,9 +333,10 @@ final class ClusterDemo
                 }
             }
 
+            parkUntil(playStartNs + durationNs * 6 / 10);
+            checkPlacements(directory);
             if (killRoomServer)
             {
-                parkUntil(playStartNs + durationNs * 6 / 10);
                 killRoomServer(directory);
             }
             backendDone = true;
@@ -370,6 +373,28 @@ final class ClusterDemo
                     ArenaProtocol.roomName(roomId) + ": " + DirectoryResult.name(seatId));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /**
+     * Every arena should still be on its own server: both servers are alive, only a directory node died.
+     */
+    private void checkPlacements(final DirectoryClient directory)
+    {
+        final RoomStatus status = new RoomStatus();
+        for (int i = 0; i < SERVERS * arenasPerServer; i++)
+        {
+            final int roomId = ArenaProtocol.arenaRoomId(i);
+            final int home = 1 + i / arenasPerServer;
+            final long result = directory.describe(roomId, status);
+            if (DirectoryResult.OK != result || status.serverId() != home)
+            {
+                roomsMovedByLeaderKill.incrementAndGet();
+                log("after the leader kill the directory has %s %s, not on server %d (a live server was taken " +
+                    "for dead while the directory elected a leader)", ArenaProtocol.roomName(roomId),
+                    DirectoryResult.OK == result ? "on server " + status.serverId() : DirectoryResult.name(result),
+                    home);
+            }
         }
     }
 

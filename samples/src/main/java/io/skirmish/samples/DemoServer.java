@@ -4,11 +4,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.skirmish.agones.AgonesLifecycle;
 import io.skirmish.directory.server.RoomServerLink;
+import io.skirmish.directory.server.RoomServerListener;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
 import io.skirmish.metrics.OpsHttpServer;
 import io.skirmish.metrics.ServerMetrics;
+import io.skirmish.samples.arena.ArenaProtocol;
 import io.skirmish.samples.arena.ArenaServer;
 import org.agrona.CloseHelper;
 
@@ -254,7 +258,26 @@ public final class DemoServer implements AutoCloseable
             .nodes(settings.directoryNodes)
             .serverId(settings.serverId)
             .publicAddress(publicAddress)
-            .capacity(settings.capacity));
+            .capacity(settings.capacity)
+            .roomOptions((roomId, kind, minPlayers, maxPlayers, properties) ->
+            {
+                final RoomOptions options = game.adoptArena(roomId);
+                return null != options ? options : new RoomOptions().maxMembers(maxPlayers);
+            })
+            .listener(new RoomServerListener()
+            {
+                public void onRoomPlaced(
+                    final Room room, final int kind, final byte[] properties, final boolean restored)
+                {
+                    if (game.adopted(room))
+                    {
+                        System.out.printf("adopted %s from a dead server (%s, at seq %d)%n",
+                            ArenaProtocol.roomName(room.roomId()), restored ? "restored" : "created",
+                            room.lastSeq());
+                        System.out.flush();
+                    }
+                }
+            }));
         final int maxSessions = new GameServer.Context().maxSessions();
         agones = settings.agones ?
             new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(maxSessions)) : null;

@@ -384,7 +384,10 @@ public final class RoomServerLink implements Agent, AutoCloseable
                         options.durable(true);
                     }
                     room = restored ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
-                    kindByRoom.put(roomId, kind);
+                    if (0 != kind)
+                    {
+                        kindByRoom.put(roomId, kind); // 0, the map's missing value, is what get answers anyway
+                    }
                     roomsPlaced++;
                     if (restored)
                     {

@@ -56,7 +56,8 @@ public final class ArenaServer implements ServerListener
     private final boolean hasLobby;
     private final int tickRateHz;
     private final long seed;
-    private final Arena[] arenas;
+    private Arena[] arenas;
+    private int adoptedArenas;
     private final AtomicLongArray lastSeqByRoom;
     private final AtomicIntegerArray membersByRoom;
     private final UnsafeBuffer announceBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
@@ -274,24 +275,94 @@ public final class ArenaServer implements ServerListener
         {
             final int roomId = arenaRoomId(firstArenaIndex + i);
             arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
-            final RoomOptions options = roomOptions(durable)
-                .tickRateHz(tickRateHz)
-                .durable(durable)
-                .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
-                .listener(arenas[i]);
-            final Room room = durable ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
-            arenas[i].room(room);
-            if (durable)
-            {
-                arenas[i].keyframeIntervalTicks(keyframeTicks);
-            }
-            publish(room);
+            final Room room = durable ? server.restoreRoom(roomId, arenaOptions(arenas[i], durable)) :
+                server.createRoom(roomId, arenaOptions(arenas[i], durable));
+            arenaOpened(arenas[i], room);
         }
         if (durable)
         {
             restoredSessions = server.restoreSessions();
         }
         started = true;
+    }
+
+    private RoomOptions arenaOptions(final Arena arena, final boolean durable)
+    {
+        return roomOptions(durable)
+            .tickRateHz(tickRateHz)
+            .durable(durable)
+            .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
+            .listener(arena);
+    }
+
+    private void arenaOpened(final Arena arena, final Room room)
+    {
+        arena.room(room);
+        if (room.isDurable())
+        {
+            arena.keyframeIntervalTicks(keyframeTicks);
+        }
+        publish(room);
+    }
+
+    /**
+     * Take on an arena that is not one of this server's own: the room directory placed it here because the server
+     * that had it died. Returns the options to open its room with, the arena as its listener, so that a restored
+     * room's keyframe and events rebuild the arena ({@code RoomServerLink.Context.roomOptions}); then
+     * {@link #adopted(Room)} once the room is open. Conductor thread, after the start.
+     *
+     * @param roomId the arena's room id ({@link ArenaProtocol#arenaRoomId(int)}).
+     * @return the room's options, or null when the id is not an arena's or the arena is here already.
+     */
+    public RoomOptions adoptArena(final int roomId)
+    {
+        if (roomId < FIRST_ARENA_ROOM_ID || null != arena(roomId))
+        {
+            return null;
+        }
+        final Arena arena = new Arena(this, roomId, tickRateHz, seed + roomId);
+        arenas = java.util.Arrays.copyOf(arenas, arenas.length + 1);
+        arenas[arenas.length - 1] = arena;
+        return arenaOptions(arena, isDurable());
+    }
+
+    /**
+     * The room of an arena taken on with {@link #adoptArena(int)} is open (created, or restored from the recording
+     * the dead server left): the arena starts ticking in it. Conductor thread.
+     *
+     * @param room the room.
+     * @return true when the room is an adopted arena's.
+     */
+    public boolean adopted(final Room room)
+    {
+        final Arena arena = arena(room.roomId());
+        if (null == arena || arena.hasRoom())
+        {
+            return false;
+        }
+        arenaOpened(arena, room);
+        adoptedArenas++;
+        return true;
+    }
+
+    /**
+     * @return arenas taken on from a dead server ({@link #adopted(Room)}), conductor thread or after the close.
+     */
+    public int adoptedArenas()
+    {
+        return adoptedArenas;
+    }
+
+    private Arena arena(final int roomId)
+    {
+        for (final Arena arena : arenas)
+        {
+            if (null != arena && arena.roomId() == roomId)
+            {
+                return arena;
+            }
+        }
+        return null;
     }
 
     /**
@@ -557,6 +628,10 @@ public final class ArenaServer implements ServerListener
 
     private void publish(final Room room)
     {
+        if (room.roomId() >= lastSeqByRoom.length())
+        {
+            return;
+        }
         lastSeqByRoom.set(room.roomId(), room.lastSeq());
         membersByRoom.set(room.roomId(), room.memberCount());
     }
