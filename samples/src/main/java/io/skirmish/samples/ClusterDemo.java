@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -80,6 +81,7 @@ final class ClusterDemo
     private final AtomicInteger roomsMovedByLeaderKill = new AtomicInteger();
     private final AtomicLong leaderKillGapMs = new AtomicLong(-1);
     private final AtomicLong roomsMovedAfterMs = new AtomicLong(-1);
+    private AtomicReferenceArray<String> addressByArena;
     private volatile boolean roomServerKilled;
     private volatile boolean backendDone;
     private volatile Throwable backendFailure;
@@ -136,7 +138,27 @@ final class ClusterDemo
         }
         demo.workDir = null != dir ? new File(dir) :
             new File(System.getProperty("java.io.tmpdir"), "skirmish-cluster-demo-" + ProcessHandle.current().pid());
+        demo.addressByArena = new AtomicReferenceArray<>(SERVERS * demo.arenasPerServer);
         return demo.run();
+    }
+
+    /**
+     * Where an arena is now, as the backend last heard from the directory: the seat's server, then, after a room
+     * server's death, the server the directory re-placed the arena on. This is what a bot's server locator asks once
+     * the client can follow its room ({@code GameClient.Context.serverLocator}, not in yet). Any thread.
+     *
+     * @param roomId the arena's room id.
+     * @return its server's {@code host:port}, or null when not known.
+     */
+    String whereIs(final int roomId)
+    {
+        final int index = roomId - ArenaProtocol.FIRST_ARENA_ROOM_ID;
+        return index >= 0 && index < addressByArena.length() ? addressByArena.get(index) : null;
+    }
+
+    private static String serverAddress(final int serverPort, final int serverId)
+    {
+        return "localhost:" + (serverPort + 10 * (serverId - 1));
     }
 
     private int run()
@@ -363,6 +385,7 @@ final class ClusterDemo
                 }
                 final ConnectTokens.Minted minted = seat.mint(tokens, bot + 1,
                     System.currentTimeMillis() + TOKEN_LIFETIME_MS);
+                addressByArena.set(roomId - ArenaProtocol.FIRST_ARENA_ROOM_ID, seat.address());
                 seats.add(new SeatForBot(seat.address(), minted.token(), minted.sessionKey()));
                 return;
             }
@@ -414,6 +437,9 @@ final class ClusterDemo
                 if (DirectoryResult.OK == directory.describe(roomId, status) && 1 == status.serverId())
                 {
                     roomsMoved.incrementAndGet();
+                    addressByArena.set(i, serverAddress(serverPort, status.serverId()));
+                    log("%s is on server %d (%s) now", ArenaProtocol.roomName(roomId), status.serverId(),
+                        whereIs(roomId));
                     break;
                 }
                 if (System.nanoTime() - deadlineNs > 0)
@@ -502,13 +528,13 @@ final class ClusterDemo
         final File archiveRoot = new File(workDir, "archive");
         for (int k = 1; k <= SERVERS; k++)
         {
-            final int port = serverPort + 10 * (k - 1);
+            final int port = CommandLine.port(serverAddress(serverPort, k));
             servers.add(start("server-" + k, List.of("server",
                 "--bind", "127.0.0.1",
                 "--port", Integer.toString(port),
                 "--directory", nodeList,
                 "--server-id", Integer.toString(k),
-                "--public-address", "localhost:" + port,
+                "--public-address", serverAddress(serverPort, k),
                 "--archive", new File(archiveRoot, "server-" + k).getAbsolutePath(),
                 "--arenas", Integer.toString(arenasPerServer),
                 "--first-arena", Integer.toString((k - 1) * arenasPerServer),

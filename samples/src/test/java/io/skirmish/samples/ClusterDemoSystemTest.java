@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bots seated by the directory, with the directory's leader SIGKILLed mid-run. It must exit 0 with every bot's
  * deliveries exact, every seat granted once, seats granted after the kill by another node, and the summary on stdout.
  * Ports: directory nodes and room servers from 45,000 to 45,999, a range no other test uses, checked free first.
+ * Each run takes about 30 s.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterDemoSystemTest
@@ -37,6 +38,9 @@ class ClusterDemoSystemTest
     private final File workDir = new File(System.getProperty("java.io.tmpdir"),
         "skirmish-cluster-demo-test-" + ProcessHandle.current().pid());
     private Process process;
+    private int exitCode = -1;
+    private String progress = "";
+    private String serverOneLog = "";
 
     @AfterEach
     void after() throws InterruptedException
@@ -52,6 +56,46 @@ class ClusterDemoSystemTest
 
     @Test
     void shouldKeepSeatingAndDeliverExactlyThroughALeaderKill() throws Exception
+    {
+        final String stdout = runDemo();
+
+        assertEquals(0, exitCode, () -> "exit code; " + progress + stdout);
+        assertEquals(16, field(stdout, "bots"), stdout);
+        assertEquals(16, field(stdout, "connected"), stdout);
+        assertEquals(0, field(stdout, "connectFailures"), stdout);
+        assertExact(stdout);
+        assertEquals(16, field(stdout, "seatsGranted"), stdout);
+        assertEquals(4, field(stdout, "seatsAfterLeaderKill"), stdout);
+        assertEquals(0, field(stdout, "duplicateSeats"), stdout);
+        assertTrue(field(stdout, "leaderKillGapMs") > 0, stdout);
+        assertEquals(0, field(stdout, "roomsMoved"), stdout);
+        assertLeaderKilledAndReplaced();
+    }
+
+    /**
+     * With {@code --kill-room-server}: the directory re-places server 2's two arenas on server 1, which adopts them;
+     * server 1's bots stay exact. Server 2's bots cannot follow yet (no server locator on main), so they are the only
+     * ones not connected at the end, and the demo says so with exit code 1.
+     */
+    @Test
+    void shouldRePlaceAKilledRoomServersArenasOnTheOther() throws Exception
+    {
+        final String stdout = runDemo("--kill-room-server");
+
+        assertEquals(1, exitCode, () -> "exit code; " + progress + stdout);
+        assertEquals(16, field(stdout, "seatsGranted"), stdout);
+        assertEquals(0, field(stdout, "duplicateSeats"), stdout);
+        assertEquals(1, stdout.contains("\"roomServerKilled\":true") ? 1 : 0, stdout);
+        assertEquals(2, field(stdout, "roomsMoved"), stdout);
+        assertTrue(field(stdout, "roomsMovedAfterMs") >= 0, stdout);
+        assertEquals(8, field(stdout, "connected"), () -> "server 1's bots: " + stdout);
+        assertExact(stdout);
+        assertTrue(serverOneLog.contains("adopted arena-3 from a dead server"), serverOneLog);
+        assertTrue(serverOneLog.contains("adopted arena-4 from a dead server"), serverOneLog);
+        assertLeaderKilledAndReplaced();
+    }
+
+    private String runDemo(final String... extra) throws Exception
     {
         final int base = freeBase();
         final File out = new File(workDir.getParentFile(), workDir.getName() + ".out");
@@ -69,24 +113,28 @@ class ClusterDemoSystemTest
             "--directory-port", Integer.toString(base),
             "--server-port", Integer.toString(base + 100),
             "--dir", workDir.getAbsolutePath()));
+        command.addAll(List.of(extra));
         final long startNs = System.nanoTime();
         process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start();
         final boolean exited = process.waitFor(100, TimeUnit.SECONDS);
         final long runMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-        final String progress = Files.readString(err.toPath(), StandardCharsets.UTF_8);
+        progress = Files.readString(err.toPath(), StandardCharsets.UTF_8);
         final String stdout = Files.readString(out.toPath(), StandardCharsets.UTF_8).trim();
+        final File serverOne = new File(workDir, "server-1.log");
+        serverOneLog = serverOne.exists() ? Files.readString(serverOne.toPath(), StandardCharsets.UTF_8) : "";
         Files.deleteIfExists(out.toPath());
         Files.deleteIfExists(err.toPath());
         System.out.println(progress);
         System.out.println(stdout);
         System.out.println("cluster-demo ran " + runMs + " ms");
-
         assertTrue(exited, () -> "cluster-demo did not exit: " + progress);
-        assertEquals(0, process.exitValue(), () -> "exit code; " + progress + stdout);
-        assertEquals(1, stdout.lines().count(), () -> "one line of JSON on stdout: " + stdout);
-        assertEquals(16, field(stdout, "bots"), stdout);
-        assertEquals(16, field(stdout, "connected"), stdout);
-        assertEquals(0, field(stdout, "connectFailures"), stdout);
+        exitCode = process.exitValue();
+        assertEquals(1, stdout.lines().count(), () -> "one line of JSON on stdout: " + stdout + progress);
+        return stdout;
+    }
+
+    private static void assertExact(final String stdout)
+    {
         assertEquals(0, field(stdout, "missing"), stdout);
         assertEquals(0, field(stdout, "duplicates"), stdout);
         assertEquals(0, field(stdout, "outOfOrder"), stdout);
@@ -94,11 +142,10 @@ class ClusterDemoSystemTest
         assertEquals(0, field(stdout, "originOrderErrors"), stdout);
         assertTrue(field(stdout, "eventsExpected") > 0, stdout);
         assertEquals(field(stdout, "eventsExpected"), field(stdout, "eventsReceived"), stdout);
-        assertEquals(16, field(stdout, "seatsGranted"), stdout);
-        assertEquals(4, field(stdout, "seatsAfterLeaderKill"), stdout);
-        assertEquals(0, field(stdout, "duplicateSeats"), stdout);
-        assertTrue(field(stdout, "leaderKillGapMs") > 0, stdout);
+    }
 
+    private void assertLeaderKilledAndReplaced()
+    {
         final Matcher killed = KILLED.matcher(progress);
         assertTrue(killed.find(), progress);
         final Matcher after = FIRST_AFTER.matcher(progress);
