@@ -386,7 +386,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
                     room = restored ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
                     if (0 != kind)
                     {
-                        kindByRoom.put(roomId, kind); // 0, the map's missing value, is what get answers anyway
+                        kindByRoom.put(roomId, kind); // 0, the missing value, is what get answers anyway
                     }
                     roomsPlaced++;
                     if (restored)
