@@ -48,8 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  * secret), and the bot connects to the seat's server with it and is put in the seat's arena by the server. During
  * the run it SIGKILLs the directory's leader (at 30 % of the duration) and then asks for {@code --late-bots} more
  * seats, which the new leader grants. With {@code --kill-room-server} it also SIGKILLs room server 2 (at 60 %) and
- * waits for the directory to re-place its durable arenas on server 1 ("rooms moved"); its bots cannot follow their
- * room yet (that needs the client's server locator), so such a run ends with connect failures and exits 1.
+ * waits for the directory to re-place its durable arenas on server 1 ("rooms moved"). Server 1 restores them from
+ * server 2's archive (both archives are under one root, {@code --shared-archive-root}) with their sessions, and
+ * adopts them; server 2's bots, whose resumes get no answer, ask their server locator, which asks this backend where
+ * their arena is now ({@link #whereIs(int)}, from the directory), and resume on server 1.
  * <p>
  * Progress goes to stderr, the children's output to log files in the work directory; stdout gets one line of JSON:
  * the bots' summary as {@code bots --summary} prints it, with {@code seatsGranted}, {@code seatsAfterLeaderKill},
@@ -101,12 +103,14 @@ final class ClusterDemo
 
     private static final class SeatForBot
     {
+        final int roomId;
         final String address;
         final byte[] token;
         final byte[] sessionKey;
 
-        SeatForBot(final String address, final byte[] token, final byte[] sessionKey)
+        SeatForBot(final int roomId, final String address, final byte[] token, final byte[] sessionKey)
         {
+            this.roomId = roomId;
             this.address = address;
             this.token = token;
             this.sessionKey = sessionKey;
@@ -145,7 +149,7 @@ final class ClusterDemo
     /**
      * Where an arena is now, as the backend last heard from the directory: the seat's server, then, after a room
      * server's death, the server the directory re-placed the arena on. This is what a bot's server locator asks once
-     * the client can follow its room ({@code GameClient.Context.serverLocator}, not in yet). Any thread.
+     * its room is re-placed ({@code GameClient.Context.serverLocator}). Any thread.
      *
      * @param roomId the arena's room id.
      * @return its server's {@code host:port}, or null when not known.
@@ -249,7 +253,17 @@ final class ClusterDemo
                     }
                     fleet.addBot((index, context, options) ->
                     {
-                        context.server(s.address).connectToken(s.token, s.sessionKey);
+                        context.server(s.address).connectToken(s.token, s.sessionKey)
+                            .serverLocator((sessionId, server, reason, move) ->
+                            {
+                                final String now = whereIs(s.roomId);
+                                if (null != now && !now.equals(server))
+                                {
+                                    move.server(now);
+                                    return true;
+                                }
+                                return false;
+                            });
                         options.arenaRoomId(0).joinLobby(false);
                     });
                 }
@@ -298,8 +312,9 @@ final class ClusterDemo
         }
         if (roomServerKilled)
         {
-            log("room server 2 was killed: its bots cannot follow their rooms to server 1 yet (the client's server " +
-                "locator is not in), so they count as connect failures");
+            log("room server 2 was killed: %d of %d bots connected at the end (its bots resume on server 1 through " +
+                "their server locator, which asks this backend where their arena is now)", summary.connected,
+                summary.bots);
         }
         final String json = summary.toJson();
         System.out.println(json.substring(0, json.length() - 1) +
@@ -386,7 +401,7 @@ final class ClusterDemo
                 final ConnectTokens.Minted minted = seat.mint(tokens, bot + 1,
                     System.currentTimeMillis() + TOKEN_LIFETIME_MS);
                 addressByArena.set(roomId - ArenaProtocol.FIRST_ARENA_ROOM_ID, seat.address());
-                seats.add(new SeatForBot(seat.address(), minted.token(), minted.sessionKey()));
+                seats.add(new SeatForBot(roomId, seat.address(), minted.token(), minted.sessionKey()));
                 return;
             }
             seatsRefused.incrementAndGet();
@@ -536,6 +551,7 @@ final class ClusterDemo
                 "--server-id", Integer.toString(k),
                 "--public-address", serverAddress(serverPort, k),
                 "--archive", new File(archiveRoot, "server-" + k).getAbsolutePath(),
+                "--shared-archive-root", archiveRoot.getAbsolutePath(),
                 "--arenas", Integer.toString(arenasPerServer),
                 "--first-arena", Integer.toString((k - 1) * arenasPerServer),
                 "--no-lobby",

@@ -50,7 +50,21 @@ public final class DemoServer implements AutoCloseable
         int serverId = 1;
         String publicAddress;
         String tokenSecret;
+        String sharedArchiveRoot;
         int capacity;
+
+        /**
+         * @param root the directory under which every room server of the directory keeps its archive, as
+         *             {@code server-<id>} (this server's {@code --archive} must be {@code root/server-<serverId>}):
+         *             an arena re-placed here from a dead server is restored from that server's archive with its
+         *             sessions, and its players resume here. Null (the default) for none.
+         * @return this.
+         */
+        public Settings sharedArchiveRoot(final String root)
+        {
+            this.sharedArchiveRoot = root;
+            return this;
+        }
 
         /**
          * @param nodes the room directory's nodes ({@code host:port,host:port,host:port}) to register with, or null
@@ -259,6 +273,7 @@ public final class DemoServer implements AutoCloseable
             .serverId(settings.serverId)
             .publicAddress(publicAddress)
             .capacity(settings.capacity)
+            .sharedArchiveRoot(null == settings.sharedArchiveRoot ? null : new java.io.File(settings.sharedArchiveRoot))
             .roomOptions((roomId, kind, minPlayers, maxPlayers, properties) ->
             {
                 final RoomOptions options = game.adoptArena(roomId);
@@ -292,6 +307,10 @@ public final class DemoServer implements AutoCloseable
                     .idleStrategy(SampleConfiguration.idleStrategy())
                     .listener(null == link ? (null == agones ? game : agones.listener(game)) :
                         link.listener(null == agones ? game : agones.listener(game)));
+                if (null != settings.directoryNodes)
+                {
+                    serverContext.sessionIdBase(settings.serverId << 20); // taken-over session ids stay unique
+                }
                 if (null != settings.tokenSecret)
                 {
                     serverContext.connectTokenSecret(settings.tokenSecret.getBytes(StandardCharsets.UTF_8))

@@ -81,6 +81,7 @@ public final class ServerCommand
             .serverId(line.intValue("server-id", 1))
             .publicAddress(line.string("public-address", null))
             .capacity(line.intValue("capacity", 0))
+            .sharedArchiveRoot(line.string("shared-archive-root", null))
             .tokenSecret(line.string("token-secret", System.getenv("SKIRMISH_TOKEN_SECRET")));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));
