@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * Scenario: the room directory and two room servers on one machine, with bots seated by the directory, and faults.
  * <pre>
  *   java -jar skirmish-demo.jar cluster-demo [--duration S] [--bots N] [--late-bots N] [--arenas N]
- *       [--directory-port P] [--server-port P] [--dir DIR] [--emit-rate R] [--kill-room-server]
+ *       [--directory-port P] [--server-port P] [--dir DIR] [--emit-rate R] [--leader-kill-only]
  * </pre>
  * It starts three directory nodes ({@code directory --node N}) and two room servers ({@code server --directory ...
  * --server-id K --token-secret S --archive DIR/server-K --first-arena I --no-lobby}), each a child JVM of its own so
@@ -47,7 +47,7 @@ import java.util.concurrent.locks.LockSupport;
  * room id, round robin over every arena of both servers, mints the bot's connect token from the seat (the shared
  * secret), and the bot connects to the seat's server with it and is put in the seat's arena by the server. During
  * the run it SIGKILLs the directory's leader (at 30 % of the duration) and then asks for {@code --late-bots} more
- * seats, which the new leader grants. With {@code --kill-room-server} it also SIGKILLs room server 2 (at 60 %) and
+ * seats, which the new leader grants. Then (unless {@code --leader-kill-only}) it SIGKILLs room server 2 (at 60 %) and
  * waits for the directory to re-place its durable arenas on server 1 ("rooms moved"). Server 1 restores them from
  * server 2's archive (both archives are under one root, {@code --shared-archive-root}) with their sessions, and
  * adopts them; server 2's bots, whose resumes get no answer, ask their server locator, which asks this backend where
@@ -131,7 +131,7 @@ final class ClusterDemo
         demo.directoryPort = line.intValue("directory-port", 19_300);
         demo.serverPort = line.intValue("server-port", 19_400);
         demo.emitRate = line.doubleValue("emit-rate", SampleConfiguration.EMIT_RATE);
-        demo.killRoomServer = line.flag("kill-room-server");
+        demo.killRoomServer = !line.flag("leader-kill-only");
         final String dir = line.string("dir", null);
         line.checkAllUsed();
         if (demo.bots < 1 || demo.lateBots < 0 || demo.arenasPerServer < 1 || demo.durationNs <= 0 ||

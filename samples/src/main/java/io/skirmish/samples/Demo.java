@@ -11,7 +11,7 @@ package io.skirmish.samples;
  *   java -jar skirmish-demo.jar spectate --server HOST:PORT [--room R] [--delay 2s]
  *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ]
  *   java -jar skirmish-demo.jar directory --dev [--base-port P] | --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]
- *   java -jar skirmish-demo.jar cluster-demo [--duration S] [--bots N] [--late-bots N] [--kill-room-server]
+ *   java -jar skirmish-demo.jar cluster-demo [--duration S] [--bots N] [--late-bots N] [--leader-kill-only]
  * </pre>
  * Exit codes: 0 success, 1 delivery problems found by the bots, 2 bad command line.
  */
@@ -40,10 +40,10 @@ public final class Demo
         "  replay        --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--duration S] [--headless]",
         "  directory     --dev [--base-port P]   the room directory's 3 nodes in this process (dev mode), or",
         "                --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]   one node; [--duration S]",
-        "  cluster-demo  3 directory nodes + 2 room servers (child JVMs) + bots seated by the directory; kills the",
-        "                directory leader (SIGKILL) mid-run; prints the bots' JSON summary with the seats granted",
+        "  cluster-demo  3 directory nodes + 2 room servers (child JVMs) + bots seated by the directory; SIGKILLs",
+        "                the directory leader, then room server 2; prints the bots' JSON summary with the seats granted",
         "                [--duration S] [--bots N] [--late-bots N] [--arenas N (per server)] [--emit-rate R]",
-        "                [--directory-port P] [--server-port P] [--dir DIR] [--kill-room-server (also kills server 2)]",
+        "                [--directory-port P] [--server-port P] [--dir DIR] [--leader-kill-only (server 2 is not killed)]",
         "",
         "network options (simulated, in process): --latency MS --jitter MS --loss PCT --dup PCT --reorder PCT",
         "durations: a number of seconds, or with a unit (500ms, 20s, 2m)",
@@ -84,7 +84,7 @@ public final class Demo
     public static int run(final String[] args)
     {
         final CommandLine line = CommandLine.parse(args, "summary", "headless", "help", "agones", "dev", "clean",
-            "no-lobby", "kill-room-server");
+            "no-lobby", "leader-kill-only");
         if (line.has("help") || "help".equals(line.command()))
         {
             System.out.println(USAGE);

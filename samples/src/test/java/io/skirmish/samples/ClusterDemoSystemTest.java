@@ -59,7 +59,7 @@ class ClusterDemoSystemTest
     @Test
     void shouldKeepSeatingAndDeliverExactlyThroughALeaderKill() throws Exception
     {
-        final String stdout = runDemo();
+        final String stdout = runDemo("--leader-kill-only");
 
         assertEquals(0, exitCode, () -> "exit code; " + progress + stdout);
         assertEquals(16, field(stdout, "bots"), stdout);
@@ -75,14 +75,14 @@ class ClusterDemoSystemTest
     }
 
     /**
-     * With {@code --kill-room-server}: the directory re-places server 2's two arenas on server 1, which restores them
+     * The default run, both kills: the directory re-places server 2's two arenas on server 1, which restores them
      * from server 2's archive (not empty: their seq goes on) and adopts them; server 2's bots follow through their
      * server locator, and every bot's deliveries are exact.
      */
     @Test
     void shouldRePlaceAKilledRoomServersArenasOnTheOther() throws Exception
     {
-        final String stdout = runDemo("--kill-room-server");
+        final String stdout = runDemo();
 
         assertEquals(0, exitCode, () -> "exit code; " + progress + stdout);
         assertEquals(16, field(stdout, "seatsGranted"), stdout);
