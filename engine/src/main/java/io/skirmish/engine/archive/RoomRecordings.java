@@ -1,9 +1,14 @@
 package io.skirmish.engine.archive;
 
+import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.client.ArchiveException;
+import io.aeron.archive.client.RecordingDescriptorConsumer;
+import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
@@ -13,6 +18,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
@@ -29,12 +38,15 @@ public final class RoomRecordings implements AutoCloseable
 {
     /** {@link #replay} did not reach the recording's end before its deadline. */
     public static final long TIMED_OUT = -1;
-    /** {@link #replay} found no stopped recording with that id. */
+    /** {@link #replay} found no recording with that id. */
     public static final long NO_SUCH_RECORDING = -2;
     /** Default channel replays are sent on (IPC: the replaying process shares the archive's driver). */
     public static final String DEFAULT_REPLAY_CHANNEL = "aeron:ipc";
     /** Default stream id replays are sent on. */
     public static final int DEFAULT_REPLAY_STREAM_ID = 4180;
+    /** Bytes a seek's probe replays at most: one fragment (an MTU) is all it reads. */
+    static final int PROBE_LENGTH = 64 * 1024;
+    private static final long PROBE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final AeronArchive archive;
     private final boolean ownsArchive;
@@ -44,6 +56,14 @@ public final class RoomRecordings implements AutoCloseable
     private final Runnable invoker;
     private final RecordedFrameFlyweight frame = new RecordedFrameFlyweight();
     private final IdleStrategy idle = new SleepingMillisIdleStrategy(1);
+    private final Descriptor descriptor = new Descriptor();
+    private final Prober prober = new Prober();
+    private final LastSeqFinder lastSeqFinder = new LastSeqFinder();
+    private final KeyframeFinder keyframeFinder = new KeyframeFinder();
+    private int probeType;
+    private long probeSeq;
+    private long bytesRead;
+    private long framesRead;
 
     /**
      * @param archive          a connected archive client.
@@ -177,8 +197,88 @@ public final class RoomRecordings implements AutoCloseable
     }
 
     /**
-     * Replay a stopped recording from its start to its end at full speed: {@link #replay(long, long, double,
-     * RoomReplayHandler, long)} with speed 0.
+     * Wait for a recording to stop (an active one, e.g. a previous server's that the archive has not yet seen end),
+     * driving the invoker while it waits. Cold path; blocks.
+     *
+     * @param recordingId the recording.
+     * @param timeoutNs   how long to wait.
+     * @return its stop position, or {@link #TIMED_OUT} if still active, or {@link #NO_SUCH_RECORDING}.
+     */
+    public long awaitStopped(final long recordingId, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            if (!describe(recordingId))
+            {
+                return NO_SUCH_RECORDING;
+            }
+            if (AeronArchive.NULL_POSITION != descriptor.stopPosition)
+            {
+                return descriptor.stopPosition;
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                return TIMED_OUT;
+            }
+            if (null != invoker)
+            {
+                invoker.run();
+            }
+            idle.idle(0);
+        }
+    }
+
+    /**
+     * The room's recordings, oldest first, each with its seq range, times and positions, and whether it starts a
+     * lifetime of the room (a match: the room id created afresh) or continues the one before (a restored room).
+     * Finding the seqs reads each recording's first frame and its last term (at most the term length of the
+     * recording channel, 1 MiB by default), not the whole recording. Cold path; blocks on the archive; allocates.
+     *
+     * @param roomId the room.
+     * @return its recordings, oldest first.
+     */
+    public List<RoomRecording> list(final int roomId)
+    {
+        final LongArrayList ids = recordingIds(roomId);
+        final List<RoomRecording> list = new ArrayList<>(ids.size());
+        long previousLastSeq = Aeron.NULL_VALUE;
+        for (int i = 0; i < ids.size(); i++)
+        {
+            final long recordingId = ids.getLong(i);
+            if (!describe(recordingId))
+            {
+                continue;
+            }
+            final long start = descriptor.startPosition;
+            final long end = endPosition(recordingId);
+            final long deadlineNs = System.nanoTime() + PROBE_TIMEOUT_NS;
+            long firstSeq = Aeron.NULL_VALUE;
+            long lastSeq = Aeron.NULL_VALUE;
+            if (end > start && probe(recordingId, start, end, deadlineNs))
+            {
+                firstSeq = RecordedFrameFlyweight.KEYFRAME == probeType || RecordedFrameFlyweight.TICK == probeType ?
+                    probeSeq + 1 : probeSeq;
+                lastSeqFinder.lastSeq = Aeron.NULL_VALUE;
+                final long lastTerm = Math.max(start, termStart(end - 1, descriptor.termBufferLength));
+                if (read(recordingId, lastTerm, end, lastSeqFinder, deadlineNs, false) >= 0)
+                {
+                    lastSeq = lastSeqFinder.lastSeq;
+                }
+            }
+            final boolean startsLifetime = i == 0 || (1 == firstSeq && previousLastSeq >= 1);
+            list.add(new RoomRecording(recordingId, descriptor.startTimestamp, descriptor.stopTimestamp, start,
+                descriptor.stopPosition, firstSeq, lastSeq, startsLifetime));
+            if (Aeron.NULL_VALUE != lastSeq)
+            {
+                previousLastSeq = lastSeq;
+            }
+        }
+        return list;
+    }
+
+    /**
+     * Replay a recording at full speed: {@link #replay(long, long, double, RoomReplayHandler, long)} with speed 0.
      *
      * @param recordingId the recording.
      * @param fromSeq     first seq to hand over (1 for all).
@@ -192,8 +292,12 @@ public final class RoomRecordings implements AutoCloseable
     }
 
     /**
-     * Replay a stopped recording from its start to its end, handing each frame with a seq of at least
-     * {@code fromSeq} to the handler (gap markers always). Frames before {@code fromSeq} are read and skipped.
+     * Replay one recording (e.g. an older match's, picked from {@link #list(int)}) to its end, handing each frame
+     * with a seq of at least {@code fromSeq} to the handler (gap markers always). A stopped recording is replayed to
+     * its stop position, an active one to the position recorded when the call starts. With {@code fromSeq} above
+     * 1 the replay seeks: it starts at the last term boundary of the recording (the recording channel's term
+     * length) whose first frame's seq is below {@code fromSeq}, found by a binary search that reads one fragment per
+     * probe, so the frames read before {@code fromSeq} are at most a term's worth.
      *
      * @param recordingId the recording.
      * @param fromSeq     first seq to hand over (1 for all).
@@ -211,28 +315,293 @@ public final class RoomRecordings implements AutoCloseable
         final RoomReplayHandler handler,
         final long timeoutNs)
     {
+        checkSpeed(speed);
+        if (!describe(recordingId))
+        {
+            return NO_SUCH_RECORDING;
+        }
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final long end = endPosition(recordingId);
+        final long start = seek(recordingId, fromSeq, end, deadlineNs);
+        final Pacer pacer = new Pacer(fromSeq, Long.MIN_VALUE, speed, handler);
+        final long result = read(recordingId, start, end, pacer, deadlineNs, true);
+        return result < 0 ? result : pacer.count;
+    }
+
+    /**
+     * Replay a room's current lifetime (its newest match) across its recordings, one per server process that had
+     * it open: the recordings from the newest that {@link RoomRecording#startsLifetime() starts a lifetime} on,
+     * stitched in order, so that each event seq is handed over exactly once and in order. What a later recording
+     * repeats of an earlier one (seqs already handed over, keyframes of an older state) is skipped. Recordings that
+     * end before {@code fromSeq} are not read; the one it falls in is entered by a seek ({@link #replay(long, long,
+     * double, RoomReplayHandler, long)}). An older match: pick its recording from {@link #list(int)}.
+     *
+     * @param roomId    the room.
+     * @param fromSeq   first seq to hand over (1 for all).
+     * @param speed     0 for full speed, or a speed factor as for a single recording.
+     * @param handler   receives the frames.
+     * @param timeoutNs how long to wait for the end.
+     * @return frames handed over, or {@link #TIMED_OUT} or {@link #NO_SUCH_RECORDING} (the room has none).
+     */
+    public long replayRoom(
+        final int roomId, final long fromSeq, final double speed, final RoomReplayHandler handler, final long timeoutNs)
+    {
+        return replayMatch(roomId, Aeron.NULL_VALUE, fromSeq, speed, handler, timeoutNs);
+    }
+
+    /**
+     * Replay the lifetime of a room (a match) that a recording belongs to, stitched across its recordings as
+     * {@link #replayRoom} does: e.g. a finished match before the room id was reused, picked from {@link #list(int)}.
+     *
+     * @param roomId      the room.
+     * @param recordingId one of the match's recordings, or {@link Aeron#NULL_VALUE} for the newest match.
+     * @param fromSeq     first seq to hand over (1 for all).
+     * @param speed       0 for full speed, or a speed factor as for a single recording.
+     * @param handler     receives the frames.
+     * @param timeoutNs   how long to wait for the end.
+     * @return frames handed over, or {@link #TIMED_OUT} or {@link #NO_SUCH_RECORDING}.
+     */
+    public long replayMatch(
+        final int roomId,
+        final long recordingId,
+        final long fromSeq,
+        final double speed,
+        final RoomReplayHandler handler,
+        final long timeoutNs)
+    {
+        checkSpeed(speed);
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final List<RoomRecording> list = list(roomId);
+        int chosen = list.size() - 1;
+        if (Aeron.NULL_VALUE != recordingId)
+        {
+            chosen = -1;
+            for (int i = 0; i < list.size(); i++)
+            {
+                if (list.get(i).recordingId() == recordingId)
+                {
+                    chosen = i;
+                }
+            }
+        }
+        int first = -1;
+        for (int i = chosen; i >= 0; i--)
+        {
+            if (list.get(i).startsLifetime())
+            {
+                first = i;
+                break;
+            }
+        }
+        if (first < 0)
+        {
+            return NO_SUCH_RECORDING;
+        }
+        final Pacer pacer = new Pacer(fromSeq, Long.MIN_VALUE, speed, handler);
+        for (int i = first; i < list.size() && (i == first || !list.get(i).startsLifetime()); i++)
+        {
+            final RoomRecording recording = list.get(i);
+            if (Aeron.NULL_VALUE == recording.lastSeq() ||
+                (recording.lastSeq() < fromSeq && i < list.size() - 1) ||
+                (pacer.handedSeq != Long.MIN_VALUE && recording.lastSeq() <= pacer.handedSeq))
+            {
+                continue;
+            }
+            if (!describe(recording.recordingId()))
+            {
+                continue;
+            }
+            final long end = endPosition(recording.recordingId());
+            final long seekSeq = Math.max(fromSeq, pacer.handedSeq == Long.MIN_VALUE ? 1 : pacer.handedSeq);
+            final long start = seek(recording.recordingId(), seekSeq, end, deadlineNs);
+            final long result = read(recording.recordingId(), start, end, pacer, deadlineNs, true);
+            if (result < 0)
+            {
+                return result;
+            }
+        }
+        return pacer.count;
+    }
+
+    /**
+     * @return bytes of recorded frames read from the archive by this object's replays, seeks and listings so far
+     * (what a seek saves shows here).
+     */
+    public long bytesRead()
+    {
+        return bytesRead;
+    }
+
+    /**
+     * @return recorded frames read from the archive by this object's replays, seeks and listings so far.
+     */
+    public long framesRead()
+    {
+        return framesRead;
+    }
+
+    /**
+     * The position a replay of a recording from {@code fromSeq} can start at without missing a frame with a seq of
+     * at least {@code fromSeq}: the last term boundary whose first frame's seq is below it (seqs never decrease
+     * along a recording), or the recording's start. Cold path; blocks on the archive.
+     *
+     * @param recordingId the recording.
+     * @param fromSeq     the first seq wanted.
+     * @param timeoutNs   how long the probes may take.
+     * @return the position, or {@link #NO_SUCH_RECORDING}.
+     */
+    public long seekPosition(final long recordingId, final long fromSeq, final long timeoutNs)
+    {
+        if (!describe(recordingId))
+        {
+            return NO_SUCH_RECORDING;
+        }
+        return seek(recordingId, fromSeq, endPosition(recordingId), System.nanoTime() + timeoutNs);
+    }
+
+    /**
+     * The position a replay that wants the newest keyframe before {@code fromSeq} (as a network replay does) can
+     * start at: {@link #seekPosition}, then back a term at a time until the part read holds a keyframe with a seq
+     * below {@code fromSeq} (or the recording's start). Reads up to the first frame at or after {@code fromSeq} of
+     * each term it tries. Cold path; blocks on the archive.
+     *
+     * @param recordingId the recording.
+     * @param fromSeq     the first seq wanted.
+     * @param timeoutNs   how long the probes may take.
+     * @return the position, or {@link #NO_SUCH_RECORDING}.
+     */
+    public long keyframeSeekPosition(final long recordingId, final long fromSeq, final long timeoutNs)
+    {
+        if (!describe(recordingId))
+        {
+            return NO_SUCH_RECORDING;
+        }
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final long start = descriptor.startPosition;
+        final int termLength = descriptor.termBufferLength;
+        final long end = endPosition(recordingId);
+        long position = seek(recordingId, fromSeq, end, deadlineNs);
+        while (position > start)
+        {
+            keyframeFinder.fromSeq = fromSeq;
+            keyframeFinder.found = false;
+            keyframeFinder.done = false;
+            if (read(recordingId, position, end, keyframeFinder, deadlineNs, false) < 0 || keyframeFinder.found)
+            {
+                return position;
+            }
+            position = Math.max(start, position - termLength);
+            if (position > start)
+            {
+                position = termStart(position, termLength);
+            }
+        }
+        return start;
+    }
+
+    private static void checkSpeed(final double speed)
+    {
         if (speed < 0 || Double.isNaN(speed))
         {
             throw new IllegalArgumentException("speed must be 0 (full speed) or positive: " + speed);
         }
-        final long stopPosition = archive.getStopPosition(recordingId);
-        if (AeronArchive.NULL_POSITION == stopPosition)
+    }
+
+    private static long termStart(final long position, final int termLength)
+    {
+        return position - (position & (termLength - 1));
+    }
+
+    private long endPosition(final long recordingId)
+    {
+        return AeronArchive.NULL_POSITION != descriptor.stopPosition ?
+            descriptor.stopPosition : archive.getRecordingPosition(recordingId);
+    }
+
+    private long seek(final long recordingId, final long fromSeq, final long end, final long deadlineNs)
+    {
+        final long start = descriptor.startPosition;
+        final int termLength = descriptor.termBufferLength;
+        if (fromSeq <= 1 || termLength <= 0)
         {
-            return NO_SUCH_RECORDING;
+            return start;
         }
-        final long startPosition = archive.getStartPosition(recordingId);
-        final long replaySessionId = archive.startReplay(
-            recordingId, startPosition, stopPosition - startPosition, replayChannel, replayStreamId);
-        final Pacer pacer = new Pacer(fromSeq, speed, handler);
-        final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(pacer);
+        final long firstTerm = termStart(start, termLength) + termLength;
+        if (firstTerm >= end)
+        {
+            return start;
+        }
+        long lo = 0;
+        long hi = (end - 1 - firstTerm) / termLength;
+        long best = start;
+        while (lo <= hi)
+        {
+            final long mid = (lo + hi) >>> 1;
+            final long position = firstTerm + mid * termLength;
+            if (probe(recordingId, position, end, deadlineNs) && probeSeq < fromSeq)
+            {
+                best = position;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1; // a failed probe counts as "at or after": the replay reads more, never less
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Read the first fragment at a position (a frame boundary: a recording's start or a term's): its record type
+     * and seq go to {@link #probeType} and {@link #probeSeq}.
+     */
+    private boolean probe(final long recordingId, final long position, final long end, final long deadlineNs)
+    {
+        prober.seen = false;
+        final long length = Math.min(end - position, PROBE_LENGTH);
+        return read(recordingId, position, position + length, prober, deadlineNs, false) >= 0 && prober.seen;
+    }
+
+    private boolean describe(final long recordingId)
+    {
+        descriptor.found = false;
+        archive.listRecording(recordingId, descriptor);
+        return descriptor.found;
+    }
+
+    /**
+     * Replay [from, to) of a recording through a handler until the end, or until a {@link Stoppable} handler is
+     * done.
+     *
+     * @return 0, or {@link #TIMED_OUT}.
+     */
+    private long read(
+        final long recordingId,
+        final long from,
+        final long to,
+        final ControlledFragmentHandler handler,
+        final long deadlineNs,
+        final boolean assemble)
+    {
+        if (to <= from)
+        {
+            return 0;
+        }
+        final long replaySessionId = archive.startReplay(recordingId, from, to - from, replayChannel, replayStreamId);
         final String channel = ChannelUri.addSessionId(replayChannel, (int)replaySessionId);
         final Subscription subscription = archive.context().aeron().addSubscription(channel, replayStreamId);
+        final ControlledFragmentHandler reader = assemble ? new ControlledFragmentAssembler(handler) : handler;
+        final Stoppable stoppable = handler instanceof Stoppable ? (Stoppable)handler : null;
+        boolean ended = false;
         try
         {
-            final long deadlineNs = System.nanoTime() + timeoutNs;
-            long position = startPosition;
-            while (position < stopPosition)
+            long position = from;
+            while (position < to)
             {
+                if (null != stoppable && stoppable.done())
+                {
+                    return 0;
+                }
                 if (System.nanoTime() - deadlineNs > 0)
                 {
                     return TIMED_OUT;
@@ -241,19 +610,179 @@ public final class RoomRecordings implements AutoCloseable
                 {
                     invoker.run();
                 }
-                final int fragments = subscription.controlledPoll(assembler, 64);
+                final int fragments = subscription.controlledPoll(reader, 64);
                 if (subscription.imageCount() > 0)
                 {
-                    position = subscription.imageAtIndex(0).position();
+                    final Image image = subscription.imageAtIndex(0);
+                    position = image.position();
+                    if (0 == fragments && image.isEndOfStream())
+                    {
+                        break;
+                    }
                 }
                 idle.idle(fragments);
             }
-            return pacer.count;
+            ended = true;
+            return 0;
         }
         finally
         {
+            if (!ended)
+            {
+                try
+                {
+                    archive.stopReplay(replaySessionId);
+                }
+                catch (final ArchiveException ignore)
+                {
+                    // it ended by itself meanwhile
+                }
+            }
             CloseHelper.quietClose(subscription);
         }
+    }
+
+    /**
+     * A handler that can end a read early.
+     */
+    private interface Stoppable
+    {
+        boolean done();
+    }
+
+    private final class Descriptor implements RecordingDescriptorConsumer
+    {
+        boolean found;
+        long startTimestamp;
+        long stopTimestamp;
+        long startPosition;
+        long stopPosition;
+        int termBufferLength;
+
+        public void onRecordingDescriptor(
+            final long controlSessionId,
+            final long correlationId,
+            final long recordingId,
+            final long startTimestamp,
+            final long stopTimestamp,
+            final long startPosition,
+            final long stopPosition,
+            final int initialTermId,
+            final int segmentFileLength,
+            final int termBufferLength,
+            final int mtuLength,
+            final int sessionId,
+            final int streamId,
+            final String strippedChannel,
+            final String originalChannel,
+            final String sourceIdentity)
+        {
+            this.found = true;
+            this.startTimestamp = startTimestamp;
+            this.stopTimestamp = stopTimestamp;
+            this.startPosition = startPosition;
+            this.stopPosition = stopPosition;
+            this.termBufferLength = termBufferLength;
+        }
+    }
+
+    private final class Prober implements ControlledFragmentHandler, Stoppable
+    {
+        boolean seen;
+
+        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        {
+            bytesRead += length;
+            if (!seen && length >= RecordedFrameFlyweight.PAYLOAD_OFFSET)
+            {
+                // the first fragment of a term begins a message (messages never span terms): the record's header
+                probeType = buffer.getShort(offset + RecordedFrameFlyweight.RECORD_TYPE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+                probeSeq = buffer.getLong(offset + RecordedFrameFlyweight.SEQ_OFFSET, LITTLE_ENDIAN);
+                seen = true;
+            }
+            return Action.BREAK;
+        }
+
+        public boolean done()
+        {
+            return seen;
+        }
+    }
+
+    private final class LastSeqFinder implements ControlledFragmentHandler
+    {
+        long lastSeq;
+
+        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        {
+            bytesRead += length;
+            framesRead++;
+            if ((header.flags() & FrameDescriptor.BEGIN_FRAG_FLAG) == 0 || length < RecordedFrameFlyweight.PAYLOAD_OFFSET)
+            {
+                return Action.CONTINUE;
+            }
+            final int type = buffer.getShort(offset + RecordedFrameFlyweight.RECORD_TYPE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+            final long seq = buffer.getLong(offset + RecordedFrameFlyweight.SEQ_OFFSET, LITTLE_ENDIAN);
+            final long covered;
+            if (RecordedFrameFlyweight.GAP == type)
+            {
+                covered = seq + buffer.getInt(offset + RecordedFrameFlyweight.TYPE_ID_OFFSET, LITTLE_ENDIAN) - 1;
+            }
+            else if (RecordedFrameFlyweight.SENDER_SEQ == type)
+            {
+                covered = seq - 1;
+            }
+            else
+            {
+                covered = seq;
+            }
+            lastSeq = Math.max(lastSeq, covered);
+            return Action.CONTINUE;
+        }
+    }
+
+    private final class KeyframeFinder implements ControlledFragmentHandler, Stoppable
+    {
+        long fromSeq;
+        boolean found;
+        boolean done;
+
+        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+        {
+            bytesRead += length;
+            framesRead++;
+            if ((header.flags() & FrameDescriptor.BEGIN_FRAG_FLAG) == 0 || length < RecordedFrameFlyweight.PAYLOAD_OFFSET)
+            {
+                return Action.CONTINUE;
+            }
+            final int type = buffer.getShort(offset + RecordedFrameFlyweight.RECORD_TYPE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+            final long seq = buffer.getLong(offset + RecordedFrameFlyweight.SEQ_OFFSET, LITTLE_ENDIAN);
+            if (seq >= fromSeq && RecordedFrameFlyweight.GAP != type)
+            {
+                done = true;
+                return Action.BREAK;
+            }
+            if (RecordedFrameFlyweight.KEYFRAME == type)
+            {
+                found = true;
+                done = true;
+                return Action.BREAK;
+            }
+            return Action.CONTINUE;
+        }
+
+        public boolean done()
+        {
+            return done;
+        }
+    }
+
+    /**
+     * @return the archive client.
+     */
+    public AeronArchive archive()
+    {
+        return archive;
     }
 
     /**
@@ -275,11 +804,14 @@ public final class RoomRecordings implements AutoCloseable
         private boolean started;
         private long firstTimestampNs;
         private long startedNs;
+        /** Highest event seq handed over (Long.MIN_VALUE before the first): what a later recording repeats is skipped. */
+        long handedSeq;
         long count;
 
-        Pacer(final long fromSeq, final double speed, final RoomReplayHandler handler)
+        Pacer(final long fromSeq, final long handedSeq, final double speed, final RoomReplayHandler handler)
         {
             this.fromSeq = fromSeq;
+            this.handedSeq = handedSeq;
             this.speed = speed;
             this.handler = handler;
         }
@@ -288,9 +820,24 @@ public final class RoomRecordings implements AutoCloseable
         {
             final RecordedFrameFlyweight f = frame.wrap(buffer, offset, length);
             final int type = f.recordType();
-            final boolean wanted = RecordedFrameFlyweight.GAP == type || f.seq() >= fromSeq;
+            final long seq = f.seq();
+            final boolean wanted;
+            if (RecordedFrameFlyweight.GAP == type)
+            {
+                wanted = Long.MIN_VALUE == handedSeq || seq + f.typeId() - 1 > handedSeq;
+            }
+            else if (RecordedFrameFlyweight.EVENT == type || RecordedFrameFlyweight.SENDER_SEQ == type)
+            {
+                wanted = seq >= fromSeq && (Long.MIN_VALUE == handedSeq || seq > handedSeq);
+            }
+            else
+            {
+                wanted = seq >= fromSeq && (Long.MIN_VALUE == handedSeq || seq >= handedSeq);
+            }
             if (!wanted)
             {
+                bytesRead += length;
+                framesRead++;
                 return Action.CONTINUE;
             }
             if (speed > 0)
@@ -308,27 +855,31 @@ public final class RoomRecordings implements AutoCloseable
                     return Action.ABORT;
                 }
             }
+            bytesRead += length;
+            framesRead++;
             if (RecordedFrameFlyweight.GAP == type)
             {
-                handler.onGap(f.seq(), f.typeId());
+                handler.onGap(seq, f.typeId());
+                handedSeq = Math.max(handedSeq, seq + f.typeId() - 1);
             }
             else if (RecordedFrameFlyweight.KEYFRAME == type)
             {
-                handler.onKeyframe(f.seq(), f.timestampNs(), buffer, f.payloadOffset(), f.payloadLength());
+                handler.onKeyframe(seq, f.timestampNs(), buffer, f.payloadOffset(), f.payloadLength());
             }
             else if (RecordedFrameFlyweight.EVENT == type)
             {
-                handler.onEvent(f.seq(), f.typeId(), f.flags(), f.senderSessionId(), f.timestampNs(), buffer,
+                handler.onEvent(seq, f.typeId(), f.flags(), f.senderSessionId(), f.timestampNs(), buffer,
                     f.payloadOffset(), f.payloadLength());
+                handedSeq = seq;
             }
             else if (RecordedFrameFlyweight.SENDER_SEQ == type && f.payloadLength() >= 8)
             {
-                handler.onSenderSeq(f.seq(), f.senderSessionId(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN));
+                handler.onSenderSeq(seq, f.senderSessionId(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN));
             }
             else if (RecordedFrameFlyweight.TICK == type &&
                 f.payloadLength() >= RecordedFrameFlyweight.TICK_PAYLOAD_LENGTH)
             {
-                handler.onTick(f.seq(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN),
+                handler.onTick(seq, buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN),
                     buffer.getLong(f.payloadOffset() + 8, LITTLE_ENDIAN));
             }
             count++;
