@@ -2,13 +2,7 @@ package io.skirmish.engine.archive;
 
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
-import io.aeron.ControlledFragmentAssembler;
-import io.aeron.Image;
-import io.aeron.Subscription;
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.archive.client.ArchiveException;
-import io.aeron.archive.client.RecordingDescriptorConsumer;
-import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
@@ -21,14 +15,17 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * Lists and replays the recordings of durable rooms in an Aeron Archive. A room's recordings are those on the
- * recording channel with the room id as stream id, one per time the room was created. Replays run at full speed,
- * or paced by the recorded timestamps at any speed factor.
+ * recording channel with the room id as stream id, one per server process that had the room open: a room restored
+ * after a restart continues its seqs in a new recording (one lifetime, or match, over several recordings), a room
+ * id created afresh starts a new lifetime. {@link #list} describes them, {@link #replay} replays one,
+ * {@link #replayRoom} and {@link #replayMatch} a lifetime stitched across its recordings; a replay from a late seq
+ * seeks rather than reads the recording from its start. Replays run at full speed, or paced by the recorded
+ * timestamps at any speed factor.
  * <p>
  * Threading: one thread at a time; {@link #replay} blocks that thread until the replay ends or times out, with a
  * sleeping idle strategy. Errors: archive failures throw {@code ArchiveException}; {@link #replay} returns
@@ -44,9 +41,6 @@ public final class RoomRecordings implements AutoCloseable
     public static final String DEFAULT_REPLAY_CHANNEL = "aeron:ipc";
     /** Default stream id replays are sent on. */
     public static final int DEFAULT_REPLAY_STREAM_ID = 4180;
-    /** Bytes a seek's probe replays at most: one fragment (an MTU) is all it reads. */
-    static final int PROBE_LENGTH = 64 * 1024;
-    private static final long PROBE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final AeronArchive archive;
     private final boolean ownsArchive;
@@ -56,14 +50,7 @@ public final class RoomRecordings implements AutoCloseable
     private final Runnable invoker;
     private final RecordedFrameFlyweight frame = new RecordedFrameFlyweight();
     private final IdleStrategy idle = new SleepingMillisIdleStrategy(1);
-    private final Descriptor descriptor = new Descriptor();
-    private final Prober prober = new Prober();
-    private final LastSeqFinder lastSeqFinder = new LastSeqFinder();
-    private final KeyframeFinder keyframeFinder = new KeyframeFinder();
-    private int probeType;
-    private long probeSeq;
-    private long bytesRead;
-    private long framesRead;
+    private final RecordingReader reader;
 
     /**
      * @param archive          a connected archive client.
@@ -105,6 +92,7 @@ public final class RoomRecordings implements AutoCloseable
         this.recordingChannel = recordingChannel;
         this.replayChannel = replayChannel;
         this.replayStreamId = replayStreamId;
+        this.reader = new RecordingReader(archive, replayChannel, replayStreamId, invoker);
     }
 
     /**
@@ -209,13 +197,13 @@ public final class RoomRecordings implements AutoCloseable
         final long deadlineNs = System.nanoTime() + timeoutNs;
         while (true)
         {
-            if (!describe(recordingId))
+            if (!reader.describe(recordingId))
             {
                 return NO_SUCH_RECORDING;
             }
-            if (AeronArchive.NULL_POSITION != descriptor.stopPosition)
+            if (AeronArchive.NULL_POSITION != reader.descriptor.stopPosition)
             {
-                return descriptor.stopPosition;
+                return reader.descriptor.stopPosition;
             }
             if (System.nanoTime() - deadlineNs > 0)
             {
@@ -246,29 +234,17 @@ public final class RoomRecordings implements AutoCloseable
         for (int i = 0; i < ids.size(); i++)
         {
             final long recordingId = ids.getLong(i);
-            if (!describe(recordingId))
+            if (!reader.describe(recordingId))
             {
                 continue;
             }
-            final long start = descriptor.startPosition;
-            final long end = endPosition(recordingId);
-            final long deadlineNs = System.nanoTime() + PROBE_TIMEOUT_NS;
-            long firstSeq = Aeron.NULL_VALUE;
-            long lastSeq = Aeron.NULL_VALUE;
-            if (end > start && probe(recordingId, start, end, deadlineNs))
-            {
-                firstSeq = RecordedFrameFlyweight.KEYFRAME == probeType || RecordedFrameFlyweight.TICK == probeType ?
-                    probeSeq + 1 : probeSeq;
-                lastSeqFinder.lastSeq = Aeron.NULL_VALUE;
-                final long lastTerm = Math.max(start, termStart(end - 1, descriptor.termBufferLength));
-                if (read(recordingId, lastTerm, end, lastSeqFinder, deadlineNs, false) >= 0)
-                {
-                    lastSeq = lastSeqFinder.lastSeq;
-                }
-            }
+            reader.seqRange(recordingId);
+            final long firstSeq = reader.firstSeq;
+            final long lastSeq = reader.lastSeq;
+            final long start = reader.descriptor.startPosition;
             final boolean startsLifetime = i == 0 || (1 == firstSeq && previousLastSeq >= 1);
-            list.add(new RoomRecording(recordingId, descriptor.startTimestamp, descriptor.stopTimestamp, start,
-                descriptor.stopPosition, firstSeq, lastSeq, startsLifetime));
+            list.add(new RoomRecording(recordingId, reader.descriptor.startTimestamp, reader.descriptor.stopTimestamp, start,
+                reader.descriptor.stopPosition, firstSeq, lastSeq, startsLifetime));
             if (Aeron.NULL_VALUE != lastSeq)
             {
                 previousLastSeq = lastSeq;
@@ -316,15 +292,15 @@ public final class RoomRecordings implements AutoCloseable
         final long timeoutNs)
     {
         checkSpeed(speed);
-        if (!describe(recordingId))
+        if (!reader.describe(recordingId))
         {
             return NO_SUCH_RECORDING;
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        final long end = endPosition(recordingId);
-        final long start = seek(recordingId, fromSeq, end, deadlineNs);
+        final long end = reader.endPosition(recordingId);
+        final long start = reader.seek(recordingId, fromSeq, end, deadlineNs);
         final Pacer pacer = new Pacer(fromSeq, Long.MIN_VALUE, speed, handler);
-        final long result = read(recordingId, start, end, pacer, deadlineNs, true);
+        final long result = reader.read(recordingId, start, end, pacer, deadlineNs, true);
         return result < 0 ? result : pacer.count;
     }
 
@@ -407,14 +383,14 @@ public final class RoomRecordings implements AutoCloseable
             {
                 continue;
             }
-            if (!describe(recording.recordingId()))
+            if (!reader.describe(recording.recordingId()))
             {
                 continue;
             }
-            final long end = endPosition(recording.recordingId());
+            final long end = reader.endPosition(recording.recordingId());
             final long seekSeq = Math.max(fromSeq, pacer.handedSeq == Long.MIN_VALUE ? 1 : pacer.handedSeq);
-            final long start = seek(recording.recordingId(), seekSeq, end, deadlineNs);
-            final long result = read(recording.recordingId(), start, end, pacer, deadlineNs, true);
+            final long start = reader.seek(recording.recordingId(), seekSeq, end, deadlineNs);
+            final long result = reader.read(recording.recordingId(), start, end, pacer, deadlineNs, true);
             if (result < 0)
             {
                 return result;
@@ -429,7 +405,7 @@ public final class RoomRecordings implements AutoCloseable
      */
     public long bytesRead()
     {
-        return bytesRead;
+        return reader.bytesRead;
     }
 
     /**
@@ -437,7 +413,7 @@ public final class RoomRecordings implements AutoCloseable
      */
     public long framesRead()
     {
-        return framesRead;
+        return reader.framesRead;
     }
 
     /**
@@ -452,11 +428,11 @@ public final class RoomRecordings implements AutoCloseable
      */
     public long seekPosition(final long recordingId, final long fromSeq, final long timeoutNs)
     {
-        if (!describe(recordingId))
+        if (!reader.describe(recordingId))
         {
             return NO_SUCH_RECORDING;
         }
-        return seek(recordingId, fromSeq, endPosition(recordingId), System.nanoTime() + timeoutNs);
+        return reader.seek(recordingId, fromSeq, reader.endPosition(recordingId), System.nanoTime() + timeoutNs);
     }
 
     /**
@@ -472,31 +448,7 @@ public final class RoomRecordings implements AutoCloseable
      */
     public long keyframeSeekPosition(final long recordingId, final long fromSeq, final long timeoutNs)
     {
-        if (!describe(recordingId))
-        {
-            return NO_SUCH_RECORDING;
-        }
-        final long deadlineNs = System.nanoTime() + timeoutNs;
-        final long start = descriptor.startPosition;
-        final int termLength = descriptor.termBufferLength;
-        final long end = endPosition(recordingId);
-        long position = seek(recordingId, fromSeq, end, deadlineNs);
-        while (position > start)
-        {
-            keyframeFinder.fromSeq = fromSeq;
-            keyframeFinder.found = false;
-            keyframeFinder.done = false;
-            if (read(recordingId, position, end, keyframeFinder, deadlineNs, false) < 0 || keyframeFinder.found)
-            {
-                return position;
-            }
-            position = Math.max(start, position - termLength);
-            if (position > start)
-            {
-                position = termStart(position, termLength);
-            }
-        }
-        return start;
+        return reader.keyframeSeekPosition(recordingId, fromSeq, timeoutNs);
     }
 
     private static void checkSpeed(final double speed)
@@ -504,276 +456,6 @@ public final class RoomRecordings implements AutoCloseable
         if (speed < 0 || Double.isNaN(speed))
         {
             throw new IllegalArgumentException("speed must be 0 (full speed) or positive: " + speed);
-        }
-    }
-
-    private static long termStart(final long position, final int termLength)
-    {
-        return position - (position & (termLength - 1));
-    }
-
-    private long endPosition(final long recordingId)
-    {
-        return AeronArchive.NULL_POSITION != descriptor.stopPosition ?
-            descriptor.stopPosition : archive.getRecordingPosition(recordingId);
-    }
-
-    private long seek(final long recordingId, final long fromSeq, final long end, final long deadlineNs)
-    {
-        final long start = descriptor.startPosition;
-        final int termLength = descriptor.termBufferLength;
-        if (fromSeq <= 1 || termLength <= 0)
-        {
-            return start;
-        }
-        final long firstTerm = termStart(start, termLength) + termLength;
-        if (firstTerm >= end)
-        {
-            return start;
-        }
-        long lo = 0;
-        long hi = (end - 1 - firstTerm) / termLength;
-        long best = start;
-        while (lo <= hi)
-        {
-            final long mid = (lo + hi) >>> 1;
-            final long position = firstTerm + mid * termLength;
-            if (probe(recordingId, position, end, deadlineNs) && probeSeq < fromSeq)
-            {
-                best = position;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1; // a failed probe counts as "at or after": the replay reads more, never less
-            }
-        }
-        return best;
-    }
-
-    /**
-     * Read the first fragment at a position (a frame boundary: a recording's start or a term's): its record type
-     * and seq go to {@link #probeType} and {@link #probeSeq}.
-     */
-    private boolean probe(final long recordingId, final long position, final long end, final long deadlineNs)
-    {
-        prober.seen = false;
-        final long length = Math.min(end - position, PROBE_LENGTH);
-        return read(recordingId, position, position + length, prober, deadlineNs, false) >= 0 && prober.seen;
-    }
-
-    private boolean describe(final long recordingId)
-    {
-        descriptor.found = false;
-        archive.listRecording(recordingId, descriptor);
-        return descriptor.found;
-    }
-
-    /**
-     * Replay [from, to) of a recording through a handler until the end, or until a {@link Stoppable} handler is
-     * done.
-     *
-     * @return 0, or {@link #TIMED_OUT}.
-     */
-    private long read(
-        final long recordingId,
-        final long from,
-        final long to,
-        final ControlledFragmentHandler handler,
-        final long deadlineNs,
-        final boolean assemble)
-    {
-        if (to <= from)
-        {
-            return 0;
-        }
-        final long replaySessionId = archive.startReplay(recordingId, from, to - from, replayChannel, replayStreamId);
-        final String channel = ChannelUri.addSessionId(replayChannel, (int)replaySessionId);
-        final Subscription subscription = archive.context().aeron().addSubscription(channel, replayStreamId);
-        final ControlledFragmentHandler reader = assemble ? new ControlledFragmentAssembler(handler) : handler;
-        final Stoppable stoppable = handler instanceof Stoppable ? (Stoppable)handler : null;
-        boolean ended = false;
-        try
-        {
-            long position = from;
-            while (position < to)
-            {
-                if (null != stoppable && stoppable.done())
-                {
-                    return 0;
-                }
-                if (System.nanoTime() - deadlineNs > 0)
-                {
-                    return TIMED_OUT;
-                }
-                if (null != invoker)
-                {
-                    invoker.run();
-                }
-                final int fragments = subscription.controlledPoll(reader, 64);
-                if (subscription.imageCount() > 0)
-                {
-                    final Image image = subscription.imageAtIndex(0);
-                    position = image.position();
-                    if (0 == fragments && image.isEndOfStream())
-                    {
-                        break;
-                    }
-                }
-                idle.idle(fragments);
-            }
-            ended = true;
-            return 0;
-        }
-        finally
-        {
-            if (!ended)
-            {
-                try
-                {
-                    archive.stopReplay(replaySessionId);
-                }
-                catch (final ArchiveException ignore)
-                {
-                    // it ended by itself meanwhile
-                }
-            }
-            CloseHelper.quietClose(subscription);
-        }
-    }
-
-    /**
-     * A handler that can end a read early.
-     */
-    private interface Stoppable
-    {
-        boolean done();
-    }
-
-    private final class Descriptor implements RecordingDescriptorConsumer
-    {
-        boolean found;
-        long startTimestamp;
-        long stopTimestamp;
-        long startPosition;
-        long stopPosition;
-        int termBufferLength;
-
-        public void onRecordingDescriptor(
-            final long controlSessionId,
-            final long correlationId,
-            final long recordingId,
-            final long startTimestamp,
-            final long stopTimestamp,
-            final long startPosition,
-            final long stopPosition,
-            final int initialTermId,
-            final int segmentFileLength,
-            final int termBufferLength,
-            final int mtuLength,
-            final int sessionId,
-            final int streamId,
-            final String strippedChannel,
-            final String originalChannel,
-            final String sourceIdentity)
-        {
-            this.found = true;
-            this.startTimestamp = startTimestamp;
-            this.stopTimestamp = stopTimestamp;
-            this.startPosition = startPosition;
-            this.stopPosition = stopPosition;
-            this.termBufferLength = termBufferLength;
-        }
-    }
-
-    private final class Prober implements ControlledFragmentHandler, Stoppable
-    {
-        boolean seen;
-
-        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-        {
-            bytesRead += length;
-            if (!seen && length >= RecordedFrameFlyweight.PAYLOAD_OFFSET)
-            {
-                // the first fragment of a term begins a message (messages never span terms): the record's header
-                probeType = buffer.getShort(offset + RecordedFrameFlyweight.RECORD_TYPE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
-                probeSeq = buffer.getLong(offset + RecordedFrameFlyweight.SEQ_OFFSET, LITTLE_ENDIAN);
-                seen = true;
-            }
-            return Action.BREAK;
-        }
-
-        public boolean done()
-        {
-            return seen;
-        }
-    }
-
-    private final class LastSeqFinder implements ControlledFragmentHandler
-    {
-        long lastSeq;
-
-        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-        {
-            bytesRead += length;
-            framesRead++;
-            if ((header.flags() & FrameDescriptor.BEGIN_FRAG_FLAG) == 0 || length < RecordedFrameFlyweight.PAYLOAD_OFFSET)
-            {
-                return Action.CONTINUE;
-            }
-            final int type = buffer.getShort(offset + RecordedFrameFlyweight.RECORD_TYPE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
-            final long seq = buffer.getLong(offset + RecordedFrameFlyweight.SEQ_OFFSET, LITTLE_ENDIAN);
-            final long covered;
-            if (RecordedFrameFlyweight.GAP == type)
-            {
-                covered = seq + buffer.getInt(offset + RecordedFrameFlyweight.TYPE_ID_OFFSET, LITTLE_ENDIAN) - 1;
-            }
-            else if (RecordedFrameFlyweight.SENDER_SEQ == type)
-            {
-                covered = seq - 1;
-            }
-            else
-            {
-                covered = seq;
-            }
-            lastSeq = Math.max(lastSeq, covered);
-            return Action.CONTINUE;
-        }
-    }
-
-    private final class KeyframeFinder implements ControlledFragmentHandler, Stoppable
-    {
-        long fromSeq;
-        boolean found;
-        boolean done;
-
-        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-        {
-            bytesRead += length;
-            framesRead++;
-            if ((header.flags() & FrameDescriptor.BEGIN_FRAG_FLAG) == 0 || length < RecordedFrameFlyweight.PAYLOAD_OFFSET)
-            {
-                return Action.CONTINUE;
-            }
-            final int type = buffer.getShort(offset + RecordedFrameFlyweight.RECORD_TYPE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
-            final long seq = buffer.getLong(offset + RecordedFrameFlyweight.SEQ_OFFSET, LITTLE_ENDIAN);
-            if (seq >= fromSeq && RecordedFrameFlyweight.GAP != type)
-            {
-                done = true;
-                return Action.BREAK;
-            }
-            if (RecordedFrameFlyweight.KEYFRAME == type)
-            {
-                found = true;
-                done = true;
-                return Action.BREAK;
-            }
-            return Action.CONTINUE;
-        }
-
-        public boolean done()
-        {
-            return done;
         }
     }
 
@@ -836,8 +518,7 @@ public final class RoomRecordings implements AutoCloseable
             }
             if (!wanted)
             {
-                bytesRead += length;
-                framesRead++;
+                reader.counted(length);
                 return Action.CONTINUE;
             }
             if (speed > 0)
@@ -855,8 +536,7 @@ public final class RoomRecordings implements AutoCloseable
                     return Action.ABORT;
                 }
             }
-            bytesRead += length;
-            framesRead++;
+            reader.counted(length);
             if (RecordedFrameFlyweight.GAP == type)
             {
                 handler.onGap(seq, f.typeId());

@@ -12,6 +12,7 @@ import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.archive.ArchiveDirectoryLock;
 import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
@@ -457,6 +458,24 @@ public final class GameServer implements AutoCloseable
     {
         conductor.thread().check();
         return conductor.sessionRegistry().restore(ctx.nanoClock().nanoTime());
+    }
+
+    /**
+     * The recordings of this server's archive, to list, replay or purge them in process (e.g. which rooms to
+     * restore, or an older match); replays drive the server's transport while they wait. Conductor thread; its
+     * calls block on the archive (cold path).
+     *
+     * @return the recordings, on the server's archive client (closing it leaves that client open).
+     * @throws IllegalStateException if the server has no archive.
+     */
+    public RoomRecordings roomRecordings()
+    {
+        conductor.thread().check();
+        if (null == conductor.archive())
+        {
+            throw new IllegalStateException("the server has no archive");
+        }
+        return conductor.archive().recordings();
     }
 
     /**
