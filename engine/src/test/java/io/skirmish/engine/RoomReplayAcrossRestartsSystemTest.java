@@ -10,6 +10,8 @@ import io.skirmish.engine.archive.RoomRecorder;
 import io.skirmish.engine.archive.RoomRecording;
 import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.archive.RoomReplayHandler;
+import io.skirmish.engine.client.FeedListener;
+import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
@@ -111,34 +113,8 @@ class RoomReplayAcrossRestartsSystemTest
     void shouldStitchARestoredRoomsRecordingsAndReplayAnOlderMatch() throws Exception
     {
         archiveDir = Files.createTempDirectory("skirmish-stitch").toFile();
-        final List<String> expected = new ArrayList<>();
+        final List<String> expected = restoredTwice();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
-        // three processes: the room created, then restored twice; each adds events and a keyframe
-        for (int run = 0; run < 3; run++)
-        {
-            final GameServer server = harness.launch(harness.serverContext(Tests.freePortPair())
-                .archiveDirectoryName(archiveDir.getAbsolutePath()));
-            final Room room = 0 == run ? server.createRoom(ROOM, new RoomOptions().durable(true)) :
-                server.restoreRoom(ROOM, new RoomOptions());
-            assertEquals(run * 40L, room.lastSeq(), "the restored room continues its seq");
-            for (int i = 0; i < 40; i++)
-            {
-                final long seq = room.lastSeq() + 1;
-                final int length = 1 + (int)(seq % 64);
-                fill(payload, seq, length);
-                assertEquals(seq, room.broadcast(7, payload, 0, length));
-                expected.add("E" + seq + ":7:" + payloadOf((int)seq, length));
-                if (i == 19)
-                {
-                    final UnsafeBuffer state = new UnsafeBuffer(("state " + seq).getBytes());
-                    room.recordKeyframe(state, 0, state.capacity());
-                    expected.add("K" + seq + ":" + hex(state, 0, state.capacity()));
-                }
-                server.poll();
-            }
-            server.close();
-            harness.servers.remove(server);
-        }
         // a fourth process reuses the room id for a new match
         final GameServer fresh = harness.launch(harness.serverContext(Tests.freePortPair())
             .archiveDirectoryName(archiveDir.getAbsolutePath()));
@@ -194,6 +170,124 @@ class RoomReplayAcrossRestartsSystemTest
         final Frames one = new Frames();
         recordings.replay(list.get(0).recordingId(), 1, one, TIMEOUT_NS);
         assertEquals(expected.subList(0, 41), one.frames, "one recording alone");
+    }
+
+    /**
+     * Three server processes on the archive directory, one after the other: the room created, then restored twice;
+     * each adds 40 events and a keyframe after the 20th.
+     *
+     * @return the frames recorded, in order.
+     */
+    private List<String> restoredTwice()
+    {
+        final List<String> expected = new ArrayList<>();
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+        // three processes: the room created, then restored twice; each adds events and a keyframe
+        for (int run = 0; run < 3; run++)
+        {
+            final GameServer server = harness.launch(harness.serverContext(Tests.freePortPair())
+                .archiveDirectoryName(archiveDir.getAbsolutePath()));
+            final Room room = 0 == run ? server.createRoom(ROOM, new RoomOptions().durable(true)) :
+                server.restoreRoom(ROOM, new RoomOptions());
+            assertEquals(run * 40L, room.lastSeq(), "the restored room continues its seq");
+            for (int i = 0; i < 40; i++)
+            {
+                final long seq = room.lastSeq() + 1;
+                final int length = 1 + (int)(seq % 64);
+                fill(payload, seq, length);
+                assertEquals(seq, room.broadcast(7, payload, 0, length));
+                expected.add("E" + seq + ":7:" + payloadOf((int)seq, length));
+                if (i == 19)
+                {
+                    final UnsafeBuffer state = new UnsafeBuffer(("state " + seq).getBytes());
+                    room.recordKeyframe(state, 0, state.capacity());
+                    expected.add("K" + seq + ":" + hex(state, 0, state.capacity()));
+                }
+                server.poll();
+            }
+            server.close();
+            harness.servers.remove(server);
+        }
+        return expected;
+    }
+
+    @Test
+    void shouldReplayAMatchOverTheNetworkAcrossRestartsAndAnOlderMatch() throws Exception
+    {
+        archiveDir = Files.createTempDirectory("skirmish-net-stitch").toFile();
+        final List<String> expected = restoredTwice();
+        final int port = Tests.freePortPair();
+        final GameServer server = harness.launch(harness.serverContext(port)
+            .archiveDirectoryName(archiveDir.getAbsolutePath()));
+        final Room newMatch = server.createRoom(ROOM, new RoomOptions().durable(true));
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[9]);
+        final List<String> expectedNewMatch = new ArrayList<>();
+        for (int seq = 1; seq <= 25; seq++)
+        {
+            fill(payload, seq, 9);
+            assertEquals(seq, newMatch.broadcast(8, payload, 0, 9));
+            expectedNewMatch.add("E" + seq + ":8:" + payloadOf(seq, 9));
+            server.poll();
+        }
+        server.closeRoom(ROOM);
+        final List<RoomRecording> list = server.roomRecordings().list(ROOM);
+        assertEquals(4, list.size());
+
+        final GameClient viewer = harness.connect(harness.clientContext(port).threadingMode(ThreadingMode.INVOKER));
+        harness.awaitConnected(viewer);
+        final NetworkFrames newest = replay(viewer, -1, 1);
+        assertEquals(expectedNewMatch, newest.frames, "the newest match");
+
+        final NetworkFrames older = replay(viewer, list.get(0).recordingId(), 1);
+        assertEquals(expected, older.frames, "the older match, over its three recordings, each seq once");
+
+        // from seq 95: the newest keyframe before it (after seq 60) is in the match's second recording, not the
+        // third, where seq 95 is
+        final NetworkFrames late = replay(viewer, list.get(2).recordingId(), 95);
+        final int keyframe60 = expected.indexOf(expected.stream().filter(f -> f.startsWith("K60:")).findFirst()
+            .orElseThrow());
+        assertEquals(expected.subList(keyframe60, expected.size()), late.frames, "from the keyframe before seq 95");
+
+        final NetworkFrames missing = new NetworkFrames();
+        assertTrue(viewer.replay(ROOM, 999_999, 1, 0, missing) > 0);
+        Tests.await(() -> null != missing.end, 10_000, harness::pollAll, () -> "refused");
+        assertEquals(FeedEndReason.NO_SUCH_ROOM, missing.end, "a recording that is not the room's");
+    }
+
+    private NetworkFrames replay(final GameClient viewer, final long recordingId, final long fromSeq)
+    {
+        final NetworkFrames frames = new NetworkFrames();
+        assertTrue(viewer.replay(ROOM, recordingId, fromSeq, 0, frames) > 0);
+        Tests.await(() -> null != frames.end, 30_000, harness::pollAll, () -> "replay of " + recordingId);
+        assertEquals(FeedEndReason.FINISHED, frames.end);
+        return frames;
+    }
+
+    /** What a network replay delivers, as {@link Frames} has it. */
+    static final class NetworkFrames implements FeedListener
+    {
+        final List<String> frames = new ArrayList<>();
+        FeedEndReason end;
+
+        public void onFeedKeyframe(
+            final int feedId, final int roomId, final long seq, final long timestampNs, final DirectBuffer buffer,
+            final int offset, final int length)
+        {
+            frames.add("K" + seq + ":" + hex(buffer, offset, length));
+        }
+
+        public void onFeedEvent(
+            final int feedId, final int roomId, final long seq, final int typeId, final int flags,
+            final int senderSessionId, final long timestampNs, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            frames.add("E" + seq + ":" + typeId + ":" + hex(buffer, offset, length));
+        }
+
+        public void onFeedEnd(final int feedId, final int roomId, final long lastSeq, final FeedEndReason reason)
+        {
+            end = reason;
+        }
     }
 
     @Test
@@ -281,6 +375,23 @@ class RoomReplayAcrossRestartsSystemTest
         }
         server.close();
         harness.servers.remove(server);
+
+        // over the network, from a server on the directory: the replay enters the recording at the term of the
+        // keyframe before seq 3900 (after seq 3500), 14 terms in
+        final int port = Tests.freePortPair();
+        final GameServer second = harness.launch(harness.serverContext(port)
+            .archiveDirectoryName(archiveDir.getAbsolutePath())
+            .recordingChannel("aeron:ipc?term-length=64k"));
+        final GameClient viewer = harness.connect(harness.clientContext(port).threadingMode(ThreadingMode.INVOKER));
+        harness.awaitConnected(viewer);
+        final NetworkFrames network = new NetworkFrames();
+        assertTrue(viewer.replay(ROOM, 3900, 0, network) > 0);
+        Tests.await(() -> null != network.end, 30_000, harness::pollAll, () -> "network replay from seq 3900");
+        final int keyframe3500 = expected.indexOf("K3500:" + hex(new UnsafeBuffer("state 3500".getBytes()), 0, 10));
+        assertEquals(expected.subList(keyframe3500, expected.size()), network.frames,
+            "from the keyframe before seq 3900");
+        second.close();
+        harness.servers.remove(second);
 
         final RoomRecordings recordings = recordingsOn(archiveDir);
         final RoomRecording recording = recordings.list(ROOM).get(0);

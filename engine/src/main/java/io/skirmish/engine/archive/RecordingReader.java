@@ -50,6 +50,8 @@ final class RecordingReader
     long framesRead;
     long firstSeq;
     long lastSeq;
+    /** Whether the last {@link #keyframeSeekPosition} found a keyframe before the seq in that recording. */
+    boolean keyframeFound;
 
     RecordingReader(
         final AeronArchive archive, final String replayChannel, final int replayStreamId, final Runnable invoker)
@@ -101,22 +103,29 @@ final class RecordingReader
         final int termLength = descriptor.termBufferLength;
         final long end = endPosition(recordingId);
         long position = seek(recordingId, fromSeq, end, deadlineNs);
-        while (position > start)
+        long to = end;
+        keyframeFound = false;
+        while (true)
         {
             keyframeFinder.fromSeq = fromSeq;
             keyframeFinder.found = false;
             keyframeFinder.done = false;
-            if (read(recordingId, position, end, keyframeFinder, deadlineNs, false) < 0 || keyframeFinder.found)
+            if (read(recordingId, position, to, keyframeFinder, deadlineNs, false) < 0)
             {
                 return position;
             }
-            position = Math.max(start, position - termLength);
-            if (position > start)
+            if (keyframeFinder.found)
             {
-                position = termStart(position, termLength);
+                keyframeFound = true;
+                return position;
             }
+            if (position <= start)
+            {
+                return start;
+            }
+            to = position; // each term is read once: the next step reads the term before, up to this one
+            position = Math.max(start, termStart(position - termLength, termLength));
         }
-        return start;
     }
 
     private static long termStart(final long position, final int termLength)

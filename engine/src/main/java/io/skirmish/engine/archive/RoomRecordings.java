@@ -347,34 +347,13 @@ public final class RoomRecordings implements AutoCloseable
     {
         checkSpeed(speed);
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        final List<RoomRecording> list = list(roomId);
-        int chosen = list.size() - 1;
-        if (Aeron.NULL_VALUE != recordingId)
-        {
-            chosen = -1;
-            for (int i = 0; i < list.size(); i++)
-            {
-                if (list.get(i).recordingId() == recordingId)
-                {
-                    chosen = i;
-                }
-            }
-        }
-        int first = -1;
-        for (int i = chosen; i >= 0; i--)
-        {
-            if (list.get(i).startsLifetime())
-            {
-                first = i;
-                break;
-            }
-        }
-        if (first < 0)
+        final List<RoomRecording> list = match(roomId, recordingId);
+        if (list.isEmpty())
         {
             return NO_SUCH_RECORDING;
         }
         final Pacer pacer = new Pacer(fromSeq, Long.MIN_VALUE, speed, handler);
-        for (int i = first; i < list.size() && (i == first || !list.get(i).startsLifetime()); i++)
+        for (int i = 0; i < list.size(); i++)
         {
             final RoomRecording recording = list.get(i);
             if (Aeron.NULL_VALUE == recording.lastSeq() ||
@@ -449,6 +428,50 @@ public final class RoomRecordings implements AutoCloseable
     public long keyframeSeekPosition(final long recordingId, final long fromSeq, final long timeoutNs)
     {
         return reader.keyframeSeekPosition(recordingId, fromSeq, timeoutNs);
+    }
+
+    /**
+     * @return whether the last {@link #keyframeSeekPosition} found a keyframe before its seq in that recording
+     * (false: the position is the recording's start, and the keyframe, if any, is in an earlier recording).
+     */
+    public boolean lastSeekFoundKeyframe()
+    {
+        return reader.keyframeFound;
+    }
+
+    /**
+     * The recordings of one lifetime (match) of a room, in order, as {@link #list(int)} describes them.
+     *
+     * @param roomId      the room.
+     * @param recordingId one of the match's recordings, or {@link Aeron#NULL_VALUE} for the newest match.
+     * @return its recordings, oldest first; empty when the room has none or that recording is not the room's.
+     */
+    public List<RoomRecording> match(final int roomId, final long recordingId)
+    {
+        final List<RoomRecording> list = list(roomId);
+        int chosen = list.size() - 1;
+        if (Aeron.NULL_VALUE != recordingId)
+        {
+            chosen = -1;
+            for (int i = 0; i < list.size(); i++)
+            {
+                if (list.get(i).recordingId() == recordingId)
+                {
+                    chosen = i;
+                }
+            }
+        }
+        int first = chosen;
+        while (first > 0 && !list.get(first).startsLifetime())
+        {
+            first--;
+        }
+        final List<RoomRecording> match = new ArrayList<>();
+        for (int i = first; i >= 0 && i < list.size() && (i == first || !list.get(i).startsLifetime()); i++)
+        {
+            match.add(list.get(i));
+        }
+        return match;
     }
 
     private static void checkSpeed(final double speed)
