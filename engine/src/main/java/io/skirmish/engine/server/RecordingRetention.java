@@ -78,7 +78,8 @@ final class RecordingRetention
     }
 
     /**
-     * One sweep: list, choose, purge. Visible for the docs: the rules are in the class comment.
+     * One sweep: list, choose, purge (the rules are in the class comment). A purge the archive refuses is reported
+     * to the error handler and left for the next sweep.
      */
     int sweep(final long nowMs)
     {
@@ -129,9 +130,16 @@ final class RecordingRetention
                 final boolean tooOld = retentionMs > 0 && nowMs - stopMs > retentionMs;
                 if (tooMany || tooOld)
                 {
-                    client.purgeRecording(ids.getLong(i));
-                    purged.incrementRelease();
-                    count++;
+                    try
+                    {
+                        client.purgeRecording(ids.getLong(i));
+                        purged.incrementRelease();
+                        count++;
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        errors.onError(ex); // e.g. a replay still reading it: the next sweep tries again
+                    }
                 }
             }
         }
