@@ -155,6 +155,8 @@ public enum EngineCounter
     RECORDING_FRAMES_LOST(4181, Scope.SERVER, "recording frames lost"),
     /** Gap markers written to durable-room recordings, one per run of lost frames. */
     RECORDING_GAPS(4182, Scope.SERVER, "recording gaps"),
+    /** Durable rooms' recordings purged by the automatic retention ({@code recordingRetentionMs} and the like). */
+    RECORDINGS_PURGED(4188, Scope.SERVER, "recordings purged"),
     /** Gauge: spectator feeds open (one per spectating client and room). */
     FEED_SPECTATORS(4190, Scope.SERVER, "feed spectators"),
     /** Gauge: replay feeds open (one per replaying client). */

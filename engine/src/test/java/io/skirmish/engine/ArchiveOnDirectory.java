@@ -23,11 +23,14 @@ public final class ArchiveOnDirectory implements AutoCloseable
 {
     private final ArchivingMediaDriver driver;
     private final AeronArchive archive;
+    private final String aeronDirectoryName;
 
-    private ArchiveOnDirectory(final ArchivingMediaDriver driver, final AeronArchive archive)
+    private ArchiveOnDirectory(
+        final ArchivingMediaDriver driver, final AeronArchive archive, final String aeronDirectoryName)
     {
         this.driver = driver;
         this.archive = archive;
+        this.aeronDirectoryName = aeronDirectoryName;
     }
 
     /**
@@ -54,7 +57,8 @@ public final class ArchiveOnDirectory implements AutoCloseable
                 .idleStrategySupplier(SleepingMillisIdleStrategy::new));
         try
         {
-            return new ArchiveOnDirectory(driver, AeronArchive.connect(RoomArchive.localArchiveContext(aeronDir)));
+            return new ArchiveOnDirectory(
+                driver, AeronArchive.connect(RoomArchive.localArchiveContext(aeronDir)), aeronDir);
         }
         catch (final RuntimeException ex)
         {
@@ -69,6 +73,14 @@ public final class ArchiveOnDirectory implements AutoCloseable
     public AeronArchive archive()
     {
         return archive;
+    }
+
+    /**
+     * @return the Aeron directory of the archive's driver (a server can attach to it as an external driver).
+     */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
     }
 
     public void close()

@@ -9,7 +9,7 @@ package io.skirmish.samples;
  *   java -jar skirmish-demo.jar bots --server HOST:PORT --count N --duration S [--emit-rate R] [--summary]
  *   java -jar skirmish-demo.jar relay --listen HOST:PORT --target HOST:PORT
  *   java -jar skirmish-demo.jar spectate --server HOST:PORT [--room R] [--delay 2s]
- *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ]
+ *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--recording ID]
  *   java -jar skirmish-demo.jar directory --dev [--base-port P] | --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]
  *   java -jar skirmish-demo.jar cluster-demo [--duration S] [--bots N] [--late-bots N] [--leader-kill-only]
  * </pre>
@@ -37,7 +37,8 @@ public final class Demo
         "  relay         --listen HOST:PORT --target HOST:PORT [--duration S] and the network options",
         "  spectate      --server HOST:PORT [--room R] [--delay 2s] [--duration S] [--headless]",
         "                (read-only, from the server's archive: the server runs with --archive DIR)",
-        "  replay        --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--duration S] [--headless]",
+        "  replay        --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--recording ID]",
+        "                [--duration S] [--headless] (the newest match, or the one recording ID belongs to)",
         "  directory     --dev [--base-port P]   the room directory's 3 nodes in this process (dev mode), or",
         "                --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]   one node; [--duration S]",
         "  cluster-demo  3 directory nodes + 2 room servers (child JVMs) + bots seated by the directory; SIGKILLs",

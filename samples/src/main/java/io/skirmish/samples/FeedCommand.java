@@ -21,10 +21,12 @@ import static io.skirmish.samples.arena.ArenaProtocol.arenaRoomId;
  * the server's archive (the server runs with {@code --archive DIR}).
  * <pre>
  *   java -jar skirmish-demo.jar spectate --server HOST:PORT [--room R] [--delay 2s] [--duration S] [--headless]
- *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--duration S]
- *       [--headless]
+ *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--recording ID]
+ *       [--duration S] [--headless]
  * </pre>
- * The room defaults to the first arena; speed 1 is the recorded pace, 0 as fast as possible. A window says that it
+ * The room defaults to the first arena; speed 1 is the recorded pace, 0 as fast as possible. A replay is of the
+ * room's newest match (across the recordings of a server's restarts), or with {@code --recording} of the match that
+ * archive recording belongs to (an older one). A window says that it
  * is a spectator or a replay and shows the newest frames; without a display (or with {@code --headless}) it prints a
  * line a second. It ends when the feed ends (the room closed, the replay finished) or after {@code --duration}, and
  * prints a summary line: {@code feed <mode> room R: N frames (K keyframes, G gaps), last seq S, end REASON}.
@@ -50,6 +52,7 @@ public final class FeedCommand
         final long delayNs = spectate ? line.durationNs("delay", TimeUnit.SECONDS.toNanos(2)) : 0;
         final double speed = spectate ? 1 : line.doubleValue("speed", 1);
         final long fromSeq = spectate ? 1 : line.intValue("from", 1);
+        final long recordingId = spectate ? -1 : line.intValue("recording", -1);
         final boolean headless = line.flag("headless") || GraphicsEnvironment.isHeadless();
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         line.checkAllUsed();
@@ -73,7 +76,7 @@ public final class FeedCommand
                 if (0 == feedId && client.isConnected())
                 {
                     feedId = spectate ? client.spectate(roomId, delayNs, viewer) :
-                        client.replay(roomId, fromSeq, speed, viewer);
+                        client.replay(roomId, recordingId, fromSeq, speed, viewer);
                     if (feedId < 0)
                     {
                         out.println("feed refused: " + SendResult.describe(feedId));

@@ -41,8 +41,14 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     static final int FRAGMENT_LIMIT = 256;
 
     private final AeronArchive archive;
-    private final long replaySessionId;
-    private final Subscription subscription;
+    private final long[] recordingIds;
+    private final long[] startPositions;
+    private final String replayChannel;
+    private final int replayStreamId;
+    private int segment;
+    private long replaySessionId;
+    private Subscription subscription;
+    private long readSeq = Long.MIN_VALUE;
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
     private final RecordedFrameFlyweight frame = new RecordedFrameFlyweight();
     private final int roomId;
@@ -70,7 +76,7 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     private Image image;
 
     /**
-     * Start the archive replay. Cold path: blocks on the archive.
+     * Start the archive replay of one recording from its start. Cold path: blocks on the archive.
      *
      * @param archive         the archive client.
      * @param recordingId     the recording.
@@ -99,7 +105,50 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         final AtomicCounter bufferFull,
         final AtomicCounter evicted)
     {
+        this(archive, new long[]{ recordingId }, new long[]{ archive.getStartPosition(recordingId) }, replayChannel,
+            replayStreamId, roomId, mode, delayNs, fromSeq, bufferLength, maxFrames, bufferFull, evicted);
+    }
+
+    /**
+     * Start the archive replay of a room's match over its recordings, one after the other (a room restored after
+     * restarts): each from its start position, the first possibly from a seek; what a later recording repeats of
+     * an earlier one (seqs already read) is skipped. Cold path: blocks on the archive, here and at each next
+     * recording.
+     *
+     * @param archive         the archive client.
+     * @param recordingIds    the recordings, in order.
+     * @param startPositions  where to start each.
+     * @param replayChannel   where the archive sends the replay (IPC when it shares the server's driver).
+     * @param replayStreamId  the replay's stream id.
+     * @param roomId          the recorded room.
+     * @param mode            {@link #SPECTATE} or {@link #REPLAY}.
+     * @param delayNs         spectator delay ({@link #SPECTATE}).
+     * @param fromSeq         first seq wanted ({@link #REPLAY}; 1 or less for all).
+     * @param bufferLength    bytes of frames held.
+     * @param maxFrames       frames held (rounded up to a power of two).
+     * @param bufferFull      counts pauses of a full buffer.
+     * @param evicted         counts frames a full spectator buffer dropped.
+     */
+    public RecordingFeed(
+        final AeronArchive archive,
+        final long[] recordingIds,
+        final long[] startPositions,
+        final String replayChannel,
+        final int replayStreamId,
+        final int roomId,
+        final int mode,
+        final long delayNs,
+        final long fromSeq,
+        final int bufferLength,
+        final int maxFrames,
+        final AtomicCounter bufferFull,
+        final AtomicCounter evicted)
+    {
         this.archive = archive;
+        this.recordingIds = recordingIds;
+        this.startPositions = startPositions;
+        this.replayChannel = replayChannel;
+        this.replayStreamId = replayStreamId;
         this.roomId = roomId;
         this.mode = mode;
         this.delayNs = delayNs;
@@ -112,12 +161,18 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         this.offsets = new int[slots];
         this.lengths = new int[slots];
         this.timestampsNs = new long[slots];
-        final long startPosition = archive.getStartPosition(recordingId);
-        this.replaySessionId = archive.startReplay(
-            recordingId, startPosition, AeronArchive.REPLAY_ALL_AND_FOLLOW, replayChannel, replayStreamId);
+        startSegment(0);
+    }
+
+    private void startSegment(final int index)
+    {
+        segment = index;
+        image = null;
+        replaySessionId = archive.startReplay(recordingIds[index], startPositions[index],
+            AeronArchive.REPLAY_ALL_AND_FOLLOW, replayChannel, replayStreamId);
         try
         {
-            this.subscription = archive.context().aeron().addSubscription(
+            subscription = archive.context().aeron().addSubscription(
                 ChannelUri.addSessionId(replayChannel, (int)replaySessionId), replayStreamId);
         }
         catch (final RuntimeException ex)
@@ -155,6 +210,13 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         final int fragments = image.controlledPoll(assembler, FRAGMENT_LIMIT);
         if (0 == fragments && (image.isEndOfStream() || image.isClosed()))
         {
+            if (segment + 1 < recordingIds.length)
+            {
+                // this recording is read: the match goes on in the next (cold path: blocks on the archive)
+                CloseHelper.quietClose(subscription);
+                startSegment(segment + 1);
+                return 1;
+            }
             ended = true;
             ready = true;
         }
@@ -177,6 +239,10 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         {
             return Action.CONTINUE; // the server's own bookkeeping (which client frame produced the next events,
                                     // the room's tick): spectators and replays do not get it
+        }
+        if (segment > 0 && repeats(f))
+        {
+            return Action.CONTINUE; // a later recording of the match repeats what an earlier one had
         }
         if (REPLAY == mode && !ready)
         {
@@ -209,7 +275,29 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         }
         full = false;
         append(buffer, offset, length, f.timestampNs());
+        if (RecordedFrameFlyweight.EVENT == f.recordType())
+        {
+            readSeq = f.seq();
+        }
+        else if (RecordedFrameFlyweight.GAP == f.recordType())
+        {
+            readSeq = Math.max(readSeq, f.seq() + f.typeId() - 1);
+        }
         return Action.CONTINUE;
+    }
+
+    private boolean repeats(final RecordedFrameFlyweight f)
+    {
+        final int type = f.recordType();
+        if (Long.MIN_VALUE == readSeq)
+        {
+            return false;
+        }
+        if (RecordedFrameFlyweight.GAP == type)
+        {
+            return f.seq() + f.typeId() - 1 <= readSeq;
+        }
+        return RecordedFrameFlyweight.EVENT == type ? f.seq() <= readSeq : f.seq() < readSeq;
     }
 
     private boolean evictForRoom()

@@ -68,6 +68,25 @@ final class ClientFeeds
         final double speed,
         final FeedListener listener)
     {
+        return open(connected, sessionId, mode, roomId, delayNs, fromSeq, speed, -1, listener);
+    }
+
+    /**
+     * Open a feed of a chosen recording's match (a replay), or of the newest with -1.
+     *
+     * @return the feed id (positive), or a negative {@link SendResult} code.
+     */
+    long open(
+        final boolean connected,
+        final int sessionId,
+        final int mode,
+        final int roomId,
+        final long delayNs,
+        final long fromSeq,
+        final double speed,
+        final long recordingId,
+        final FeedListener listener)
+    {
         if (roomId <= 0)
         {
             return SendResult.NO_SUCH_ROOM;
@@ -90,7 +109,7 @@ final class ClientFeeds
             return SendResult.QUEUE_FULL;
         }
         final int feedId = nextFeedId++;
-        final long result = sender.sendFeedRequest(feedId, roomId, mode, delayNs, fromSeq, speed);
+        final long result = sender.sendFeedRequest(feedId, roomId, mode, delayNs, fromSeq, speed, recordingId);
         if (result < 0)
         {
             return result;

@@ -144,6 +144,13 @@ final class ClientRequests
         return feeds.open(connected, sessionId, FeedRequestFlyweight.REPLAY, roomId, 0, fromSeq, speed, listener);
     }
 
+    long replay(
+        final int roomId, final long recordingId, final long fromSeq, final double speed, final FeedListener listener)
+    {
+        return feeds.open(
+            connected, sessionId, FeedRequestFlyweight.REPLAY, roomId, 0, fromSeq, speed, recordingId, listener);
+    }
+
     long stopFeed(final int feedId)
     {
         return feeds.stop(connected, feedId);

@@ -169,8 +169,21 @@ final class ClientSender
     long sendFeedRequest(
         final int feedId, final int roomId, final int mode, final long delayNs, final long fromSeq, final double speed)
     {
+        return sendFeedRequest(feedId, roomId, mode, delayNs, fromSeq, speed, -1);
+    }
+
+    long sendFeedRequest(
+        final int feedId,
+        final int roomId,
+        final int mode,
+        final long delayNs,
+        final long fromSeq,
+        final double speed,
+        final long recordingId)
+    {
         feedRequestFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_REQUEST, sessionId);
         feedRequestFlyweight.feedId(feedId).roomId(roomId).mode(mode).delayNs(delayNs).fromSeq(fromSeq).speed(speed);
+        feedRequestFlyweight.recordingId(recordingId);
         return sendReliable(FeedRequestFlyweight.LENGTH);
     }
 

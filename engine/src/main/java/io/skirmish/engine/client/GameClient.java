@@ -301,8 +301,9 @@ public final class GameClient implements AutoCloseable
     }
 
     /**
-     * Replay a durable room's newest recording (a finished match, or a running one, which the replay then follows
-     * live) over the network, reproducing every event with its seq and payload and the keyframes, read-only.
+     * Replay a durable room's newest match (a finished one, or a running one, which the replay then follows
+     * live) over the network, reproducing every event with its seq and payload and the keyframes, read-only. A match
+     * that a server restart continued in a new recording is replayed across its recordings, each seq once.
      *
      * @param roomId   the room.
      * @param fromSeq  first seq wanted (1 or less for all): the replay starts at the newest keyframe before it.
@@ -314,6 +315,29 @@ public final class GameClient implements AutoCloseable
     public long replay(final int roomId, final long fromSeq, final double speed, final FeedListener listener)
     {
         return conductor.requests().replay(roomId, fromSeq, speed, listener);
+    }
+
+    /**
+     * Replay the match a chosen recording of a durable room belongs to (e.g. an older match, before the room id was
+     * reused; the server lists a room's recordings with {@code RoomRecordings.list}), as
+     * {@link #replay(int, long, double, FeedListener)} replays the newest.
+     *
+     * @param roomId      the room.
+     * @param recordingId the archive's recording id (0 to 2^32 - 2), or -1 for the newest match.
+     * @param fromSeq     first seq wanted (1 or less for all): the replay starts at the newest keyframe before it.
+     * @param speed       1 for the recorded pace, 0 or {@link Double#POSITIVE_INFINITY} as fast as possible.
+     * @param listener    receives the feed, on the thread that drives the client; a recording that is not the
+     *                    room's ends it with {@code NO_SUCH_ROOM}.
+     * @return the feed id (positive), or a negative {@link SendResult} code.
+     */
+    public long replay(
+        final int roomId, final long recordingId, final long fromSeq, final double speed, final FeedListener listener)
+    {
+        if (recordingId < -1 || recordingId >= 0xFFFF_FFFFL)
+        {
+            throw new IllegalArgumentException("recording id out of range: " + recordingId);
+        }
+        return conductor.requests().replay(roomId, recordingId, fromSeq, speed, listener);
     }
 
     /**

@@ -15,7 +15,7 @@ package io.skirmish.engine.protocol;
  *  +---------------------------------------------------------------+
  *  |                            Mode (32)                          |
  *  +---------------------------------------------------------------+
- *  |                          Reserved (32)                        |
+ *  |                         Recording (32)                        |
  *  +---------------------------------------------------------------+
  *  |                          Delay Ns (64)                        |
  *  +---------------------------------------------------------------+
@@ -40,6 +40,8 @@ public final class FeedRequestFlyweight extends FrameHeaderFlyweight
     public static final int ROOM_ID_OFFSET = 12;
     /** Offset of the mode. */
     public static final int MODE_OFFSET = 16;
+    /** Offset of the recording a replay picks: its recording id plus one, 0 for the room's newest match. */
+    public static final int RECORDING_OFFSET = 20;
     /** Offset of the delay. */
     public static final int DELAY_OFFSET = 24;
     /** Offset of the first seq wanted. */
@@ -101,6 +103,27 @@ public final class FeedRequestFlyweight extends FrameHeaderFlyweight
     {
         putInt(MODE_OFFSET, mode);
         putInt(MODE_OFFSET + 4, 0);
+        return this;
+    }
+
+    /**
+     * @return the recording whose match a replay wants, or -1 for the room's newest match (the field is the
+     * recording id plus one: 0, as older clients send, is the newest).
+     */
+    public long recordingId()
+    {
+        return (getInt(RECORDING_OFFSET) & 0xFFFF_FFFFL) - 1;
+    }
+
+    /**
+     * Set after {@link #mode(int)}, which clears it.
+     *
+     * @param recordingId the recording whose match a replay wants (below 2^32 - 1), or -1 for the newest.
+     * @return this for a fluent API.
+     */
+    public FeedRequestFlyweight recordingId(final long recordingId)
+    {
+        putInt(RECORDING_OFFSET, (int)(recordingId + 1));
         return this;
     }
 

@@ -5,6 +5,7 @@ import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.FeedEndReason;
 import io.skirmish.engine.archive.RecordingFeed;
 import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecording;
 import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.protocol.FeedAckFlyweight;
 import io.skirmish.engine.protocol.FeedFrameFlyweight;
@@ -16,11 +17,11 @@ import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
-import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -182,8 +183,8 @@ final class Feeds implements AutoCloseable
             else
             {
                 final RoomRecordings recordings = archive.recordings();
-                final LongArrayList ids = recordings.recordingIds(roomId);
-                if (ids.isEmpty())
+                final List<RoomRecording> match = recordings.match(roomId, request.recordingId());
+                if (match.isEmpty())
                 {
                     return FeedEndReason.NO_SUCH_ROOM;
                 }
@@ -191,8 +192,7 @@ final class Feeds implements AutoCloseable
                 {
                     return FeedEndReason.LIMIT_REACHED;
                 }
-                cursor.feed = openFeed(
-                    ids.getLong(ids.size() - 1), roomId, RecordingFeed.REPLAY, 0, request.fromSeq());
+                cursor.feed = openReplayFeed(recordings, match, roomId, request.fromSeq());
             }
         }
         catch (final RuntimeException ex)
@@ -215,6 +215,54 @@ final class Feeds implements AutoCloseable
             }
         }
         return null;
+    }
+
+    /**
+     * A replay of a match across its recordings: entered at the recording {@code fromSeq} falls in, by a seek to
+     * the term that holds the newest keyframe before it (in an earlier recording when that one has none).
+     */
+    private RecordingFeed openReplayFeed(
+        final RoomRecordings recordings, final List<RoomRecording> match, final int roomId, final long fromSeq)
+    {
+        int first = 0;
+        for (int i = 0; i < match.size(); i++)
+        {
+            final RoomRecording recording = match.get(i);
+            if (Aeron.NULL_VALUE != recording.firstSeq() && recording.firstSeq() <= fromSeq)
+            {
+                first = i;
+            }
+        }
+        long position = match.get(first).startPosition();
+        if (fromSeq > 1)
+        {
+            while (true)
+            {
+                position = recordings.keyframeSeekPosition(
+                    match.get(first).recordingId(), fromSeq, RoomRestore.REPLAY_TIMEOUT_NS);
+                if (recordings.lastSeekFoundKeyframe() || 0 == first)
+                {
+                    break;
+                }
+                first--;
+            }
+            if (position < 0)
+            {
+                position = match.get(first).startPosition();
+            }
+        }
+        final long[] ids = new long[match.size() - first];
+        final long[] starts = new long[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = match.get(first + i).recordingId();
+            starts[i] = 0 == i ? position : match.get(first + i).startPosition();
+        }
+        final RecordingFeed feed = new RecordingFeed(archive.archive(), ids, starts,
+            RoomRecordings.DEFAULT_REPLAY_CHANNEL, RoomRecordings.DEFAULT_REPLAY_STREAM_ID, roomId,
+            RecordingFeed.REPLAY, 0, fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
+        feeds.add(feed);
+        return feed;
     }
 
     private RecordingFeed openFeed(

@@ -12,6 +12,7 @@ import io.skirmish.engine.SendResult;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.archive.ArchiveDirectoryLock;
 import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.codec.MessageRegistry;
 import io.skirmish.engine.jfr.ServerEvents;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
@@ -502,6 +503,24 @@ public final class GameServer implements AutoCloseable
     }
 
     /**
+     * The recordings of this server's archive, to list, replay or purge them in process (e.g. which rooms to
+     * restore, or an older match); replays drive the server's transport while they wait. Conductor thread; its
+     * calls block on the archive (cold path).
+     *
+     * @return the recordings, on the server's archive client (closing it leaves that client open).
+     * @throws IllegalStateException if the server has no archive.
+     */
+    public RoomRecordings roomRecordings()
+    {
+        conductor.thread().check();
+        if (null == conductor.archive())
+        {
+            throw new IllegalStateException("the server has no archive");
+        }
+        return conductor.archive().recordings();
+    }
+
+    /**
      * @param roomId a room id.
      * @return the room, or null.
      */
@@ -744,6 +763,10 @@ public final class GameServer implements AutoCloseable
         int recordingPendingBufferLength = 1024 * 1024;
         int feedBufferLength = 4 * 1024 * 1024;
         int maxArchiveFeeds = 16;
+        long activeRecordingWaitNs = TimeUnit.SECONDS.toNanos(20);
+        long recordingRetentionMs;
+        int maxRecordingsPerRoom;
+        long retentionIntervalMs = TimeUnit.MINUTES.toMillis(1);
         boolean archiveEnabled;
 
         /**
@@ -872,6 +895,13 @@ public final class GameServer implements AutoCloseable
             {
                 throw new IllegalArgumentException(
                     "recordingPendingBufferLength must be in [4096, 2^30]: " + recordingPendingBufferLength);
+            }
+            if (activeRecordingWaitNs < 0 || recordingRetentionMs < 0 || maxRecordingsPerRoom < 0 ||
+                retentionIntervalMs <= 0)
+            {
+                throw new IllegalArgumentException("activeRecordingWaitNs, recordingRetentionMs and " +
+                    "maxRecordingsPerRoom must be >= 0 and retentionIntervalMs > 0: " + activeRecordingWaitNs + ", " +
+                    recordingRetentionMs + ", " + maxRecordingsPerRoom + ", " + retentionIntervalMs);
             }
             if (feedBufferLength < 64 * 1024 || feedBufferLength > (1 << 30) || maxArchiveFeeds < 0)
             {
@@ -1342,6 +1372,92 @@ public final class GameServer implements AutoCloseable
         public int maxArchiveFeeds()
         {
             return maxArchiveFeeds;
+        }
+
+        /**
+         * @param waitNs how long {@link GameServer#restoreRoom} waits for a recording of the room that the archive
+         *               still has active (an external archive that outlived the previous server: its recording stops
+         *               once the archive's driver has timed out the dead client, about 10-15 s) to stop, default
+         *               20 s; past it the restore throws {@code IllegalStateException} rather than restore without
+         *               that recording's newest frames (or compete with a live server still recording the room).
+         * @return this for a fluent API.
+         */
+        public Context activeRecordingWaitNs(final long waitNs)
+        {
+            checkNotConcluded();
+            this.activeRecordingWaitNs = waitNs;
+            return this;
+        }
+
+        /**
+         * @return how long a restore waits for a room's active recording to stop.
+         */
+        public long activeRecordingWaitNs()
+        {
+            return activeRecordingWaitNs;
+        }
+
+        /**
+         * @param retentionMs automatic retention: purge the stopped recordings of rooms not open on this server once
+         *                    they stopped longer ago than this (by {@link #epochClock(EpochClock)} against the
+         *                    archive's stop timestamp); 0 (default) keeps them.
+         * @return this for a fluent API.
+         */
+        public Context recordingRetentionMs(final long retentionMs)
+        {
+            checkNotConcluded();
+            this.recordingRetentionMs = retentionMs;
+            return this;
+        }
+
+        /**
+         * @return how long stopped recordings of rooms not open are kept, 0 for ever.
+         */
+        public long recordingRetentionMs()
+        {
+            return recordingRetentionMs;
+        }
+
+        /**
+         * @param count automatic retention: keep at most this many recordings (the newest) of each room not open on
+         *              this server, purging its older stopped ones; 0 (default) for no limit.
+         * @return this for a fluent API.
+         */
+        public Context maxRecordingsPerRoom(final int count)
+        {
+            checkNotConcluded();
+            this.maxRecordingsPerRoom = count;
+            return this;
+        }
+
+        /**
+         * @return most recordings kept per room not open, 0 for no limit.
+         */
+        public int maxRecordingsPerRoom()
+        {
+            return maxRecordingsPerRoom;
+        }
+
+        /**
+         * @param intervalMs how often the retention sweep runs (by {@link #epochClock(EpochClock)}), default one
+         *                   minute, when {@link #recordingRetentionMs(long)} or {@link #maxRecordingsPerRoom(int)}
+         *                   is set. The sweep blocks the conductor for its archive calls (a listing, then a purge
+         *                   per recording it removes).
+         * @return this for a fluent API.
+         */
+        public Context retentionIntervalMs(final long intervalMs)
+        {
+            checkNotConcluded();
+            this.retentionIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * @return how often the retention sweep runs.
+         */
+        public long retentionIntervalMs()
+        {
+            return retentionIntervalMs;
         }
 
         /**

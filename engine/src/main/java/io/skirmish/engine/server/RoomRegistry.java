@@ -229,6 +229,18 @@ final class RoomRegistry
             throw new IllegalArgumentException("room id in use: " + roomId);
         }
         final LongArrayList ids = recordings.recordingIds(roomId);
+        for (int i = 0; i < ids.size(); i++)
+        {
+            // a recording the archive still has active (an external archive outliving the previous server) is
+            // waited for: restoring without its newest frames would lose them silently
+            if (RoomRecordings.TIMED_OUT == recordings.awaitStopped(ids.getLong(i), ctx.activeRecordingWaitNs()))
+            {
+                throw new IllegalStateException("restoring room " + roomId + ": recording " + ids.getLong(i) +
+                    " is still active in the archive after " +
+                    TimeUnit.NANOSECONDS.toMillis(ctx.activeRecordingWaitNs()) + " ms (a previous server's " +
+                    "recording that has not stopped yet, or a live server recording the room)");
+            }
+        }
         final RoomRestore restore = new RoomRestore(ctx.maxMessageLength(), errors);
         restore.scan(recordings, ids);
         final Room room = create(roomId, options.copy().durable(true));

@@ -270,9 +270,12 @@ final class RoomRestore implements RoomReplayHandler
 
     private void replay(final RoomRecordings recordings, final long recordingId)
     {
-        if (RoomRecordings.TIMED_OUT == recordings.replay(recordingId, 1, this, REPLAY_TIMEOUT_NS))
+        final long result = recordings.replay(recordingId, 1, this, REPLAY_TIMEOUT_NS);
+        if (result < 0)
         {
-            throw new IllegalStateException("restoring room: replay of recording " + recordingId + " timed out");
+            // never restore without a recording: a skipped one would lose its frames silently
+            throw new IllegalStateException("restoring room: replay of recording " + recordingId + " failed: " +
+                (RoomRecordings.TIMED_OUT == result ? "timed out" : "no such recording"));
         }
     }
 }

@@ -57,6 +57,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private final SessionStore sessionStore;
     private final StallWatch stallWatch;
     private final Feeds feeds;
+    private final RecordingRetention retention;
     private GameServer server;
     private boolean started;
     private boolean closed;
@@ -119,6 +120,10 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         rooms.persist(sessions::persist);
         this.feeds = new Feeds(archive, rooms, sender, counters, ctx.maxMessageLength(), ctx.feedBufferLength(),
             ctx.maxArchiveFeeds(), this::onError);
+        this.retention = null != archive && (ctx.recordingRetentionMs() > 0 || ctx.maxRecordingsPerRoom() > 0) ?
+            new RecordingRetention(archive, rooms, ctx.recordingChannel(), ctx.recordingRetentionMs(),
+            ctx.maxRecordingsPerRoom(), ctx.retentionIntervalMs(), ctx.epochClock.time(),
+            counters.get(EngineCounter.RECORDINGS_PURGED), this::onError) : null;
         control.feeds(feeds);
         dispatcher.feeds(feeds);
     }
@@ -301,6 +306,10 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
             handshake.purge(nowNs);
             handshake.publishInFlight();
             rooms.expireHistories(nowNs);
+            if (null != retention)
+            {
+                work += retention.doWork(ctx.epochClock.time());
+            }
         }
         handshake.admission().onCycle(nowNs, clock.nanoTime());
         return work;
