@@ -236,7 +236,10 @@ class FeedSystemTest
             " ms from 1 archive replay, " + expected.size() + " frames each from keyframe seq " + keyframe.seq +
             ", min lag " + TimeUnit.NANOSECONDS.toMillis(minLagNs) + " ms; frames sent " +
             server.counter(EngineCounter.FEED_FRAMES_SENT) + ", resent " +
-            server.counter(EngineCounter.FEED_FRAMES_RESENT) + ", buffer full " +
+            server.counter(EngineCounter.FEED_FRAMES_RESENT) + " (client gaps " +
+            spectators.stream().mapToLong(c -> c.counter(EngineCounter.FEED_GAPS_DETECTED)).sum() + "), batches " +
+            server.counter(EngineCounter.FEED_BATCHES_SENT) + ", acks " + server.counter(EngineCounter.FEED_ACKS_RECEIVED) +
+            ", buffer full " +
             server.counter(EngineCounter.FEED_BUFFER_FULL));
     }
 

@@ -12,6 +12,7 @@ import io.skirmish.engine.protocol.FeedRequestFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.RecordedFrameFlyweight;
 import io.skirmish.engine.status.Counters;
+import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -37,10 +38,15 @@ final class Feeds implements AutoCloseable
 {
     static final int MAX_FEEDS_PER_SESSION = 4;
     static final int WINDOW = 256;
-    static final int SEND_LIMIT = 64;
+    static final int SEND_LIMIT = 16;
     static final int MAX_FRAMES = 64 * 1024;
     static final long GAP_HOLDOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
-    static final long RESEND_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(150);
+    /** No acknowledgement advanced for this long (clients acknowledge every 100 ms while frames arrive): resend. */
+    static final long RESEND_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(300);
+    /** Room kept in a datagram for the trailer (sealing) of a batch. */
+    static final int TRAILER_ALLOWANCE = 32;
+    /** Fraction of the flush interval between the flush phases of cursors started one after the other. */
+    private static final double STAGGER = 0.6180339887;
     static final long OVERRUN_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
     static final long END_GIVE_UP_NS = TimeUnit.SECONDS.toNanos(5);
 
@@ -50,6 +56,8 @@ final class Feeds implements AutoCloseable
     private final ErrorHandler errors;
     private final int bufferLength;
     private final int maxArchiveFeeds;
+    private final long flushIntervalNs;
+    private final long staggerStepNs;
     private final UnsafeBuffer sendBuffer;
     private final FeedFrameFlyweight frameFlyweight = new FeedFrameFlyweight();
     private final RecordedFrameFlyweight recordFlyweight = new RecordedFrameFlyweight();
@@ -61,6 +69,8 @@ final class Feeds implements AutoCloseable
     private final AtomicCounter replays;
     private final AtomicCounter archiveReplays;
     private final AtomicCounter framesSent;
+    private final AtomicCounter batchesSent;
+    private final AtomicCounter acksReceived;
     private final AtomicCounter framesResent;
     private final AtomicCounter writesRefused;
     private final AtomicCounter bufferFull;
@@ -69,6 +79,9 @@ final class Feeds implements AutoCloseable
     private final AtomicCounter refused;
     private final AtomicCounter malformed;
     private long nowNs;
+    private long cursorsStarted;
+    private long packedTo;
+    private long overrunAt;
 
     Feeds(
         final RoomArchive archive,
@@ -78,6 +91,7 @@ final class Feeds implements AutoCloseable
         final int maxMessageLength,
         final int bufferLength,
         final int maxArchiveFeeds,
+        final long flushIntervalNs,
         final ErrorHandler errors)
     {
         this.archive = archive;
@@ -86,12 +100,17 @@ final class Feeds implements AutoCloseable
         this.errors = errors;
         this.bufferLength = bufferLength;
         this.maxArchiveFeeds = maxArchiveFeeds;
-        this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET + maxMessageLength + 128, 64));
+        this.flushIntervalNs = flushIntervalNs;
+        this.staggerStepNs = (long)(flushIntervalNs * STAGGER);
+        this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.align(Math.max(
+            64 * 1024, FeedFrameFlyweight.RECORD_OFFSET + FeedFrameFlyweight.entryLength(
+            RecordedFrameFlyweight.PAYLOAD_OFFSET + maxMessageLength) + 128), 64), 64));
         this.spectators = counters.get(EngineCounter.FEED_SPECTATORS);
         this.replays = counters.get(EngineCounter.FEED_REPLAYS);
         this.archiveReplays = counters.get(EngineCounter.FEED_ARCHIVE_REPLAYS);
         this.framesSent = counters.get(EngineCounter.FEED_FRAMES_SENT);
+        this.batchesSent = counters.get(EngineCounter.FEED_BATCHES_SENT);
+        this.acksReceived = counters.get(EngineCounter.FEED_ACKS_RECEIVED);
         this.framesResent = counters.get(EngineCounter.FEED_FRAMES_RESENT);
         this.writesRefused = counters.get(EngineCounter.FEED_WRITES_REFUSED);
         this.bufferFull = counters.get(EngineCounter.FEED_BUFFER_FULL);
@@ -239,6 +258,7 @@ final class Feeds implements AutoCloseable
         {
             return;
         }
+        acksReceived.incrementRelease();
         final long next = ack.nextIndex();
         if (next > cursor.highestSent + 1)
         {
@@ -253,6 +273,12 @@ final class Feeds implements AutoCloseable
             if (cursor.sent < next)
             {
                 cursor.sent = next;
+            }
+            if (cursor.windowBlocked)
+            {
+                // the window it waited for opened: go on at once rather than at the next flush
+                cursor.windowBlocked = false;
+                cursor.flushNow = true;
             }
         }
         if ((ack.ackFlags() & FeedAckFlyweight.FLAG_GAP) != 0 && nowNs - cursor.lastRewindNs >= GAP_HOLDOFF_NS)
@@ -306,7 +332,7 @@ final class Feeds implements AutoCloseable
             {
                 if (!cursor.started && feed.isReady())
                 {
-                    cursor.start(feed.startIndex(), nowNs);
+                    cursor.start(feed.startIndex(), nowNs, flushPhaseNs());
                 }
                 if (cursor.started && feed.isEnded())
                 {
@@ -393,6 +419,11 @@ final class Feeds implements AutoCloseable
         }
     }
 
+    /**
+     * Send what is due for a cursor, at its flush (or at once for a resend, the rest of a flush cut short, or a window
+     * that opened): consecutive frames packed into one FEED_FRAME up to a datagram, at most {@link #SEND_LIMIT}
+     * FEED_FRAMEs a duty cycle and {@link #WINDOW} frames ahead of the acknowledgements.
+     */
     private int send(final FeedCursor cursor, final long nowNs)
     {
         if (!cursor.started && cursor.isOpen())
@@ -405,82 +436,145 @@ final class Feeds implements AutoCloseable
             rewind(cursor);
         }
         final Peer peer = cursor.peer;
-        if (null == peer.lane || !sender.isClear(peer))
+        if (null == peer.lane || !sender.isClear(peer) || cursor.sent > cursor.endIndex ||
+            !cursor.takeFlush(nowNs, flushIntervalNs))
         {
             return 0;
         }
-        int sent = 0;
-        while (sent < SEND_LIMIT && cursor.sent <= cursor.endIndex)
+        final int budget = Math.min(sendBuffer.capacity() - 128,
+            peer.events().maxPayloadLength() - TRAILER_ALLOWANCE);
+        int batches = 0;
+        cursor.windowBlocked = false;
+        while (cursor.sent <= cursor.endIndex)
         {
-            final long index = cursor.sent;
-            final int length;
-            if (index == cursor.endIndex)
+            if (batches == SEND_LIMIT)
             {
-                length = encodeEnd(cursor, index);
-            }
-            else if (cursor.sent - cursor.acked >= WINDOW)
-            {
+                cursor.flushNow = true;
                 break;
             }
-            else
+            final long first = cursor.sent;
+            final int length = pack(cursor, first, budget, nowNs);
+            final int count = (int)(packedTo - first);
+            if (0 == count)
             {
-                final RecordingFeed feed = cursor.feed;
-                final long feedIndex = cursor.feedIndex(index);
-                if (feedIndex > feed.newestIndex() || !cursor.isDue(feedIndex, nowNs))
+                if (overrunAt > 0)
                 {
-                    break;
-                }
-                if (feedIndex < feed.oldestIndex())
-                {
+                    overrunAt = 0;
                     overruns.incrementRelease();
                     cursor.sent = cursor.highestSent + 1;
                     cursor.endAfterSent(FeedEndReason.OVERRUN);
                     continue;
                 }
-                frameFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_FRAME, peer.sessionId);
-                frameFlyweight.feedId(cursor.feedId).index(index);
-                length = FeedFrameFlyweight.RECORD_OFFSET + feed.copy(feedIndex, sendBuffer,
-                    FeedFrameFlyweight.RECORD_OFFSET);
+                break;
             }
             if (sender.offer(peer, sendBuffer, 0, length) < 0)
             {
+                cursor.flushNow = true;
                 break;
             }
-            if (index <= cursor.highestSent)
+            if (first == cursor.acked)
             {
-                framesResent.incrementRelease();
+                // nothing was in flight: the resend timer starts now, not at the last acknowledgement
+                cursor.lastAckProgressNs = nowNs;
             }
-            else
+            if (first <= cursor.highestSent)
             {
-                cursor.highestSent = index;
+                framesResent.getAndAddRelease(Math.min(packedTo - 1, cursor.highestSent) - first + 1);
             }
-            if (index == cursor.endIndex && 0 == cursor.endSentNs)
+            if (packedTo - 1 > cursor.highestSent)
+            {
+                cursor.highestSent = packedTo - 1;
+            }
+            if (packedTo > cursor.endIndex && 0 == cursor.endSentNs)
             {
                 cursor.endSentNs = nowNs;
             }
-            framesSent.incrementRelease();
-            cursor.sent++;
-            sent++;
+            framesSent.getAndAddRelease(count);
+            batchesSent.incrementRelease();
+            cursor.sent = packedTo;
+            batches++;
         }
-        return sent;
+        return batches;
     }
 
-    private int encodeEnd(final FeedCursor cursor, final long index)
+    /**
+     * Pack the cursor's frames from {@code first} into the send buffer, as many as are due, within the window and
+     * within {@code budget} bytes (a single frame longer than that alone). Sets {@link #packedTo} to the index after
+     * the last frame packed, and {@link #overrunAt} when the next frame has already left the feed.
+     *
+     * @return the FEED_FRAME's length.
+     */
+    private int pack(final FeedCursor cursor, final long first, final int budget, final long nowNs)
     {
         frameFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_FRAME, cursor.peer.sessionId);
-        frameFlyweight.feedId(cursor.feedId).index(index);
+        frameFlyweight.feedId(cursor.feedId).index(first);
+        int length = FeedFrameFlyweight.RECORD_OFFSET;
+        long index = first;
+        final RecordingFeed feed = cursor.feed;
+        while (index <= cursor.endIndex)
+        {
+            if (index == cursor.endIndex)
+            {
+                if (index > first &&
+                    length + FeedFrameFlyweight.entryLength(RecordedFrameFlyweight.PAYLOAD_OFFSET) > budget)
+                {
+                    break;
+                }
+                length += encodeEnd(cursor, index, length);
+                index++;
+                break;
+            }
+            if (index - cursor.acked >= WINDOW)
+            {
+                cursor.windowBlocked = true;
+                break;
+            }
+            final long feedIndex = cursor.feedIndex(index);
+            if (feedIndex > feed.newestIndex() || !cursor.isDue(feedIndex, nowNs))
+            {
+                break;
+            }
+            if (feedIndex < feed.oldestIndex())
+            {
+                overrunAt = index == first ? index : 0;
+                break;
+            }
+            final int entryLength = FeedFrameFlyweight.entryLength(feed.length(feedIndex));
+            if (index > first && length + entryLength > budget)
+            {
+                break;
+            }
+            FeedFrameFlyweight.putEntryHeader(sendBuffer, length, feed.length(feedIndex));
+            feed.copy(feedIndex, sendBuffer, length + FeedFrameFlyweight.ENTRY_HEADER_LENGTH);
+            length += entryLength;
+            index++;
+        }
+        frameFlyweight.recordCount((int)(index - first));
+        packedTo = index;
+        return length;
+    }
+
+    private int encodeEnd(final FeedCursor cursor, final long index, final int entryOffset)
+    {
         final long lastSeq = null != cursor.feed && cursor.started && index > 1 ?
             cursor.feed.seq(Math.max(cursor.feed.oldestIndex(), Math.min(cursor.feed.newestIndex(),
             cursor.feedIndex(index - 1)))) : 0;
-        recordFlyweight.wrap(sendBuffer, FeedFrameFlyweight.RECORD_OFFSET, RecordedFrameFlyweight.PAYLOAD_OFFSET)
+        recordFlyweight.wrap(sendBuffer, entryOffset + FeedFrameFlyweight.ENTRY_HEADER_LENGTH,
+            RecordedFrameFlyweight.PAYLOAD_OFFSET)
             .header(FeedFrameFlyweight.END, 0, cursor.roomId, lastSeq, nowNs, cursor.endReason.code(), 0);
-        return FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET;
+        return FeedFrameFlyweight.putEntryHeader(sendBuffer, entryOffset, RecordedFrameFlyweight.PAYLOAD_OFFSET);
+    }
+
+    private long flushPhaseNs()
+    {
+        return 0 == flushIntervalNs ? 0 : (cursorsStarted++ * staggerStepNs) % flushIntervalNs;
     }
 
     private void rewind(final FeedCursor cursor)
     {
         cursor.sent = cursor.acked;
         cursor.lastRewindNs = nowNs;
+        cursor.flushNow = true;
     }
 
     private FeedCursor find(final Peer peer, final int feedId)

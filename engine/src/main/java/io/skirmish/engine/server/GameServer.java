@@ -701,6 +701,7 @@ public final class GameServer implements AutoCloseable
         int recordingPendingBufferLength = 1024 * 1024;
         int feedBufferLength = 4 * 1024 * 1024;
         int maxArchiveFeeds = 16;
+        long feedFlushIntervalNs = TimeUnit.MILLISECONDS.toNanos(50);
         boolean archiveEnabled;
 
         /**
@@ -825,6 +826,10 @@ public final class GameServer implements AutoCloseable
             {
                 throw new IllegalArgumentException(
                     "recordingPendingBufferLength must be in [4096, 2^30]: " + recordingPendingBufferLength);
+            }
+            if (feedFlushIntervalNs < 0 || feedFlushIntervalNs > TimeUnit.SECONDS.toNanos(1))
+            {
+                throw new IllegalArgumentException("feedFlushIntervalNs must be in [0, 1 s]: " + feedFlushIntervalNs);
             }
             if (feedBufferLength < 64 * 1024 || feedBufferLength > (1 << 30) || maxArchiveFeeds < 0)
             {
@@ -1295,6 +1300,30 @@ public final class GameServer implements AutoCloseable
         public int maxArchiveFeeds()
         {
             return maxArchiveFeeds;
+        }
+
+        /**
+         * @param intervalNs how often each spectator or replay feed sends what has become due, default 50 ms, in
+         *                   [0, 1 s]: everything due for a client leaves together, packed into as few datagrams as
+         *                   fit, and the feeds' flushes are spread over the interval, so that many spectators cost
+         *                   the conductor a few sends a flush rather than one per frame per spectator. A frame is
+         *                   released up to this much later than its delay (a spectator 2 s behind sees it 2.00 to
+         *                   2.05 s late); 0 sends each frame on the first duty cycle it is due (still packed).
+         * @return this for a fluent API.
+         */
+        public Context feedFlushIntervalNs(final long intervalNs)
+        {
+            checkNotConcluded();
+            this.feedFlushIntervalNs = intervalNs;
+            return this;
+        }
+
+        /**
+         * @return how often each feed sends what has become due.
+         */
+        public long feedFlushIntervalNs()
+        {
+            return feedFlushIntervalNs;
         }
 
         /**

@@ -114,7 +114,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         sessions.store(sessionStore);
         rooms.persist(sessions::persist);
         this.feeds = new Feeds(archive, rooms, sender, counters, ctx.maxMessageLength(), ctx.feedBufferLength(),
-            ctx.maxArchiveFeeds(), this::onError);
+            ctx.maxArchiveFeeds(), ctx.feedFlushIntervalNs(), this::onError);
         control.feeds(feeds);
         dispatcher.feeds(feeds);
     }
