@@ -148,8 +148,9 @@ public final class SpectatorRoundTrip
             out.printf(Locale.ROOT, "# %d round trips sent and received; recording frames lost %d%n", sent,
                 server.counter(EngineCounter.RECORDING_FRAMES_LOST));
             out.println("| phase | spectators | round trips | p50 us | p99 us | p99.9 us | max us | server load | " +
-                "feed frames/s | resent | this JVM cpu | fleet cpu | cpu0 busy | cpu1 busy | load avg |");
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                "feed frames/s | feed batches/s | feed acks/s | server frames out/s | server frames in/s | resent | " +
+                "this JVM cpu | fleet cpu | cpu0 busy | cpu1 busy | load avg |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (final String row : rows)
             {
                 out.println(row);
@@ -242,6 +243,10 @@ public final class SpectatorRoundTrip
         final long fleetStart = null == fleet ? -1 : ProcessCpu.ticks(fleet.pid());
         final long feedSentStart = server.counter(EngineCounter.FEED_FRAMES_SENT);
         final long feedResentStart = server.counter(EngineCounter.FEED_FRAMES_RESENT);
+        final long batchesStart = server.counter(EngineCounter.FEED_BATCHES_SENT);
+        final long acksStart = server.counter(EngineCounter.FEED_ACKS_RECEIVED);
+        final long framesOutStart = server.counter(EngineCounter.FRAMES_OUT);
+        final long framesInStart = server.counter(EngineCounter.FRAMES_IN);
         final long startNs = System.nanoTime();
         phase = index;
         double loadSum = 0;
@@ -257,6 +262,11 @@ public final class SpectatorRoundTrip
         final long wallNs = System.nanoTime() - startNs;
         final long feedSent = server.counter(EngineCounter.FEED_FRAMES_SENT) - feedSentStart;
         final long feedResent = server.counter(EngineCounter.FEED_FRAMES_RESENT) - feedResentStart;
+        final double wallSeconds = wallNs / 1e9;
+        final double batchesPerSecond = (server.counter(EngineCounter.FEED_BATCHES_SENT) - batchesStart) / wallSeconds;
+        final double acksPerSecond = (server.counter(EngineCounter.FEED_ACKS_RECEIVED) - acksStart) / wallSeconds;
+        final double framesOutPerSecond = (server.counter(EngineCounter.FRAMES_OUT) - framesOutStart) / wallSeconds;
+        final double framesInPerSecond = (server.counter(EngineCounter.FRAMES_IN) - framesInStart) / wallSeconds;
         final long feeds = server.counter(EngineCounter.FEED_SPECTATORS);
         final double selfCpu = ProcessCpu.percentOfCore(selfStart, ProcessCpu.ticks(), wallNs);
         final double fleetCpu = null == fleet ? 0 : ProcessCpu.percentOfCore(fleetStart, ProcessCpu.ticks(fleet.pid()),
@@ -285,15 +295,18 @@ public final class SpectatorRoundTrip
         }
         final Histogram h = histograms[index];
         out.printf(Locale.ROOT, "# %s (%d spectators): count=%d p50=%.1fus p99=%.1fus p99.9=%.1fus max=%.1fus; " +
-            "server load %.3f; feed frames sent %d resent %d; feeds open %d; this JVM %.1f %% of a core, fleet %.1f %%; " +
+            "server load %.3f; feed frames sent %d resent %d, batches/s %.0f, acks/s %.0f, server frames out/s %.0f " +
+            "in/s %.0f; feeds open %d; this JVM %.1f %% of a core, fleet %.1f %%; " +
             "cpu0 %.1f %% cpu1 %.1f %% busy; load %s -> %s;%s%n",
             label, spectators, h.getTotalCount(), us(h, 50), us(h, 99), us(h, 99.9), h.getMaxValue() / 1000.0,
-            loadSum / loadSamples, feedSent, feedResent, feeds, selfCpu, fleetCpu,
+            loadSum / loadSamples, feedSent, feedResent, batchesPerSecond, acksPerSecond, framesOutPerSecond,
+            framesInPerSecond, feeds, selfCpu, fleetCpu,
             CpuStat.busyPercent(cpuStart, cpuEnd, 0), CpuStat.busyPercent(cpuStart, cpuEnd, 1), loadBefore, loadAfter,
             fleetReport);
-        return String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.3f | %.0f | %d | %.0f %% | " +
-            "%.0f %% | %.0f %% | %.0f %% | %s -> %s |", label, spectators, h.getTotalCount(), us(h, 50), us(h, 99),
-            us(h, 99.9), h.getMaxValue() / 1000.0, loadSum / loadSamples, feedSent / (wallNs / 1e9), feedResent,
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.3f | %.0f | %.0f | %.0f | " +
+            "%.0f | %.0f | %d | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %s -> %s |", label, spectators,
+            h.getTotalCount(), us(h, 50), us(h, 99), us(h, 99.9), h.getMaxValue() / 1000.0, loadSum / loadSamples,
+            feedSent / wallSeconds, batchesPerSecond, acksPerSecond, framesOutPerSecond, framesInPerSecond, feedResent,
             selfCpu, fleetCpu, CpuStat.busyPercent(cpuStart, cpuEnd, 0), CpuStat.busyPercent(cpuStart, cpuEnd, 1),
             loadBefore, loadAfter);
     }

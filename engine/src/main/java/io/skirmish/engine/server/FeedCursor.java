@@ -1,6 +1,7 @@
 package io.skirmish.engine.server;
 
 import io.skirmish.engine.FeedEndReason;
+import io.skirmish.engine.archive.AsyncReplayStarter;
 import io.skirmish.engine.archive.RecordingFeed;
 
 /**
@@ -18,6 +19,7 @@ final class FeedCursor
     final int mode;
     final double speed;
     RecordingFeed feed;
+    AsyncReplayStarter.Start opening;
     boolean started;
     long startIndex;
     long sent = 1;

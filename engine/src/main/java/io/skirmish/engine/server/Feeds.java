@@ -3,6 +3,7 @@ package io.skirmish.engine.server;
 import io.aeron.Aeron;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.FeedEndReason;
+import io.skirmish.engine.archive.AsyncReplayStarter;
 import io.skirmish.engine.archive.RecordingFeed;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.archive.RoomRecordings;
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * the speed) and makes them arrive: frames are numbered per client, the client acknowledges what it delivered and
  * says when it saw a gap, and the server sends again from the first frame not acknowledged (on a gap, or when no
  * acknowledgement came for a while), at most a window of frames ahead of the acknowledgements. The players' fan-out
- * does not see any of this. Conductor thread only; opening a feed blocks on the archive (cold path).
+ * does not see any of this. Conductor thread only. A spectator feed's archive replay is started without blocking
+ * ({@link AsyncReplayStarter}: its cursors wait until it runs); a replay's still blocks on the archive (cold path).
  */
 final class Feeds implements AutoCloseable
 {
@@ -65,6 +67,7 @@ final class Feeds implements AutoCloseable
     private final FeedAckFlyweight ackFlyweight = new FeedAckFlyweight();
     private final ArrayList<RecordingFeed> feeds = new ArrayList<>();
     private final ArrayList<FeedCursor> cursors = new ArrayList<>();
+    private final FeedOpenings openings;
     private final AtomicCounter spectators;
     private final AtomicCounter replays;
     private final AtomicCounter archiveReplays;
@@ -100,6 +103,7 @@ final class Feeds implements AutoCloseable
         this.errors = errors;
         this.bufferLength = bufferLength;
         this.maxArchiveFeeds = maxArchiveFeeds;
+        this.openings = new FeedOpenings(archive, errors);
         this.flushIntervalNs = flushIntervalNs;
         this.staggerStepNs = (long)(flushIntervalNs * STAGGER);
         this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.align(Math.max(
@@ -121,8 +125,8 @@ final class Feeds implements AutoCloseable
     }
 
     /**
-     * A FEED_REQUEST, handled once (it came in a reliable envelope). Cold path: opening a feed allocates and blocks
-     * on the archive.
+     * A FEED_REQUEST, handled once (it came in a reliable envelope). Cold path: opening a feed allocates; a
+     * spectator's does not block (its archive replay starts on later duty cycles), a replay's blocks on the archive.
      */
     void onRequest(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -184,9 +188,10 @@ final class Feeds implements AutoCloseable
                     return FeedEndReason.NO_SUCH_ROOM;
                 }
                 cursor.feed = sharedSpectatorFeed(roomId, delayNs);
-                if (null == cursor.feed)
+                cursor.opening = null == cursor.feed ? openings.find(roomId, delayNs) : null;
+                if (null == cursor.feed && null == cursor.opening)
                 {
-                    if (feeds.size() >= maxArchiveFeeds)
+                    if (feeds.size() + openings.size() >= maxArchiveFeeds)
                     {
                         return FeedEndReason.LIMIT_REACHED;
                     }
@@ -195,7 +200,7 @@ final class Feeds implements AutoCloseable
                     {
                         return FeedEndReason.NO_SUCH_ROOM;
                     }
-                    cursor.feed = openFeed(recordingId, roomId, RecordingFeed.SPECTATE, delayNs, 0);
+                    cursor.opening = openings.start(recordingId, roomId, delayNs, nowNs);
                 }
             }
             else
@@ -206,7 +211,7 @@ final class Feeds implements AutoCloseable
                 {
                     return FeedEndReason.NO_SUCH_ROOM;
                 }
-                if (feeds.size() >= maxArchiveFeeds)
+                if (feeds.size() + openings.size() >= maxArchiveFeeds)
                 {
                     return FeedEndReason.LIMIT_REACHED;
                 }
@@ -234,6 +239,46 @@ final class Feeds implements AutoCloseable
             }
         }
         return null;
+    }
+
+    /**
+     * Advance the spectator feeds being opened without blocking; hand each one that opened to its cursors, end
+     * theirs when it failed.
+     */
+    private int advanceOpenings(final long nowNs)
+    {
+        int work = openings.poll(nowNs);
+        for (AsyncReplayStarter.Start start; null != (start = openings.takeFinished()); work++)
+        {
+            final RecordingFeed feed = start.isDone() ? new RecordingFeed(start, openings.starter(),
+                RecordingFeed.SPECTATE, 0, bufferLength, MAX_FRAMES, bufferFull, evicted) : null;
+            if (null != feed)
+            {
+                feeds.add(feed);
+            }
+            else
+            {
+                errors.onError(new IllegalStateException("spectator feed of room " + start.roomId() + ": " +
+                    start.failure()));
+            }
+            for (int j = 0, n = cursors.size(); j < n; j++)
+            {
+                final FeedCursor cursor = cursors.get(j);
+                if (cursor.opening == start)
+                {
+                    cursor.opening = null;
+                    cursor.feed = feed;
+                    if (null == feed)
+                    {
+                        refused.incrementRelease();
+                        cursor.endIndex = 1;
+                        cursor.endReason = FeedEndReason.ARCHIVE_ERROR;
+                    }
+                }
+            }
+            updateGauges();
+        }
+        return work;
     }
 
     private RecordingFeed openFeed(
@@ -315,11 +360,12 @@ final class Feeds implements AutoCloseable
     int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        if (cursors.isEmpty() && feeds.isEmpty())
+        if (cursors.isEmpty() && feeds.isEmpty() && 0 == openings.size())
         {
             return 0;
         }
         int work = removeFinished(nowNs);
+        work += advanceOpenings(nowNs);
         for (int i = feeds.size() - 1; i >= 0; i--)
         {
             work += pollFeed(i, nowNs);
@@ -621,7 +667,7 @@ final class Feeds implements AutoCloseable
         }
         spectators.setRelease(spectating);
         replays.setRelease(replaying);
-        archiveReplays.setRelease(feeds.size());
+        archiveReplays.setRelease(feeds.size() + openings.size());
     }
 
     /**
@@ -635,5 +681,6 @@ final class Feeds implements AutoCloseable
         }
         feeds.clear();
         cursors.clear();
+        CloseHelper.quietClose(openings);
     }
 }
