@@ -584,9 +584,16 @@ public final class GameServer implements AutoCloseable
         public static final String TERM_LENGTH_PROP_NAME = CommonContext.TERM_LENGTH_PROP_NAME;
         /** Port pairs the server listens on, default 1 (pair k is port + 2k and port + 2k + 1). */
         public static final String PORT_PAIRS_PROP_NAME = "skirmish.server.port.pairs";
+        /** How often each spectator or replay feed sends what has become due, default 50ms. */
+        public static final String FEED_FLUSH_INTERVAL_PROP_NAME = "skirmish.server.feed.flush.interval";
 
         private Configuration()
         {
+        }
+
+        static long feedFlushIntervalNs()
+        {
+            return CommonContext.durationNs(FEED_FLUSH_INTERVAL_PROP_NAME, "50ms");
         }
 
         static String bindAddress()
@@ -701,7 +708,7 @@ public final class GameServer implements AutoCloseable
         int recordingPendingBufferLength = 1024 * 1024;
         int feedBufferLength = 4 * 1024 * 1024;
         int maxArchiveFeeds = 16;
-        long feedFlushIntervalNs = TimeUnit.MILLISECONDS.toNanos(50);
+        long feedFlushIntervalNs = Configuration.feedFlushIntervalNs();
         boolean archiveEnabled;
 
         /**
