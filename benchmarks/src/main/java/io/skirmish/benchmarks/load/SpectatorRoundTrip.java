@@ -51,10 +51,12 @@ public final class SpectatorRoundTrip
     private volatile int phase = NOT_RECORDED;
     private volatile boolean finished;
     private volatile RuntimeException failure;
+    private final boolean sessionsOnly;
     private long received;
 
-    private SpectatorRoundTrip(final int phases)
+    private SpectatorRoundTrip(final int phases, final boolean sessionsOnly)
     {
+        this.sessionsOnly = sessionsOnly;
         histograms = new Histogram[phases];
         rows = new String[phases];
         for (int i = 0; i < phases; i++)
@@ -68,7 +70,8 @@ public final class SpectatorRoundTrip
      *
      * @param args ignored; settings are system properties: {@code rate} (200), {@code warmupSeconds} (10),
      *             {@code seconds} (20), {@code pairs} (2), {@code spectators} (50), {@code delayMs} (2000),
-     *             {@code spectatorCpu} (1), {@code logDir} (the fleet's logs, default {@code target}).
+     *             {@code spectatorCpu} (1), {@code logDir} (the fleet's logs, default {@code target}),
+     *             {@code sessionsOnly} (false: true connects the B clients without spectating).
      * @throws IOException when an archive directory cannot be created.
      */
     public static void main(final String[] args) throws IOException
@@ -80,13 +83,18 @@ public final class SpectatorRoundTrip
         final int spectators = Integer.getInteger("spectators", 50);
         final long delayMs = Long.getLong("delayMs", 2000);
         final int spectatorCpu = Integer.getInteger("spectatorCpu", 1);
+        final boolean sessionsOnly = Boolean.getBoolean("sessionsOnly");
         final Path logDir = Path.of(System.getProperty("logDir", "target"));
         final PrintStream out = System.out;
         out.printf(Locale.ROOT, "# players' round trip at %d/s, %d B, durable room; %d x (A: no spectators, B: %d " +
             "spectators %d ms behind in a JVM on cpu %d), %d s each after %d s warm-up; this JVM on cpus %s; " +
             "load %s%n", rate, PAYLOAD_LENGTH, pairs, spectators, delayMs, spectatorCpu, seconds, warmupSeconds,
             CpuStat.allowedCpus(), CpuStat.loadAverage());
-        new SpectatorRoundTrip(2 * pairs).run(rate, warmupSeconds, seconds, spectators, delayMs, spectatorCpu, logDir,
+        if (sessionsOnly)
+        {
+            out.println("# sessionsOnly: the B clients connect but do not spectate (what their sessions alone cost)");
+        }
+        new SpectatorRoundTrip(2 * pairs, sessionsOnly).run(rate, warmupSeconds, seconds, spectators, delayMs, spectatorCpu, logDir,
             out);
     }
 
@@ -189,7 +197,7 @@ public final class SpectatorRoundTrip
                         fleet = ChildJvm.launch("spectators-" + label, spectatorCpu, 0, List.of("-Xmx256m"),
                             SpectatorFleet.class.getName(), List.of("--server", endpoint, "--room",
                             Integer.toString(EchoRig.ENGINE_ROOM_ID), "--delay", delayMs + "ms", "--count",
-                            Integer.toString(spectators)), logDir.resolve("spectator-fleet-" + label + ".log"));
+                            Integer.toString(spectators), "--sessionsOnly", Boolean.toString(sessionsOnly)), logDir.resolve("spectator-fleet-" + label + ".log"));
                         final Report ready = fleet.await("@READY", 120_000);
                         out.println("# " + label + ": " + ready);
                         Thread.sleep(2_000);
@@ -273,7 +281,7 @@ public final class SpectatorRoundTrip
             wallNs);
         final long[][] cpuEnd = CpuStat.perCpuTicks(CPUS);
         final String loadAfter = CpuStat.loadAverage();
-        if (feeds != spectators)
+        if (feeds != (sessionsOnly ? 0 : spectators))
         {
             throw new IllegalStateException(label + ": the server had " + feeds + " spectator feeds open, not " +
                 spectators);
@@ -284,12 +292,12 @@ public final class SpectatorRoundTrip
             fleet.send(CommandQueue.REPORT);
             final Report result = fleet.await("@RESULT", 30_000);
             fleetReport = " fleet: " + result;
-            if (result.number("idleSpectators", -1) != 0)
+            if (!sessionsOnly && result.number("idleSpectators", -1) != 0)
             {
                 throw new IllegalStateException(label + ": spectators without frames in the window: " + result);
             }
         }
-        else if (feedSent != 0)
+        if ((null == fleet || sessionsOnly) && feedSent != 0)
         {
             throw new IllegalStateException(label + ": " + feedSent + " feed frames sent with no spectators");
         }
