@@ -183,6 +183,10 @@ public enum EngineCounter
     FEED_GAPS_DETECTED(4201, Scope.CLIENT, "feed gaps detected"),
     /** Feed frames received twice and dropped. */
     FEED_DUPLICATES_DROPPED(4202, Scope.CLIENT, "feed duplicates dropped"),
+    /** FEED_FRAMEs sent to clients, each a batch of feed frames (resent ones included). */
+    FEED_BATCHES_SENT(4203, Scope.SERVER, "feed batches sent"),
+    /** FEED_ACKs received from clients. */
+    FEED_ACKS_RECEIVED(4204, Scope.SERVER, "feed acks received"),
     /**
      * Direct streams that a resume continued past undelivered seqs: the server was restarted and the direct messages
      * the previous process had sent but the client had not received are gone ({@code onDirectStreamReset}).
