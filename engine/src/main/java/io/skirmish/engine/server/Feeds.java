@@ -241,50 +241,11 @@ final class Feeds implements AutoCloseable
         return null;
     }
 
-    /**
-     * A replay of a match across its recordings: entered at the recording {@code fromSeq} falls in, by a seek to
-     * the term that holds the newest keyframe before it (in an earlier recording when that one has none).
-     */
     private RecordingFeed openReplayFeed(
         final RoomRecordings recordings, final List<RoomRecording> match, final int roomId, final long fromSeq)
     {
-        int first = 0;
-        for (int i = 0; i < match.size(); i++)
-        {
-            final RoomRecording recording = match.get(i);
-            if (Aeron.NULL_VALUE != recording.firstSeq() && recording.firstSeq() <= fromSeq)
-            {
-                first = i;
-            }
-        }
-        long position = match.get(first).startPosition();
-        if (fromSeq > 1)
-        {
-            while (true)
-            {
-                position = recordings.keyframeSeekPosition(
-                    match.get(first).recordingId(), fromSeq, RoomRestore.REPLAY_TIMEOUT_NS);
-                if (recordings.lastSeekFoundKeyframe() || 0 == first)
-                {
-                    break;
-                }
-                first--;
-            }
-            if (position < 0)
-            {
-                position = match.get(first).startPosition();
-            }
-        }
-        final long[] ids = new long[match.size() - first];
-        final long[] starts = new long[ids.length];
-        for (int i = 0; i < ids.length; i++)
-        {
-            ids[i] = match.get(first + i).recordingId();
-            starts[i] = 0 == i ? position : match.get(first + i).startPosition();
-        }
-        final RecordingFeed feed = new RecordingFeed(archive.archive(), ids, starts,
-            RoomRecordings.DEFAULT_REPLAY_CHANNEL, RoomRecordings.DEFAULT_REPLAY_STREAM_ID, roomId,
-            RecordingFeed.REPLAY, 0, fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
+        final RecordingFeed feed = MatchReplayEntry.open(
+            archive, recordings, match, roomId, fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
         feeds.add(feed);
         return feed;
     }
