@@ -132,7 +132,7 @@ public final class DirectoryClient implements AutoCloseable
         }
         final long id = nextCorrelationId();
         seatRequest.wrapForEncode(requests[slot], 0, DirectoryMessageType.SEAT_BY_ROOM, id);
-        seatRequest.roomId(roomId).partySize(partySize).kind(0).minPlayers(0).maxPlayers(0).ttlMs(ttlMs)
+        seatRequest.roomId(roomId).partySize(partySize).kind(0).minPlayers(0).maxPlayers(0).ttlMs(ttlMs).flags(0)
             .putProperties(ticketless(), 0);
         return send(slot, id, seatRequest.length());
     }
@@ -154,6 +154,7 @@ public final class DirectoryClient implements AutoCloseable
         seatRequest.wrapForEncode(requests[slot], 0, DirectoryMessageType.SEAT_BY_TICKET, id);
         seatRequest.roomId(0).partySize(ticket.partySize()).kind(ticket.kind()).minPlayers(ticket.minPlayers())
             .maxPlayers(ticket.maxPlayers()).ttlMs(ticket.ttlMs())
+            .flags(ticket.durable() ? SeatRequestFlyweight.FLAG_DURABLE : 0)
             .putProperties(ticket.propertyBytes(), ticket.propertiesLength());
         return send(slot, id, seatRequest.length());
     }

@@ -92,7 +92,8 @@ public final class DirectoryNode implements AutoCloseable
             .aeronDirectoryName(aeronDir)
             .archiveContext(localArchive.clone())
             .clusterDir(clusterDir)
-            .clusteredService(new DirectoryService(ctx.defaultSeatTtlMs, ctx.maxSeatTtlMs, ctx.serverTimeoutMs))
+            .clusteredService(new DirectoryService(ctx.defaultSeatTtlMs, ctx.maxSeatTtlMs, ctx.serverTimeoutMs,
+                ctx.placementTimeoutMs, ctx.deadServerRetentionMs))
             .idleStrategySupplier(ctx.idleStrategySupplier)
             .errorHandler(ctx.errorHandler);
         ClusteredMediaDriver launchedDriver = null;
@@ -250,6 +251,8 @@ public final class DirectoryNode implements AutoCloseable
         private long defaultSeatTtlMs = Configuration.ms(Configuration.SEAT_TTL_MS_PROP_NAME, 30_000);
         private long maxSeatTtlMs = 300_000;
         private long serverTimeoutMs = Configuration.ms(Configuration.SERVER_TIMEOUT_MS_PROP_NAME, 5_000);
+        private long placementTimeoutMs = 30_000;
+        private long deadServerRetentionMs = 60_000;
         private Supplier<IdleStrategy> idleStrategySupplier =
             () -> new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
         private ErrorHandler errorHandler = (ex) -> ex.printStackTrace();
@@ -540,6 +543,46 @@ public final class DirectoryNode implements AutoCloseable
         public long serverTimeoutMs()
         {
             return serverTimeoutMs;
+        }
+
+        /**
+         * @param placementTimeoutMs a room placed by ticket that its server has not reported this long after the
+         *                           placement (the server never created it) is removed, with its seats; default 30 s.
+         *                           Rooms re-placed from a dead server are not removed this way.
+         * @return this for a fluent API.
+         */
+        public Context placementTimeoutMs(final long placementTimeoutMs)
+        {
+            this.placementTimeoutMs = placementTimeoutMs;
+            return this;
+        }
+
+        /**
+         * @return the placement timeout.
+         */
+        public long placementTimeoutMs()
+        {
+            return placementTimeoutMs;
+        }
+
+        /**
+         * @param deadServerRetentionMs a dead server's rooms that are not durable (gone with its process) are removed
+         *                              this long after it was marked dead, and the server itself once it has no rooms
+         *                              left; until then seat requests for them are answered SERVER_DEAD; default 60 s.
+         * @return this for a fluent API.
+         */
+        public Context deadServerRetentionMs(final long deadServerRetentionMs)
+        {
+            this.deadServerRetentionMs = deadServerRetentionMs;
+            return this;
+        }
+
+        /**
+         * @return the dead server retention.
+         */
+        public long deadServerRetentionMs()
+        {
+            return deadServerRetentionMs;
         }
 
         /**

@@ -25,7 +25,11 @@ public enum DirectoryCounter
     /** Answers the leader could not send to a session (back pressured or gone); the client asks again. */
     REPLIES_DROPPED(4308, "directory: replies dropped"),
     /** Durable rooms of dead servers placed on another server. */
-    ROOMS_REPLACED(4309, "directory: rooms re-placed");
+    ROOMS_REPLACED(4309, "directory: rooms re-placed"),
+    /** Rooms placed by ticket that their server never reported within the placement timeout, removed. */
+    PLACEMENTS_TIMED_OUT(4310, "directory: placements timed out"),
+    /** Rooms of dead servers (not durable) removed at the end of the dead server retention. */
+    ROOMS_REMOVED(4311, "directory: dead servers' rooms removed");
 
     private final int typeId;
     private final String label;

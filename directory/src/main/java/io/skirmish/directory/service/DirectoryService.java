@@ -57,13 +57,18 @@ public final class DirectoryService implements ClusteredService
     private TimeUnit timeUnit = TimeUnit.MILLISECONDS;
 
     /**
-     * @param defaultSeatTtlMs how long a seat is held unconfirmed when the request names no TTL.
-     * @param maxSeatTtlMs     the longest TTL granted.
-     * @param serverTimeoutMs  a room server not heard from for this long is marked dead.
+     * @param defaultSeatTtlMs      how long a seat is held unconfirmed when the request names no TTL.
+     * @param maxSeatTtlMs          the longest TTL granted.
+     * @param serverTimeoutMs       a room server not heard from for this long is marked dead.
+     * @param placementTimeoutMs    a room placed by ticket that its server has not reported for this long is removed.
+     * @param deadServerRetentionMs a dead server's rooms that are not durable are removed this long after its death.
      */
-    public DirectoryService(final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs)
+    public DirectoryService(
+        final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs,
+        final long placementTimeoutMs, final long deadServerRetentionMs)
     {
-        state = new DirectoryState(defaultSeatTtlMs, maxSeatTtlMs, serverTimeoutMs, new ClusterEffects());
+        state = new DirectoryState(defaultSeatTtlMs, maxSeatTtlMs, serverTimeoutMs, placementTimeoutMs,
+            deadServerRetentionMs, new ClusterEffects());
     }
 
     /**
@@ -210,8 +215,8 @@ public final class DirectoryService implements ClusteredService
         {
             seatRequest.getProperties(properties);
             seatId = state.seatByTicket(session.id(), correlationId, seatRequest.kind(), seatRequest.partySize(),
-                seatRequest.minPlayers(), seatRequest.maxPlayers(), seatRequest.ttlMs(), properties, propertiesLength,
-                nowMs);
+                seatRequest.minPlayers(), seatRequest.maxPlayers(), seatRequest.ttlMs(),
+                0 != (seatRequest.flags() & SeatRequestFlyweight.FLAG_DURABLE), properties, propertiesLength, nowMs);
         }
         if (seatId <= 0)
         {
@@ -358,6 +363,8 @@ public final class DirectoryService implements ClusteredService
         set(DirectoryCounter.SERVERS_DEAD, state.serversDead);
         set(DirectoryCounter.ROOMS_REPLACED, state.roomsReplaced);
         set(DirectoryCounter.INVALID_REQUESTS, state.invalidRequests);
+        set(DirectoryCounter.PLACEMENTS_TIMED_OUT, state.placementsTimedOut);
+        set(DirectoryCounter.ROOMS_REMOVED, state.roomsRemoved);
     }
 
     private void set(final DirectoryCounter counter, final long value)
