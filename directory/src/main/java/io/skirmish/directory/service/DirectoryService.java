@@ -1,5 +1,6 @@
 package io.skirmish.directory.service;
 
+import io.skirmish.directory.protocol.DirectoryAuth;
 import io.skirmish.directory.protocol.DirectoryHeaderFlyweight;
 import io.skirmish.directory.protocol.DirectoryMessageType;
 import io.skirmish.directory.protocol.DirectoryResult;
@@ -55,6 +56,7 @@ public final class DirectoryService implements ClusteredService
     private final Counter[] counters = new Counter[DirectoryCounter.values().length];
     private Cluster cluster;
     private TimeUnit timeUnit = TimeUnit.MILLISECONDS;
+    private long notAuthorised;
 
     /**
      * @param defaultSeatTtlMs      how long a seat is held unconfirmed when the request names no TTL.
@@ -83,6 +85,10 @@ public final class DirectoryService implements ClusteredService
         }
         for (final DirectoryCounter counter : DirectoryCounter.values())
         {
+            if (counter.isNodeCounter())
+            {
+                continue;
+            }
             counters[counter.ordinal()] = cluster.aeron().addCounter(
                 counter.typeId(), counter.label() + " node=" + cluster.memberId());
         }
@@ -139,6 +145,12 @@ public final class DirectoryService implements ClusteredService
         final ClientSession session, final int type, final DirectBuffer buffer, final int offset, final int length,
         final long correlationId, final long nowMs)
     {
+        if (!isAllowed(DirectoryAuth.roleOfPrincipal(session.encodedPrincipal()), type))
+        {
+            notAuthorised++;
+            reply(session, correlationId, DirectoryResult.NOT_AUTHORISED, 0);
+            return;
+        }
         switch (type)
         {
             case DirectoryMessageType.REGISTER_SERVER:
@@ -175,6 +187,28 @@ public final class DirectoryService implements ClusteredService
             default:
                 invalid(session, correlationId);
         }
+    }
+
+    /**
+     * @param role the session's role (its principal), {@link DirectoryAuth#ROLE_ANY} without authentication.
+     * @param type the command.
+     * @return whether the role may send it: servers register, report and heartbeat; backends ask for and release
+     *         seats; both confirm seats and describe rooms.
+     */
+    static boolean isAllowed(final int role, final int type)
+    {
+        if (DirectoryAuth.ROLE_ANY == role)
+        {
+            return true;
+        }
+        return switch (type)
+        {
+            case DirectoryMessageType.REGISTER_SERVER, DirectoryMessageType.REPORT, DirectoryMessageType.HEARTBEAT ->
+                DirectoryAuth.ROLE_SERVER == role;
+            case DirectoryMessageType.SEAT_BY_ROOM, DirectoryMessageType.SEAT_BY_TICKET,
+                DirectoryMessageType.RELEASE_SEAT -> DirectoryAuth.ROLE_BACKEND == role;
+            default -> DirectoryAuth.ROLE_BACKEND == role || DirectoryAuth.ROLE_SERVER == role;
+        };
     }
 
     private void onRegister(
@@ -365,6 +399,7 @@ public final class DirectoryService implements ClusteredService
         set(DirectoryCounter.INVALID_REQUESTS, state.invalidRequests);
         set(DirectoryCounter.PLACEMENTS_TIMED_OUT, state.placementsTimedOut);
         set(DirectoryCounter.ROOMS_REMOVED, state.roomsRemoved);
+        set(DirectoryCounter.REQUESTS_NOT_AUTHORISED, notAuthorised);
     }
 
     private void set(final DirectoryCounter counter, final long value)
