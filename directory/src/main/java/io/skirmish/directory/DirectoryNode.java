@@ -343,7 +343,8 @@ public final class DirectoryNode implements AutoCloseable
 
     /**
      * Settings of a node, fluent, concluded once by {@link #launch(Context)}. Every node of a cluster must have the
-     * same {@link #nodes}, seat TTLs and server timeout (they shape the replicated state).
+     * same {@link #nodes}, seat TTLs, server timeout, placement timeout, dead server retention (they shape the replicated
+     * state) and secrets.
      */
     public static final class Context
     {
