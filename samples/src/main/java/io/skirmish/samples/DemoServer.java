@@ -3,6 +3,7 @@ package io.skirmish.samples;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.skirmish.agones.AgonesLifecycle;
+import io.skirmish.directory.DirectoryNode;
 import io.skirmish.directory.server.RoomServerLink;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.ThreadingMode;
@@ -228,7 +229,8 @@ public final class DemoServer implements AutoCloseable
             .nodes(settings.directoryNodes)
             .serverId(settings.serverId)
             .publicAddress(publicAddress)
-            .capacity(settings.capacity));
+            .capacity(settings.capacity)
+            .secret(DirectoryCommand.secret(DirectoryNode.Configuration.SERVER_SECRET_ENV)));
         final int maxSessions = new GameServer.Context().maxSessions();
         agones = settings.agones ?
             new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(maxSessions)) : null;
