@@ -1,21 +1,11 @@
 package io.skirmish.directory;
 
 import io.skirmish.directory.protocol.DirectoryAuth;
-import io.skirmish.directory.protocol.DirectoryHeaderFlyweight;
-import io.skirmish.directory.protocol.DirectoryMessageType;
 import io.skirmish.directory.protocol.DirectoryResult;
-import io.skirmish.directory.protocol.RegisterServerFlyweight;
-import io.skirmish.directory.protocol.ResultFlyweight;
-import io.skirmish.directory.protocol.SeatRequestFlyweight;
 import io.skirmish.engine.EngineException;
-import io.aeron.cluster.client.AeronCluster;
-import io.aeron.cluster.client.EgressListener;
 import io.aeron.driver.MediaDriver;
-import io.aeron.security.CredentialsSupplier;
 import org.agrona.CloseHelper;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.IoUtil;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.AgentRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,8 +85,8 @@ class DirectoryAuthSystemTest
         assertTrue(null != leader && leader.connectionsRefused() >= 4, "refused connections counted by the leader: " +
             (null == leader ? "no leader" : leader.connectionsRefused()));
 
-        try (RawSession asBackend = new RawSession(DirectoryAuth.ROLE_BACKEND, BACKEND_SECRET);
-            RawSession asServer = new RawSession(DirectoryAuth.ROLE_SERVER, SERVER_SECRET))
+        try (RawDirectorySession asBackend = new RawDirectorySession(nodes, clientDriver.aeronDirectoryName(), DirectoryAuth.ROLE_BACKEND, BACKEND_SECRET);
+            RawDirectorySession asServer = new RawDirectorySession(nodes, clientDriver.aeronDirectoryName(), DirectoryAuth.ROLE_SERVER, SERVER_SECRET))
         {
             assertEquals(DirectoryResult.NOT_AUTHORISED, asBackend.register(3, 101),
                 "an authenticated backend cannot register a server");
@@ -138,80 +128,5 @@ class DirectoryAuthSystemTest
         runners.add(runner);
         AgentRunner.startOnThread(runner);
         return reporter;
-    }
-
-    /** A session made by hand with a role's credentials, to send what its role's client never would. */
-    private final class RawSession implements AutoCloseable, EgressListener
-    {
-        private final AeronCluster session;
-        private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
-        private final Long2LongHashMap codes = new Long2LongHashMap(Long.MIN_VALUE);
-        private final ResultFlyweight result = new ResultFlyweight();
-
-        RawSession(final int role, final byte[] secret)
-        {
-            session = AeronCluster.connect(new AeronCluster.Context()
-                .aeronDirectoryName(clientDriver.aeronDirectoryName())
-                .ingressChannel("aeron:udp?term-length=128k")
-                .ingressEndpoints(ClusterConnection.ingressEndpoints(nodes))
-                .egressChannel("aeron:udp?term-length=128k|endpoint=localhost:0")
-                .messageTimeoutNs(TimeUnit.SECONDS.toNanos(10))
-                .credentialsSupplier(new CredentialsSupplier()
-                {
-                    public byte[] encodedCredentials()
-                    {
-                        return DirectoryAuth.credentials(role);
-                    }
-
-                    public byte[] onChallenge(final byte[] encodedChallenge)
-                    {
-                        return DirectoryAuth.response(secret, encodedChallenge, role);
-                    }
-                })
-                .egressListener(this));
-        }
-
-        long register(final int serverId, final long correlationId)
-        {
-            final RegisterServerFlyweight register = new RegisterServerFlyweight();
-            register.wrapForEncode(buffer, 0, DirectoryMessageType.REGISTER_SERVER, correlationId);
-            register.serverId(serverId).capacity(10).tokenKeyId(0).address("raw.example.com:1");
-            return send(correlationId, register.length());
-        }
-
-        long seatInRoom(final int roomId, final long correlationId)
-        {
-            final SeatRequestFlyweight request = new SeatRequestFlyweight();
-            request.wrapForEncode(buffer, 0, DirectoryMessageType.SEAT_BY_ROOM, correlationId);
-            request.roomId(roomId).partySize(1).kind(0).minPlayers(0).maxPlayers(0).ttlMs(0).flags(0)
-                .putProperties(new byte[0], 0);
-            return send(correlationId, request.length());
-        }
-
-        private long send(final long correlationId, final int length)
-        {
-            DirectoryTests.await(() -> session.offer(buffer, 0, length) > 0, 10_000, session::pollEgress,
-                () -> "the request was taken");
-            DirectoryTests.await(() -> codes.containsKey(correlationId), 10_000, session::pollEgress,
-                () -> "an answer to " + correlationId);
-            return codes.get(correlationId);
-        }
-
-        public void onMessage(
-            final long clusterSessionId, final long timestamp, final org.agrona.DirectBuffer buffer, final int offset,
-            final int length, final io.aeron.logbuffer.Header header)
-        {
-            if (length >= ResultFlyweight.LENGTH &&
-                DirectoryMessageType.RESULT == new DirectoryHeaderFlyweight().wrap(buffer, offset).type())
-            {
-                result.wrap(buffer, offset);
-                codes.put(result.correlationId(), result.code());
-            }
-        }
-
-        public void close()
-        {
-            session.close();
-        }
     }
 }
