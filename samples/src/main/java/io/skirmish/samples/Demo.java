@@ -11,6 +11,7 @@ package io.skirmish.samples;
  *   java -jar skirmish-demo.jar spectate --server HOST:PORT [--room R] [--delay 2s]
  *   java -jar skirmish-demo.jar replay --server HOST:PORT [--room R] [--speed X] [--from SEQ]
  *   java -jar skirmish-demo.jar directory --dev [--base-port P] | --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]
+ *   java -jar skirmish-demo.jar cluster-demo [--duration S] [--bots N] [--late-bots N] [--leader-kill-only]
  * </pre>
  * Exit codes: 0 success, 1 delivery problems found by the bots, 2 bad command line.
  */
@@ -21,7 +22,8 @@ public final class Demo
         "",
         "  (no command)  server + bots in one process; a window when there is a display, else a text dashboard",
         "                [--bots N] [--arenas N] [--port P] [--duration S] [--headless]",
-        "  server        --port P [--bind ADDR] [--arenas N] [--tick-rate HZ] [--duration S]",
+        "  server        --port P [--bind ADDR] [--arenas N] [--first-arena I] [--no-lobby] [--tick-rate HZ]",
+        "                [--duration S]",
         "                [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones] [--archive DIR]",
         "                (/metrics, health and admin API on TCP P; graceful drain on SIGTERM; Agones lifecycle)",
         "                [--archive DIR [--keyframe-interval S] [--resume-window S]]",
@@ -38,6 +40,10 @@ public final class Demo
         "  replay        --server HOST:PORT [--room R] [--speed X] [--from SEQ] [--duration S] [--headless]",
         "  directory     --dev [--base-port P]   the room directory's 3 nodes in this process (dev mode), or",
         "                --node N --nodes H:P,H:P,H:P [--dir DIR] [--clean]   one node; [--duration S]",
+        "  cluster-demo  3 directory nodes + 2 room servers (child JVMs) + bots seated by the directory; SIGKILLs",
+        "                the directory leader, then room server 2; prints the bots' JSON summary with the seats granted",
+        "                [--duration S] [--bots N] [--late-bots N] [--arenas N (per server)] [--emit-rate R]",
+        "                [--directory-port P] [--server-port P] [--dir DIR] [--leader-kill-only (server 2 is not killed)]",
         "",
         "network options (simulated, in process): --latency MS --jitter MS --loss PCT --dup PCT --reorder PCT",
         "durations: a number of seconds, or with a unit (500ms, 20s, 2m)",
@@ -77,7 +83,8 @@ public final class Demo
      */
     public static int run(final String[] args)
     {
-        final CommandLine line = CommandLine.parse(args, "summary", "headless", "help", "agones", "dev", "clean");
+        final CommandLine line = CommandLine.parse(args, "summary", "headless", "help", "agones", "dev", "clean",
+            "no-lobby", "leader-kill-only");
         if (line.has("help") || "help".equals(line.command()))
         {
             System.out.println(USAGE);
@@ -98,6 +105,8 @@ public final class Demo
                 return RelayCommand.run(line);
             case "directory":
                 return DirectoryCommand.run(line);
+            case "cluster-demo":
+                return ClusterDemo.run(line);
             case "spectate":
             case "replay":
                 return FeedCommand.run(line, System.out);

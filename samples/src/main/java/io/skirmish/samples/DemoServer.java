@@ -5,11 +5,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.skirmish.agones.AgonesLifecycle;
 import io.skirmish.directory.DirectoryNode;
 import io.skirmish.directory.server.RoomServerLink;
+import io.skirmish.directory.server.RoomServerListener;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.ThreadingMode;
 import io.skirmish.engine.server.GameServer;
+import io.skirmish.engine.server.Room;
+import io.skirmish.engine.server.RoomOptions;
 import io.skirmish.metrics.OpsHttpServer;
 import io.skirmish.metrics.ServerMetrics;
+import io.skirmish.samples.arena.ArenaProtocol;
 import io.skirmish.samples.arena.ArenaServer;
 import org.agrona.CloseHelper;
 
@@ -34,6 +38,8 @@ public final class DemoServer implements AutoCloseable
         String bind = SampleConfiguration.BIND;
         int port = SampleConfiguration.PORT;
         int arenas = SampleConfiguration.ARENAS;
+        int firstArena;
+        boolean lobby = true;
         int tickRateHz = SampleConfiguration.TICK_RATE_HZ;
         int metricsPort = -1;
         String adminToken;
@@ -45,7 +51,21 @@ public final class DemoServer implements AutoCloseable
         int serverId = 1;
         String publicAddress;
         String tokenSecret;
+        String sharedArchiveRoot;
         int capacity;
+
+        /**
+         * @param root the directory under which every room server of the directory keeps its archive, as
+         *             {@code server-<id>} (this server's {@code --archive} must be {@code root/server-<serverId>}):
+         *             an arena re-placed here from a dead server is restored from that server's archive with its
+         *             sessions, and its players resume here. Null (the default) for none.
+         * @return this.
+         */
+        public Settings sharedArchiveRoot(final String root)
+        {
+            this.sharedArchiveRoot = root;
+            return this;
+        }
 
         /**
          * @param nodes the room directory's nodes ({@code host:port,host:port,host:port}) to register with, or null
@@ -55,6 +75,29 @@ public final class DemoServer implements AutoCloseable
         public Settings directory(final String nodes)
         {
             this.directoryNodes = nodes;
+            return this;
+        }
+
+        /**
+         * @param index the index of this server's first arena (its room id is
+         *              {@code ArenaProtocol.arenaRoomId(index)}); default 0. Servers on one directory host distinct
+         *              arenas, so room ids are unique across them.
+         * @return this.
+         */
+        public Settings firstArena(final int index)
+        {
+            this.firstArena = index;
+            return this;
+        }
+
+        /**
+         * @param lobby whether this server has the lobby room; default true. A cluster's servers have none, so their
+         *              players are only in arenas.
+         * @return this.
+         */
+        public Settings lobby(final boolean lobby)
+        {
+            this.lobby = lobby;
             return this;
         }
 
@@ -218,7 +261,8 @@ public final class DemoServer implements AutoCloseable
 
     private DemoServer(final Settings settings) throws IOException
     {
-        game = new ArenaServer(settings.arenas, settings.tickRateHz, SampleConfiguration.SEED);
+        game = new ArenaServer(
+            settings.arenas, settings.tickRateHz, SampleConfiguration.SEED, settings.firstArena, settings.lobby);
         if (null != settings.archiveDirectory)
         {
             game.durable(settings.keyframeIntervalNs);
@@ -230,7 +274,27 @@ public final class DemoServer implements AutoCloseable
             .serverId(settings.serverId)
             .publicAddress(publicAddress)
             .capacity(settings.capacity)
-            .secret(DirectoryCommand.secret(DirectoryNode.Configuration.SERVER_SECRET_ENV)));
+            .secret(DirectoryCommand.secret(DirectoryNode.Configuration.SERVER_SECRET_ENV))
+            .sharedArchiveRoot(null == settings.sharedArchiveRoot ? null : new java.io.File(settings.sharedArchiveRoot))
+            .roomOptions((roomId, kind, minPlayers, maxPlayers, properties) ->
+            {
+                final RoomOptions options = game.adoptArena(roomId);
+                return null != options ? options : new RoomOptions().maxMembers(maxPlayers);
+            })
+            .listener(new RoomServerListener()
+            {
+                public void onRoomPlaced(
+                    final Room room, final int kind, final byte[] properties, final boolean restored)
+                {
+                    if (game.adopted(room))
+                    {
+                        System.out.printf("adopted %s from a dead server (%s, at seq %d)%n",
+                            ArenaProtocol.roomName(room.roomId()), restored ? "restored" : "created",
+                            room.lastSeq());
+                        System.out.flush();
+                    }
+                }
+            }));
         final int maxSessions = new GameServer.Context().maxSessions();
         agones = settings.agones ?
             new AgonesLifecycle(new AgonesLifecycle.Context().playerCapacity(maxSessions)) : null;
@@ -245,6 +309,10 @@ public final class DemoServer implements AutoCloseable
                     .idleStrategy(SampleConfiguration.idleStrategy())
                     .listener(null == link ? (null == agones ? game : agones.listener(game)) :
                         link.listener(null == agones ? game : agones.listener(game)));
+                if (null != settings.directoryNodes)
+                {
+                    serverContext.sessionIdBase(settings.serverId << 20); // taken-over session ids stay unique
+                }
                 if (null != settings.tokenSecret)
                 {
                     serverContext.connectTokenSecret(settings.tokenSecret.getBytes(StandardCharsets.UTF_8))

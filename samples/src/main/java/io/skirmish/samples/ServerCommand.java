@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Scenario: the game server alone, with an embedded media driver, until Ctrl-C or SIGTERM (or {@code --duration}).
  * <pre>
- *   java -jar skirmish-demo.jar server --port 40123 [--bind 0.0.0.0] [--arenas 2] [--tick-rate 30] [--duration S]
+ *   java -jar skirmish-demo.jar server --port 40123 [--bind 0.0.0.0] [--arenas 2] [--first-arena I] [--no-lobby]
+ *       [--tick-rate 30] [--duration S]
  *       [--metrics-port P [--admin-token T]] [--drain-timeout S] [--agones]
  *       [--archive DIR [--keyframe-interval S] [--resume-window S]]
  *       [--directory H:P,H:P,H:P [--server-id N] [--public-address H:P] [--capacity N]] [--token-secret S]
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * reports its rooms, opens the rooms the directory places on it, and, with {@code --token-secret} (or the
  * {@code SKIRMISH_TOKEN_SECRET} environment variable; players then need connect tokens), lands each player whose
  * token was minted from a directory seat in that seat's room.
+ * {@code --first-arena I} and {@code --no-lobby} make it host a share of a cluster's arenas: arenas {@code I} to
+ * {@code I + arenas - 1} (room ids unique across the directory's servers) and no lobby, as {@code cluster-demo} runs it.
  * With {@code --archive} the rooms are durable, recorded to an Aeron Archive embedded in that directory, and the
  * arenas can be spectated and replayed ({@code spectate}, {@code replay}); see below for restarts.
  * Clients reach it on UDP {@code port} (requests) and {@code port + 1} (responses). With {@code --metrics-port} it
@@ -52,7 +55,7 @@ public final class ServerCommand
      */
     public static void main(final String[] args)
     {
-        System.exit(run(CommandLine.parse(prepend("server", args), "agones")));
+        System.exit(run(CommandLine.parse(prepend("server", args), "agones", "no-lobby")));
     }
 
     /**
@@ -65,6 +68,8 @@ public final class ServerCommand
             .port(line.intValue("port", SampleConfiguration.PORT))
             .bind(line.string("bind", SampleConfiguration.BIND))
             .arenas(line.intValue("arenas", SampleConfiguration.ARENAS))
+            .firstArena(line.intValue("first-arena", 0))
+            .lobby(!line.flag("no-lobby"))
             .tickRateHz(line.intValue("tick-rate", SampleConfiguration.TICK_RATE_HZ))
             .metricsPort(line.intValue("metrics-port", -1))
             .adminToken(line.string("admin-token", System.getenv(OpsHttpServer.Context.ADMIN_TOKEN_ENV)))
@@ -76,6 +81,7 @@ public final class ServerCommand
             .serverId(line.intValue("server-id", 1))
             .publicAddress(line.string("public-address", null))
             .capacity(line.intValue("capacity", 0))
+            .sharedArchiveRoot(line.string("shared-archive-root", null))
             .tokenSecret(line.string("token-secret", System.getenv("SKIRMISH_TOKEN_SECRET")));
         final long durationNs = line.durationNs("duration", Long.MAX_VALUE);
         final long drainTimeoutNs = line.durationNs("drain-timeout", TimeUnit.SECONDS.toNanos(10));
@@ -91,9 +97,14 @@ public final class ServerCommand
             if (game.isDurable())
             {
                 final StringBuilder seqs = new StringBuilder();
-                for (int roomId = ArenaProtocol.LOBBY_ROOM_ID; roomId <= ArenaProtocol.arenaRoomId(settings.arenas - 1);
-                    roomId++)
+                final int lastRoomId = ArenaProtocol.arenaRoomId(settings.firstArena + settings.arenas - 1);
+                for (int roomId = settings.lobby ? ArenaProtocol.LOBBY_ROOM_ID :
+                    ArenaProtocol.arenaRoomId(settings.firstArena); roomId <= lastRoomId; roomId++)
                 {
+                    if (roomId != ArenaProtocol.LOBBY_ROOM_ID && roomId < ArenaProtocol.arenaRoomId(settings.firstArena))
+                    {
+                        continue;
+                    }
                     seqs.append(seqs.length() > 0 ? ", " : "").append(ArenaProtocol.roomName(roomId)).append(" at seq ")
                         .append(game.roomLastSeq(roomId));
                 }

@@ -5,6 +5,7 @@ import io.skirmish.directory.ReporterListener;
 import io.skirmish.directory.Seat;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineException;
+import io.skirmish.engine.archive.ForeignArchive;
 import io.skirmish.engine.server.ConnectRequest;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
@@ -30,9 +31,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -81,6 +85,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
 
     private volatile long roomsPlaced;
     private volatile long roomsRestored;
+    private volatile long roomsTakenOver;
     private volatile long placementsFailed;
     private volatile long seatsTaken;
     private volatile long seatsRefused;
@@ -223,6 +228,15 @@ public final class RoomServerLink implements Agent, AutoCloseable
     public long roomsRestored()
     {
         return roomsRestored;
+    }
+
+    /**
+     * @return re-placed rooms restored from a dead server's archive directory under the shared archive root,
+     * with its sessions ({@code GameServer.restoreRoom(roomId, options, directory)}).
+     */
+    public long roomsTakenOver()
+    {
+        return roomsTakenOver;
     }
 
     /**
@@ -384,8 +398,15 @@ public final class RoomServerLink implements Agent, AutoCloseable
                     {
                         options.durable(true);
                     }
-                    room = restored ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
-                    kindByRoom.put(roomId, kind);
+                    room = restored ? takeOver(roomId, options) : null;
+                    if (null == room)
+                    {
+                        room = restored ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
+                    }
+                    if (0 != kind)
+                    {
+                        kindByRoom.put(roomId, kind); // 0, the missing value, is what get answers anyway
+                    }
                     roomsPlaced++;
                     if (restored)
                     {
@@ -411,6 +432,68 @@ public final class RoomServerLink implements Agent, AutoCloseable
                         take(session, room);
                     }
                 }
+            }
+        }
+
+        /**
+         * A re-placed room from a dead server's archive directory under the shared root: the unlocked
+         * {@code server-<id>} directories other than this server's that recorded the room, the newest recording first.
+         *
+         * @return the room, or null when no directory has it (or none could be read: told to the error handler).
+         */
+        private Room takeOver(final int roomId, final RoomOptions options)
+        {
+            final File root = ctx.sharedArchiveRoot;
+            final File[] dirs = null == root ? null : root.listFiles((dir, name) -> name.startsWith("server-") &&
+                !name.equals("server-" + ctx.serverId) && new File(dir, name).isDirectory());
+            if (null == dirs)
+            {
+                return null;
+            }
+            final String channel = server.context().recordingChannel();
+            final List<File> candidates = new ArrayList<>();
+            final Long2LongHashMap newest = new Long2LongHashMap(-1);
+            for (int i = 0; i < dirs.length; i++)
+            {
+                final long startMs = ForeignArchive.newestRecordingStartMs(dirs[i], roomId, channel);
+                if (startMs >= 0 && !isOwn(dirs[i]))
+                {
+                    newest.put(candidates.size(), startMs);
+                    candidates.add(dirs[i]);
+                }
+            }
+            final Integer[] order = new Integer[candidates.size()];
+            for (int i = 0; i < order.length; i++)
+            {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(newest.get(b), newest.get(a)));
+            for (final Integer index : order)
+            {
+                try
+                {
+                    final Room room = server.restoreRoom(roomId, options, candidates.get(index));
+                    roomsTakenOver++;
+                    return room;
+                }
+                catch (final RuntimeException ex)
+                {
+                    ctx.errorHandler.onError(ex); // alive, taken over already, or unreadable: the next one
+                }
+            }
+            return null;
+        }
+
+        private boolean isOwn(final File dir)
+        {
+            final String own = server.context().archiveDirectoryName();
+            try
+            {
+                return null != own && new File(own).getCanonicalFile().equals(dir.getCanonicalFile());
+            }
+            catch (final IOException ex)
+            {
+                return false;
             }
         }
 
@@ -586,6 +669,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
         private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private double degradedLoad = 0.9;
         private PlacedRoomOptions roomOptions;
+        private File sharedArchiveRoot;
         private RoomServerListener listener;
         private IdleStrategy idleStrategy;
         private ErrorHandler errorHandler;
@@ -757,6 +841,23 @@ public final class RoomServerLink implements Agent, AutoCloseable
         public Context roomOptions(final PlacedRoomOptions roomOptions)
         {
             this.roomOptions = roomOptions;
+            return this;
+        }
+
+        /**
+         * @param sharedArchiveRoot the directory, on storage every room server reaches, under which each server
+         *                          keeps its archive directory {@code server-<serverId>} (the server's
+         *                          {@code archiveDirectoryName}); a room the directory re-places here from a dead
+         *                          server is then restored from that server's directory with its sessions
+         *                          ({@code GameServer.restoreRoom(roomId, options, directory)}): the unlocked
+         *                          {@code server-*} directories that recorded the room are tried, the newest
+         *                          recording first. Default null: a re-placed room is restored from this server's
+         *                          own archive only (it starts empty).
+         * @return this for a fluent API.
+         */
+        public Context sharedArchiveRoot(final File sharedArchiveRoot)
+        {
+            this.sharedArchiveRoot = sharedArchiveRoot;
             return this;
         }
 

@@ -126,6 +126,72 @@ public final class ArchiveDirectoryLock implements AutoCloseable
     }
 
     /**
+     * Take a dead server's directory to read it, writing nothing: the lock proves that no live server owns it (and
+     * keeps one from starting on it until {@link #close()}), but neither the lock file nor the mark file is
+     * changed. For a surviving server reading a dead one's recordings and sessions ({@link ForeignArchive}).
+     *
+     * @param directory the archive directory, which must exist.
+     * @return the lock, to close once the directory has been read.
+     * @throws IllegalStateException if the directory is missing, or a live process owns it.
+     */
+    public static ArchiveDirectoryLock acquireToRead(final File directory)
+    {
+        final File file = new File(directory, FILE_NAME);
+        final String key;
+        try
+        {
+            if (!directory.isDirectory())
+            {
+                throw new IOException("not a directory");
+            }
+            key = file.getCanonicalPath();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("archive directory " + directory + ": " + ex.getMessage(), ex);
+        }
+        synchronized (LOCKED_IN_THIS_JVM)
+        {
+            if (LOCKED_IN_THIS_JVM.contains(key))
+            {
+                throw new IllegalStateException("archive directory " + directory +
+                    " is in use by another server in this process (pid " + ProcessHandle.current().pid() + ")");
+            }
+            FileChannel channel = null;
+            try
+            {
+                channel = FileChannel.open(file.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+                final FileLock lock;
+                try
+                {
+                    lock = channel.tryLock();
+                }
+                catch (final OverlappingFileLockException ex)
+                {
+                    throw new IllegalStateException("archive directory " + directory + " is locked in this process");
+                }
+                if (null == lock)
+                {
+                    throw new IllegalStateException("archive directory " + directory +
+                        " is in use by a live server (pid " + ownerPid(file) + ", holding " + FILE_NAME + ")");
+                }
+                LOCKED_IN_THIS_JVM.add(key);
+                return new ArchiveDirectoryLock(key, channel, lock, NULL_PID);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                CloseHelper.quietClose(channel);
+                if (ex instanceof IllegalStateException)
+                {
+                    throw (IllegalStateException)ex;
+                }
+                throw new IllegalStateException("archive directory " + directory + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    /**
      * @return the pid of the dead process whose active mark file was released on acquiring, or
      * {@link #NULL_PID} when there was none to release.
      */

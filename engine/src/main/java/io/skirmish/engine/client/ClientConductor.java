@@ -418,10 +418,12 @@ final class ClientConductor implements Agent, AutoCloseable, ServerFrameAdapter.
                     attempt.onBindingStalled();
                     counters.get(EngineCounter.LANE_REBINDS).incrementRelease();
                 }
-                reopenLanes(nowNs, true);
+                // a resume that went unanswered: the game may know where the session went (its server died)
+                reopenLanes(nowNs, !handshake.locate(DisconnectReason.TIMED_OUT));
                 break;
 
             case RESTART:
+                handshake.locate(DisconnectReason.TIMED_OUT);
                 reopenLanes(nowNs, false);
                 break;
 

@@ -66,6 +66,7 @@ final class ClientHandshake
     private final PathWatch path;
     private final ConnectAcceptFlyweight acceptFlyweight = new ConnectAcceptFlyweight();
     private final ConnectRejectFlyweight rejectFlyweight = new ConnectRejectFlyweight();
+    private final ServerLocator.Move move = new ServerLocator.Move();
     private UnsafeBuffer credentials;
     private long nonce;
     private int sessionId;
@@ -316,8 +317,43 @@ final class ClientHandshake
         onRefused(DisconnectReason.get(reject.reason()), reject.retryAfterMs());
     }
 
+    /**
+     * Ask the game's {@link ServerLocator} where a session being resumed went, and move there when it says.
+     *
+     * @param reason why the resume did not get through.
+     * @return true when the client now resumes on another server.
+     */
+    boolean locate(final DisconnectReason reason)
+    {
+        if (null == ctx.serverLocator || attempt.kind() != ConnectAttempt.Kind.RESUME || 0 == sessionId)
+        {
+            return false;
+        }
+        final ServerLocator.Move move = this.move;
+        move.clear();
+        try
+        {
+            if (!ctx.serverLocator.locate(sessionId, ctx.server(), reason, move) || null == move.server)
+            {
+                return false;
+            }
+        }
+        catch (final Throwable t)
+        {
+            host.onError(t);
+            return false;
+        }
+        ctx.moveTo(move.server, move.responseEndpoint);
+        return true;
+    }
+
     private void onRefused(final DisconnectReason reason, final int retryAfterMs)
     {
+        if (DisconnectReason.RESUME_REJECTED == reason && locate(reason))
+        {
+            host.restart(); // the same session, resumed on the server the locator named
+            return;
+        }
         if (attempt.isResume() && null != ctx.resumeFallback &&
             (DisconnectReason.RESUME_REJECTED == reason || DisconnectReason.DENIED == reason) &&
             fallBackToNewSession(reason))

@@ -606,6 +606,7 @@ public final class GameClient implements AutoCloseable
         NetworkSimulator networkSimulator = Configuration.networkSimulator();
         String simulatorBindHost = "127.0.0.1";
         ResumeFallback resumeFallback;
+        ServerLocator serverLocator;
 
         /**
          * A context with the defaults from {@link Configuration}.
@@ -743,6 +744,36 @@ public final class GameClient implements AutoCloseable
         }
 
         /**
+         * @param locator asked, on the client's thread, where the session went when a resume gets no answer or is
+         *                refused (its server died and its room was moved); the client then resumes on the server
+         *                it names. Null (default): the client only resumes on the server it connected to.
+         * @return this for a fluent API.
+         */
+        public Context serverLocator(final ServerLocator locator)
+        {
+            checkNotConcluded();
+            this.serverLocator = locator;
+            return this;
+        }
+
+        /**
+         * @return what the client asks where a session went, or null.
+         */
+        public ServerLocator serverLocator()
+        {
+            return serverLocator;
+        }
+
+        /**
+         * The session moved: later lanes go to this server ({@link #server()} names it from now on). Client thread.
+         */
+        void moveTo(final String hostAndPort, final String responseEndpoint)
+        {
+            this.server = hostAndPort;
+            this.serverResponseEndpoint = responseEndpoint;
+        }
+
+        /**
          * @return the relay every lane goes through, or null.
          */
         RelayFactory relayFactory()
@@ -764,7 +795,8 @@ public final class GameClient implements AutoCloseable
         }
 
         /**
-         * @return the server's request endpoint.
+         * @return the server's request endpoint: the one set, or the one a {@link ServerLocator} moved the session
+         * to since.
          */
         public String server()
         {

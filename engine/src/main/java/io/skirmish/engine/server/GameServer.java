@@ -440,6 +440,48 @@ public final class GameServer implements AutoCloseable
     }
 
     /**
+     * Take over a durable room of a dead server: restore it from that server's archive directory (on storage both
+     * servers reach, e.g. a shared root with a {@code server-<id>} directory per server), as {@link #restoreRoom}
+     * restores from this server's own (the newest keyframe and every event after it to the room's listener, the
+     * seq continuing after the last recorded one, the history refilled), and take over the dead server's sessions
+     * that were members of the room, from its session store: with their ids, resume secrets (as digests) and
+     * session keys, {@link SessionState#SUSPENDED} for {@link Context#resumeWindowNs(long)} from now, so their
+     * clients' resumes here are accepted and owed every event after the seq each had acknowledged at its last
+     * membership change. The store is read with this server's store key ({@link Context#sessionStoreKey(byte[])}
+     * or {@link Context#connectTokenSecret(byte[])}): give both servers the same.
+     * <p>
+     * The directory is taken with the engine's archive lock, so a live server's is refused; it is read through an
+     * Aeron Archive of its own launched on a view of it (the catalog copied, the segment files linked), so nothing
+     * of the dead server's is written, except a mark ({@code skirmish-taken-over.log}) naming the room and the
+     * sessions taken, so that the dead server, if it comes back on its directory, restores neither again. A room
+     * already marked taken over is refused. Conductor thread; blocks while the archive starts and the recordings
+     * are read (a few hundred ms).
+     *
+     * @param roomId               the room's id, the same here.
+     * @param options              the room's settings (copied, made durable), or null for the server's defaults.
+     * @param fromArchiveDirectory the dead server's archive directory.
+     * @return the room.
+     * @throws IllegalArgumentException if the id is in use, or the directory is this server's.
+     * @throws IllegalStateException    if the server has no archive, the directory's server is alive, the room
+     *                                  was taken over already, or the directory cannot be read.
+     */
+    public Room restoreRoom(final int roomId, final RoomOptions options, final File fromArchiveDirectory)
+    {
+        conductor.thread().check();
+        return conductor.takeOverRoom(roomId, null == options ? ctx.defaultRoomOptions : options,
+            fromArchiveDirectory);
+    }
+
+    /**
+     * @return the sessions this server took over from dead servers with
+     * {@link #restoreRoom(int, RoomOptions, File)} (any thread; racy, for tests and status).
+     */
+    public long sessionsTakenOver()
+    {
+        return conductor.sessionsTakenOver();
+    }
+
+    /**
      * Bring back the sessions a previous server process on the same archive directory persisted and did not close,
      * after their durable rooms were restored with {@link #restoreRoom}: each is {@link SessionState#SUSPENDED},
      * awaiting its client's resume within {@link Context#resumeWindowNs(long)} from now, a member of those of its
@@ -690,6 +732,7 @@ public final class GameServer implements AutoCloseable
         byte[] connectTokenSecret;
         byte[] sessionStoreKey;
         long sessionStoreCompactionBytes = 4 * 1024 * 1024;
+        int sessionIdBase = 1;
         String[] publicAddresses;
         EpochClock epochClock = SystemEpochClock.INSTANCE;
         int maxMessagesPerSecond = Integer.getInteger(Configuration.MAX_MESSAGES_PER_SECOND_PROP_NAME, 2000);
@@ -756,6 +799,10 @@ public final class GameServer implements AutoCloseable
             if (admissionLoadLimit < 0 || admissionLoadLimit > 1)
             {
                 throw new IllegalArgumentException("admissionLoadLimit must be in [0, 1]: " + admissionLoadLimit);
+            }
+            if (sessionIdBase < 1)
+            {
+                throw new IllegalArgumentException("sessionIdBase must be positive: " + sessionIdBase);
             }
             if (maxSessions < 1)
             {
@@ -1407,6 +1454,31 @@ public final class GameServer implements AutoCloseable
         public long sessionStoreCompactionBytes()
         {
             return sessionStoreCompactionBytes;
+        }
+
+        /**
+         * The first session id this server gives out; later ones count up from it. Servers that take over each
+         * other's sessions ({@link GameServer#restoreRoom(int, RoomOptions, File)}) need ranges of their own, so
+         * that a taken-over session's id is not one of the taking server's: e.g. {@code serverId << 20}, a range of
+         * about a million ids per server. A server restarted on its own archive directory
+         * numbers after the highest persisted id, as before.
+         *
+         * @param base at least 1; default 1.
+         * @return this for a fluent API.
+         */
+        public Context sessionIdBase(final int base)
+        {
+            checkNotConcluded();
+            this.sessionIdBase = base;
+            return this;
+        }
+
+        /**
+         * @return the first session id this server gives out.
+         */
+        public int sessionIdBase()
+        {
+            return sessionIdBase;
         }
 
         /**

@@ -20,6 +20,10 @@ final class Peer
     long secret;
     /** For a session restored from the {@link SessionStore}: the keyed digest of its secret, until it resumes. */
     byte[] secretDigest;
+    /** Taken over from a dead server: the store whose digest key {@link #secretDigest} is under, until it resumes. */
+    SessionStore digestStore;
+    /** Taken over from a dead server and not yet resumed here. */
+    boolean takenOver;
     /** Restored: the first reliable frame the client sends sets where its reliable seqs stand. */
     boolean reliableBaseUnknown;
     /** Authenticated with a connect token: its session key, kept for the {@link SessionStore} to seal. */

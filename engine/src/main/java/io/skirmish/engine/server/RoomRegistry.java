@@ -22,6 +22,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.File;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -200,6 +201,25 @@ final class RoomRegistry
         {
             throw new IllegalStateException("restoring a room needs an archive");
         }
+        if (null != ctx.archiveDirectoryName() &&
+            TakeOvers.rooms(new File(ctx.archiveDirectoryName())).contains(roomId))
+        {
+            throw new IllegalStateException("room " + roomId + " was taken over by another server (" +
+                TakeOvers.FILE_NAME + " in the archive directory): it is not restored here again");
+        }
+        return restore(roomId, options, archive.recordings());
+    }
+
+    /**
+     * Create a durable room again from recordings, this server's or a dead server's ({@link GameServer#restoreRoom}
+     * with a directory). Cold path; blocks.
+     */
+    Room restore(final int roomId, final RoomOptions options, final RoomRecordings recordings)
+    {
+        if (null == archive)
+        {
+            throw new IllegalStateException("restoring a room needs an archive");
+        }
         if (roomId <= 0)
         {
             throw new IllegalArgumentException("room id must be positive: " + roomId);
@@ -208,7 +228,6 @@ final class RoomRegistry
         {
             throw new IllegalArgumentException("room id in use: " + roomId);
         }
-        final RoomRecordings recordings = archive.recordings();
         final LongArrayList ids = recordings.recordingIds(roomId);
         final RoomRestore restore = new RoomRestore(ctx.maxMessageLength(), errors);
         restore.scan(recordings, ids);

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.archive.client.AeronArchive;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.EngineException;
+import io.skirmish.engine.archive.ForeignArchive;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.codec.KryoCodec;
 import io.skirmish.engine.security.FrameCipher;
@@ -12,11 +13,13 @@ import io.skirmish.engine.status.StallWatch;
 import io.skirmish.engine.transport.FrameOffer;
 import io.skirmish.engine.transport.Transport;
 import org.agrona.CloseHelper;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.File;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,6 +61,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
     private boolean started;
     private boolean closed;
     private long nextHousekeepingNs;
+    private volatile long sessionsTakenOver;
 
     ServerConductor(final GameServer.Context ctx, final Transport transport)
     {
@@ -164,6 +168,63 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
             CloseHelper.quietCloseAll(archive, lanes, counters);
             throw ex;
         }
+    }
+
+    /**
+     * Restore a dead server's durable room from its archive directory and take over the room's sessions (see
+     * {@link GameServer#restoreRoom(int, RoomOptions, File)}). Cold path; blocks.
+     */
+    Room takeOverRoom(final int roomId, final RoomOptions options, final File fromArchiveDirectory)
+    {
+        if (null == archive)
+        {
+            throw new IllegalStateException("restoring a room needs an archive");
+        }
+        if (null != ctx.archiveDirectoryName() && sameFile(new File(ctx.archiveDirectoryName()), fromArchiveDirectory))
+        {
+            throw new IllegalArgumentException("the server's own archive directory: use restoreRoom(roomId, options)");
+        }
+        if (TakeOvers.rooms(fromArchiveDirectory).contains(roomId))
+        {
+            throw new IllegalStateException("room " + roomId + " of " + fromArchiveDirectory +
+                " was taken over already (" + TakeOvers.FILE_NAME + ")");
+        }
+        try (ForeignArchive foreign = ForeignArchive.open(fromArchiveDirectory))
+        {
+            final Room room = rooms.restore(roomId, options, foreign.recordings(ctx.recordingChannel()));
+            final SessionStore store = SessionStore.readOnly(
+                fromArchiveDirectory, SessionStore.storeKey(ctx.sessionStoreKey(), ctx.connectTokenSecret));
+            if (null != store.discarded())
+            {
+                onError(new IllegalStateException("sessions of " + fromArchiveDirectory + " not taken over: " +
+                    store.discarded()));
+            }
+            final IntArrayList taken = sessions.takeOver(store, roomId, clock.nanoTime());
+            TakeOvers.mark(fromArchiveDirectory, roomId, taken, "pid " + ProcessHandle.current().pid() +
+                (null == ctx.archiveDirectoryName() ? "" : " archive " + ctx.archiveDirectoryName()));
+            sessionsTakenOver += taken.size();
+            return room;
+        }
+    }
+
+    private static boolean sameFile(final File a, final File b)
+    {
+        try
+        {
+            return a.getCanonicalFile().equals(b.getCanonicalFile());
+        }
+        catch (final IOException ex)
+        {
+            return a.getAbsoluteFile().equals(b.getAbsoluteFile());
+        }
+    }
+
+    /**
+     * @return sessions taken over from dead servers' directories so far.
+     */
+    long sessionsTakenOver()
+    {
+        return sessionsTakenOver;
     }
 
     /**

@@ -17,6 +17,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.ArrayListUtil;
 import org.agrona.collections.ArrayUtil;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -63,7 +65,7 @@ final class SessionRegistry
     private final AtomicCounter lanesMigrated;
     private Peer[] peers = new Peer[0];
     private SessionStore store;
-    private int nextSessionId = 1;
+    private int nextSessionId;
     private long nextNetworkSampleNs;
     private long lastStallNs;
 
@@ -80,6 +82,7 @@ final class SessionRegistry
         final CachedNanoClock clock)
     {
         this.ctx = ctx;
+        this.nextSessionId = ctx.sessionIdBase();
         this.listener = listener;
         this.errors = errors;
         this.sender = sender;
@@ -122,45 +125,14 @@ final class SessionRegistry
             return 0;
         }
         int restored = 0;
+        final IntHashSet takenOver = TakeOvers.sessions(store.file().getParentFile());
         for (final SessionStore.Record record : store.loaded())
         {
-            if (peerById.containsKey(record.sessionId) || isFull())
+            if (peerById.containsKey(record.sessionId) || isFull() || takenOver.contains(record.sessionId))
             {
                 continue;
             }
-            final Session session = new Session(record.sessionId, ctx.sessionTimeoutNs);
-            session.clientId = record.clientId;
-            final LaneCrypto crypto = new LaneCrypto(cipher, false);
-            if (record.keyed)
-            {
-                crypto.sessionKey(record.k0, record.k1);
-            }
-            final Peer peer = new Peer(
-                session,
-                0,
-                crypto,
-                new EventHistory(ctx.directHistoryCount, ctx.directHistoryBytes, 0),
-                new TokenBucket(ctx.maxMessagesPerSecond, ctx.maxMessagesPerSecond * 2L, nowNs),
-                new TokenBucket(ctx.maxBytesPerSecond, ctx.maxBytesPerSecond * 2L, nowNs));
-            peer.secretDigest = record.digest;
-            peer.keyed = record.keyed;
-            peer.keyK0 = record.k0;
-            peer.keyK1 = record.k1;
-            peer.reliableBaseUnknown = true;
-            peer.announced = true;
-            // direct messages sent after the last persisted change are not known: the stream skips past them
-            final Membership direct = session.direct;
-            direct.stream.lastSeq = record.directSeq + DIRECT_SEQ_SKIP;
-            direct.stream.history.reset(direct.stream.lastSeq);
-            direct.ackedSeq = direct.stream.lastSeq;
-            direct.nextSeqToSend = direct.stream.lastSeq + 1;
-            session.connectedAtNs = nowNs;
-            session.state = SessionState.SUSPENDED;
-            session.disconnectReason = DisconnectReason.TRANSPORT_LOST;
-            peer.suspendedAtNs = nowNs;
-            peerById.put(session.sessionId, peer);
-            peer.index = peers.length;
-            peers = ArrayUtil.add(peers, peer);
+            final Peer peer = restorePeer(record, nowNs);
             for (int i = 0; i < record.roomIds.length; i++)
             {
                 rooms.restoreMember(record.roomIds[i], peer, record.ackedSeqs[i]);
@@ -175,6 +147,30 @@ final class SessionRegistry
     }
 
     /**
+     * Take over the sessions a dead server persisted as members of one of its rooms (see {@link SessionRestore}).
+     *
+     * @return the ids of the sessions taken over.
+     */
+    IntArrayList takeOver(final SessionStore foreign, final int roomId, final long nowNs)
+    {
+        final IntArrayList taken = SessionRestore.takeOver(this, rooms, fanOut, errors, foreign, roomId, nowNs);
+        sessionsActive.setRelease(peerById.size());
+        return taken;
+    }
+
+    /**
+     * A persisted session back in the registry, suspended since now (not yet in any room).
+     */
+    Peer restorePeer(final SessionStore.Record record, final long nowNs)
+    {
+        final Peer peer = SessionRestore.newPeer(record, ctx, cipher, DIRECT_SEQ_SKIP, nowNs);
+        peerById.put(peer.sessionId, peer);
+        peer.index = peers.length;
+        peers = ArrayUtil.add(peers, peer);
+        return peer;
+    }
+
+    /**
      * @return true when the secret a resume presents is the session's: for a restored session, its digest is the
      * one persisted; the session then keeps the secret.
      */
@@ -184,12 +180,14 @@ final class SessionRegistry
         {
             return peer.secret == secret;
         }
-        if (!store.matches(peer.secretDigest, peer.sessionId, secret))
+        final SessionStore digests = null != peer.digestStore ? peer.digestStore : store;
+        if (!digests.matches(peer.secretDigest, peer.sessionId, secret))
         {
             return false;
         }
         peer.secret = secret;
         peer.secretDigest = null;
+        peer.digestStore = null;
         return true;
     }
 
@@ -198,7 +196,7 @@ final class SessionRegistry
      */
     void persist(final Peer peer)
     {
-        if (null != store && peer.announced && peer.state() != SessionState.CLOSED)
+        if (null != store && peer.announced && peer.state() != SessionState.CLOSED && null == peer.digestStore)
         {
             try
             {
@@ -418,6 +416,11 @@ final class SessionRegistry
                     peer.resuming = false;
                     ServerEvents.resumed(session.sessionId, session.clientId);
                     guard(() -> listener.onSessionResumed(session));
+                    if (peer.takenOver)
+                    {
+                        peer.takenOver = false;
+                        persist(peer); // now under this server's store key
+                    }
                 }
                 else if (oldState == SessionState.BINDING && !peer.announced)
                 {

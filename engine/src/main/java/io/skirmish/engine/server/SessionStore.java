@@ -105,6 +105,7 @@ final class SessionStore implements AutoCloseable
         }
     }
 
+    private final boolean readOnly;
     private final File file;
     private final File directory;
     private final long compactionBytes;
@@ -146,13 +147,33 @@ final class SessionStore implements AutoCloseable
      */
     SessionStore(final File directory, final byte[] storeKey, final long compactionBytes)
     {
+        this(directory, storeKey, compactionBytes, false);
+    }
+
+    /**
+     * Read the sessions a dead server persisted in its archive directory, without writing to the file (no
+     * compaction, no appends): for taking them over on another server.
+     *
+     * @param directory the dead server's archive directory.
+     * @param storeKey  the store key it used (the same settings as this server's), or null.
+     * @return the store, read; its {@link #put} and {@link #remove} must not be called.
+     */
+    static SessionStore readOnly(final File directory, final byte[] storeKey)
+    {
+        return new SessionStore(directory, storeKey, DEFAULT_COMPACTION_BYTES, true);
+    }
+
+    private SessionStore(final File directory, final byte[] storeKey, final long compactionBytes,
+        final boolean readOnly)
+    {
+        this.readOnly = readOnly;
         this.directory = directory;
         this.file = new File(directory, FILE_NAME);
         this.compactionBytes = compactionBytes;
         this.keyMode = null == storeKey ? KEY_IN_HEADER : EXTERNAL_KEY;
         try
         {
-            if (!directory.exists() && !directory.mkdirs())
+            if (!readOnly && !directory.exists() && !directory.mkdirs())
             {
                 throw new IOException("cannot create " + directory);
             }
@@ -185,7 +206,10 @@ final class SessionStore implements AutoCloseable
                 read();
             }
             loaded.putAll(live);
-            rewrite();
+            if (!readOnly)
+            {
+                rewrite();
+            }
         }
         catch (final IOException | GeneralSecurityException ex)
         {
@@ -464,6 +488,10 @@ final class SessionStore implements AutoCloseable
 
     private void append()
     {
+        if (readOnly)
+        {
+            throw new IllegalStateException("session store " + file + " is open read-only");
+        }
         try
         {
             fileBytes += buffer.remaining();

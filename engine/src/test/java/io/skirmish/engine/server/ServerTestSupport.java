@@ -4,6 +4,10 @@ import io.aeron.driver.MediaDriver;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.File;
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * What system tests reach inside a {@link GameServer}, kept out of its public API (as {@code aeron-test-support}
  * does for Aeron).
@@ -62,6 +66,22 @@ public final class ServerTestSupport
         server.dutyCycle().close();
         CloseHelper.quietClose(server.transport());
         server.releaseArchiveLock(); // the operating system would release it as the process died
+    }
+
+    /**
+     * @param archiveDirectory   a server's archive directory.
+     * @param connectTokenSecret its token secret, or null.
+     * @return the ids of the sessions its session store holds open (read without writing).
+     */
+    public static Set<Integer> persistedSessionIds(final File archiveDirectory, final byte[] connectTokenSecret)
+    {
+        final Set<Integer> ids = new TreeSet<>();
+        for (final SessionStore.Record record : SessionStore.readOnly(
+            archiveDirectory, SessionStore.storeKey(null, connectTokenSecret)).loaded())
+        {
+            ids.add(record.sessionId);
+        }
+        return ids;
     }
 
     /**

@@ -138,6 +138,11 @@ final class Arena implements RoomListener
         this.room = room;
     }
 
+    boolean hasRoom()
+    {
+        return null != room;
+    }
+
     /**
      * Attach the player of a session that resumed into this arena after a restart (restored sessions come back
      * without their attachment); a member with no player yet gets one.

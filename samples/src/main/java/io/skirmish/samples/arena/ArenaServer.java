@@ -52,9 +52,12 @@ public final class ArenaServer implements ServerListener
     static final int DURABLE_HISTORY_BYTES = 4 * 1024 * 1024;
 
     private final int arenaCount;
+    private final int firstArenaIndex;
+    private final boolean hasLobby;
     private final int tickRateHz;
     private final long seed;
-    private final Arena[] arenas;
+    private Arena[] arenas;
+    private int adoptedArenas;
     private final AtomicLongArray lastSeqByRoom;
     private final AtomicIntegerArray membersByRoom;
     private final UnsafeBuffer announceBuffer = new UnsafeBuffer(new byte[EVENT_HEADER_LENGTH + MAX_TEXT_LENGTH]);
@@ -89,16 +92,36 @@ public final class ArenaServer implements ServerListener
      */
     public ArenaServer(final int arenaCount, final int tickRateHz, final long seed)
     {
-        if (arenaCount < 1 || tickRateHz < 1 || tickRateHz > 1000)
+        this(arenaCount, tickRateHz, seed, 0, true);
+    }
+
+    /**
+     * A share of a cluster's arenas: arenas {@code firstArenaIndex} to {@code firstArenaIndex + arenaCount - 1}
+     * (room ids {@link ArenaProtocol#arenaRoomId(int)}, unique across the room servers of one directory), with or
+     * without the lobby.
+     *
+     * @param arenaCount      number of arenas, at least 1.
+     * @param tickRateHz      tick rate of each arena.
+     * @param seed            for coin and spawn positions.
+     * @param firstArenaIndex index of the first arena hosted here, 0 or more.
+     * @param lobby           whether this server has the lobby room.
+     */
+    public ArenaServer(
+        final int arenaCount, final int tickRateHz, final long seed, final int firstArenaIndex, final boolean lobby)
+    {
+        if (arenaCount < 1 || tickRateHz < 1 || tickRateHz > 1000 || firstArenaIndex < 0)
         {
-            throw new IllegalArgumentException("arenaCount=" + arenaCount + " tickRateHz=" + tickRateHz);
+            throw new IllegalArgumentException("arenaCount=" + arenaCount + " tickRateHz=" + tickRateHz +
+                " firstArenaIndex=" + firstArenaIndex);
         }
         this.arenaCount = arenaCount;
+        this.firstArenaIndex = firstArenaIndex;
+        this.hasLobby = lobby;
         this.tickRateHz = tickRateHz;
         this.seed = seed;
         this.arenas = new Arena[arenaCount];
-        this.lastSeqByRoom = new AtomicLongArray(FIRST_ARENA_ROOM_ID + arenaCount);
-        this.membersByRoom = new AtomicIntegerArray(FIRST_ARENA_ROOM_ID + arenaCount);
+        this.lastSeqByRoom = new AtomicLongArray(arenaRoomId(firstArenaIndex + arenaCount));
+        this.membersByRoom = new AtomicIntegerArray(arenaRoomId(firstArenaIndex + arenaCount));
     }
 
     /**
@@ -160,6 +183,22 @@ public final class ArenaServer implements ServerListener
     public int arenaCount()
     {
         return arenaCount;
+    }
+
+    /**
+     * @return index of the first arena hosted here (0 unless a share of a cluster's arenas).
+     */
+    public int firstArenaIndex()
+    {
+        return firstArenaIndex;
+    }
+
+    /**
+     * @return true when this server has the lobby room.
+     */
+    public boolean hasLobby()
+    {
+        return hasLobby;
     }
 
     /**
@@ -225,32 +264,105 @@ public final class ArenaServer implements ServerListener
                 }
             }
         });
-        lobby = durable ? server.restoreRoom(LOBBY_ROOM_ID, lobbyOptions) :
-            server.createRoom(LOBBY_ROOM_ID, lobbyOptions);
-        publish(lobby);
+        if (hasLobby)
+        {
+            lobby = durable ? server.restoreRoom(LOBBY_ROOM_ID, lobbyOptions) :
+                server.createRoom(LOBBY_ROOM_ID, lobbyOptions);
+            publish(lobby);
+        }
         keyframeTicks = (int)Math.max(1, keyframeIntervalNs * tickRateHz / TimeUnit.SECONDS.toNanos(1));
         for (int i = 0; i < arenaCount; i++)
         {
-            final int roomId = arenaRoomId(i);
+            final int roomId = arenaRoomId(firstArenaIndex + i);
             arenas[i] = new Arena(this, roomId, tickRateHz, seed + roomId);
-            final RoomOptions options = roomOptions(durable)
-                .tickRateHz(tickRateHz)
-                .durable(durable)
-                .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
-                .listener(arenas[i]);
-            final Room room = durable ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
-            arenas[i].room(room);
-            if (durable)
-            {
-                arenas[i].keyframeIntervalTicks(keyframeTicks);
-            }
-            publish(room);
+            final Room room = durable ? server.restoreRoom(roomId, arenaOptions(arenas[i], durable)) :
+                server.createRoom(roomId, arenaOptions(arenas[i], durable));
+            arenaOpened(arenas[i], room);
         }
         if (durable)
         {
             restoredSessions = server.restoreSessions();
         }
         started = true;
+    }
+
+    private RoomOptions arenaOptions(final Arena arena, final boolean durable)
+    {
+        return roomOptions(durable)
+            .tickRateHz(tickRateHz)
+            .durable(durable)
+            .lagCompensation(tickRateHz, MAX_SNAPSHOT_LENGTH)
+            .listener(arena);
+    }
+
+    private void arenaOpened(final Arena arena, final Room room)
+    {
+        arena.room(room);
+        if (room.isDurable())
+        {
+            arena.keyframeIntervalTicks(keyframeTicks);
+        }
+        publish(room);
+    }
+
+    /**
+     * Take on an arena that is not one of this server's own: the room directory placed it here because the server
+     * that had it died. Returns the options to open its room with, the arena as its listener, so that a restored
+     * room's keyframe and events rebuild the arena ({@code RoomServerLink.Context.roomOptions}); then
+     * {@link #adopted(Room)} once the room is open. Conductor thread, after the start.
+     *
+     * @param roomId the arena's room id ({@link ArenaProtocol#arenaRoomId(int)}).
+     * @return the room's options, or null when the id is not an arena's or the arena is here already.
+     */
+    public RoomOptions adoptArena(final int roomId)
+    {
+        if (roomId < FIRST_ARENA_ROOM_ID || null != arena(roomId))
+        {
+            return null;
+        }
+        final Arena arena = new Arena(this, roomId, tickRateHz, seed + roomId);
+        arenas = java.util.Arrays.copyOf(arenas, arenas.length + 1);
+        arenas[arenas.length - 1] = arena;
+        return arenaOptions(arena, isDurable());
+    }
+
+    /**
+     * The room of an arena taken on with {@link #adoptArena(int)} is open (created, or restored from the recording
+     * the dead server left): the arena starts ticking in it. Conductor thread.
+     *
+     * @param room the room.
+     * @return true when the room is an adopted arena's.
+     */
+    public boolean adopted(final Room room)
+    {
+        final Arena arena = arena(room.roomId());
+        if (null == arena || arena.hasRoom())
+        {
+            return false;
+        }
+        arenaOpened(arena, room);
+        adoptedArenas++;
+        return true;
+    }
+
+    /**
+     * @return arenas taken on from a dead server ({@link #adopted(Room)}), conductor thread or after the close.
+     */
+    public int adoptedArenas()
+    {
+        return adoptedArenas;
+    }
+
+    private Arena arena(final int roomId)
+    {
+        for (final Arena arena : arenas)
+        {
+            if (null != arena && arena.roomId() == roomId)
+            {
+                return arena;
+            }
+        }
+        return null;
     }
 
     /**
@@ -468,12 +580,16 @@ public final class ArenaServer implements ServerListener
     void onArenaTick(final Room room, final long tick, final int snapshotLength, final long nowNs)
     {
         publish(room);
-        if (room.roomId() == FIRST_ARENA_ROOM_ID)
+        if (room.roomId() == arenaRoomId(firstArenaIndex))
         {
             this.tick = tick;
             this.lastSnapshotLength = snapshotLength;
-            publish(lobby);
             sampleSnapshotCounters(nowNs);
+            if (null == lobby)
+            {
+                return;
+            }
+            publish(lobby);
             if (lobby.isDurable() && 0 == tick % keyframeTicks)
             {
                 lobbyKeyframe.putInt(0, Arena.KEYFRAME_VERSION, LITTLE_ENDIAN);
@@ -512,6 +628,10 @@ public final class ArenaServer implements ServerListener
 
     private void publish(final Room room)
     {
+        if (room.roomId() >= lastSeqByRoom.length())
+        {
+            return;
+        }
         lastSeqByRoom.set(room.roomId(), room.lastSeq());
         membersByRoom.set(room.roomId(), room.memberCount());
     }

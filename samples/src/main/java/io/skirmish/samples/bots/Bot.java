@@ -23,6 +23,7 @@ final class Bot
     private final long emitIntervalNs;
     private final long hopIntervalNs;
     private final int arenaCount;
+    private final boolean lobby;
     private long nextEmitNs;
     private long nextHopNs;
     private boolean active = true;
@@ -36,6 +37,7 @@ final class Bot
         final double emitRatePerSecond,
         final long hopIntervalNs,
         final int arenaCount,
+        final boolean lobby,
         final long nowNs)
     {
         this.player = player;
@@ -43,6 +45,7 @@ final class Bot
         this.emitIntervalNs = emitRatePerSecond > 0 ? (long)(1e9 / emitRatePerSecond) : 0;
         this.hopIntervalNs = hopIntervalNs;
         this.arenaCount = arenaCount;
+        this.lobby = lobby;
         this.nextEmitNs = nowNs + jittered(Math.max(emitIntervalNs, 200_000_000L));
         this.nextHopNs = nowNs + hopIntervalNs / 2 + jittered(hopIntervalNs);
     }
@@ -105,7 +108,7 @@ final class Bot
 
     private void emit()
     {
-        toLobby = !toLobby;
+        toLobby = lobby && !toLobby;
         final int arena = player.currentArena();
         final int roomId = toLobby || 0 == arena ? LOBBY_ROOM_ID : arena;
         final long result = player.emitChat(roomId, LINES[random.nextInt(LINES.length)]);

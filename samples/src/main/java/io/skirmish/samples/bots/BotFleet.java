@@ -59,6 +59,7 @@ public final class BotFleet implements Agent, AutoCloseable
     private final Histogram pingRttUs = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Long2LongHashMap highWaterByRoom = new Long2LongHashMap(Long.MIN_VALUE);
     private final AtomicLong errors = new AtomicLong();
+    private final ErrorHandler errorHandler;
     private final long startNs;
     private Phase phase = Phase.RUNNING;
     private long runEndNs;
@@ -85,7 +86,19 @@ public final class BotFleet implements Agent, AutoCloseable
         long drainTimeoutNs = TimeUnit.SECONDS.toNanos(10);
         NetworkSimulator[] simulators;
         int chatLogBots;
+        boolean lobby = true;
         ErrorHandler errorHandler;
+
+        /**
+         * @param lobby whether the bots join the lobby and chat there too (default true); without it they are only
+         *              in their arena and chat there.
+         * @return this for a fluent API.
+         */
+        public Settings lobby(final boolean lobby)
+        {
+            this.lobby = lobby;
+            return this;
+        }
 
         /**
          * @param hostAndPort the server's (or a relay's) request endpoint.
@@ -255,13 +268,13 @@ public final class BotFleet implements Agent, AutoCloseable
      */
     public BotFleet(final Settings settings, final NanoClock clock)
     {
-        if (settings.count < 1)
+        if (settings.count < 0)
         {
-            throw new IllegalArgumentException("count must be positive: " + settings.count);
+            throw new IllegalArgumentException("count must not be negative: " + settings.count);
         }
         this.settings = settings;
         this.clock = clock;
-        final ErrorHandler errorHandler = (t) ->
+        this.errorHandler = (t) ->
         {
             errors.incrementAndGet();
             if (null != settings.errorHandler)
@@ -306,40 +319,7 @@ public final class BotFleet implements Agent, AutoCloseable
             startNs = nowNs;
             for (int i = 0; i < settings.count; i++)
             {
-                final GameClient.Context context = new GameClient.Context()
-                    .server(settings.server)
-                    .errorHandler(errorHandler);
-                if (null != settings.responseEndpoint)
-                {
-                    context.serverResponseEndpoint(settings.responseEndpoint);
-                }
-                if (null != aeron)
-                {
-                    context.aeron(aeron).embeddedMediaDriver(false);
-                }
-                final NetworkSimulator simulator = null == settings.simulators || 0 == settings.simulators.length ?
-                    null : settings.simulators[i % settings.simulators.length];
-                context.networkSimulator(simulator);
-
-                final ArenaClient player = new ArenaClient(
-                    context,
-                    new ArenaClient.Options()
-                        .name(settings.namePrefix + "-" + (i + 1))
-                        .arenaRoomId(arenaRoomId(i % settings.arenaCount))
-                        .inputRateHz(settings.inputRateHz)
-                        .seed(settings.seed * 1000 + i)
-                        .keepChatLog(i < settings.chatLogBots)
-                        .memberLog(memberLog)
-                        .echoRttHistogramUs(echoRttUs),
-                    clock);
-                players.add(player);
-                bots.add(new Bot(
-                    player,
-                    settings.seed * 7919 + i,
-                    settings.emitRatePerSecond,
-                    settings.hopIntervalNs,
-                    settings.arenaCount,
-                    nowNs));
+                newBot(null, nowNs);
             }
             runEndNs = settings.durationNs == Long.MAX_VALUE ? Long.MAX_VALUE : nowNs + settings.durationNs;
         }
@@ -348,6 +328,66 @@ public final class BotFleet implements Agent, AutoCloseable
             closeAll(aeron, driver);
             throw ex;
         }
+    }
+
+    /**
+     * Add a bot while the fleet plays (fleet thread), set up by the game: for a bot seated by a room directory, the
+     * seat's server and the connect token minted for it. It counts in the summary like the others.
+     *
+     * @param setup applied after the fleet's settings, before the bot connects.
+     * @return the bot's player.
+     * @throws IllegalStateException when the playing phase is over.
+     */
+    public ArenaClient addBot(final BotSetup setup)
+    {
+        if (Phase.RUNNING != phase)
+        {
+            throw new IllegalStateException("the fleet is no longer playing: " + phase);
+        }
+        return newBot(setup, clock.nanoTime());
+    }
+
+    private ArenaClient newBot(final BotSetup setup, final long nowNs)
+    {
+        final int i = players.size();
+        final GameClient.Context context = new GameClient.Context()
+            .server(settings.server)
+            .errorHandler(errorHandler);
+        if (null != settings.responseEndpoint)
+        {
+            context.serverResponseEndpoint(settings.responseEndpoint);
+        }
+        if (null != aeron)
+        {
+            context.aeron(aeron).embeddedMediaDriver(false);
+        }
+        final NetworkSimulator simulator = null == settings.simulators || 0 == settings.simulators.length ?
+            null : settings.simulators[i % settings.simulators.length];
+        context.networkSimulator(simulator);
+        final ArenaClient.Options options = new ArenaClient.Options()
+            .name(settings.namePrefix + "-" + (i + 1))
+            .joinLobby(settings.lobby)
+            .arenaRoomId(arenaRoomId(i % settings.arenaCount))
+            .inputRateHz(settings.inputRateHz)
+            .seed(settings.seed * 1000 + i)
+            .keepChatLog(i < settings.chatLogBots)
+            .memberLog(memberLog)
+            .echoRttHistogramUs(echoRttUs);
+        if (null != setup)
+        {
+            setup.configure(i, context, options);
+        }
+        final ArenaClient player = new ArenaClient(context, options, clock);
+        players.add(player);
+        bots.add(new Bot(
+            player,
+            settings.seed * 7919 + i,
+            settings.emitRatePerSecond,
+            settings.hopIntervalNs,
+            settings.arenaCount,
+            settings.lobby,
+            nowNs));
+        return player;
     }
 
     /**
