@@ -23,8 +23,10 @@ import java.util.function.Consumer;
  */
 final class DirectoryState
 {
-    /** Timer ids with this bit set check a server's reports; others are seat ids whose expiry they mark. */
+    /** Timer ids with this bit set check a server's reports (or, once it is dead, end its retention). */
     static final long SERVER_TIMER = 1L << 62;
+    /** Timer ids with this bit set end the wait for a room placed by ticket; others are seat ids. */
+    static final long ROOM_TIMER = 1L << 61;
 
     /** What the state machine asks of the cluster. */
     interface Effects
@@ -51,17 +53,19 @@ final class DirectoryState
     private final long defaultSeatTtlMs;
     private final long maxSeatTtlMs;
     private final long serverTimeoutMs;
+    private final long placementTimeoutMs;
+    private final long deadServerRetentionMs;
     private final Effects effects;
-    private final Int2ObjectHashMap<ServerEntry> servers = new Int2ObjectHashMap<>();
-    private final ArrayList<ServerEntry> serversById = new ArrayList<>();
-    private final Int2ObjectHashMap<RoomEntry> rooms = new Int2ObjectHashMap<>();
-    private final Long2ObjectHashMap<SeatEntry> seats = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap seatByRequest = new Long2LongHashMap(0);
+    final Int2ObjectHashMap<ServerEntry> servers = new Int2ObjectHashMap<>();
+    final ArrayList<ServerEntry> serversById = new ArrayList<>();
+    final Int2ObjectHashMap<RoomEntry> rooms = new Int2ObjectHashMap<>();
+    final Long2ObjectHashMap<SeatEntry> seats = new Long2ObjectHashMap<>();
+    final Long2LongHashMap seatByRequest = new Long2LongHashMap(0);
     private final ArrayDeque<SeatEntry> freeSeats = new ArrayDeque<>();
     private final ArrayList<SeatEntry> scratchSeats = new ArrayList<>();
     private final ArrayList<RoomEntry> scratchRooms = new ArrayList<>();
-    private int nextRoomId = 1;
-    private long nextSeatId = 1;
+    int nextRoomId = 1;
+    long nextSeatId = 1;
     private long reportStamp;
 
     long seatsGranted;
@@ -73,19 +77,28 @@ final class DirectoryState
     long serversDead;
     long roomsReplaced;
     long invalidRequests;
+    long placementsTimedOut;
+    long roomsRemoved;
 
     /**
-     * @param defaultSeatTtlMs how long a seat is held when the request names no TTL.
-     * @param maxSeatTtlMs     the longest TTL granted.
-     * @param serverTimeoutMs  a server not heard from for this long is marked dead.
-     * @param effects          timers and notices.
+     * @param defaultSeatTtlMs      how long a seat is held when the request names no TTL.
+     * @param maxSeatTtlMs          the longest TTL granted.
+     * @param serverTimeoutMs       a server not heard from for this long is marked dead.
+     * @param placementTimeoutMs    a room placed by ticket that its server has not reported this long after the
+     *                              placement is removed, with its seats.
+     * @param deadServerRetentionMs a dead server's rooms that are not durable are removed this long after it was
+     *                              marked dead (and the server too, once it has no rooms left).
+     * @param effects               timers and notices.
      */
     DirectoryState(
-        final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs, final Effects effects)
+        final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs,
+        final long placementTimeoutMs, final long deadServerRetentionMs, final Effects effects)
     {
         this.defaultSeatTtlMs = defaultSeatTtlMs;
         this.maxSeatTtlMs = maxSeatTtlMs;
         this.serverTimeoutMs = serverTimeoutMs;
+        this.placementTimeoutMs = placementTimeoutMs;
+        this.deadServerRetentionMs = deadServerRetentionMs;
         this.effects = effects;
     }
 
@@ -117,6 +130,10 @@ final class DirectoryState
             {
                 final RoomEntry room = server.rooms.get(i);
                 room.state = 0 == room.reportedAtMs ? RoomEntry.PLACED : RoomEntry.OPEN;
+                if (RoomEntry.PLACED == room.state && !room.restore)
+                {
+                    effects.scheduleTimer(ROOM_TIMER | room.id, nowMs + placementTimeoutMs);
+                }
             }
             effects.scheduleTimer(SERVER_TIMER | serverId, nowMs + serverTimeoutMs);
             replaceOrphans();
@@ -149,6 +166,10 @@ final class DirectoryState
             if (null == room)
             {
                 room = addRoom(roomId, server, report.kind(i), 0, maxPlayers, RoomEntry.NO_PROPERTIES);
+            }
+            if (RoomEntry.PLACED == room.state && !room.restore)
+            {
+                effects.cancelTimer(ROOM_TIMER | roomId);
             }
             server.occupied += members - room.members;
             room.members = members;
@@ -210,6 +231,15 @@ final class DirectoryState
         final long sessionId, final long requestId, final int kind, final int partySize, final int minPlayers,
         final int maxPlayers, final int ttlMs, final byte[] properties, final int propertiesLength, final long nowMs)
     {
+        return seatByTicket(sessionId, requestId, kind, partySize, minPlayers, maxPlayers, ttlMs, false, properties,
+            propertiesLength, nowMs);
+    }
+
+    long seatByTicket(
+        final long sessionId, final long requestId, final int kind, final int partySize, final int minPlayers,
+        final int maxPlayers, final int ttlMs, final boolean durable, final byte[] properties,
+        final int propertiesLength, final long nowMs)
+    {
         final long repeated = seatByRequest.get(requestId);
         if (0 != repeated)
         {
@@ -231,7 +261,8 @@ final class DirectoryState
             for (int r = 0, n = server.rooms.size(); r < n; r++)
             {
                 final RoomEntry room = server.rooms.get(r);
-                if (room.kind == kind && room.maxPlayers >= minPlayers && room.maxPlayers <= maxPlayers &&
+                if (room.kind == kind && room.durable == durable && RoomEntry.ORPHANED != room.state &&
+                    room.maxPlayers >= minPlayers && room.maxPlayers <= maxPlayers &&
                     room.occupied() + partySize <= room.maxPlayers && room.hasProperties(properties, propertiesLength) &&
                     (null == best || room.occupied() > best.occupied() ||
                     (room.occupied() == best.occupied() && room.id < best.id)))
@@ -250,7 +281,9 @@ final class DirectoryState
             best = addRoom(
                 freeRoomId(), server, kind, minPlayers, maxPlayers, Arrays.copyOf(properties, propertiesLength));
             best.state = RoomEntry.PLACED;
+            best.durable = durable;
             roomsPlaced++;
+            effects.scheduleTimer(ROOM_TIMER | best.id, nowMs + placementTimeoutMs);
             effects.roomPlaced(best);
         }
         return reserve(best, sessionId, requestId, partySize, ttlMs, nowMs);
@@ -263,17 +296,22 @@ final class DirectoryState
         {
             return DirectoryResult.NO_SUCH_SEAT;
         }
-        seat.room.members += seat.partySize;
-        seat.room.reserved -= seat.partySize;
-        seatsConfirmed++;
-        removeSeat(seat, true);
+        if (!seat.confirmed)
+        {
+            // kept (and its request id with it) until its expiry, so a seat request sent again after the confirm
+            // gets this seat again and not a second one; its expiry timer then only forgets it
+            seat.confirmed = true;
+            seat.room.members += seat.partySize;
+            seat.room.reserved -= seat.partySize;
+            seatsConfirmed++;
+        }
         return DirectoryResult.OK;
     }
 
     long releaseSeat(final long seatId)
     {
         final SeatEntry seat = seats.get(seatId);
-        if (null == seat)
+        if (null == seat || seat.confirmed)
         {
             return DirectoryResult.NO_SUCH_SEAT;
         }
@@ -288,14 +326,19 @@ final class DirectoryState
         if (0 != (timerId & SERVER_TIMER))
         {
             final ServerEntry server = servers.get((int)(timerId & ~SERVER_TIMER));
-            if (null == server || !server.isAlive())
+            if (null == server)
             {
+                return;
+            }
+            if (!server.isAlive())
+            {
+                removeDeadServersRooms(server);
                 return;
             }
             final long deadlineMs = server.lastReportAtMs + serverTimeoutMs;
             if (nowMs - deadlineMs >= 0)
             {
-                markDead(server);
+                markDead(server, nowMs);
             }
             else
             {
@@ -303,16 +346,29 @@ final class DirectoryState
             }
             return;
         }
+        if (0 != (timerId & ROOM_TIMER))
+        {
+            final RoomEntry room = rooms.get((int)(timerId & ~ROOM_TIMER));
+            if (null != room && RoomEntry.PLACED == room.state && !room.restore)
+            {
+                placementsTimedOut++;
+                closeRoom(room);
+            }
+            return;
+        }
         final SeatEntry seat = seats.get(timerId);
         if (null != seat && nowMs - seat.expiresAtMs >= 0)
         {
-            freeSeat(seat);
-            seatsExpired++;
+            if (!seat.confirmed)
+            {
+                freeSeat(seat);
+                seatsExpired++;
+            }
             removeSeat(seat, false);
         }
     }
 
-    private void markDead(final ServerEntry server)
+    private void markDead(final ServerEntry server, final long nowMs)
     {
         server.state = ServerEntry.DEAD;
         serversDead++;
@@ -320,7 +376,37 @@ final class DirectoryState
         {
             server.rooms.get(i).state = RoomEntry.ORPHANED;
         }
+        effects.scheduleTimer(SERVER_TIMER | server.id, nowMs + deadServerRetentionMs);
         replaceOrphans();
+    }
+
+    /**
+     * The retention of a dead server ended: its rooms that are not durable are gone with its process, so they are
+     * removed with their seats; its durable rooms stay orphaned until a server can take them. A server left with no
+     * rooms is forgotten (it registers anew if it comes back).
+     */
+    private void removeDeadServersRooms(final ServerEntry server)
+    {
+        scratchRooms.clear();
+        for (int i = 0, n = server.rooms.size(); i < n; i++)
+        {
+            final RoomEntry room = server.rooms.get(i);
+            if (!room.durable)
+            {
+                scratchRooms.add(room);
+            }
+        }
+        for (int i = 0, n = scratchRooms.size(); i < n; i++)
+        {
+            roomsRemoved++;
+            closeRoom(scratchRooms.get(i));
+        }
+        scratchRooms.clear();
+        if (server.rooms.isEmpty())
+        {
+            servers.remove(server.id);
+            serversById.remove(server);
+        }
     }
 
     /**
@@ -404,6 +490,7 @@ final class DirectoryState
             effects.cancelTimer(seat.id);
         }
         seat.room = null;
+        seat.confirmed = false;
         freeSeats.offer(seat);
     }
 
@@ -451,13 +538,16 @@ final class DirectoryState
         for (int i = 0, n = scratchSeats.size(); i < n; i++)
         {
             final SeatEntry seat = scratchSeats.get(i);
-            freeSeat(seat);
+            if (!seat.confirmed)
+            {
+                freeSeat(seat);
+            }
             removeSeat(seat, true);
         }
         scratchSeats.clear();
     }
 
-    private RoomEntry addRoom(
+    RoomEntry addRoom(
         final int roomId, final ServerEntry server, final int kind, final int minPlayers, final int maxPlayers,
         final byte[] properties)
     {
@@ -513,7 +603,7 @@ final class DirectoryState
         return null != server && server.isAlive() ? server : null;
     }
 
-    private void insertById(final ServerEntry server)
+    void insertById(final ServerEntry server)
     {
         int index = 0;
         while (index < serversById.size() && serversById.get(index).id < server.id)
@@ -562,6 +652,11 @@ final class DirectoryState
         return seats.size();
     }
 
+    int requestCount()
+    {
+        return seatByRequest.size();
+    }
+
     int nextRoomId()
     {
         return nextRoomId;
@@ -584,50 +679,6 @@ final class DirectoryState
         for (final long id : ids)
         {
             consumer.accept(seats.get(id));
-        }
-    }
-
-    void restoreSequences(final int nextRoomId, final long nextSeatId)
-    {
-        this.nextRoomId = nextRoomId;
-        this.nextSeatId = nextSeatId;
-    }
-
-    ServerEntry restoreServer(final int serverId)
-    {
-        final ServerEntry server = new ServerEntry(serverId);
-        servers.put(serverId, server);
-        insertById(server);
-        return server;
-    }
-
-    RoomEntry restoreRoom(
-        final int roomId, final int serverId, final int kind, final int minPlayers, final int maxPlayers,
-        final byte[] properties)
-    {
-        return addRoom(roomId, servers.get(serverId), kind, minPlayers, maxPlayers, properties);
-    }
-
-    void restoreOccupancy(final RoomEntry room)
-    {
-        room.server.occupied += room.occupied();
-    }
-
-    void restoreSeat(
-        final long seatId, final long requestId, final long sessionId, final int roomId, final int partySize,
-        final long expiresAtMs)
-    {
-        final SeatEntry seat = new SeatEntry();
-        seat.id = seatId;
-        seat.requestId = requestId;
-        seat.sessionId = sessionId;
-        seat.room = rooms.get(roomId);
-        seat.partySize = partySize;
-        seat.expiresAtMs = expiresAtMs;
-        seats.put(seatId, seat);
-        if (0 != requestId)
-        {
-            seatByRequest.put(requestId, seatId);
         }
     }
 }
