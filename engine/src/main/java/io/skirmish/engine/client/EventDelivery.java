@@ -46,6 +46,8 @@ final class EventDelivery
     private static final int NO_ROOM = -1;
     private static final int MAX_RANGES_PER_REQUEST = 8;
     private static final long MIN_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A resync asked for after a restore is asked for again after this long without it (it, or the ask, was lost). */
+    static final long RESTORE_RESYNC_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final ClientListener listener;
     private final ErrorHandler errors;
@@ -70,6 +72,7 @@ final class EventDelivery
     private final AtomicCounter gaps;
     private final AtomicCounter tailGaps;
     private final AtomicCounter resyncs;
+    private final AtomicCounter restoreResyncs;
     private final AtomicCounter undecodable;
     private final AtomicCounter unknown;
     private volatile Int2ObjectHashMap<ClientMessageHandler<Object>> handlers = new Int2ObjectHashMap<>();
@@ -102,6 +105,7 @@ final class EventDelivery
         this.gaps = counters.get(EngineCounter.GAPS_DETECTED);
         this.tailGaps = counters.get(EngineCounter.TAIL_GAPS_DETECTED);
         this.resyncs = counters.get(EngineCounter.RESYNCS);
+        this.restoreResyncs = counters.get(EngineCounter.ROOM_RESTORE_RESYNCS);
         this.undecodable = counters.get(EngineCounter.DROPPED_UNDECODABLE);
         this.unknown = counters.get(EngineCounter.DROPPED_UNKNOWN_TYPE);
         reset();
@@ -222,6 +226,10 @@ final class EventDelivery
             return;
         }
         targets.clear();
+        for (int i = 0, restoredCount = state.restoredCount(); i < restoredCount; i++)
+        {
+            onRestored(state.restoredRoomId(i), state.restoredSeq(i), state.restoreId(i));
+        }
         for (int i = 0, count = state.count(); i < count; i++)
         {
             final int roomId = state.roomId(i);
@@ -237,7 +245,7 @@ final class EventDelivery
             {
                 inbox = openRoom(roomId, fromSeq);
             }
-            if (null != inbox && fromSeq > inbox.nextExpected)
+            if (null != inbox && fromSeq > inbox.nextExpected && !inbox.awaitingRestoreResync)
             {
                 inbox.releaseUpTo(fromSeq - 1);
                 inbox.nextExpected = fromSeq;
@@ -246,6 +254,53 @@ final class EventDelivery
             targets.add(roomId, state.headSeq(i));
         }
         targets.retainUnmet(inboxes);
+    }
+
+    /**
+     * The server restored a room of this session after a restart at {@code restoredSeq}. Delivered past it, this
+     * client holds events the restored room does not have, and the restored room's new events take their seqs: it
+     * goes back to the restored seq, tells the game, and asks for a resync; nothing after the restored seq is
+     * delivered until it comes. A restore already acted on (the same id, a later resume) is ignored.
+     */
+    private void onRestored(final int roomId, final long restoredSeq, final long restoreId)
+    {
+        final RoomInbox inbox = inboxes.get(roomId);
+        if (null == inbox || 0 == roomId || inbox.restoreId == restoreId)
+        {
+            return;
+        }
+        inbox.restoreId = restoreId;
+        final long lastDelivered = inbox.lastDelivered();
+        if (lastDelivered <= restoredSeq || restoredSeq < 0)
+        {
+            return;
+        }
+        restoreResyncs.incrementRelease();
+        inbox.releaseUpTo(Long.MAX_VALUE);
+        inbox.nextExpected = restoredSeq + 1;
+        inbox.highestSeen = restoredSeq;
+        inbox.lastAckSent = restoredSeq;
+        inbox.lastResyncSeq = -1;
+        inbox.awaitingRestoreResync = true;
+        inbox.restoreAheadSeq = lastDelivered;
+        inbox.lastProgressNs = nowNs;
+        try
+        {
+            listener.onRoomRestored(roomId, lastDelivered, restoredSeq);
+        }
+        catch (final Throwable t)
+        {
+            errors.onError(t);
+        }
+        requestRestoreResync(inbox);
+    }
+
+    private void requestRestoreResync(final RoomInbox inbox)
+    {
+        if (sender.sendResyncRequest(inbox.roomId, inbox.nextExpected, inbox.restoreAheadSeq) > 0)
+        {
+            inbox.restoreRequestNs = nowNs;
+        }
     }
 
     void onRoomEvent(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
@@ -274,6 +329,15 @@ final class EventDelivery
         if (seq < inbox.nextExpected)
         {
             duplicates.incrementRelease();
+            return;
+        }
+        if (inbox.awaitingRestoreResync)
+        {
+            // the restored room's events after the seq it was restored at: kept for after the resync
+            if (inbox.canHold(seq))
+            {
+                inbox.hold(seq, buffer, offset, length);
+            }
             return;
         }
         final long highestSeen = inbox.highestSeen;
@@ -332,6 +396,10 @@ final class EventDelivery
                     orphanedUpTo.put(roomId, head);
                 }
                 continue;
+            }
+            if (inbox.awaitingRestoreResync)
+            {
+                continue; // the resync it asked for stands in for everything up to its seq
             }
             if (head < inbox.nextExpected)
             {
@@ -395,6 +463,7 @@ final class EventDelivery
             return;
         }
         inbox.lastResyncSeq = seq;
+        inbox.awaitingRestoreResync = false;
         resyncs.incrementRelease();
         inbox.nextExpected = seq + 1;
         inbox.highestSeen = Math.max(inbox.highestSeen, seq);
@@ -424,6 +493,15 @@ final class EventDelivery
         while (it.hasNext())
         {
             final RoomInbox inbox = it.next();
+            if (inbox.awaitingRestoreResync)
+            {
+                if (nowNs - inbox.restoreRequestNs >= RESTORE_RESYNC_RETRY_NS)
+                {
+                    requestRestoreResync(inbox);
+                    work++;
+                }
+                continue;
+            }
             final long lastDelivered = inbox.lastDelivered();
             if (lastDelivered > inbox.lastAckSent && nowNs - inbox.lastAckSentNs >= ackIntervalNs &&
                 sender.sendEventAck(inbox.roomId, lastDelivered) > 0)
@@ -521,6 +599,10 @@ final class EventDelivery
 
     private boolean requestRange(final RoomInbox inbox, final long fromSeq, final long toSeq)
     {
+        if (inbox.awaitingRestoreResync)
+        {
+            return true; // the resync it asked for stands in for these
+        }
         if (sender.sendReplayRequest(inbox.roomId, fromSeq, Math.max(toSeq, fromSeq)) > 0)
         {
             inbox.lastRequestNs = nowNs;
