@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_EXCEPT_SENDER;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_SYSTEM;
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * In-order, exactly-once delivery of every sequenced stream the client is in: its rooms and its direct stream
@@ -46,12 +45,9 @@ final class EventDelivery
     private static final int NO_ROOM = -1;
     private static final int MAX_RANGES_PER_REQUEST = 8;
     private static final long MIN_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(20);
-    /** A resync asked for after a restore is asked for again after this long without it (it, or the ask, was lost). */
-    static final long RESTORE_RESYNC_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final ClientListener listener;
     private final ErrorHandler errors;
-    private final KryoCodec codec;
     private final ClientSender sender;
     private final SnapshotReceiver snapshots;
     private final int maxHeldEvents;
@@ -72,10 +68,9 @@ final class EventDelivery
     private final AtomicCounter gaps;
     private final AtomicCounter tailGaps;
     private final AtomicCounter resyncs;
-    private final AtomicCounter restoreResyncs;
-    private final AtomicCounter undecodable;
+    private final RoomRestores restores;
     private final AtomicCounter unknown;
-    private volatile Int2ObjectHashMap<ClientMessageHandler<Object>> handlers = new Int2ObjectHashMap<>();
+    private final EventDispatch dispatch;
     private int blockedOnRoom = NO_ROOM;
     private long blockedUntilSeq;
     private long nowNs;
@@ -92,7 +87,6 @@ final class EventDelivery
         this.rtt = rtt;
         this.listener = ctx.listener;
         this.errors = errors;
-        this.codec = codec;
         this.sender = sender;
         this.snapshots = snapshots;
         this.maxHeldEvents = ctx.maxHeldEvents;
@@ -105,23 +99,15 @@ final class EventDelivery
         this.gaps = counters.get(EngineCounter.GAPS_DETECTED);
         this.tailGaps = counters.get(EngineCounter.TAIL_GAPS_DETECTED);
         this.resyncs = counters.get(EngineCounter.RESYNCS);
-        this.restoreResyncs = counters.get(EngineCounter.ROOM_RESTORE_RESYNCS);
-        this.undecodable = counters.get(EngineCounter.DROPPED_UNDECODABLE);
+        this.restores = new RoomRestores(ctx.listener, sender, counters, errors);
+        this.dispatch = new EventDispatch(ctx.listener, codec, counters);
         this.unknown = counters.get(EngineCounter.DROPPED_UNKNOWN_TYPE);
         reset();
     }
 
-    @SuppressWarnings("unchecked")
-    synchronized void registerHandler(final Class<?> type, final ClientMessageHandler<?> handler)
+    void registerHandler(final Class<?> type, final ClientMessageHandler<?> handler)
     {
-        final int typeId = codec.registry().typeId(type);
-        if (typeId < 0)
-        {
-            throw new IllegalArgumentException(type.getName() + " is not registered in the MessageRegistry");
-        }
-        final Int2ObjectHashMap<ClientMessageHandler<Object>> copy = new Int2ObjectHashMap<>(handlers);
-        copy.put(typeId, (ClientMessageHandler<Object>)handler);
-        handlers = copy;
+        dispatch.registerHandler(type, handler);
     }
 
     /**
@@ -228,7 +214,7 @@ final class EventDelivery
         targets.clear();
         for (int i = 0, restoredCount = state.restoredCount(); i < restoredCount; i++)
         {
-            onRestored(state.restoredRoomId(i), state.restoredSeq(i), state.restoreId(i));
+            restores.onRestored(inboxes.get(state.restoredRoomId(i)), state.restoredSeq(i), state.restoreId(i), nowNs);
         }
         for (int i = 0, count = state.count(); i < count; i++)
         {
@@ -254,53 +240,6 @@ final class EventDelivery
             targets.add(roomId, state.headSeq(i));
         }
         targets.retainUnmet(inboxes);
-    }
-
-    /**
-     * The server restored a room of this session after a restart at {@code restoredSeq}. Delivered past it, this
-     * client holds events the restored room does not have, and the restored room's new events take their seqs: it
-     * goes back to the restored seq, tells the game, and asks for a resync; nothing after the restored seq is
-     * delivered until it comes. A restore already acted on (the same id, a later resume) is ignored.
-     */
-    private void onRestored(final int roomId, final long restoredSeq, final long restoreId)
-    {
-        final RoomInbox inbox = inboxes.get(roomId);
-        if (null == inbox || 0 == roomId || inbox.restoreId == restoreId)
-        {
-            return;
-        }
-        inbox.restoreId = restoreId;
-        final long lastDelivered = inbox.lastDelivered();
-        if (lastDelivered <= restoredSeq || restoredSeq < 0)
-        {
-            return;
-        }
-        restoreResyncs.incrementRelease();
-        inbox.releaseUpTo(Long.MAX_VALUE);
-        inbox.nextExpected = restoredSeq + 1;
-        inbox.highestSeen = restoredSeq;
-        inbox.lastAckSent = restoredSeq;
-        inbox.lastResyncSeq = -1;
-        inbox.awaitingRestoreResync = true;
-        inbox.restoreAheadSeq = lastDelivered;
-        inbox.lastProgressNs = nowNs;
-        try
-        {
-            listener.onRoomRestored(roomId, lastDelivered, restoredSeq);
-        }
-        catch (final Throwable t)
-        {
-            errors.onError(t);
-        }
-        requestRestoreResync(inbox);
-    }
-
-    private void requestRestoreResync(final RoomInbox inbox)
-    {
-        if (sender.sendResyncRequest(inbox.roomId, inbox.nextExpected, inbox.restoreAheadSeq) > 0)
-        {
-            inbox.restoreRequestNs = nowNs;
-        }
     }
 
     void onRoomEvent(final DirectBuffer buffer, final int offset, final int length, final long nowNs)
@@ -495,11 +434,7 @@ final class EventDelivery
             final RoomInbox inbox = it.next();
             if (inbox.awaitingRestoreResync)
             {
-                if (nowNs - inbox.restoreRequestNs >= RESTORE_RESYNC_RETRY_NS)
-                {
-                    requestRestoreResync(inbox);
-                    work++;
-                }
+                work += restores.retry(inbox, nowNs);
                 continue;
             }
             final long lastDelivered = inbox.lastDelivered();
@@ -646,11 +581,12 @@ final class EventDelivery
             else if ((flags & FLAG_SYSTEM) != 0)
             {
                 delivered.incrementRelease();
-                onMembershipEvent(inbox.roomId, seq, typeId, buffer, payloadOffset, payloadLength);
+                dispatch.onMembershipEvent(inbox.roomId, seq, typeId, buffer, payloadOffset, payloadLength);
             }
             else if ((flags & FLAG_KRYO) != 0)
             {
-                onObject(inbox.roomId, seq, typeId, event.senderSessionId(), buffer, payloadOffset, payloadLength);
+                dispatch.onObject(inbox.roomId, seq, typeId, event.senderSessionId(), buffer, payloadOffset,
+                    payloadLength);
             }
             else
             {
@@ -730,52 +666,6 @@ final class EventDelivery
                 targets.onLeft(roomId, finalSeq);
                 listener.onLeft(roomId, reason);
             }
-        }
-    }
-
-    private void onMembershipEvent(
-        final int roomId, final long seq, final int typeId, final DirectBuffer buffer, final int payloadOffset,
-        final int payloadLength)
-    {
-        if (payloadLength < SystemEvent.PAYLOAD_LENGTH)
-        {
-            return;
-        }
-        final int member = buffer.getInt(payloadOffset, LITTLE_ENDIAN);
-        if (typeId == SystemEvent.MEMBER_JOINED)
-        {
-            listener.onMemberJoined(roomId, seq, member);
-        }
-        else if (typeId == SystemEvent.MEMBER_LEFT)
-        {
-            listener.onMemberLeft(roomId, seq, member, LeaveReason.get(buffer.getInt(payloadOffset + 4, LITTLE_ENDIAN)));
-        }
-    }
-
-    private void onObject(
-        final int roomId,
-        final long seq,
-        final int typeId,
-        final int senderSessionId,
-        final DirectBuffer buffer,
-        final int payloadOffset,
-        final int payloadLength)
-    {
-        final Object message = codec.decode(typeId, buffer, payloadOffset, payloadLength);
-        if (null == message)
-        {
-            undecodable.incrementRelease();
-            return;
-        }
-        delivered.incrementRelease();
-        final ClientMessageHandler<Object> handler = handlers.get(typeId);
-        if (null != handler)
-        {
-            handler.onMessage(roomId, senderSessionId, message);
-        }
-        else
-        {
-            listener.onEvent(roomId, seq, senderSessionId, message);
         }
     }
 }

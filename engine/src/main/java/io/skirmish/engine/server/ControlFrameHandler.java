@@ -101,7 +101,7 @@ final class ControlFrameHandler implements ReliableReceiver.Handler
                 final int roomId = replayRequestFlyweight.roomId();
                 final boolean valid =
                     (replayRequestFlyweight.requestFlags() & ReplayRequestFlyweight.FLAG_RESYNC) != 0 ?
-                    fanOut.onResyncRequest(0 == roomId ? null : peer.session.memberships.get(roomId), fromSeq) :
+                    rooms.onResyncRequest(0 == roomId ? null : peer.session.memberships.get(roomId), fromSeq) :
                     fanOut.onReplayRequest(peer.membership(roomId, fromSeq), fromSeq, replayRequestFlyweight.toSeq());
                 if (!valid)
                 {

@@ -632,31 +632,6 @@ final class EventFanOut
     }
 
     /**
-     * A client resumed into a room restored after a restart at a seq below what it had delivered (a
-     * {@link DurableDelivery#LIVE} room delivers before it records) and went back to that seq: one resync, to the
-     * room's newest seq, stands in for the events it held that the restored room does not have, and for the
-     * restored room's own events with those seqs. Asked for again only when the resync was lost.
-     *
-     * @return false when the request is malformed (no such membership, or a room that was not restored).
-     */
-    boolean onResyncRequest(final Membership m, final long fromSeq)
-    {
-        if (null == m || null == m.room || m.room.restoredSeq < 0 || fromSeq < 1)
-        {
-            return false;
-        }
-        m.restoredAtSeq = -1;
-        if (m.resyncedUpTo > m.room.restoredSeq && clock.nanoTime() - m.resyncSentNs < RESYNC_LOST_AFTER_NS)
-        {
-            return true; // one is on its way
-        }
-        m.resendCount = 0;
-        m.resyncLost = true; // the pump sends a resync to the newest seq owed before anything else
-        markBehind(m);
-        return true;
-    }
-
-    /**
      * The client delivered everything of a stream up to a seq: that acknowledges every membership of the stream the
      * session has, ended ones included (their events come first in the stream), up to what each is owed.
      */
@@ -696,10 +671,7 @@ final class EventFanOut
         {
             m.ackedSeq = seq;
         }
-        if (m.restoredAtSeq >= 0 && seq <= m.restoredAtSeq)
-        {
-            m.restoredAtSeq = -1; // at or before where its restored room's recording ended: it holds nothing past it
-        }
+        m.restoredAtSeq = seq <= m.restoredAtSeq ? -1 : m.restoredAtSeq; // holds nothing past a restore's end
         if (m.behind && seq + 1 > m.nextSeqToSend)
         {
             m.nextSeqToSend = seq + 1;

@@ -632,6 +632,31 @@ final class RoomRegistry
         sender.sendInOrder(peer, controlBuffer, 0, ResumeStateFlyweight.length(count, restoredCount));
     }
 
+    /**
+     * A client resumed into a room restored after a restart at a seq below what it had delivered (a
+     * {@link DurableDelivery#LIVE} room delivers before it records) and went back to that seq: one resync, to the
+     * room's newest seq, stands in for the events it held that the restored room does not have, and for the
+     * restored room's own events with those seqs. Asked for again only when the resync was lost.
+     *
+     * @return false when the request is malformed (no such membership, or a room that was not restored).
+     */
+    boolean onResyncRequest(final Membership m, final long fromSeq)
+    {
+        if (null == m || null == m.room || m.room.restoredSeq < 0 || fromSeq < 1)
+        {
+            return false;
+        }
+        m.restoredAtSeq = -1;
+        if (m.resyncedUpTo > m.room.restoredSeq && clock.nanoTime() - m.resyncSentNs < EventFanOut.RESYNC_LOST_AFTER_NS)
+        {
+            return true; // one is on its way
+        }
+        m.resendCount = 0;
+        m.resyncLost = true; // the pump sends a resync to the newest seq owed before anything else
+        fanOut.markBehind(m);
+        return true;
+    }
+
     void closeAll()
     {
         for (final Room room : rooms)
