@@ -255,6 +255,11 @@ class DurableSessionsSystemTest
         Tests.await(() -> allResumedPast(listeners, restoredSeq + 300), 90_000, broadcasting,
             () -> "resumed " + resumes(listeners) + ", delivered up to " + lasts(listeners) + " of " + room.lastSeq() +
             ", states " + states(clients));
+        if (live)
+        {
+            final long moreUpTo = room.lastSeq() + 300; // a resync jumps to the head: the room goes on after it
+            Tests.await(() -> room.lastSeq() >= moreUpTo, 20_000, broadcasting, () -> "room at " + room.lastSeq());
+        }
         emitting = false;
         Tests.drive(500, this::pollOrPark); // the last emits reach the server and are sequenced
         final long finalSeq = room.lastSeq();
