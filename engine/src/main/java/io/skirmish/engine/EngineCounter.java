@@ -192,6 +192,12 @@ public enum EngineCounter
      * the previous process had sent but the client had not received are gone ({@code onDirectStreamReset}).
      */
     DIRECT_STREAM_RESETS(4183, Scope.CLIENT, "direct stream resets"),
+    /**
+     * Rooms a resume found restored (after a server restart) at a seq below what this client had delivered: a
+     * {@code LIVE} durable room delivered events its recording had not yet got when the server died. The client went
+     * back to the restored seq and asked for a resync ({@code onRoomRestored}, then {@code onResync}).
+     */
+    ROOM_RESTORE_RESYNCS(4189, Scope.CLIENT, "room restore resyncs"),
     /** Rewrites of the session store ({@code skirmish-sessions.log}) that dropped closed sessions' records. */
     SESSION_STORE_COMPACTIONS(4184, Scope.SERVER, "session store compactions");
 

@@ -426,7 +426,10 @@ public final class GameServer implements AutoCloseable
      * {@link RoomListener#onRestoreKeyframe} for the newest keyframe, then {@link RoomListener#onRestoreEvent} for
      * each event after it; the room's seq continues after the last recorded seq, its replay history holds the last
      * recorded events, and it is recorded again (a new recording that continues the same seqs). With no
-     * recording, the room starts empty at seq 0. Its members come back with {@link #restoreSessions()}.
+     * recording, the room starts empty at seq 0. Its members come back with {@link #restoreSessions()}; each is told,
+     * when it resumes, the seq the room was restored at ({@link Room#restoredSeq()}), so that a client of a
+     * {@link DurableDelivery#LIVE} room that had delivered past it resyncs instead of taking the room's new events
+     * for duplicates.
      *
      * @param roomId  positive room id of the recorded room.
      * @param options the room's settings (copied, made durable), or null for the server's defaults.
