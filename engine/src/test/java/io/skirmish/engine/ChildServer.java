@@ -100,6 +100,37 @@ final class ChildServer implements AutoCloseable
     }
 
     /**
+     * What to say when a wait on the child times out: its output, whether it is still alive (and its exit status if
+     * not), and, while alive, its threads ({@code jcmd <pid> Thread.print}), so that a child stuck before it printed
+     * anything shows where.
+     *
+     * @return the diagnostics.
+     */
+    String diagnostics()
+    {
+        final StringBuilder sb = new StringBuilder(output());
+        if (!process.isAlive())
+        {
+            return sb.append("\n(child exited with ").append(process.exitValue()).append(')').toString();
+        }
+        sb.append("\n(child alive; its threads:)\n");
+        try
+        {
+            final Process jcmd = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid()),
+                "Thread.print").redirectErrorStream(true).start();
+            final byte[] dump = jcmd.getInputStream().readAllBytes();
+            jcmd.waitFor(20, TimeUnit.SECONDS);
+            sb.append(new String(dump, StandardCharsets.UTF_8));
+        }
+        catch (final IOException | InterruptedException ex)
+        {
+            sb.append("(no thread dump: ").append(ex).append(')');
+        }
+        return sb.toString();
+    }
+
+    /**
      * SIGKILL, then wait until it is gone and its output is read.
      *
      * @return true when it ended within 10 s.

@@ -156,7 +156,7 @@ class DurableSessionsSystemTest
         final ConnectTokens backend = new ConnectTokens(DurableSessionsChild.TOKEN_SECRET);
         final ChildServer killed = child;
         Tests.await(() -> killed.output().contains("ready"), 60_000, DurableSessionsSystemTest::pause,
-            () -> "child ready: " + killed.output());
+            () -> "child ready: " + killed.diagnostics());
 
         final SeqListener[] listeners = new SeqListener[CLIENTS];
         clients = new GameClient[CLIENTS];

@@ -86,7 +86,7 @@ class FailoverSystemTest
             Integer.toString(CLIENTS), tokens ? "tokens" : "plain");
         final ChildServer killed = child;
         Tests.await(() -> killed.output().contains("ready"), 60_000, FailoverSystemTest::pause,
-            () -> "child ready: " + killed.output());
+            () -> "child ready: " + killed.diagnostics());
 
         final GameServer.Context ctxB = harness.serverContext(portB)
             .archiveDirectoryName(liveDir.getAbsolutePath())

@@ -56,28 +56,13 @@ class ClusterDemoSystemTest
         IoUtil.delete(workDir, true);
     }
 
-    @Test
-    void shouldKeepSeatingAndDeliverExactlyThroughALeaderKill() throws Exception
-    {
-        final String stdout = runDemo("--leader-kill-only");
-
-        assertEquals(0, exitCode, () -> "exit code; " + progress + stdout);
-        assertEquals(16, field(stdout, "bots"), stdout);
-        assertEquals(16, field(stdout, "connected"), stdout);
-        assertEquals(0, field(stdout, "connectFailures"), stdout);
-        assertExact(stdout);
-        assertEquals(16, field(stdout, "seatsGranted"), stdout);
-        assertEquals(4, field(stdout, "seatsAfterLeaderKill"), stdout);
-        assertEquals(0, field(stdout, "duplicateSeats"), stdout);
-        assertTrue(field(stdout, "leaderKillGapMs") > 0, stdout);
-        assertEquals(0, field(stdout, "roomsMoved"), stdout);
-        assertLeaderKilledAndReplaced();
-    }
-
     /**
      * The default run, both kills: the directory re-places server 2's two arenas on server 1, which restores them
      * from server 2's archive (not empty: their seq goes on) and adopts them; server 2's bots follow through their
-     * server locator, and every bot's deliveries are exact.
+     * server locator, and every bot's deliveries are exact. The leader kill before it: seats keep being granted after
+     * it (4 by the new leader), none twice, and it moved no room (the two moved are the killed room server's).
+     * ({@code --leader-kill-only}, the first kill alone, is the same run stopped before the second: not run again
+     * here, to keep CI short.)
      */
     @Test
     void shouldRePlaceAKilledRoomServersArenasOnTheOther() throws Exception
@@ -86,7 +71,10 @@ class ClusterDemoSystemTest
 
         assertEquals(0, exitCode, () -> "exit code; " + progress + stdout);
         assertEquals(16, field(stdout, "seatsGranted"), stdout);
+        assertEquals(4, field(stdout, "seatsAfterLeaderKill"), stdout);
         assertEquals(0, field(stdout, "duplicateSeats"), stdout);
+        assertTrue(field(stdout, "leaderKillGapMs") > 0, stdout);
+        assertEquals(0, field(stdout, "roomsMovedByLeaderKill"), () -> "a live server taken for dead: " + stdout);
         assertEquals(1, stdout.contains("\"roomServerKilled\":true") ? 1 : 0, stdout);
         assertEquals(2, field(stdout, "roomsMoved"), stdout);
         assertTrue(field(stdout, "roomsMovedAfterMs") >= 0, stdout);
