@@ -283,6 +283,26 @@ final class DirectoryState
         return DirectoryResult.OK;
     }
 
+    /**
+     * A new leadership term began (an election, or the cluster's start): no server could reach the directory while
+     * there was no leader, so every live server's timeout counts again from the term's log timestamp. Kept in
+     * {@link ServerEntry#lastReportAtMs}, so it is in every snapshot; its server timer, when it fires at the old
+     * deadline, moves on to the new one.
+     *
+     * @param termTimestampMs the new term's timestamp in the log, the same on every node.
+     */
+    void onNewLeadershipTerm(final long termTimestampMs)
+    {
+        for (int i = 0, n = serversById.size(); i < n; i++)
+        {
+            final ServerEntry server = serversById.get(i);
+            if (server.isAlive() && termTimestampMs - server.lastReportAtMs > 0)
+            {
+                server.lastReportAtMs = termTimestampMs;
+            }
+        }
+    }
+
     void onTimer(final long timerId, final long nowMs)
     {
         if (0 != (timerId & SERVER_TIMER))

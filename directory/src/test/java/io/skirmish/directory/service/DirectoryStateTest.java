@@ -165,6 +165,44 @@ class DirectoryStateTest
     }
 
     @Test
+    void shouldGiveEveryLiveServerAFreshTimeoutOnANewLeadershipTerm()
+    {
+        register(1, 100, 0);
+        register(2, 100, 0);
+        report(1, 1_000, true, 42, 0, 2, 8, true);
+        report(2, 1_000, true, 50, 0, 0, 8);
+        fireTimersUntil(3_999);
+        assertTrue(state.server(1).isAlive());
+        assertTrue(state.server(2).isAlive());
+
+        state.onNewLeadershipTerm(3_500); // the leader died at ~1.1 s; the election took until 3.5 s
+        state.onNewLeadershipTerm(2_000); // an older timestamp never moves a deadline back
+        assertEquals(3_500, state.server(1).lastReportAtMs);
+        fireTimersUntil(6_499);
+        assertTrue(state.server(1).isAlive(), "not reported since 1 s, but the term began at 3.5 s: 6.5 s");
+        assertTrue(state.server(2).isAlive());
+        assertEquals(0, state.serversDead);
+        assertEquals(1, state.room(42).server.id, "nothing re-placed");
+
+        report(2, 6_000, true, 50, 0, 0, 8);
+        fireTimersUntil(6_500);
+        assertEquals(ServerEntry.DEAD, state.server(1).state, "silent for a whole timeout within the term");
+        assertTrue(state.server(2).isAlive());
+        assertEquals(2, state.room(42).server.id);
+    }
+
+    @Test
+    void shouldNotReviveADeadServerOnANewLeadershipTerm()
+    {
+        register(1, 100, 0);
+        fireTimersUntil(3_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        state.onNewLeadershipTerm(4_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        assertEquals(0, state.server(1).lastReportAtMs);
+    }
+
+    @Test
     void shouldPlaceADeadServersDurableRoomsOnTheLeastLoadedLiveServer()
     {
         register(1, 100, 0);
