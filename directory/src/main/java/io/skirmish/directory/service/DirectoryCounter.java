@@ -25,7 +25,12 @@ public enum DirectoryCounter
     /** Answers the leader could not send to a session (back pressured or gone); the client asks again. */
     REPLIES_DROPPED(4308, "directory: replies dropped"),
     /** Durable rooms of dead servers placed on another server. */
-    ROOMS_REPLACED(4309, "directory: rooms re-placed");
+    ROOMS_REPLACED(4309, "directory: rooms re-placed"),
+    /**
+     * Re-placed rooms given back, unopened, to the server they were re-placed from, when it reported them open
+     * again (it was alive: a partition or a pause).
+     */
+    ROOMS_RETURNED(4316, "directory: rooms given back");
 
     private final int typeId;
     private final String label;

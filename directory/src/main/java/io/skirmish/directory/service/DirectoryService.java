@@ -360,6 +360,7 @@ public final class DirectoryService implements ClusteredService
         set(DirectoryCounter.ROOMS_PLACED, state.roomsPlaced);
         set(DirectoryCounter.SERVERS_DEAD, state.serversDead);
         set(DirectoryCounter.ROOMS_REPLACED, state.roomsReplaced);
+        set(DirectoryCounter.ROOMS_RETURNED, state.roomsReturned);
         set(DirectoryCounter.INVALID_REQUESTS, state.invalidRequests);
     }
 

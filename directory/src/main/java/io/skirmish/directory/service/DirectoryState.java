@@ -72,6 +72,7 @@ final class DirectoryState
     long roomsPlaced;
     long serversDead;
     long roomsReplaced;
+    long roomsReturned;
     long invalidRequests;
 
     /**
@@ -141,10 +142,15 @@ final class DirectoryState
             final int members = report.members(i);
             final int maxPlayers = report.maxPlayers(i);
             RoomEntry room = rooms.get(roomId);
-            if (roomId <= 0 || members < 0 || maxPlayers <= 0 || (null != room && room.server != server))
+            if (roomId <= 0 || members < 0 || maxPlayers <= 0 ||
+                (null != room && room.server != server && !isAwaitingRestore(room)))
             {
                 result = invalid();
                 continue;
+            }
+            if (null != room && room.server != server)
+            {
+                giveBack(room, server);
             }
             if (null == room)
             {
@@ -330,6 +336,32 @@ final class DirectoryState
             seatsExpired++;
             removeSeat(seat, false);
         }
+    }
+
+    /**
+     * A room re-placed from a server taken for dead that its new server has not opened: its new server defers the
+     * restore while the room's archive directory is held by a live process, so the room is still where it was.
+     */
+    private static boolean isAwaitingRestore(final RoomEntry room)
+    {
+        return room.restore && RoomEntry.OPEN != room.state;
+    }
+
+    /**
+     * The server the room was re-placed from reports it open, so it was alive all along (a partition, a pause) and
+     * holds the room's state: the room goes back to it and the re-placement is cancelled (its would-be new server
+     * is told nothing more and never opens it: the directory it would restore from is held). Seats reserved on the
+     * would-be new server are dropped.
+     */
+    private void giveBack(final RoomEntry room, final ServerEntry server)
+    {
+        dropSeats(room);
+        room.server.occupied -= room.members;
+        room.server.rooms.remove(room);
+        room.server = server;
+        server.rooms.add(room);
+        server.occupied += room.members;
+        roomsReturned++;
     }
 
     private void markDead(final ServerEntry server)
