@@ -17,10 +17,16 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +42,13 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * System properties: {@code seconds} (measured seconds per run, default 10), {@code warmupSeconds} (3),
  * {@code backends} (2), {@code window} (16), {@code idle} ({@code backoff}, the nodes' default, parking up to 1 ms,
- * or {@code yield}).
+ * or {@code yield}), {@code split} (false: with true, the three nodes run in a child JVM of their own, started
+ * pinned with {@code taskset -c} {@code directoryCpus} (default 0), and this JVM, pinned by its caller, holds only
+ * the backends, their driver and the reporter).
  * <pre>
  * java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Dseconds=10 \
+ *     -cp benchmarks/target/benchmarks.jar io.skirmish.benchmarks.DirectorySeatBenchmark
+ * taskset -c 1 java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -Dsplit=true -DdirectoryCpus=0 \
  *     -cp benchmarks/target/benchmarks.jar io.skirmish.benchmarks.DirectorySeatBenchmark
  * </pre>
  */
@@ -56,8 +66,14 @@ public final class DirectorySeatBenchmark
      *
      * @param args ignored; see the class Javadoc for the system properties.
      */
-    public static void main(final String[] args) throws InterruptedException
+    public static void main(final String[] args) throws InterruptedException, IOException
     {
+        if ("directory".equals(System.getProperty("role")))
+        {
+            runDirectory();
+            return;
+        }
+        final boolean split = Boolean.getBoolean("split");
         final int seconds = Integer.getInteger("seconds", 10);
         final int warmupSeconds = Integer.getInteger("warmupSeconds", 3);
         final int backends = Integer.getInteger("backends", 2);
@@ -65,21 +81,29 @@ public final class DirectorySeatBenchmark
         final String idle = System.getProperty("idle", "backoff");
         final PrintStream out = System.out;
         final File dir = new File(System.getProperty("java.io.tmpdir"), "skirmish-directory-bench-" + System.nanoTime());
-        final String nodes = DirectoryCluster.nodes("localhost", 52_000 + (int)(ProcessHandle.current().pid() % 50) * 40,
-            3);
-        out.printf(Locale.ROOT, "# directory seat requests: 3 nodes in process, idle=%s, %d s warm-up, %d s measured, " +
-            "%d cores%n", idle, warmupSeconds, seconds, Runtime.getRuntime().availableProcessors());
+        final int basePort = 52_000 + (int)(ProcessHandle.current().pid() % 50) * 40;
+        final String nodes = DirectoryCluster.nodes("localhost", basePort, 3);
+        out.printf(Locale.ROOT, "# directory seat requests: 3 nodes %s, idle=%s, %d s warm-up, %d s measured, " +
+            "%d cores for this JVM%n", split ? "in a child JVM pinned to cpus " +
+            System.getProperty("directoryCpus", "0") : "in process", idle, warmupSeconds, seconds,
+            Runtime.getRuntime().availableProcessors());
 
         DirectoryCluster cluster = null;
+        Process directory = null;
         MediaDriver driver = null;
         AgentRunner reporterRunner = null;
         final List<DirectoryClient> clients = new ArrayList<>();
         final List<Forwarding> listeners = new ArrayList<>();
         try
         {
-            cluster = DirectoryCluster.launch(3, (i) -> new DirectoryNode.Context().nodeId(i).nodes(nodes)
-                .baseDir(new File(dir, "node-" + i)).aeronDirectoryName(new File(dir, "aeron-" + i).getPath())
-                .deleteOnStart(true).defaultSeatTtlMs(600_000).idleStrategySupplier(() -> idleStrategy(idle)));
+            if (split)
+            {
+                directory = startDirectory(basePort, dir, idle, out);
+            }
+            else
+            {
+                cluster = launchCluster(nodes, dir, idle);
+            }
             driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(new File(dir, "client").getPath())
                 .threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(idleStrategy(idle))
                 .termBufferSparseFile(true).dirDeleteOnStart(true).dirDeleteOnShutdown(true));
@@ -118,8 +142,82 @@ public final class DirectorySeatBenchmark
         {
             CloseHelper.closeAll(clients);
             CloseHelper.closeAll(reporterRunner, cluster, driver);
+            if (null != directory)
+            {
+                directory.destroy();
+                if (!directory.waitFor(30, TimeUnit.SECONDS))
+                {
+                    directory.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
             IoUtil.delete(dir, true);
         }
+    }
+
+    private static DirectoryCluster launchCluster(final String nodes, final File dir, final String idle)
+    {
+        return DirectoryCluster.launch(3, (i) -> new DirectoryNode.Context().nodeId(i).nodes(nodes)
+            .baseDir(new File(dir, "node-" + i)).aeronDirectoryName(new File(dir, "aeron-" + i).getPath())
+            .deleteOnStart(true).defaultSeatTtlMs(600_000).idleStrategySupplier(() -> idleStrategy(idle)));
+    }
+
+    /** The child JVM: the three nodes until SIGTERM, "READY" on stdout once they are up. */
+    private static void runDirectory()
+    {
+        final String nodes = DirectoryCluster.nodes("localhost", Integer.getInteger("basePort"), 3);
+        final File dir = new File(System.getProperty("dir"));
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            DirectoryCluster cluster = launchCluster(nodes, dir, System.getProperty("idle", "backoff")))
+        {
+            System.out.println("READY " + nodes + " " + cluster.size() + " nodes, " +
+                Runtime.getRuntime().availableProcessors() + " cores for the directory JVM");
+            barrier.await();
+        }
+    }
+
+    private static Process startDirectory(final int basePort, final File dir, final String idle, final PrintStream out)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(List.of("taskset", "-c", System.getProperty("directoryCpus", "0"),
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Drole=directory", "-DbasePort=" + basePort,
+            "-Ddir=" + new File(dir, "directory").getAbsolutePath(), "-Didle=" + idle,
+            "-cp", System.getProperty("java.class.path"), DirectorySeatBenchmark.class.getName()));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while (null != (line = reader.readLine()))
+        {
+            if (line.startsWith("READY"))
+            {
+                out.println("# directory JVM pid " + process.pid() + ": " + line);
+                break;
+            }
+            out.println("# directory: " + line);
+        }
+        if (null == line)
+        {
+            throw new IllegalStateException("the directory JVM ended before it was up");
+        }
+        final Thread drain = new Thread(() ->
+        {
+            try
+            {
+                String more;
+                while (null != (more = reader.readLine()))
+                {
+                    out.println("# directory: " + more);
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // it ended
+            }
+        }, "directory-output");
+        drain.setDaemon(true);
+        drain.start();
+        return process;
     }
 
     private static Histogram closedLoop(final DirectoryClient client, final int seconds)

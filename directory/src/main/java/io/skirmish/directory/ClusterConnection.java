@@ -5,6 +5,10 @@ import io.aeron.cluster.client.EgressListener;
 import io.aeron.cluster.codecs.EventCode;
 import io.aeron.logbuffer.Header;
 import io.aeron.exceptions.AeronException;
+import io.aeron.security.AuthenticationException;
+import io.aeron.security.CredentialsSupplier;
+import io.aeron.security.NullCredentialsSupplier;
+import io.skirmish.directory.protocol.DirectoryAuth;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -42,7 +46,9 @@ final class ClusterConnection implements EgressListener, AutoCloseable
     private final long keepAliveIntervalNs;
     private final IdleStrategy idleStrategy;
     private final Listener listener;
+    private final CredentialsSupplier credentials;
     private AeronCluster cluster;
+    private boolean refused;
     private long lastSendNs;
     private long nextConnectNs;
     private long reconnects;
@@ -50,8 +56,10 @@ final class ClusterConnection implements EgressListener, AutoCloseable
 
     ClusterConnection(
         final String nodes, final String aeronDirectoryName, final String egressHost, final long messageTimeoutNs,
-        final long keepAliveIntervalNs, final IdleStrategy idleStrategy, final Listener listener)
+        final long keepAliveIntervalNs, final IdleStrategy idleStrategy, final int role, final byte[] secret,
+        final Listener listener)
     {
+        this.credentials = null == secret ? new NullCredentialsSupplier() : new RoleCredentials(role, secret);
         this.nodes = nodes;
         this.aeronDirectoryName = aeronDirectoryName;
         this.egressHost = egressHost;
@@ -91,8 +99,15 @@ final class ClusterConnection implements EgressListener, AutoCloseable
                 .messageTimeoutNs(messageTimeoutNs)
                 .newLeaderTimeoutNs(messageTimeoutNs)
                 .idleStrategy(idleStrategy)
+                .credentialsSupplier(credentials)
                 .egressListener(this));
+            refused = false;
             return true;
+        }
+        catch (final AuthenticationException ex)
+        {
+            refused = true;
+            return false;
         }
         catch (final AeronException ex)
         {
@@ -170,6 +185,14 @@ final class ClusterConnection implements EgressListener, AutoCloseable
         return reconnects;
     }
 
+    /**
+     * @return true when the last attempt to connect was refused by the directory's authenticator.
+     */
+    boolean wasRefused()
+    {
+        return refused;
+    }
+
     public void onMessage(
         final long clusterSessionId, final long timestamp, final DirectBuffer buffer, final int offset,
         final int length, final Header header)
@@ -195,5 +218,28 @@ final class ClusterConnection implements EgressListener, AutoCloseable
         closed = true;
         CloseHelper.quietClose(cluster);
         cluster = null;
+    }
+
+    /** A role's credentials: the role in the connect request, HMAC-SHA256 of the challenge with the secret. */
+    private static final class RoleCredentials implements CredentialsSupplier
+    {
+        private final int role;
+        private final byte[] secret;
+
+        RoleCredentials(final int role, final byte[] secret)
+        {
+            this.role = role;
+            this.secret = secret.clone();
+        }
+
+        public byte[] encodedCredentials()
+        {
+            return DirectoryAuth.credentials(role);
+        }
+
+        public byte[] onChallenge(final byte[] encodedChallenge)
+        {
+            return DirectoryAuth.response(secret, encodedChallenge, role);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.skirmish.directory;
 
+import io.skirmish.directory.protocol.DirectoryAuth;
 import io.skirmish.directory.protocol.DirectoryHeaderFlyweight;
 import io.skirmish.directory.protocol.DirectoryMessageType;
 import io.skirmish.directory.protocol.DirectoryResult;
@@ -81,7 +82,8 @@ public final class DirectoryClient implements AutoCloseable
             requests[i] = new UnsafeBuffer(new byte[MAX_REQUEST_LENGTH]);
         }
         connection = new ClusterConnection(ctx.nodes, ctx.aeronDirectoryName, ctx.egressHost, ctx.connectTimeoutNs,
-            ctx.keepAliveIntervalNs, ctx.idleStrategy, new ClusterConnection.Listener()
+            ctx.keepAliveIntervalNs, ctx.idleStrategy, DirectoryAuth.ROLE_BACKEND, ctx.secret,
+            new ClusterConnection.Listener()
             {
                 public void onMessage(final DirectBuffer buffer, final int offset, final int length)
                 {
@@ -109,7 +111,9 @@ public final class DirectoryClient implements AutoCloseable
         if (!client.connection.connect())
         {
             client.close();
-            throw new EngineException("directory: no cluster at " + ctx.nodes, EngineException.Category.ERROR);
+            throw new EngineException(client.connection.wasRefused() ?
+                "directory: connection refused by the authenticator of " + ctx.nodes :
+                "directory: no cluster at " + ctx.nodes, EngineException.Category.ERROR);
         }
         return client;
     }
@@ -132,7 +136,7 @@ public final class DirectoryClient implements AutoCloseable
         }
         final long id = nextCorrelationId();
         seatRequest.wrapForEncode(requests[slot], 0, DirectoryMessageType.SEAT_BY_ROOM, id);
-        seatRequest.roomId(roomId).partySize(partySize).kind(0).minPlayers(0).maxPlayers(0).ttlMs(ttlMs)
+        seatRequest.roomId(roomId).partySize(partySize).kind(0).minPlayers(0).maxPlayers(0).ttlMs(ttlMs).flags(0)
             .putProperties(ticketless(), 0);
         return send(slot, id, seatRequest.length());
     }
@@ -154,6 +158,7 @@ public final class DirectoryClient implements AutoCloseable
         seatRequest.wrapForEncode(requests[slot], 0, DirectoryMessageType.SEAT_BY_TICKET, id);
         seatRequest.roomId(0).partySize(ticket.partySize()).kind(ticket.kind()).minPlayers(ticket.minPlayers())
             .maxPlayers(ticket.maxPlayers()).ttlMs(ticket.ttlMs())
+            .flags(ticket.durable() ? SeatRequestFlyweight.FLAG_DURABLE : 0)
             .putProperties(ticket.propertyBytes(), ticket.propertiesLength());
         return send(slot, id, seatRequest.length());
     }
@@ -524,6 +529,7 @@ public final class DirectoryClient implements AutoCloseable
         private int maxPendingRequests = 64;
         private IdleStrategy idleStrategy;
         private NanoClock nanoClock;
+        private byte[] secret;
         private DirectoryListener listener;
 
         /**
@@ -760,6 +766,26 @@ public final class DirectoryClient implements AutoCloseable
         public IdleStrategy idleStrategy()
         {
             return idleStrategy;
+        }
+
+        /**
+         * @param secret the shared secret of the game backends' role, when the directory authenticates its sessions
+         *               ({@link DirectoryNode.Context#backendSecret(byte[])}): the session answers the directory's
+         *               challenge with HMAC-SHA256 of it; default none (a directory without secrets).
+         * @return this for a fluent API.
+         */
+        public Context secret(final byte[] secret)
+        {
+            this.secret = null == secret ? null : secret.clone();
+            return this;
+        }
+
+        /**
+         * @return the shared secret, null for none.
+         */
+        public byte[] secret()
+        {
+            return secret;
         }
 
         /**

@@ -1,8 +1,12 @@
 package io.skirmish.directory;
 
+import io.skirmish.directory.service.DirectoryAuthenticator;
+import io.skirmish.directory.service.DirectoryCounter;
 import io.skirmish.directory.service.DirectoryService;
 import io.skirmish.engine.EngineException;
+import io.aeron.Aeron;
 import io.aeron.CommonContext;
+import io.aeron.Counter;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -15,12 +19,15 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,9 +43,16 @@ import java.util.function.Supplier;
  */
 public final class DirectoryNode implements AutoCloseable
 {
+    /** Snapshots go to the archive over IPC with small terms (Aeron's default is 64 MiB, a segment file each). */
+    static final String SNAPSHOT_CHANNEL = "aeron:ipc?alias=snapshot|term-length=256k";
+
     private final Context ctx;
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
+    private final Aeron aeron;
+    private final Counter[] nodeCounters = new Counter[DirectoryCounter.values().length];
+    private final NodeHousekeeper housekeeper;
+    private final AgentRunner housekeeperRunner;
 
     private DirectoryNode(final Context ctx)
     {
@@ -65,6 +79,7 @@ public final class DirectoryNode implements AutoCloseable
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(ctx.idleStrategySupplier)
             .deleteArchiveOnStart(ctx.deleteOnStart)
+            .segmentFileLength(ctx.archiveSegmentLength)
             .errorHandler(ctx.errorHandler);
         final AeronArchive.Context localArchive = new AeronArchive.Context()
             .lock(NoOpLock.INSTANCE)
@@ -78,6 +93,7 @@ public final class DirectoryNode implements AutoCloseable
             .clusterDir(clusterDir)
             .ingressChannel("aeron:udp?term-length=128k")
             .logChannel("aeron:udp?term-length=256k")
+            .snapshotChannel(SNAPSHOT_CHANNEL)
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .archiveContext(localArchive.clone())
             .leaderHeartbeatTimeoutNs(ctx.leaderHeartbeatTimeoutNs)
@@ -88,25 +104,59 @@ public final class DirectoryNode implements AutoCloseable
             .idleStrategySupplier(ctx.idleStrategySupplier)
             .deleteDirOnStart(ctx.deleteOnStart)
             .errorHandler(ctx.errorHandler);
+        DirectoryAuthenticator.Supplier authenticator = null;
+        if (null != ctx.backendSecret || null != ctx.serverSecret)
+        {
+            authenticator = new DirectoryAuthenticator.Supplier(ctx.backendSecret, ctx.serverSecret);
+            consensusCtx.authenticatorSupplier(authenticator);
+        }
         final ClusteredServiceContainer.Context containerCtx = new ClusteredServiceContainer.Context()
             .aeronDirectoryName(aeronDir)
             .archiveContext(localArchive.clone())
             .clusterDir(clusterDir)
-            .clusteredService(new DirectoryService(ctx.defaultSeatTtlMs, ctx.maxSeatTtlMs, ctx.serverTimeoutMs))
+            .snapshotChannel(SNAPSHOT_CHANNEL)
+            .clusteredService(new DirectoryService(ctx.defaultSeatTtlMs, ctx.maxSeatTtlMs, ctx.serverTimeoutMs,
+                ctx.placementTimeoutMs, ctx.deadServerRetentionMs))
             .idleStrategySupplier(ctx.idleStrategySupplier)
             .errorHandler(ctx.errorHandler);
         ClusteredMediaDriver launchedDriver = null;
+        ClusteredServiceContainer launchedContainer = null;
+        Aeron launchedAeron = null;
         try
         {
             launchedDriver = ClusteredMediaDriver.launch(driverCtx, archiveCtx, consensusCtx);
-            container = ClusteredServiceContainer.launch(containerCtx);
+            launchedContainer = ClusteredServiceContainer.launch(containerCtx);
+            launchedAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir)
+                .errorHandler(ctx.errorHandler));
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(launchedDriver);
+            CloseHelper.quietCloseAll(launchedAeron, launchedContainer, launchedDriver);
             throw ex;
         }
         driver = launchedDriver;
+        container = launchedContainer;
+        aeron = launchedAeron;
+        for (final DirectoryCounter counter : DirectoryCounter.values())
+        {
+            if (counter.isNodeCounter())
+            {
+                nodeCounters[counter.ordinal()] = aeron.addCounter(
+                    counter.typeId(), counter.label() + " node=" + ctx.nodeId);
+            }
+        }
+        if (null != authenticator)
+        {
+            authenticator.refusedCounter(nodeCounters[DirectoryCounter.CONNECTIONS_REFUSED.ordinal()]);
+        }
+        final ConsensusModule.Context cm = driver.consensusModule().context();
+        housekeeper = new NodeHousekeeper(ctx, clusterDir, aeron, localArchive.clone(), cm.clusterNodeRoleCounter(),
+            cm.controlToggleCounter(), cm.snapshotCounter(), cm.commitPositionCounter(),
+            nodeCounters[DirectoryCounter.SNAPSHOTS_REQUESTED.ordinal()],
+            nodeCounters[DirectoryCounter.LOG_PURGES.ordinal()]);
+        housekeeperRunner = new AgentRunner(new SleepingMillisIdleStrategy(NodeHousekeeper.CHECK_INTERVAL_MS / 5),
+            ctx.errorHandler, null, housekeeper);
+        AgentRunner.startOnThread(housekeeperRunner);
     }
 
     /**
@@ -165,12 +215,63 @@ public final class DirectoryNode implements AutoCloseable
     }
 
     /**
+     * @return snapshots this node asked the cluster for on its schedule ({@link Context#snapshotIntervalNs},
+     *         {@link Context#snapshotLogBytes}).
+     */
+    public long snapshotsRequested()
+    {
+        return nodeCounters[DirectoryCounter.SNAPSHOTS_REQUESTED.ordinal()].get();
+    }
+
+    /**
+     * @return purges of this node's log after its snapshots.
+     */
+    public long logPurges()
+    {
+        return nodeCounters[DirectoryCounter.LOG_PURGES.ordinal()].get();
+    }
+
+    /**
+     * @return where this node's log now starts after its last purge (0 before one).
+     */
+    public long logPurgedToPosition()
+    {
+        return housekeeper.logPurgedToPosition();
+    }
+
+    /**
+     * @return the archive recording id of this node's log, once a purge looked it up, else -1.
+     */
+    public long logRecordingId()
+    {
+        return housekeeper.logRecordingId();
+    }
+
+    /**
+     * @return connections the authenticator refused while this node led.
+     */
+    public long connectionsRefused()
+    {
+        return nodeCounters[DirectoryCounter.CONNECTIONS_REFUSED.ordinal()].get();
+    }
+
+    /**
+     * @return the log position this node has committed to.
+     */
+    public long commitPosition()
+    {
+        return driver.consensusModule().context().commitPositionCounter().get();
+    }
+
+    /**
      * Stop the node (its directories stay unless it was launched with {@link Context#deleteOnStart(boolean)}, and are
      * used again by a node launched on them: it recovers from its snapshot and log).
      */
     public void close()
     {
-        CloseHelper.closeAll(container, driver);
+        CloseHelper.closeAll(housekeeperRunner);
+        CloseHelper.closeAll(nodeCounters);
+        CloseHelper.closeAll(aeron, container, driver);
     }
 
     /**
@@ -195,6 +296,13 @@ public final class DirectoryNode implements AutoCloseable
                     "usage: DirectoryNode --node N --nodes host:port,host:port,host:port [--dir path] [--aeron-dir path] [--clean]");
             }
         }
+        final String backendSecret = System.getenv(Configuration.BACKEND_SECRET_ENV);
+        final String serverSecret = System.getenv(Configuration.SERVER_SECRET_ENV);
+        if (null != backendSecret || null != serverSecret)
+        {
+            ctx.backendSecret(null == backendSecret ? null : backendSecret.getBytes(StandardCharsets.UTF_8))
+                .serverSecret(null == serverSecret ? null : serverSecret.getBytes(StandardCharsets.UTF_8));
+        }
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(); DirectoryNode node = launch(ctx))
         {
             System.out.println("directory node " + node.nodeId() + " up, nodes=" + ctx.nodes() + " dir=" +
@@ -216,6 +324,12 @@ public final class DirectoryNode implements AutoCloseable
         public static final String SERVER_TIMEOUT_MS_PROP_NAME = "skirmish.directory.serverTimeoutMs";
         /** Default seat TTL in ms. */
         public static final String SEAT_TTL_MS_PROP_NAME = "skirmish.directory.seatTtlMs";
+        /** Most seconds between snapshots of a log that moved, 0 for none. */
+        public static final String SNAPSHOT_INTERVAL_S_PROP_NAME = "skirmish.directory.snapshotIntervalS";
+        /** Environment variable with the backends' shared secret (UTF-8), read by {@link DirectoryNode#main}. */
+        public static final String BACKEND_SECRET_ENV = "SKIRMISH_DIRECTORY_BACKEND_SECRET";
+        /** Environment variable with the room servers' shared secret (UTF-8), read by {@link DirectoryNode#main}. */
+        public static final String SERVER_SECRET_ENV = "SKIRMISH_DIRECTORY_SERVER_SECRET";
 
         private Configuration()
         {
@@ -229,7 +343,8 @@ public final class DirectoryNode implements AutoCloseable
 
     /**
      * Settings of a node, fluent, concluded once by {@link #launch(Context)}. Every node of a cluster must have the
-     * same {@link #nodes}, seat TTLs and server timeout (they shape the replicated state).
+     * same {@link #nodes}, seat TTLs, server timeout, placement timeout, dead server retention (they shape the replicated
+     * state) and secrets.
      */
     public static final class Context
     {
@@ -250,6 +365,15 @@ public final class DirectoryNode implements AutoCloseable
         private long defaultSeatTtlMs = Configuration.ms(Configuration.SEAT_TTL_MS_PROP_NAME, 30_000);
         private long maxSeatTtlMs = 300_000;
         private long serverTimeoutMs = Configuration.ms(Configuration.SERVER_TIMEOUT_MS_PROP_NAME, 5_000);
+        private long placementTimeoutMs = 30_000;
+        private long snapshotIntervalNs = TimeUnit.SECONDS.toNanos(
+            Configuration.ms(Configuration.SNAPSHOT_INTERVAL_S_PROP_NAME, 600));
+        private long snapshotLogBytes = 64L * 1024 * 1024;
+        private boolean purgeLog = true;
+        private int archiveSegmentLength = 16 * 1024 * 1024;
+        private byte[] backendSecret;
+        private byte[] serverSecret;
+        private long deadServerRetentionMs = 60_000;
         private Supplier<IdleStrategy> idleStrategySupplier =
             () -> new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
         private ErrorHandler errorHandler = (ex) -> ex.printStackTrace();
@@ -287,6 +411,11 @@ public final class DirectoryNode implements AutoCloseable
             if (null == baseDir)
             {
                 baseDir = new File(System.getProperty("java.io.tmpdir"), "skirmish-directory-" + nodeId);
+            }
+            if (archiveSegmentLength < 256 * 1024 || Integer.bitCount(archiveSegmentLength) != 1)
+            {
+                throw new EngineException("DirectoryNode.Context: archiveSegmentLength " + archiveSegmentLength +
+                    " is not a power of two of at least 256 KiB (the log's term length)", EngineException.Category.FATAL);
             }
             if (null == aeronDirectoryName)
             {
@@ -540,6 +669,165 @@ public final class DirectoryNode implements AutoCloseable
         public long serverTimeoutMs()
         {
             return serverTimeoutMs;
+        }
+
+        /**
+         * @param placementTimeoutMs a room placed by ticket that its server has not reported this long after the
+         *                           placement (the server never created it) is removed, with its seats; default 30 s.
+         *                           Rooms re-placed from a dead server are not removed this way.
+         * @return this for a fluent API.
+         */
+        public Context placementTimeoutMs(final long placementTimeoutMs)
+        {
+            this.placementTimeoutMs = placementTimeoutMs;
+            return this;
+        }
+
+        /**
+         * @return the placement timeout.
+         */
+        public long placementTimeoutMs()
+        {
+            return placementTimeoutMs;
+        }
+
+        /**
+         * @param deadServerRetentionMs a dead server's rooms that are not durable (gone with its process) are removed
+         *                              this long after it was marked dead, and the server itself once it has no rooms
+         *                              left; until then seat requests for them are answered SERVER_DEAD; default 60 s.
+         * @return this for a fluent API.
+         */
+        public Context deadServerRetentionMs(final long deadServerRetentionMs)
+        {
+            this.deadServerRetentionMs = deadServerRetentionMs;
+            return this;
+        }
+
+        /**
+         * @return the dead server retention.
+         */
+        public long deadServerRetentionMs()
+        {
+            return deadServerRetentionMs;
+        }
+
+        /**
+         * @param snapshotIntervalNs while this node leads, it asks for a snapshot once this long has passed since the
+         *                           last one and the log has moved on; 0 for no time trigger; default 10 min
+         *                           ({@code skirmish.directory.snapshotIntervalS}).
+         * @return this for a fluent API.
+         */
+        public Context snapshotIntervalNs(final long snapshotIntervalNs)
+        {
+            this.snapshotIntervalNs = snapshotIntervalNs;
+            return this;
+        }
+
+        /**
+         * @return the snapshot interval.
+         */
+        public long snapshotIntervalNs()
+        {
+            return snapshotIntervalNs;
+        }
+
+        /**
+         * @param snapshotLogBytes while this node leads, it asks for a snapshot once the log has grown by this much
+         *                         since the last one; 0 for no size trigger; default 64 MiB.
+         * @return this for a fluent API.
+         */
+        public Context snapshotLogBytes(final long snapshotLogBytes)
+        {
+            this.snapshotLogBytes = snapshotLogBytes;
+            return this;
+        }
+
+        /**
+         * @return the log bytes between snapshots.
+         */
+        public long snapshotLogBytes()
+        {
+            return snapshotLogBytes;
+        }
+
+        /**
+         * @param purgeLog after each snapshot, delete this node's log segments before the previous snapshot and the
+         *                 snapshots older than it; default true. A node that was away for longer than one snapshot
+         *                 interval cannot catch up from the leader's log then: copy a peer's directory to it.
+         * @return this for a fluent API.
+         */
+        public Context purgeLog(final boolean purgeLog)
+        {
+            this.purgeLog = purgeLog;
+            return this;
+        }
+
+        /**
+         * @return whether the log is purged after snapshots.
+         */
+        public boolean purgeLog()
+        {
+            return purgeLog;
+        }
+
+        /**
+         * @param archiveSegmentLength length of the archive's segment files, the unit the log is purged in: a power
+         *                             of two, at least 256 KiB (the log's term length); default 16 MiB.
+         * @return this for a fluent API.
+         */
+        public Context archiveSegmentLength(final int archiveSegmentLength)
+        {
+            this.archiveSegmentLength = archiveSegmentLength;
+            return this;
+        }
+
+        /**
+         * @return the archive segment length.
+         */
+        public int archiveSegmentLength()
+        {
+            return archiveSegmentLength;
+        }
+
+        /**
+         * @param backendSecret the game backends' shared secret; with it (or a server secret) set, every session must
+         *                      authenticate (a challenge answered with HMAC-SHA256 of its role's secret) and may only
+         *                      make its role's requests; default none: no authentication, every request allowed.
+         *                      Every node must have the same secrets ({@code SKIRMISH_DIRECTORY_BACKEND_SECRET} for
+         *                      {@link DirectoryNode#main}).
+         * @return this for a fluent API.
+         */
+        public Context backendSecret(final byte[] backendSecret)
+        {
+            this.backendSecret = null == backendSecret ? null : backendSecret.clone();
+            return this;
+        }
+
+        /**
+         * @return the backends' secret, null for none.
+         */
+        public byte[] backendSecret()
+        {
+            return backendSecret;
+        }
+
+        /**
+         * @param serverSecret the room servers' shared secret, see {@link #backendSecret(byte[])}
+         *                     ({@code SKIRMISH_DIRECTORY_SERVER_SECRET} for {@link DirectoryNode#main}).
+         * @return this for a fluent API.
+         */
+        public Context serverSecret(final byte[] serverSecret)
+        {
+            this.serverSecret = null == serverSecret ? null : serverSecret.clone();
+            return this;
+        }
+
+        /**
+         * @return the room servers' secret, null for none.
+         */
+        public byte[] serverSecret()
+        {
+            return serverSecret;
         }
 
         /**

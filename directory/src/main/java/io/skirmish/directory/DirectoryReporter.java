@@ -1,5 +1,6 @@
 package io.skirmish.directory;
 
+import io.skirmish.directory.protocol.DirectoryAuth;
 import io.skirmish.directory.protocol.DirectoryHeaderFlyweight;
 import io.skirmish.directory.protocol.DirectoryMessageType;
 import io.skirmish.directory.protocol.DirectoryResult;
@@ -69,7 +70,8 @@ public final class DirectoryReporter implements Agent, AutoCloseable
         this.ctx = ctx;
         this.clock = ctx.nanoClock;
         connection = new ClusterConnection(ctx.nodes, ctx.aeronDirectoryName, ctx.egressHost, ctx.connectTimeoutNs,
-            ctx.reportIntervalNs, new BackoffIdleStrategy(), new ClusterConnection.Listener()
+            ctx.reportIntervalNs, new BackoffIdleStrategy(), DirectoryAuth.ROLE_SERVER, ctx.secret,
+            new ClusterConnection.Listener()
             {
                 public void onMessage(final DirectBuffer buffer, final int offset, final int length)
                 {
@@ -332,6 +334,15 @@ public final class DirectoryReporter implements Agent, AutoCloseable
     }
 
     /**
+     * @return true when the directory's authenticator refused the last attempt to connect (a wrong secret); the
+     *         reporter keeps trying every connect timeout.
+     */
+    public boolean wasRefused()
+    {
+        return connection.wasRefused();
+    }
+
+    /**
      * @return reports sent.
      */
     public long reportsSent()
@@ -379,6 +390,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
         private long reportIntervalNs = TimeUnit.SECONDS.toNanos(1);
         private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private NanoClock nanoClock;
+        private byte[] secret;
         private ReporterListener listener;
 
         /**
@@ -576,6 +588,26 @@ public final class DirectoryReporter implements Agent, AutoCloseable
         public long connectTimeoutNs()
         {
             return connectTimeoutNs;
+        }
+
+        /**
+         * @param secret the shared secret of the room servers' role, when the directory authenticates its sessions
+         *               ({@link DirectoryNode.Context#serverSecret(byte[])}): the session answers the directory's
+         *               challenge with HMAC-SHA256 of it; default none (a directory without secrets).
+         * @return this for a fluent API.
+         */
+        public Context secret(final byte[] secret)
+        {
+            this.secret = null == secret ? null : secret.clone();
+            return this;
+        }
+
+        /**
+         * @return the shared secret, null for none.
+         */
+        public byte[] secret()
+        {
+            return secret;
         }
 
         /**

@@ -23,6 +23,7 @@ public final class RoomStatus
     private int minPlayers;
     private int maxPlayers;
     private long reportedAtMs;
+    private boolean durable;
 
     void set(final RoomStatusFlyweight status)
     {
@@ -35,6 +36,7 @@ public final class RoomStatus
         minPlayers = status.minPlayers();
         maxPlayers = status.maxPlayers();
         reportedAtMs = status.reportedAtMs();
+        durable = 0 != (status.flags() & RoomStatusFlyweight.FLAG_DURABLE);
     }
 
     /**
@@ -110,11 +112,19 @@ public final class RoomStatus
     }
 
     /**
+     * @return whether the room is durable (re-placed on another server if its server dies).
+     */
+    public boolean isDurable()
+    {
+        return durable;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()
     {
         return "RoomStatus{roomId=" + roomId + ", serverId=" + serverId + ", kind=" + kind + ", state=" + state +
-            ", members=" + members + ", reserved=" + reserved + ", max=" + maxPlayers + "}";
+            ", members=" + members + ", reserved=" + reserved + ", max=" + maxPlayers + ", durable=" + durable + "}";
     }
 }

@@ -13,6 +13,7 @@ public final class Ticket
     private int minPlayers = 1;
     private int maxPlayers = 1;
     private int ttlMs;
+    private boolean durable;
     private final byte[] properties = new byte[SeatRequestFlyweight.MAX_PROPERTIES_LENGTH];
     private int propertiesLength;
 
@@ -32,6 +33,26 @@ public final class Ticket
     public int kind()
     {
         return kind;
+    }
+
+    /**
+     * @param durable ask for a durable room: only durable rooms match, and a room placed for the ticket is durable
+     *                (its server records it, and it is re-placed if that server dies); default false, which matches
+     *                only rooms that are not durable.
+     * @return this for a fluent API.
+     */
+    public Ticket durable(final boolean durable)
+    {
+        this.durable = durable;
+        return this;
+    }
+
+    /**
+     * @return whether the ticket asks for a durable room.
+     */
+    public boolean durable()
+    {
+        return durable;
     }
 
     /**

@@ -39,6 +39,7 @@ class DirectoryRulesTest
         "protocol", Set.of(),
         "service", Set.of("io.skirmish.directory.protocol.", "io.skirmish.engine.EngineException", "io.aeron."),
         "", Set.of("io.skirmish.directory.protocol.", "io.skirmish.directory.service.DirectoryService",
+            "io.skirmish.directory.service.DirectoryAuthenticator", "io.skirmish.directory.service.DirectoryCounter",
             "io.skirmish.engine.EngineException", "io.skirmish.engine.security.ConnectTokens", "io.aeron."),
         "server", Set.of("io.skirmish.directory.DirectoryReporter", "io.skirmish.directory.ReporterListener",
             "io.skirmish.directory.Seat", "io.skirmish.engine.", "io.aeron."));

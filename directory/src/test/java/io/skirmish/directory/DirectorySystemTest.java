@@ -254,6 +254,8 @@ class DirectorySystemTest
         final long beforeSnapshot = client.requestSeat(ROOM, 2, seat);
         assertTrue(beforeSnapshot > 0);
         assertTrue(client.requestSeat(ROOM, 1, seat) > 0);
+        final long confirmedEarly = client.requestSeat(ROOM, 1, seat);
+        assertEquals(DirectoryResult.OK, client.confirm(confirmedEarly));
 
         DirectoryTests.await(() -> null != cluster.leader() && cluster.leader().takeSnapshot(), 10_000, client::poll,
             () -> "the leader took the snapshot request");
@@ -272,10 +274,13 @@ class DirectorySystemTest
         final RoomStatus status = new RoomStatus();
         assertEquals(DirectoryResult.OK, client.describe(ROOM, status), "after the restart");
         assertEquals(6, status.reserved(), "2 + 1 from the snapshot, 3 from the log after it: " + status);
+        assertEquals(DirectoryResult.OK, client.confirm(confirmedEarly),
+            "a confirmed seat is kept (to answer a repeated request) in the snapshot, and confirming it again is OK");
         assertEquals(DirectoryResult.OK, client.confirm(beforeSnapshot));
         assertEquals(DirectoryResult.OK, client.confirm(afterSnapshot));
         assertEquals(DirectoryResult.OK, client.describe(ROOM, status));
-        assertEquals(5, status.members());
+        // the early confirm's member counts until the reporter's next report, which may have come before the stop
+        assertTrue(5 == status.members() || 6 == status.members(), "members " + status.members());
         assertEquals(1, status.reserved());
         final long next = client.requestSeat(ROOM, 1, seat);
         assertTrue(next > afterSnapshot, "seat ids continue: " + next + " after " + afterSnapshot);

@@ -183,11 +183,21 @@ public enum EngineCounter
     FEED_GAPS_DETECTED(4201, Scope.CLIENT, "feed gaps detected"),
     /** Feed frames received twice and dropped. */
     FEED_DUPLICATES_DROPPED(4202, Scope.CLIENT, "feed duplicates dropped"),
+    /** FEED_FRAMEs sent to clients, each a batch of feed frames (resent ones included). */
+    FEED_BATCHES_SENT(4203, Scope.SERVER, "feed batches sent"),
+    /** FEED_ACKs received from clients. */
+    FEED_ACKS_RECEIVED(4204, Scope.SERVER, "feed acks received"),
     /**
      * Direct streams that a resume continued past undelivered seqs: the server was restarted and the direct messages
      * the previous process had sent but the client had not received are gone ({@code onDirectStreamReset}).
      */
     DIRECT_STREAM_RESETS(4183, Scope.CLIENT, "direct stream resets"),
+    /**
+     * Rooms a resume found restored (after a server restart) at a seq below what this client had delivered: a
+     * {@code LIVE} durable room delivered events its recording had not yet got when the server died. The client went
+     * back to the restored seq and asked for a resync ({@code onRoomRestored}, then {@code onResync}).
+     */
+    ROOM_RESTORE_RESYNCS(4189, Scope.CLIENT, "room restore resyncs"),
     /** Rewrites of the session store ({@code skirmish-sessions.log}) that dropped closed sessions' records. */
     SESSION_STORE_COMPACTIONS(4184, Scope.SERVER, "session store compactions");
 

@@ -1,19 +1,27 @@
 package io.skirmish.engine;
 
+import io.aeron.archive.client.AeronArchive;
+import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecordings;
+import io.skirmish.engine.server.DurableDelivery;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A server with one durable room, run as a separate process by {@link DurableSessionsSystemTest} until it is
  * killed: once the expected number of clients has joined it broadcasts "event SEQ" every millisecond or so,
  * printing "sent SEQ" after each. Arguments: port, Aeron directory, archive directory, room id, members to wait for,
- * and optionally {@code tokens} to require connect tokens.
+ * optionally {@code tokens} to require connect tokens, and optionally {@code live} to make the room
+ * {@link DurableDelivery#LIVE} ({@code live-stop:N}: LIVE, and the room's recording is stopped once it reaches seq
+ * N, so that the clients deliver past what a restart restores, as a far-behind archive would leave it).
  */
 public final class DurableSessionsChild
 {
@@ -37,8 +45,27 @@ public final class DurableSessionsChild
     {
     }
 
+    private static void stopRecording(final String aeronDirectoryName, final int roomId)
+    {
+        // on a thread of its own: the INVOKER server's archive answers only while the main loop polls
+        final Thread stopper = new Thread(() ->
+        {
+            try (AeronArchive archive = AeronArchive.connect(RoomArchive.localArchiveContext(aeronDirectoryName));
+                RoomRecordings recordings = new RoomRecordings(archive, false, RoomArchive.DEFAULT_RECORDING_CHANNEL,
+                    RoomRecordings.DEFAULT_REPLAY_CHANNEL, RoomRecordings.DEFAULT_REPLAY_STREAM_ID))
+            {
+                final LongArrayList ids = recordings.recordingIds(roomId);
+                System.out.println("recording stopped " +
+                    archive.tryStopRecordingByIdentity(ids.getLong(ids.size() - 1)));
+            }
+        }, "stop-recording");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
     /**
-     * @param args port, Aeron directory, archive directory, room id, members to wait for, optionally "tokens".
+     * @param args port, Aeron directory, archive directory, room id, members to wait for, "tokens" or "plain",
+     *             optionally "live".
      */
     public static void main(final String[] args)
     {
@@ -57,7 +84,14 @@ public final class DurableSessionsChild
             .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(3))
             .resumeWindowNs(RESUME_WINDOW_NS)
             .threadingMode(ThreadingMode.INVOKER));
-        final Room room = server.createRoom(Integer.parseInt(args[3]), new RoomOptions().durable(true));
+        final String deliveryArg = args.length > 6 ? args[6] : "recorded";
+        final DurableDelivery delivery = deliveryArg.startsWith("live") ?
+            DurableDelivery.LIVE : DurableDelivery.RECORDED;
+        final Room room = server.createRoom(Integer.parseInt(args[3]), new RoomOptions().durable(true)
+            .durableDelivery(delivery));
+        final long stopRecordingAt = deliveryArg.startsWith("live-stop:") ?
+            Long.parseLong(deliveryArg.substring("live-stop:".length())) : Long.MAX_VALUE;
+        final AtomicBoolean stopping = new AtomicBoolean();
         final int members = Integer.parseInt(args[4]);
         final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
@@ -69,6 +103,10 @@ public final class DurableSessionsChild
                 final int length = payload.putStringWithoutLengthUtf8(0, "event " + (room.lastSeq() + 1));
                 final long seq = room.broadcast(7, payload, 0, length);
                 System.out.println("sent " + seq);
+                if (seq >= stopRecordingAt && stopping.compareAndSet(false, true))
+                {
+                    stopRecording(server.aeronDirectoryName(), room.roomId());
+                }
             }
             idle.idle(server.poll());
             idle.idle(0);

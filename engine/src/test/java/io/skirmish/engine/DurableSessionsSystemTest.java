@@ -3,6 +3,7 @@ package io.skirmish.engine;
 import io.skirmish.engine.client.DirectStreamResetReason;
 import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.security.ConnectTokens;
+import io.skirmish.engine.server.DurableDelivery;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -54,6 +56,25 @@ class DurableSessionsSystemTest
         final List<String> emits = new ArrayList<>();
         long joinedAtSeq = -1;
         int directResets;
+        /** onRoomRestored calls, and the number of seqs delivered at each resync. */
+        final List<String> restored = new ArrayList<>();
+        final LongArrayList resyncAt = new LongArrayList();
+        final LongArrayList resyncSeqs = new LongArrayList();
+        int emitsAtResync = -1;
+
+        public void onRoomRestored(final int roomId, final long lastDeliveredSeq, final long restoredSeq)
+        {
+            restored.add(roomId + "/" + lastDeliveredSeq + "/" + restoredSeq);
+        }
+
+        public void onResync(
+            final int roomId, final long seq, final DirectBuffer buffer, final int offset, final int length)
+        {
+            super.onResync(roomId, seq, buffer, offset, length);
+            resyncAt.addLong(seqs.size());
+            resyncSeqs.addLong(seq);
+            emitsAtResync = emits.size();
+        }
 
         public void onDirectStreamReset(
             final long lastDeliveredSeq, final long nextSeq, final DirectStreamResetReason reason)
@@ -119,15 +140,19 @@ class DurableSessionsSystemTest
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "plain", "tokens", "tokens-encrypted", "plain-down-8s", "plain-window-expired" })
+    @ValueSource(strings = {
+        "plain", "tokens", "tokens-encrypted", "plain-down-8s", "plain-window-expired", "plain-live",
+        "plain-live-behind" })
     void shouldResumeEveryClientIntoTheRestoredRoomAfterASigkill(final String mode) throws Exception
     {
         final boolean tokens = mode.startsWith("tokens");
         final boolean encrypt = mode.endsWith("encrypted");
+        final boolean behind = mode.endsWith("live-behind");
+        final boolean live = mode.endsWith("live") || behind;
         archiveDir = Files.createTempDirectory("skirmish-sessions-kill").toFile();
         final int port = Tests.freePortPair();
         child = new ChildServer(DurableSessionsChild.class, port, archiveDir.getAbsolutePath(), Integer.toString(ROOM),
-            Integer.toString(CLIENTS), tokens ? "tokens" : "plain");
+            Integer.toString(CLIENTS), tokens ? "tokens" : "plain", behind ? "live-stop:150" : live ? "live" : "recorded");
         final ConnectTokens backend = new ConnectTokens(DurableSessionsChild.TOKEN_SECRET);
         final ChildServer killed = child;
         Tests.await(() -> killed.output().contains("ready"), 60_000, DurableSessionsSystemTest::pause,
@@ -177,7 +202,7 @@ class DurableSessionsSystemTest
         final GameServer server = ChildServer.launchAfterCrash(() -> harness.launch(
             tokens ? DurableSessionsChild.withTokens(restartCtx, port) : restartCtx), this::pollOrPark);
         final Room room = server.restoreRoom(ROOM, new RoomOptions().historyCount(16_384)
-            .historyBytes(8 * 1024 * 1024));
+            .historyBytes(8 * 1024 * 1024).durableDelivery(live ? DurableDelivery.LIVE : DurableDelivery.RECORDED));
         final long restoredSeq = room.lastSeq();
         final int restoredSessions = server.restoreSessions();
         assertEquals(CLIENTS, restoredSessions, "sessions restored");
@@ -230,6 +255,11 @@ class DurableSessionsSystemTest
         Tests.await(() -> allResumedPast(listeners, restoredSeq + 300), 90_000, broadcasting,
             () -> "resumed " + resumes(listeners) + ", delivered up to " + lasts(listeners) + " of " + room.lastSeq() +
             ", states " + states(clients));
+        if (live)
+        {
+            final long moreUpTo = room.lastSeq() + 300; // a resync jumps to the head: the room goes on after it
+            Tests.await(() -> room.lastSeq() >= moreUpTo, 20_000, broadcasting, () -> "room at " + room.lastSeq());
+        }
         emitting = false;
         Tests.drive(500, this::pollOrPark); // the last emits reach the server and are sequenced
         final long finalSeq = room.lastSeq();
@@ -240,6 +270,16 @@ class DurableSessionsSystemTest
         for (int i = 0; i < CLIENTS; i++)
         {
             System.out.println("client " + i + ": " + Tests.counters(clients[i]));
+        }
+        if (live)
+        {
+            final int resynced = assertLiveClients(listeners, restoredSeq, finalSeq, beforeKill, lastSent);
+            if (behind)
+            {
+                // the recording stopped at seq 150 and every client delivered 300 and more: each is told
+                assertEquals(CLIENTS, resynced, "clients resynced after a restore below what they delivered");
+            }
+            return;
         }
         for (int i = 0; i < CLIENTS; i++)
         {
@@ -285,6 +325,64 @@ class DurableSessionsSystemTest
                 " exactly once in order (" + beforeKill[i] + " before the kill), 0 resyncs, resumed " +
                 resumedAfterMs[i] + " ms after the kill");
         }
+    }
+
+    /**
+     * A LIVE room: each client either has every seq exactly once in order (it had delivered no further than the
+     * restored room's recording), or was told the room was restored before what it delivered and got exactly one
+     * resync for it: A's seqs exactly once in order up to what it had delivered, then the restored room's from after
+     * the resync, exactly once in order; never a silent loss or duplicate.
+     */
+    private int assertLiveClients(
+        final SeqListener[] listeners, final long restoredSeq, final long finalSeq, final long[] beforeKill,
+        final long lastSent)
+    {
+        int resynced = 0;
+        for (int i = 0; i < CLIENTS; i++)
+        {
+            final SeqListener l = listeners[i];
+            assertEquals(l.joinedAtSeq, l.seqs.getLong(0), "client " + i + " first seq");
+            assertEquals(finalSeq, l.last(), "client " + i + " last seq");
+            assertEquals(1, l.resumes, "client " + i + " resumes");
+            assertEquals(l.restored.size(), clients[i].counter(EngineCounter.ROOM_RESTORE_RESYNCS), "client " + i);
+            if (l.restored.isEmpty())
+            {
+                assertEquals(0, l.resyncs.size(), "client " + i + " resyncs without a restore below it");
+                assertTrue(beforeKill[i] <= restoredSeq, "client " + i + " had delivered " + beforeKill[i] +
+                    ", the room was restored at " + restoredSeq + ": it must have been told");
+                for (int k = 1; k < l.seqs.size(); k++)
+                {
+                    assertEquals(l.seqs.getLong(k - 1) + 1, l.seqs.getLong(k), "client " + i + " seq at " + k);
+                }
+                System.out.println("client " + i + ": delivered " + beforeKill[i] + " before the kill (restored at " +
+                    restoredSeq + "): every seq " + l.joinedAtSeq + ".." + finalSeq + " exactly once in order");
+                continue;
+            }
+            resynced++;
+            assertEquals(List.of(ROOM + "/" + beforeKill[i] + "/" + restoredSeq), l.restored, "client " + i);
+            assertTrue(beforeKill[i] > restoredSeq, "client " + i);
+            assertEquals(1, l.resyncs.size(), "client " + i + " exactly one resync: " + l.resyncs);
+            final int at = (int)l.resyncAt.getLong(0);
+            final long resyncSeq = l.resyncSeqs.getLong(0);
+            assertTrue(resyncSeq >= restoredSeq, "client " + i + " resync at " + resyncSeq);
+            assertEquals(beforeKill[i], l.seqs.getLong(at - 1), "client " + i + ": the last seq before the resync");
+            assertEquals(resyncSeq + 1, l.seqs.getLong(at), "client " + i + ": the first seq after the resync");
+            for (int k = 1; k < l.seqs.size(); k++)
+            {
+                if (k != at)
+                {
+                    assertEquals(l.seqs.getLong(k - 1) + 1, l.seqs.getLong(k), "client " + i + " seq at " + k);
+                }
+            }
+            final List<String> after = l.emits.subList(l.emitsAtResync, l.emits.size());
+            assertEquals(after.size(), new HashSet<>(after).size(), "client " + i + " emits after the resync");
+            System.out.println("client " + i + ": delivered " + beforeKill[i] + " before the kill, the room restored at " +
+                restoredSeq + " (the child sent up to " + lastSent + "): told once, one resync at " + resyncSeq +
+                ", then every seq " + (resyncSeq + 1) + ".." + finalSeq + " exactly once in order");
+        }
+        System.out.println("LIVE room after SIGKILL: " + resynced + " of " + CLIENTS + " clients resynced once, " +
+            (CLIENTS - resynced) + " exact");
+        return resynced;
     }
 
     private int pollOrPark()

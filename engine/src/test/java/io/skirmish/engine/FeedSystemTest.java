@@ -236,8 +236,64 @@ class FeedSystemTest
             " ms from 1 archive replay, " + expected.size() + " frames each from keyframe seq " + keyframe.seq +
             ", min lag " + TimeUnit.NANOSECONDS.toMillis(minLagNs) + " ms; frames sent " +
             server.counter(EngineCounter.FEED_FRAMES_SENT) + ", resent " +
-            server.counter(EngineCounter.FEED_FRAMES_RESENT) + ", buffer full " +
+            server.counter(EngineCounter.FEED_FRAMES_RESENT) + " (client gaps " +
+            spectators.stream().mapToLong(c -> c.counter(EngineCounter.FEED_GAPS_DETECTED)).sum() + "), batches " +
+            server.counter(EngineCounter.FEED_BATCHES_SENT) + ", acks " + server.counter(EngineCounter.FEED_ACKS_RECEIVED) +
+            ", buffer full " +
             server.counter(EngineCounter.FEED_BUFFER_FULL));
+    }
+
+    @Test
+    void shouldSendEachSpectatorWhatIsDueInOneBatchPerFlushInterval()
+    {
+        final int port = Tests.freePortPair();
+        final long flushNs = TimeUnit.MILLISECONDS.toNanos(100);
+        final GameServer server = harness.launch(harness.serverContext(port)
+            .archiveDirectoryName(archiveDir.getAbsolutePath())
+            .feedFlushIntervalNs(flushNs));
+        final Room room = server.createRoom(ROOM, new RoomOptions().durable(true));
+        final List<Frame> recorded = new ArrayList<>();
+        broadcast(room, recorded, 1, 0);
+        final GameClient spectator = harness.connect(sharedDriverClient(port));
+        harness.awaitConnected(spectator);
+        final FeedRecorder feed = new FeedRecorder();
+        final long delayNs = TimeUnit.MILLISECONDS.toNanos(200);
+        assertTrue(spectator.spectate(ROOM, delayNs, feed) > 0);
+        Tests.await(() -> feed.frames.size() == 1, 10_000, harness::pollAll, () -> "the first frame");
+        final long batchesBefore = server.counter(EngineCounter.FEED_BATCHES_SENT);
+        final long startNs = System.nanoTime();
+        broadcast(room, recorded, 300, 0);
+        Tests.await(() -> feed.frames.size() == recorded.size(), 10_000, harness::pollAll, () -> "every frame");
+        final long spanNs = System.nanoTime() - startNs;
+        final long batches = server.counter(EngineCounter.FEED_BATCHES_SENT) - batchesBefore;
+
+        assertEquals(recorded, feed.frames, "every frame once, in order");
+        assertEquals(0, server.counter(EngineCounter.FEED_FRAMES_RESENT));
+        // at most one flush an interval (a batch is at most a datagram: 300 frames of up to 400 bytes take several)
+        long bytes = 0;
+        for (final Frame f : recorded.subList(1, recorded.size()))
+        {
+            bytes += f.payload().length + 48;
+        }
+        final long flushes = spanNs / flushNs + 2;
+        assertTrue(batches <= flushes + bytes / 1000 + 1, batches + " batches in " +
+            TimeUnit.NANOSECONDS.toMillis(spanNs) + " ms for " + bytes + " bytes");
+        assertTrue(batches < 300 / 3, "frames go in batches, not one by one: " + batches);
+        int bursts = 1;
+        for (int i = 1; i < feed.frames.size(); i++)
+        {
+            final long lagNs = feed.receivedNs.getLong(i) - feed.recordedNs.getLong(i);
+            assertTrue(lagNs >= delayNs, "frame " + i + " before its delay");
+            assertTrue(lagNs < delayNs + flushNs + TimeUnit.MILLISECONDS.toNanos(150), "frame " + i + " came " +
+                TimeUnit.NANOSECONDS.toMillis(lagNs) + " ms after it");
+            if (i > 1 && feed.receivedNs.getLong(i) - feed.receivedNs.getLong(i - 1) > flushNs / 2)
+            {
+                bursts++;
+            }
+        }
+        assertTrue(bursts <= flushes, bursts + " bursts of arrivals for " + flushes + " flush intervals");
+        System.out.println("batched feed: " + (recorded.size() - 1) + " frames in " + batches + " batches over " +
+            TimeUnit.NANOSECONDS.toMillis(spanNs) + " ms at a 100 ms flush, " + bursts + " bursts of arrivals");
     }
 
     @Test

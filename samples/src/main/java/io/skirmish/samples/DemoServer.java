@@ -3,6 +3,7 @@ package io.skirmish.samples;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.skirmish.agones.AgonesLifecycle;
+import io.skirmish.directory.DirectoryNode;
 import io.skirmish.directory.server.RoomServerLink;
 import io.skirmish.directory.server.RoomServerListener;
 import io.skirmish.engine.EngineCounter;
@@ -273,6 +274,7 @@ public final class DemoServer implements AutoCloseable
             .serverId(settings.serverId)
             .publicAddress(publicAddress)
             .capacity(settings.capacity)
+            .secret(DirectoryCommand.secret(DirectoryNode.Configuration.SERVER_SECRET_ENV))
             .sharedArchiveRoot(null == settings.sharedArchiveRoot ? null : new java.io.File(settings.sharedArchiveRoot))
             .roomOptions((roomId, kind, minPlayers, maxPlayers, properties) ->
             {

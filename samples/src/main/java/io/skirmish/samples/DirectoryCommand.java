@@ -4,6 +4,7 @@ import io.skirmish.directory.DirectoryCluster;
 import io.skirmish.directory.DirectoryNode;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Scenario: the room directory (issue 17), one node or the three-node development cluster in this process, until
@@ -76,7 +77,9 @@ final class DirectoryCommand
         {
             throw new IllegalArgumentException("directory --node needs --nodes host:port,host:port,host:port");
         }
-        final DirectoryNode.Context ctx = new DirectoryNode.Context().nodeId(nodeId).nodes(nodes).deleteOnStart(clean);
+        final DirectoryNode.Context ctx = new DirectoryNode.Context().nodeId(nodeId).nodes(nodes).deleteOnStart(clean)
+            .backendSecret(secret(DirectoryNode.Configuration.BACKEND_SECRET_ENV))
+            .serverSecret(secret(DirectoryNode.Configuration.SERVER_SECRET_ENV));
         if (null != dir)
         {
             ctx.baseDir(new File(dir));
@@ -85,5 +88,15 @@ final class DirectoryCommand
         System.out.printf("directory node %d up, nodes=%s dir=%s%n", node.nodeId(), nodes,
             ctx.baseDir().getAbsolutePath());
         return node;
+    }
+
+    /**
+     * @param environmentVariable holding a directory secret (UTF-8).
+     * @return its bytes, or null when unset.
+     */
+    static byte[] secret(final String environmentVariable)
+    {
+        final String value = System.getenv(environmentVariable);
+        return null == value ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 }

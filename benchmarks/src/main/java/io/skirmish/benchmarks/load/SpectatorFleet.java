@@ -27,7 +27,8 @@ public final class SpectatorFleet
     }
 
     /**
-     * @param args {@code --server host:port --room id --delay 2s|2000ms --count n [--readySeconds s]}.
+     * @param args {@code --server host:port --room id --delay 2s|2000ms --count n [--readySeconds s]
+     *             [--sessionsOnly true]} (connected sessions that do not spectate: what the sessions alone cost).
      * @throws InterruptedException when interrupted.
      */
     public static void main(final String[] args) throws InterruptedException
@@ -37,6 +38,7 @@ public final class SpectatorFleet
         long delayNs = TimeUnit.SECONDS.toNanos(2);
         int count = 50;
         long readySeconds = 90;
+        boolean sessionsOnly = false;
         for (int i = 0; i + 1 < args.length; i += 2)
         {
             switch (args[i])
@@ -46,6 +48,7 @@ public final class SpectatorFleet
                 case "--delay" -> delayNs = parseDelayNs(args[i + 1]);
                 case "--count" -> count = Integer.parseInt(args[i + 1]);
                 case "--readySeconds" -> readySeconds = Long.parseLong(args[i + 1]);
+                case "--sessionsOnly" -> sessionsOnly = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -61,10 +64,10 @@ public final class SpectatorFleet
         final long startTicks = ProcessCpu.ticks();
         final long startNs = System.nanoTime();
         int failed = 0;
-        try (SpectatorLoad load = SpectatorLoad.launch(count, null, server, room, delayNs))
+        try (SpectatorLoad load = SpectatorLoad.launch(count, null, server, room, sessionsOnly ? -1 : delayNs))
         {
             final long readyDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(readySeconds);
-            while (spectatorsWithoutFrames(load, null) > 0)
+            while (!sessionsOnly && spectatorsWithoutFrames(load, null) > 0)
             {
                 if (System.nanoTime() - readyDeadlineNs > 0)
                 {
@@ -90,7 +93,7 @@ public final class SpectatorFleet
                 {
                     long minDelta = Long.MAX_VALUE;
                     long maxDelta = 0;
-                    final int idle = spectatorsWithoutFrames(load, previous);
+                    final int idle = sessionsOnly ? 0 : spectatorsWithoutFrames(load, previous);
                     for (int i = 0; i < count; i++)
                     {
                         final long frames = load.framesReceived(i);
@@ -112,7 +115,7 @@ public final class SpectatorFleet
             {
                 final long frames = load.framesReceived(i);
                 perSpectator.append(' ').append(frames);
-                failed += 0 == frames ? 1 : 0;
+                failed += 0 == frames && !sessionsOnly ? 1 : 0;
             }
             out.println(perSpectator);
             out.printf(Locale.ROOT, "# %d of %d spectators received frames; %d in all; process CPU %.1f %% of a core " +

@@ -51,10 +51,12 @@ public final class SpectatorRoundTrip
     private volatile int phase = NOT_RECORDED;
     private volatile boolean finished;
     private volatile RuntimeException failure;
+    private final boolean sessionsOnly;
     private long received;
 
-    private SpectatorRoundTrip(final int phases)
+    private SpectatorRoundTrip(final int phases, final boolean sessionsOnly)
     {
+        this.sessionsOnly = sessionsOnly;
         histograms = new Histogram[phases];
         rows = new String[phases];
         for (int i = 0; i < phases; i++)
@@ -68,7 +70,8 @@ public final class SpectatorRoundTrip
      *
      * @param args ignored; settings are system properties: {@code rate} (200), {@code warmupSeconds} (10),
      *             {@code seconds} (20), {@code pairs} (2), {@code spectators} (50), {@code delayMs} (2000),
-     *             {@code spectatorCpu} (1), {@code logDir} (the fleet's logs, default {@code target}).
+     *             {@code spectatorCpu} (1), {@code logDir} (the fleet's logs, default {@code target}),
+     *             {@code sessionsOnly} (false: true connects the B clients without spectating).
      * @throws IOException when an archive directory cannot be created.
      */
     public static void main(final String[] args) throws IOException
@@ -80,13 +83,18 @@ public final class SpectatorRoundTrip
         final int spectators = Integer.getInteger("spectators", 50);
         final long delayMs = Long.getLong("delayMs", 2000);
         final int spectatorCpu = Integer.getInteger("spectatorCpu", 1);
+        final boolean sessionsOnly = Boolean.getBoolean("sessionsOnly");
         final Path logDir = Path.of(System.getProperty("logDir", "target"));
         final PrintStream out = System.out;
         out.printf(Locale.ROOT, "# players' round trip at %d/s, %d B, durable room; %d x (A: no spectators, B: %d " +
             "spectators %d ms behind in a JVM on cpu %d), %d s each after %d s warm-up; this JVM on cpus %s; " +
             "load %s%n", rate, PAYLOAD_LENGTH, pairs, spectators, delayMs, spectatorCpu, seconds, warmupSeconds,
             CpuStat.allowedCpus(), CpuStat.loadAverage());
-        new SpectatorRoundTrip(2 * pairs).run(rate, warmupSeconds, seconds, spectators, delayMs, spectatorCpu, logDir,
+        if (sessionsOnly)
+        {
+            out.println("# sessionsOnly: the B clients connect but do not spectate (what their sessions alone cost)");
+        }
+        new SpectatorRoundTrip(2 * pairs, sessionsOnly).run(rate, warmupSeconds, seconds, spectators, delayMs, spectatorCpu, logDir,
             out);
     }
 
@@ -148,8 +156,9 @@ public final class SpectatorRoundTrip
             out.printf(Locale.ROOT, "# %d round trips sent and received; recording frames lost %d%n", sent,
                 server.counter(EngineCounter.RECORDING_FRAMES_LOST));
             out.println("| phase | spectators | round trips | p50 us | p99 us | p99.9 us | max us | server load | " +
-                "feed frames/s | resent | this JVM cpu | fleet cpu | cpu0 busy | cpu1 busy | load avg |");
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                "feed frames/s | feed batches/s | feed acks/s | server frames out/s | server frames in/s | resent | " +
+                "this JVM cpu | fleet cpu | cpu0 busy | cpu1 busy | load avg |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (final String row : rows)
             {
                 out.println(row);
@@ -188,7 +197,7 @@ public final class SpectatorRoundTrip
                         fleet = ChildJvm.launch("spectators-" + label, spectatorCpu, 0, List.of("-Xmx256m"),
                             SpectatorFleet.class.getName(), List.of("--server", endpoint, "--room",
                             Integer.toString(EchoRig.ENGINE_ROOM_ID), "--delay", delayMs + "ms", "--count",
-                            Integer.toString(spectators)), logDir.resolve("spectator-fleet-" + label + ".log"));
+                            Integer.toString(spectators), "--sessionsOnly", Boolean.toString(sessionsOnly)), logDir.resolve("spectator-fleet-" + label + ".log"));
                         final Report ready = fleet.await("@READY", 120_000);
                         out.println("# " + label + ": " + ready);
                         Thread.sleep(2_000);
@@ -242,6 +251,10 @@ public final class SpectatorRoundTrip
         final long fleetStart = null == fleet ? -1 : ProcessCpu.ticks(fleet.pid());
         final long feedSentStart = server.counter(EngineCounter.FEED_FRAMES_SENT);
         final long feedResentStart = server.counter(EngineCounter.FEED_FRAMES_RESENT);
+        final long batchesStart = server.counter(EngineCounter.FEED_BATCHES_SENT);
+        final long acksStart = server.counter(EngineCounter.FEED_ACKS_RECEIVED);
+        final long framesOutStart = server.counter(EngineCounter.FRAMES_OUT);
+        final long framesInStart = server.counter(EngineCounter.FRAMES_IN);
         final long startNs = System.nanoTime();
         phase = index;
         double loadSum = 0;
@@ -257,13 +270,18 @@ public final class SpectatorRoundTrip
         final long wallNs = System.nanoTime() - startNs;
         final long feedSent = server.counter(EngineCounter.FEED_FRAMES_SENT) - feedSentStart;
         final long feedResent = server.counter(EngineCounter.FEED_FRAMES_RESENT) - feedResentStart;
+        final double wallSeconds = wallNs / 1e9;
+        final double batchesPerSecond = (server.counter(EngineCounter.FEED_BATCHES_SENT) - batchesStart) / wallSeconds;
+        final double acksPerSecond = (server.counter(EngineCounter.FEED_ACKS_RECEIVED) - acksStart) / wallSeconds;
+        final double framesOutPerSecond = (server.counter(EngineCounter.FRAMES_OUT) - framesOutStart) / wallSeconds;
+        final double framesInPerSecond = (server.counter(EngineCounter.FRAMES_IN) - framesInStart) / wallSeconds;
         final long feeds = server.counter(EngineCounter.FEED_SPECTATORS);
         final double selfCpu = ProcessCpu.percentOfCore(selfStart, ProcessCpu.ticks(), wallNs);
         final double fleetCpu = null == fleet ? 0 : ProcessCpu.percentOfCore(fleetStart, ProcessCpu.ticks(fleet.pid()),
             wallNs);
         final long[][] cpuEnd = CpuStat.perCpuTicks(CPUS);
         final String loadAfter = CpuStat.loadAverage();
-        if (feeds != spectators)
+        if (feeds != (sessionsOnly ? 0 : spectators))
         {
             throw new IllegalStateException(label + ": the server had " + feeds + " spectator feeds open, not " +
                 spectators);
@@ -274,26 +292,29 @@ public final class SpectatorRoundTrip
             fleet.send(CommandQueue.REPORT);
             final Report result = fleet.await("@RESULT", 30_000);
             fleetReport = " fleet: " + result;
-            if (result.number("idleSpectators", -1) != 0)
+            if (!sessionsOnly && result.number("idleSpectators", -1) != 0)
             {
                 throw new IllegalStateException(label + ": spectators without frames in the window: " + result);
             }
         }
-        else if (feedSent != 0)
+        if ((null == fleet || sessionsOnly) && feedSent != 0)
         {
             throw new IllegalStateException(label + ": " + feedSent + " feed frames sent with no spectators");
         }
         final Histogram h = histograms[index];
         out.printf(Locale.ROOT, "# %s (%d spectators): count=%d p50=%.1fus p99=%.1fus p99.9=%.1fus max=%.1fus; " +
-            "server load %.3f; feed frames sent %d resent %d; feeds open %d; this JVM %.1f %% of a core, fleet %.1f %%; " +
+            "server load %.3f; feed frames sent %d resent %d, batches/s %.0f, acks/s %.0f, server frames out/s %.0f " +
+            "in/s %.0f; feeds open %d; this JVM %.1f %% of a core, fleet %.1f %%; " +
             "cpu0 %.1f %% cpu1 %.1f %% busy; load %s -> %s;%s%n",
             label, spectators, h.getTotalCount(), us(h, 50), us(h, 99), us(h, 99.9), h.getMaxValue() / 1000.0,
-            loadSum / loadSamples, feedSent, feedResent, feeds, selfCpu, fleetCpu,
+            loadSum / loadSamples, feedSent, feedResent, batchesPerSecond, acksPerSecond, framesOutPerSecond,
+            framesInPerSecond, feeds, selfCpu, fleetCpu,
             CpuStat.busyPercent(cpuStart, cpuEnd, 0), CpuStat.busyPercent(cpuStart, cpuEnd, 1), loadBefore, loadAfter,
             fleetReport);
-        return String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.3f | %.0f | %d | %.0f %% | " +
-            "%.0f %% | %.0f %% | %.0f %% | %s -> %s |", label, spectators, h.getTotalCount(), us(h, 50), us(h, 99),
-            us(h, 99.9), h.getMaxValue() / 1000.0, loadSum / loadSamples, feedSent / (wallNs / 1e9), feedResent,
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.3f | %.0f | %.0f | %.0f | " +
+            "%.0f | %.0f | %d | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %s -> %s |", label, spectators,
+            h.getTotalCount(), us(h, 50), us(h, 99), us(h, 99.9), h.getMaxValue() / 1000.0, loadSum / loadSamples,
+            feedSent / wallSeconds, batchesPerSecond, acksPerSecond, framesOutPerSecond, framesInPerSecond, feedResent,
             selfCpu, fleetCpu, CpuStat.busyPercent(cpuStart, cpuEnd, 0), CpuStat.busyPercent(cpuStart, cpuEnd, 1),
             loadBefore, loadAfter);
     }

@@ -71,7 +71,7 @@ final class EngineSpectators implements SpectatorLoad
                     .errorHandler(errors));
             }
             Deadline.await(() -> allConnected(clients), 60_000, () -> poll(clients), () -> "spectators connected");
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < count && delayNs >= 0; i++)
             {
                 if (clients[i].spectate(roomId, delayNs, new CountingListener(i)) <= 0)
                 {

@@ -14,7 +14,7 @@ public interface SpectatorLoad extends AutoCloseable
      * @param server         the players' server (its archive holds the room's recording; unused by the clients).
      * @param serverEndpoint host:port the spectators connect to.
      * @param roomId         the durable room they watch.
-     * @param delayNs        how far behind the live room they watch.
+     * @param delayNs        how far behind the live room they watch; negative: connected sessions only, no feed.
      * @return the running load.
      */
     static SpectatorLoad launch(

@@ -31,6 +31,8 @@ public final class DirectoryResult
     public static final long NOT_CONNECTED = -10;
     /** Client side: the client is closed. */
     public static final long CLOSED = -11;
+    /** The session's role may not make this request (a backend registering a server, a room server asking for a seat). */
+    public static final long NOT_AUTHORISED = -12;
 
     private DirectoryResult()
     {
@@ -48,7 +50,7 @@ public final class DirectoryResult
         }
         final String[] names = {
             "NO_CAPACITY", "NO_SUCH_ROOM", "NO_SUCH_SEAT", "NO_LIVE_SERVER", "SERVER_DEAD", "NOT_REGISTERED",
-            "INVALID_REQUEST", "TIMEOUT", "BACK_PRESSURED", "NOT_CONNECTED", "CLOSED" };
+            "INVALID_REQUEST", "TIMEOUT", "BACK_PRESSURED", "NOT_CONNECTED", "CLOSED", "NOT_AUTHORISED" };
         final int index = (int)(-code - 1);
         return index < names.length ? names[index] : "UNKNOWN(" + code + ")";
     }

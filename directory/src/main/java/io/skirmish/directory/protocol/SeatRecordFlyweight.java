@@ -1,8 +1,9 @@
 package io.skirmish.directory.protocol;
 
 /**
- * SNAPSHOT_SEAT: one unexpired, unconfirmed seat in the directory's snapshot; the correlation id is the request that
- * reserved it (so a repeated request still finds it).
+ * SNAPSHOT_SEAT: one unexpired seat in the directory's snapshot; the correlation id is the request that reserved it
+ * (so a repeated request still finds it). A confirmed seat (flag 1) is kept until its expiry only for that: its
+ * players are the room's members. Format version 1 snapshots end the record after the party size (no flags).
  * <pre>
  * +---------------------------------------------------------------+
  * |                      Header (16 bytes)                        |
@@ -20,6 +21,10 @@ package io.skirmish.directory.protocol;
  * +---------------------------------------------------------------+
  * |                        Party Size (32)                        |
  * +---------------------------------------------------------------+
+ * |                           Flags (32)                          |
+ * +---------------------------------------------------------------+
+ * |                         Reserved (32)                         |
+ * +---------------------------------------------------------------+
  * </pre>
  */
 public final class SeatRecordFlyweight extends DirectoryHeaderFlyweight
@@ -34,8 +39,14 @@ public final class SeatRecordFlyweight extends DirectoryHeaderFlyweight
     public static final int ROOM_ID_OFFSET = 40;
     /** Offset of the players the seat holds. */
     public static final int PARTY_SIZE_OFFSET = 44;
+    /** Offset of the flags. */
+    public static final int FLAGS_OFFSET = 48;
+    /** Flag: the seat was confirmed. */
+    public static final int FLAG_CONFIRMED = 1;
+    /** Length of the record in format version 1 (no flags). */
+    public static final int LENGTH_V1 = 48;
     /** Length of the message. */
-    public static final int LENGTH = 48;
+    public static final int LENGTH = 56;
 
     /**
      * @return seat id.
@@ -124,6 +135,25 @@ public final class SeatRecordFlyweight extends DirectoryHeaderFlyweight
     public SeatRecordFlyweight partySize(final int partySize)
     {
         putInt(PARTY_SIZE_OFFSET, partySize);
+        return this;
+    }
+
+    /**
+     * @return flags ({@link #FLAG_CONFIRMED}).
+     */
+    public int flags()
+    {
+        return getInt(FLAGS_OFFSET);
+    }
+
+    /**
+     * @param flags flags ({@link #FLAG_CONFIRMED}).
+     * @return this for a fluent API.
+     */
+    public SeatRecordFlyweight flags(final int flags)
+    {
+        putInt(FLAGS_OFFSET, flags);
+        putInt(FLAGS_OFFSET + 4, 0);
         return this;
     }
 }

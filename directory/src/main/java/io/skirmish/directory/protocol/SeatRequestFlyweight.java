@@ -6,6 +6,7 @@ package io.skirmish.directory.protocol;
  * and a room size between min and max players into the fullest open room with space, or places a new room of max
  * players on the least loaded live server. The TTL is how long the seat is held unconfirmed, 0 for the directory's
  * default; the correlation id also makes the request idempotent: asked again, the directory answers with the same seat.
+ * Flag 1 (durable), by ticket: only durable rooms match, and a room placed for the ticket is durable.
  * <pre>
  * +---------------------------------------------------------------+
  * |                      Header (16 bytes)                        |
@@ -24,7 +25,7 @@ package io.skirmish.directory.protocol;
  * +---------------------------------------------------------------+
  * |                     Properties Length (32)                    |
  * +---------------------------------------------------------------+
- * |                         Reserved (32)                         |
+ * |                           Flags (32)                          |
  * +---------------------------------------------------------------+
  * |                       Properties (bytes)                     ...
  * </pre>
@@ -171,6 +172,29 @@ public final class SeatRequestFlyweight extends DirectoryHeaderFlyweight
     public SeatRequestFlyweight propertiesLength(final int propertiesLength)
     {
         putInt(PROPERTIES_LENGTH_OFFSET, propertiesLength);
+        return this;
+    }
+
+    /** Offset of the flags. */
+    public static final int FLAGS_OFFSET = 44;
+    /** Flag of a ticket: it asks for a durable room. */
+    public static final int FLAG_DURABLE = 1;
+
+    /**
+     * @return flags ({@link #FLAG_DURABLE}).
+     */
+    public int flags()
+    {
+        return getInt(FLAGS_OFFSET);
+    }
+
+    /**
+     * @param flags flags ({@link #FLAG_DURABLE}).
+     * @return this for a fluent API.
+     */
+    public SeatRequestFlyweight flags(final int flags)
+    {
+        putInt(FLAGS_OFFSET, flags);
         return this;
     }
 

@@ -143,6 +143,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
             .tokenKeyId(ctx.tokenKeyId)
             .reportIntervalNs(ctx.reportIntervalNs)
             .connectTimeoutNs(ctx.connectTimeoutNs)
+            .secret(ctx.secret)
             .nanoClock(ctx.nanoClock)
             .listener(new Placements()));
         runner = new AgentRunner(ctx.idleStrategy, ctx.errorHandler, null, this);
@@ -714,6 +715,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
         private IdleStrategy idleStrategy;
         private ErrorHandler errorHandler;
         private NanoClock nanoClock;
+        private byte[] secret;
 
         /**
          * Fill defaults and check; once.
@@ -847,6 +849,17 @@ public final class RoomServerLink implements Agent, AutoCloseable
         public Context connectTimeoutNs(final long connectTimeoutNs)
         {
             this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @param secret the room servers' shared secret when the directory authenticates its sessions
+         *               ({@code DirectoryReporter.Context#secret}); default none.
+         * @return this for a fluent API.
+         */
+        public Context secret(final byte[] secret)
+        {
+            this.secret = null == secret ? null : secret.clone();
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.skirmish.directory.service;
 
+import io.skirmish.directory.protocol.DirectoryAuth;
 import io.skirmish.directory.protocol.DirectoryHeaderFlyweight;
 import io.skirmish.directory.protocol.DirectoryMessageType;
 import io.skirmish.directory.protocol.DirectoryResult;
@@ -57,15 +58,21 @@ public final class DirectoryService implements ClusteredService
     private final Counter[] counters = new Counter[DirectoryCounter.values().length];
     private Cluster cluster;
     private TimeUnit timeUnit = TimeUnit.MILLISECONDS;
+    private long notAuthorised;
 
     /**
-     * @param defaultSeatTtlMs how long a seat is held unconfirmed when the request names no TTL.
-     * @param maxSeatTtlMs     the longest TTL granted.
-     * @param serverTimeoutMs  a room server not heard from for this long is marked dead.
+     * @param defaultSeatTtlMs      how long a seat is held unconfirmed when the request names no TTL.
+     * @param maxSeatTtlMs          the longest TTL granted.
+     * @param serverTimeoutMs       a room server not heard from for this long is marked dead.
+     * @param placementTimeoutMs    a room placed by ticket that its server has not reported for this long is removed.
+     * @param deadServerRetentionMs a dead server's rooms that are not durable are removed this long after its death.
      */
-    public DirectoryService(final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs)
+    public DirectoryService(
+        final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs,
+        final long placementTimeoutMs, final long deadServerRetentionMs)
     {
-        state = new DirectoryState(defaultSeatTtlMs, maxSeatTtlMs, serverTimeoutMs, new ClusterEffects());
+        state = new DirectoryState(defaultSeatTtlMs, maxSeatTtlMs, serverTimeoutMs, placementTimeoutMs,
+            deadServerRetentionMs, new ClusterEffects());
     }
 
     /**
@@ -80,6 +87,10 @@ public final class DirectoryService implements ClusteredService
         }
         for (final DirectoryCounter counter : DirectoryCounter.values())
         {
+            if (counter.isNodeCounter())
+            {
+                continue;
+            }
             counters[counter.ordinal()] = cluster.aeron().addCounter(
                 counter.typeId(), counter.label() + " node=" + cluster.memberId());
         }
@@ -136,6 +147,12 @@ public final class DirectoryService implements ClusteredService
         final ClientSession session, final int type, final DirectBuffer buffer, final int offset, final int length,
         final long correlationId, final long nowMs)
     {
+        if (!isAllowed(DirectoryAuth.roleOfPrincipal(session.encodedPrincipal()), type))
+        {
+            notAuthorised++;
+            reply(session, correlationId, DirectoryResult.NOT_AUTHORISED, 0);
+            return;
+        }
         switch (type)
         {
             case DirectoryMessageType.REGISTER_SERVER:
@@ -172,6 +189,28 @@ public final class DirectoryService implements ClusteredService
             default:
                 invalid(session, correlationId);
         }
+    }
+
+    /**
+     * @param role the session's role (its principal), {@link DirectoryAuth#ROLE_ANY} without authentication.
+     * @param type the command.
+     * @return whether the role may send it: servers register, report and heartbeat; backends ask for and release
+     *         seats; both confirm seats and describe rooms.
+     */
+    static boolean isAllowed(final int role, final int type)
+    {
+        if (DirectoryAuth.ROLE_ANY == role)
+        {
+            return true;
+        }
+        return switch (type)
+        {
+            case DirectoryMessageType.REGISTER_SERVER, DirectoryMessageType.REPORT, DirectoryMessageType.HEARTBEAT ->
+                DirectoryAuth.ROLE_SERVER == role;
+            case DirectoryMessageType.SEAT_BY_ROOM, DirectoryMessageType.SEAT_BY_TICKET,
+                DirectoryMessageType.RELEASE_SEAT -> DirectoryAuth.ROLE_BACKEND == role;
+            default -> DirectoryAuth.ROLE_BACKEND == role || DirectoryAuth.ROLE_SERVER == role;
+        };
     }
 
     private void onRegister(
@@ -212,8 +251,8 @@ public final class DirectoryService implements ClusteredService
         {
             seatRequest.getProperties(properties);
             seatId = state.seatByTicket(session.id(), correlationId, seatRequest.kind(), seatRequest.partySize(),
-                seatRequest.minPlayers(), seatRequest.maxPlayers(), seatRequest.ttlMs(), properties, propertiesLength,
-                nowMs);
+                seatRequest.minPlayers(), seatRequest.maxPlayers(), seatRequest.ttlMs(),
+                0 != (seatRequest.flags() & SeatRequestFlyweight.FLAG_DURABLE), properties, propertiesLength, nowMs);
         }
         if (seatId <= 0)
         {
@@ -362,6 +401,9 @@ public final class DirectoryService implements ClusteredService
         set(DirectoryCounter.ROOMS_REPLACED, state.roomsReplaced);
         set(DirectoryCounter.ROOMS_RETURNED, state.roomsReturned);
         set(DirectoryCounter.INVALID_REQUESTS, state.invalidRequests);
+        set(DirectoryCounter.PLACEMENTS_TIMED_OUT, state.placementsTimedOut);
+        set(DirectoryCounter.ROOMS_REMOVED, state.roomsRemoved);
+        set(DirectoryCounter.REQUESTS_NOT_AUTHORISED, notAuthorised);
     }
 
     private void set(final DirectoryCounter counter, final long value)

@@ -25,7 +25,7 @@ import java.util.ArrayList;
  */
 final class DirectorySnapshot
 {
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(1024);
     private final SnapshotMarkerFlyweight marker = new SnapshotMarkerFlyweight();
@@ -62,7 +62,8 @@ final class DirectorySnapshot
         {
             seatRecord.wrapForEncode(buffer, 0, DirectoryMessageType.SNAPSHOT_SEAT, seat.requestId);
             seatRecord.seatId(seat.id).expiresAtMs(seat.expiresAtMs).sessionId(seat.sessionId)
-                .roomId(seat.room.id).partySize(seat.partySize);
+                .roomId(seat.room.id).partySize(seat.partySize)
+                .flags(seat.confirmed ? SeatRecordFlyweight.FLAG_CONFIRMED : 0);
             offer(publication, SeatRecordFlyweight.LENGTH, idle);
         });
         marker.wrapForEncode(buffer, 0, DirectoryMessageType.SNAPSHOT_END, 0);
@@ -100,7 +101,7 @@ final class DirectorySnapshot
             {
                 case DirectoryMessageType.SNAPSHOT_BEGIN:
                     marker.wrap(buf, offset);
-                    if (FORMAT_VERSION != marker.formatVersion())
+                    if (FORMAT_VERSION != marker.formatVersion() && 1 != marker.formatVersion())
                     {
                         throw new EngineException(
                             "directory snapshot format " + marker.formatVersion(), EngineException.Category.FATAL);
@@ -108,7 +109,9 @@ final class DirectorySnapshot
                     break;
                 case DirectoryMessageType.SNAPSHOT_SERVER:
                     serverRecord.wrap(buf, offset);
-                    final ServerEntry server = state.restoreServer(serverRecord.serverId());
+                    final ServerEntry server = new ServerEntry(serverRecord.serverId());
+                    state.servers.put(server.id, server);
+                    state.insertById(server);
                     server.capacity = serverRecord.capacity();
                     server.tokenKeyId = serverRecord.tokenKeyId();
                     server.state = serverRecord.state();
@@ -122,7 +125,7 @@ final class DirectorySnapshot
                     final int propertiesLength = roomRecord.getProperties(properties);
                     final byte[] copy = new byte[propertiesLength];
                     System.arraycopy(properties, 0, copy, 0, propertiesLength);
-                    final RoomEntry room = state.restoreRoom(roomRecord.roomId(), roomRecord.serverId(),
+                    final RoomEntry room = state.addRoom(roomRecord.roomId(), state.servers.get(roomRecord.serverId()),
                         roomRecord.kind(), roomRecord.minPlayers(), roomRecord.maxPlayers(), copy);
                     room.state = roomRecord.state();
                     room.members = roomRecord.members();
@@ -130,16 +133,29 @@ final class DirectorySnapshot
                     room.reportedAtMs = roomRecord.reportedAtMs();
                     room.durable = 0 != (roomRecord.flags() & RoomStatusFlyweight.FLAG_DURABLE);
                     room.restore = 0 != (roomRecord.flags() & RoomStatusFlyweight.FLAG_RESTORE);
-                    state.restoreOccupancy(room);
+                    room.server.occupied += room.occupied();
                     break;
                 case DirectoryMessageType.SNAPSHOT_SEAT:
                     seatRecord.wrap(buf, offset);
-                    state.restoreSeat(seatRecord.seatId(), seatRecord.correlationId(), seatRecord.sessionId(),
-                        seatRecord.roomId(), seatRecord.partySize(), seatRecord.expiresAtMs());
+                    final SeatEntry seat = new SeatEntry();
+                    seat.id = seatRecord.seatId();
+                    seat.requestId = seatRecord.correlationId();
+                    seat.sessionId = seatRecord.sessionId();
+                    seat.room = state.rooms.get(seatRecord.roomId());
+                    seat.partySize = seatRecord.partySize();
+                    seat.expiresAtMs = seatRecord.expiresAtMs();
+                    seat.confirmed = length >= SeatRecordFlyweight.LENGTH &&
+                        0 != (seatRecord.flags() & SeatRecordFlyweight.FLAG_CONFIRMED);
+                    state.seats.put(seat.id, seat);
+                    if (0 != seat.requestId)
+                    {
+                        state.seatByRequest.put(seat.requestId, seat.id);
+                    }
                     break;
                 case DirectoryMessageType.SNAPSHOT_END:
                     marker.wrap(buf, offset);
-                    state.restoreSequences(marker.nextRoomId(), marker.nextSeatId());
+                    state.nextRoomId = marker.nextRoomId();
+                    state.nextSeatId = marker.nextSeatId();
                     done[0] = true;
                     break;
                 default:

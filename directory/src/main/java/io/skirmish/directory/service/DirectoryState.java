@@ -23,8 +23,10 @@ import java.util.function.Consumer;
  */
 final class DirectoryState
 {
-    /** Timer ids with this bit set check a server's reports; others are seat ids whose expiry they mark. */
+    /** Timer ids with this bit set check a server's reports (or, once it is dead, end its retention). */
     static final long SERVER_TIMER = 1L << 62;
+    /** Timer ids with this bit set end the wait for a room placed by ticket; others are seat ids. */
+    static final long ROOM_TIMER = 1L << 61;
 
     /** What the state machine asks of the cluster. */
     interface Effects
@@ -51,17 +53,19 @@ final class DirectoryState
     private final long defaultSeatTtlMs;
     private final long maxSeatTtlMs;
     private final long serverTimeoutMs;
+    private final long placementTimeoutMs;
+    private final long deadServerRetentionMs;
     private final Effects effects;
-    private final Int2ObjectHashMap<ServerEntry> servers = new Int2ObjectHashMap<>();
-    private final ArrayList<ServerEntry> serversById = new ArrayList<>();
-    private final Int2ObjectHashMap<RoomEntry> rooms = new Int2ObjectHashMap<>();
-    private final Long2ObjectHashMap<SeatEntry> seats = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap seatByRequest = new Long2LongHashMap(0);
+    final Int2ObjectHashMap<ServerEntry> servers = new Int2ObjectHashMap<>();
+    final ArrayList<ServerEntry> serversById = new ArrayList<>();
+    final Int2ObjectHashMap<RoomEntry> rooms = new Int2ObjectHashMap<>();
+    final Long2ObjectHashMap<SeatEntry> seats = new Long2ObjectHashMap<>();
+    final Long2LongHashMap seatByRequest = new Long2LongHashMap(0);
     private final ArrayDeque<SeatEntry> freeSeats = new ArrayDeque<>();
     private final ArrayList<SeatEntry> scratchSeats = new ArrayList<>();
     private final ArrayList<RoomEntry> scratchRooms = new ArrayList<>();
-    private int nextRoomId = 1;
-    private long nextSeatId = 1;
+    int nextRoomId = 1;
+    long nextSeatId = 1;
     private long reportStamp;
 
     long seatsGranted;
@@ -74,19 +78,28 @@ final class DirectoryState
     long roomsReplaced;
     long roomsReturned;
     long invalidRequests;
+    long placementsTimedOut;
+    long roomsRemoved;
 
     /**
-     * @param defaultSeatTtlMs how long a seat is held when the request names no TTL.
-     * @param maxSeatTtlMs     the longest TTL granted.
-     * @param serverTimeoutMs  a server not heard from for this long is marked dead.
-     * @param effects          timers and notices.
+     * @param defaultSeatTtlMs      how long a seat is held when the request names no TTL.
+     * @param maxSeatTtlMs          the longest TTL granted.
+     * @param serverTimeoutMs       a server not heard from for this long is marked dead.
+     * @param placementTimeoutMs    a room placed by ticket that its server has not reported this long after the
+     *                              placement is removed, with its seats.
+     * @param deadServerRetentionMs a dead server's rooms that are not durable are removed this long after it was
+     *                              marked dead (and the server too, once it has no rooms left).
+     * @param effects               timers and notices.
      */
     DirectoryState(
-        final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs, final Effects effects)
+        final long defaultSeatTtlMs, final long maxSeatTtlMs, final long serverTimeoutMs,
+        final long placementTimeoutMs, final long deadServerRetentionMs, final Effects effects)
     {
         this.defaultSeatTtlMs = defaultSeatTtlMs;
         this.maxSeatTtlMs = maxSeatTtlMs;
         this.serverTimeoutMs = serverTimeoutMs;
+        this.placementTimeoutMs = placementTimeoutMs;
+        this.deadServerRetentionMs = deadServerRetentionMs;
         this.effects = effects;
     }
 
@@ -118,6 +131,10 @@ final class DirectoryState
             {
                 final RoomEntry room = server.rooms.get(i);
                 room.state = 0 == room.reportedAtMs ? RoomEntry.PLACED : RoomEntry.OPEN;
+                if (RoomEntry.PLACED == room.state && !room.restore)
+                {
+                    effects.scheduleTimer(ROOM_TIMER | room.id, nowMs + placementTimeoutMs);
+                }
             }
             effects.scheduleTimer(SERVER_TIMER | serverId, nowMs + serverTimeoutMs);
             replaceOrphans();
@@ -143,18 +160,24 @@ final class DirectoryState
             final int maxPlayers = report.maxPlayers(i);
             RoomEntry room = rooms.get(roomId);
             if (roomId <= 0 || members < 0 || maxPlayers <= 0 ||
-                (null != room && room.server != server && !isAwaitingRestore(room)))
+                (null != room && room.server != server && !room.awaitsRestore()))
             {
                 result = invalid();
                 continue;
             }
             if (null != room && room.server != server)
             {
-                giveBack(room, server);
+                dropSeats(room); // given back, it was alive: docs/directory.md, "A server taken for dead while alive"
+                room.moveTo(server);
+                roomsReturned++;
             }
             if (null == room)
             {
                 room = addRoom(roomId, server, report.kind(i), 0, maxPlayers, RoomEntry.NO_PROPERTIES);
+            }
+            if (RoomEntry.PLACED == room.state && !room.restore)
+            {
+                effects.cancelTimer(ROOM_TIMER | roomId);
             }
             server.occupied += members - room.members;
             room.members = members;
@@ -216,6 +239,15 @@ final class DirectoryState
         final long sessionId, final long requestId, final int kind, final int partySize, final int minPlayers,
         final int maxPlayers, final int ttlMs, final byte[] properties, final int propertiesLength, final long nowMs)
     {
+        return seatByTicket(sessionId, requestId, kind, partySize, minPlayers, maxPlayers, ttlMs, false, properties,
+            propertiesLength, nowMs);
+    }
+
+    long seatByTicket(
+        final long sessionId, final long requestId, final int kind, final int partySize, final int minPlayers,
+        final int maxPlayers, final int ttlMs, final boolean durable, final byte[] properties,
+        final int propertiesLength, final long nowMs)
+    {
         final long repeated = seatByRequest.get(requestId);
         if (0 != repeated)
         {
@@ -237,7 +269,8 @@ final class DirectoryState
             for (int r = 0, n = server.rooms.size(); r < n; r++)
             {
                 final RoomEntry room = server.rooms.get(r);
-                if (room.kind == kind && room.maxPlayers >= minPlayers && room.maxPlayers <= maxPlayers &&
+                if (room.kind == kind && room.durable == durable && RoomEntry.ORPHANED != room.state &&
+                    room.maxPlayers >= minPlayers && room.maxPlayers <= maxPlayers &&
                     room.occupied() + partySize <= room.maxPlayers && room.hasProperties(properties, propertiesLength) &&
                     (null == best || room.occupied() > best.occupied() ||
                     (room.occupied() == best.occupied() && room.id < best.id)))
@@ -256,7 +289,9 @@ final class DirectoryState
             best = addRoom(
                 freeRoomId(), server, kind, minPlayers, maxPlayers, Arrays.copyOf(properties, propertiesLength));
             best.state = RoomEntry.PLACED;
+            best.durable = durable;
             roomsPlaced++;
+            effects.scheduleTimer(ROOM_TIMER | best.id, nowMs + placementTimeoutMs);
             effects.roomPlaced(best);
         }
         return reserve(best, sessionId, requestId, partySize, ttlMs, nowMs);
@@ -269,17 +304,22 @@ final class DirectoryState
         {
             return DirectoryResult.NO_SUCH_SEAT;
         }
-        seat.room.members += seat.partySize;
-        seat.room.reserved -= seat.partySize;
-        seatsConfirmed++;
-        removeSeat(seat, true);
+        if (!seat.confirmed)
+        {
+            // kept (and its request id with it) until its expiry, so a seat request sent again after the confirm
+            // gets this seat again and not a second one; its expiry timer then only forgets it
+            seat.confirmed = true;
+            seat.room.members += seat.partySize;
+            seat.room.reserved -= seat.partySize;
+            seatsConfirmed++;
+        }
         return DirectoryResult.OK;
     }
 
     long releaseSeat(final long seatId)
     {
         final SeatEntry seat = seats.get(seatId);
-        if (null == seat)
+        if (null == seat || seat.confirmed)
         {
             return DirectoryResult.NO_SUCH_SEAT;
         }
@@ -289,23 +329,12 @@ final class DirectoryState
         return DirectoryResult.OK;
     }
 
-    /**
-     * A new leadership term began (an election, or the cluster's start): no server could reach the directory while
-     * there was no leader, so every live server's timeout counts again from the term's log timestamp. Kept in
-     * {@link ServerEntry#lastReportAtMs}, so it is in every snapshot; its server timer, when it fires at the old
-     * deadline, moves on to the new one.
-     *
-     * @param termTimestampMs the new term's timestamp in the log, the same on every node.
-     */
+    /** A new leadership term: every live server's timeout counts again from the term's log timestamp. */
     void onNewLeadershipTerm(final long termTimestampMs)
     {
         for (int i = 0, n = serversById.size(); i < n; i++)
         {
-            final ServerEntry server = serversById.get(i);
-            if (server.isAlive() && termTimestampMs - server.lastReportAtMs > 0)
-            {
-                server.lastReportAtMs = termTimestampMs;
-            }
+            serversById.get(i).freshDeadline(termTimestampMs);
         }
     }
 
@@ -314,14 +343,19 @@ final class DirectoryState
         if (0 != (timerId & SERVER_TIMER))
         {
             final ServerEntry server = servers.get((int)(timerId & ~SERVER_TIMER));
-            if (null == server || !server.isAlive())
+            if (null == server)
             {
+                return;
+            }
+            if (!server.isAlive())
+            {
+                removeDeadServersRooms(server);
                 return;
             }
             final long deadlineMs = server.lastReportAtMs + serverTimeoutMs;
             if (nowMs - deadlineMs >= 0)
             {
-                markDead(server);
+                markDead(server, nowMs);
             }
             else
             {
@@ -329,42 +363,29 @@ final class DirectoryState
             }
             return;
         }
+        if (0 != (timerId & ROOM_TIMER))
+        {
+            final RoomEntry room = rooms.get((int)(timerId & ~ROOM_TIMER));
+            if (null != room && RoomEntry.PLACED == room.state && !room.restore)
+            {
+                placementsTimedOut++;
+                closeRoom(room);
+            }
+            return;
+        }
         final SeatEntry seat = seats.get(timerId);
         if (null != seat && nowMs - seat.expiresAtMs >= 0)
         {
-            freeSeat(seat);
-            seatsExpired++;
+            if (!seat.confirmed)
+            {
+                freeSeat(seat);
+                seatsExpired++;
+            }
             removeSeat(seat, false);
         }
     }
 
-    /**
-     * A room re-placed from a server taken for dead that its new server has not opened: its new server defers the
-     * restore while the room's archive directory is held by a live process, so the room is still where it was.
-     */
-    private static boolean isAwaitingRestore(final RoomEntry room)
-    {
-        return room.restore && RoomEntry.OPEN != room.state;
-    }
-
-    /**
-     * The server the room was re-placed from reports it open, so it was alive all along (a partition, a pause) and
-     * holds the room's state: the room goes back to it and the re-placement is cancelled (its would-be new server
-     * is told nothing more and never opens it: the directory it would restore from is held). Seats reserved on the
-     * would-be new server are dropped.
-     */
-    private void giveBack(final RoomEntry room, final ServerEntry server)
-    {
-        dropSeats(room);
-        room.server.occupied -= room.members;
-        room.server.rooms.remove(room);
-        room.server = server;
-        server.rooms.add(room);
-        server.occupied += room.members;
-        roomsReturned++;
-    }
-
-    private void markDead(final ServerEntry server)
+    private void markDead(final ServerEntry server, final long nowMs)
     {
         server.state = ServerEntry.DEAD;
         serversDead++;
@@ -372,7 +393,37 @@ final class DirectoryState
         {
             server.rooms.get(i).state = RoomEntry.ORPHANED;
         }
+        effects.scheduleTimer(SERVER_TIMER | server.id, nowMs + deadServerRetentionMs);
         replaceOrphans();
+    }
+
+    /**
+     * The retention of a dead server ended: its rooms that are not durable are gone with its process, so they are
+     * removed with their seats; its durable rooms stay orphaned until a server can take them. A server left with no
+     * rooms is forgotten (it registers anew if it comes back).
+     */
+    private void removeDeadServersRooms(final ServerEntry server)
+    {
+        scratchRooms.clear();
+        for (int i = 0, n = server.rooms.size(); i < n; i++)
+        {
+            final RoomEntry room = server.rooms.get(i);
+            if (!room.durable)
+            {
+                scratchRooms.add(room);
+            }
+        }
+        for (int i = 0, n = scratchRooms.size(); i < n; i++)
+        {
+            roomsRemoved++;
+            closeRoom(scratchRooms.get(i));
+        }
+        scratchRooms.clear();
+        if (server.rooms.isEmpty())
+        {
+            servers.remove(server.id);
+            serversById.remove(server);
+        }
     }
 
     /**
@@ -401,11 +452,7 @@ final class DirectoryState
             if (null != target)
             {
                 dropSeats(room);
-                room.server.occupied -= room.members;
-                room.server.rooms.remove(room);
-                room.server = target;
-                target.rooms.add(room);
-                target.occupied += room.members;
+                room.moveTo(target);
                 room.state = RoomEntry.PLACED;
                 room.restore = true;
                 roomsReplaced++;
@@ -456,6 +503,7 @@ final class DirectoryState
             effects.cancelTimer(seat.id);
         }
         seat.room = null;
+        seat.confirmed = false;
         freeSeats.offer(seat);
     }
 
@@ -503,13 +551,16 @@ final class DirectoryState
         for (int i = 0, n = scratchSeats.size(); i < n; i++)
         {
             final SeatEntry seat = scratchSeats.get(i);
-            freeSeat(seat);
+            if (!seat.confirmed)
+            {
+                freeSeat(seat);
+            }
             removeSeat(seat, true);
         }
         scratchSeats.clear();
     }
 
-    private RoomEntry addRoom(
+    RoomEntry addRoom(
         final int roomId, final ServerEntry server, final int kind, final int minPlayers, final int maxPlayers,
         final byte[] properties)
     {
@@ -565,7 +616,7 @@ final class DirectoryState
         return null != server && server.isAlive() ? server : null;
     }
 
-    private void insertById(final ServerEntry server)
+    void insertById(final ServerEntry server)
     {
         int index = 0;
         while (index < serversById.size() && serversById.get(index).id < server.id)
@@ -614,6 +665,11 @@ final class DirectoryState
         return seats.size();
     }
 
+    int requestCount()
+    {
+        return seatByRequest.size();
+    }
+
     int nextRoomId()
     {
         return nextRoomId;
@@ -636,50 +692,6 @@ final class DirectoryState
         for (final long id : ids)
         {
             consumer.accept(seats.get(id));
-        }
-    }
-
-    void restoreSequences(final int nextRoomId, final long nextSeatId)
-    {
-        this.nextRoomId = nextRoomId;
-        this.nextSeatId = nextSeatId;
-    }
-
-    ServerEntry restoreServer(final int serverId)
-    {
-        final ServerEntry server = new ServerEntry(serverId);
-        servers.put(serverId, server);
-        insertById(server);
-        return server;
-    }
-
-    RoomEntry restoreRoom(
-        final int roomId, final int serverId, final int kind, final int minPlayers, final int maxPlayers,
-        final byte[] properties)
-    {
-        return addRoom(roomId, servers.get(serverId), kind, minPlayers, maxPlayers, properties);
-    }
-
-    void restoreOccupancy(final RoomEntry room)
-    {
-        room.server.occupied += room.occupied();
-    }
-
-    void restoreSeat(
-        final long seatId, final long requestId, final long sessionId, final int roomId, final int partySize,
-        final long expiresAtMs)
-    {
-        final SeatEntry seat = new SeatEntry();
-        seat.id = seatId;
-        seat.requestId = requestId;
-        seat.sessionId = sessionId;
-        seat.room = rooms.get(roomId);
-        seat.partySize = partySize;
-        seat.expiresAtMs = expiresAtMs;
-        seats.put(seatId, seat);
-        if (0 != requestId)
-        {
-            seatByRequest.put(requestId, seatId);
         }
     }
 }

@@ -12,4 +12,6 @@ final class SeatEntry
     RoomEntry room;
     int partySize;
     long expiresAtMs;
+    /** Its players arrived and are members; kept until its expiry only to answer a repeated request. */
+    boolean confirmed;
 }

@@ -23,13 +23,15 @@ class DirectoryStateTest
 {
     private static final long TTL_MS = 1_000;
     private static final long SERVER_TIMEOUT_MS = 3_000;
+    private static final long PLACEMENT_TIMEOUT_MS = 5_000;
+    private static final long RETENTION_MS = 10_000;
     private static final byte[] EU = { 'e', 'u' };
     private static final byte[] NONE = {};
 
     private final TreeMap<Long, Long> timers = new TreeMap<>();
     private final List<Integer> placed = new ArrayList<>();
     private final DirectoryState state = new DirectoryState(TTL_MS, 10 * TTL_MS, SERVER_TIMEOUT_MS,
-        new DirectoryState.Effects()
+        PLACEMENT_TIMEOUT_MS, RETENTION_MS, new DirectoryState.Effects()
         {
             public void scheduleTimer(final long timerId, final long deadlineMs)
             {
@@ -116,8 +118,8 @@ class DirectoryStateTest
         assertEquals(DirectoryResult.OK, state.confirmSeat(confirmed));
         assertEquals(DirectoryResult.OK, state.releaseSeat(released));
         assertEquals(DirectoryResult.NO_SUCH_SEAT, state.confirmSeat(released));
-        assertEquals(List.of(expiring), List.copyOf(timers.headMap(DirectoryState.SERVER_TIMER).keySet()),
-            "confirm and release cancel their timers");
+        assertEquals(List.of(expiring, confirmed), List.copyOf(timers.headMap(DirectoryState.ROOM_TIMER).keySet()),
+            "release cancels its timer; a confirmed seat keeps its own until its expiry (to answer a repeat)");
         final RoomEntry room = state.room(42);
         assertEquals(1, room.members);
         assertEquals(2, room.reserved);
@@ -126,8 +128,184 @@ class DirectoryStateTest
         assertNull(state.seat(expiring));
         assertEquals(0, room.reserved);
         assertEquals(1, state.server(1).occupied);
-        assertEquals(1, state.seatsExpired);
+        assertEquals(1, state.seatsExpired, "the confirmed seat's expiry frees nothing and is not counted");
+        assertNull(state.seat(confirmed));
+        assertEquals(1, room.members);
         assertEquals(DirectoryResult.NO_SUCH_SEAT, state.releaseSeat(expiring));
+    }
+
+    @Test
+    void shouldAnswerARequestSentAgainAfterItsConfirmWithTheSameSeat()
+    {
+        register(1, 100, 0);
+        final long seat = state.seatByTicket(1, 8888, 1, 2, 2, 4, 0, NONE, 0, 0);
+        final RoomEntry room = state.seat(seat).room;
+        assertEquals(DirectoryResult.OK, state.confirmSeat(seat));
+        assertEquals(seat, state.seatByTicket(1, 8888, 1, 2, 2, 4, 0, NONE, 0, 100),
+            "the answer was lost and the backend asked again after the room server confirmed");
+        assertEquals(2, room.members);
+        assertEquals(0, room.reserved, "nothing reserved again");
+        assertEquals(2, state.server(1).occupied);
+        assertEquals(1, state.seatsGranted);
+        assertEquals(DirectoryResult.OK, state.confirmSeat(seat), "a confirm sent again is answered OK");
+        assertEquals(1, state.seatsConfirmed, "and counted once");
+        assertEquals(2, room.members);
+        assertEquals(DirectoryResult.NO_SUCH_SEAT, state.releaseSeat(seat), "its players are members now");
+        assertEquals(2, state.server(1).occupied);
+
+        fireTimersUntil(TTL_MS);
+        assertNull(state.seat(seat), "forgotten at its expiry");
+        assertEquals(0, state.seatsExpired);
+        assertEquals(2, room.members);
+        assertEquals(0, state.seatCount());
+    }
+
+    @Test
+    void shouldRemoveARoomPlacedByATicketThatItsServerNeverReports()
+    {
+        register(1, 100, 0);
+        final long seat = ticket(2, 4, 0);
+        final RoomEntry ghost = state.seat(seat).room;
+        final long reportedSeat = ticket(3, 3, 0);
+        final RoomEntry created = state.seat(reportedSeat).room;
+        assertNotEquals(ghost, created);
+        report(1, 1_000, false, created.id, 1, 0, 3);
+        assertEquals(DirectoryResult.OK, state.heartbeat(1, 0, 3_500));
+        fireTimersUntil(PLACEMENT_TIMEOUT_MS - 1);
+        assertEquals(ghost, state.room(ghost.id), "still within the placement timeout");
+
+        fireTimersUntil(PLACEMENT_TIMEOUT_MS);
+        assertNull(state.room(ghost.id), "its server never created it");
+        assertNull(state.seat(seat), "its seats went with it");
+        assertEquals(1, state.placementsTimedOut);
+        assertEquals(created, state.room(created.id), "the reported room stays");
+        assertEquals(RoomEntry.OPEN, created.state);
+        assertEquals(0, state.server(1).occupied, "both rooms' seats expired, and the ghost holds nothing");
+        assertTrue(timers.headMap(DirectoryState.SERVER_TIMER).isEmpty(), "no timer left: " + timers);
+        final RoomEntry next = state.seat(ticket(2, 4, PLACEMENT_TIMEOUT_MS)).room;
+        assertNotEquals(ghost, next, "a new ticket gets a new placement");
+    }
+
+    @Test
+    void shouldTimeAPlacementOutAgainWhenItsServerComesBackWithoutCreatingIt()
+    {
+        register(1, 100, 0);
+        final RoomEntry placedRoom = state.seat(ticket(1, 4, 0)).room;
+        fireTimersUntil(SERVER_TIMEOUT_MS);
+        assertEquals(RoomEntry.ORPHANED, placedRoom.state);
+        fireTimersUntil(PLACEMENT_TIMEOUT_MS);
+        assertEquals(placedRoom, state.room(placedRoom.id), "an orphaned room waits for its dead server's retention");
+        register(1, 100, 6_000);
+        assertEquals(RoomEntry.PLACED, placedRoom.state, "asked for again");
+        assertEquals(DirectoryResult.OK, state.heartbeat(1, 0, 8_000));
+        assertEquals(DirectoryResult.OK, state.heartbeat(1, 0, 10_000));
+        fireTimersUntil(6_000 + PLACEMENT_TIMEOUT_MS - 1);
+        assertEquals(placedRoom, state.room(placedRoom.id));
+        fireTimersUntil(6_000 + PLACEMENT_TIMEOUT_MS);
+        assertNull(state.room(placedRoom.id));
+    }
+
+    @Test
+    void shouldRemoveADeadServersRoomsThatAreNotDurableAfterTheRetention()
+    {
+        register(1, 100, 0);
+        register(2, 100, 0);
+        report(1, 0, false, 42, 0, 2, 8, false);
+        report(1, 0, false, 43, 0, 1, 8, true);
+        report(2, 0, true, 50, 0, 3, 8, false);
+        final long seat = seat(42, 1);
+        final long otherSeat = seat(50, 1);
+        report(2, 2_000, true, 50, 0, 3, 8, false);
+        fireTimersUntil(SERVER_TIMEOUT_MS);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        assertEquals(DirectoryResult.SERVER_DEAD, seat(42, 1), "known, and dead, during the retention");
+        report(2, SERVER_TIMEOUT_MS + RETENTION_MS - 2_000, true, 50, 0, 3, 8, false);
+
+        fireTimersUntil(SERVER_TIMEOUT_MS + RETENTION_MS - 1);
+        assertEquals(RoomEntry.ORPHANED, state.room(42).state);
+        fireTimersUntil(SERVER_TIMEOUT_MS + RETENTION_MS);
+        assertNull(state.room(42), "gone with its server's process");
+        assertNull(state.seat(seat));
+        assertEquals(DirectoryResult.NO_SUCH_ROOM, seat(42, 1));
+        assertEquals(1, state.roomsRemoved);
+        assertEquals(2, state.room(43).server.id, "the durable room went to the live server at the death");
+        assertNull(state.server(1), "a dead server with no rooms left is forgotten");
+        assertEquals(1, state.servers().size());
+        assertNull(state.seat(otherSeat), "the live server's seat expired as usual");
+
+        register(1, 100, 20_000);
+        assertTrue(state.server(1).isAlive(), "it registers anew");
+        assertEquals(2, state.servers().size());
+    }
+
+    @Test
+    void shouldKeepADeadServersRoomsWhenItComesBackWithinTheRetention()
+    {
+        register(1, 100, 0);
+        report(1, 0, true, 42, 0, 2, 8, false);
+        fireTimersUntil(SERVER_TIMEOUT_MS);
+        assertEquals(RoomEntry.ORPHANED, state.room(42).state);
+        register(1, 100, SERVER_TIMEOUT_MS + 1_000);
+        for (long t = SERVER_TIMEOUT_MS + 2_000; t <= SERVER_TIMEOUT_MS + RETENTION_MS; t += 2_000)
+        {
+            fireTimersUntil(t - 1);
+            report(1, t, true, 42, 0, 2, 8, false);
+        }
+        fireTimersUntil(SERVER_TIMEOUT_MS + RETENTION_MS);
+        assertEquals(RoomEntry.OPEN, state.room(42).state, "the retention timer was replaced by the report timer");
+    }
+
+    @Test
+    void shouldMatchDurableTicketsOnlyIntoDurableRooms()
+    {
+        register(1, 100, 0);
+        final long durableSeat = state.seatByTicket(1, ++requestId, 1, 1, 2, 4, 0, true, NONE, 0, 0);
+        final RoomEntry durable = state.seat(durableSeat).room;
+        assertTrue(durable.durable, "placed durable");
+        final RoomEntry plain = state.seat(ticket(1, 4, 0)).room;
+        assertNotEquals(durable, plain, "a ticket that is not durable does not match a durable room");
+        assertTrue(!plain.durable);
+        assertEquals(durable, state.seat(state.seatByTicket(1, ++requestId, 1, 1, 2, 4, 0, true, NONE, 0, 0)).room);
+        assertEquals(plain, state.seat(ticket(1, 4, 0)).room);
+    }
+
+    @Test
+    void shouldLeaveNoSeatOrRequestBehind()
+    {
+        register(1, 1_000, 0);
+        register(2, 1_000, 0);
+        final List<Long> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++)
+        {
+            final long seat = state.seatByTicket(1, 5_000 + i, i % 4, 1 + i % 3, 2, 6, i % 2 == 0 ? 0 : 500,
+                NONE, 0, i);
+            assertTrue(seat > 0);
+            all.add(seat);
+            switch (i % 4)
+            {
+                case 0 -> state.confirmSeat(seat);
+                case 1 -> state.releaseSeat(seat);
+                case 2 -> state.seatByTicket(1, 5_000 + i, i % 4, 1 + i % 3, 2, 6, 0, NONE, 0, i);
+                default ->
+                {
+                }
+            }
+        }
+        final RoomEntry reported = state.seat(all.get(199)).room;
+        report(reported.server.id, 150, false, reported.id, 3, 0, 6);
+        fireTimersUntil(200 + PLACEMENT_TIMEOUT_MS);
+        assertEquals(0, state.seatCount(), "every seat confirmed, released or expired is gone");
+        assertEquals(0, state.requestCount(), "and so is every request id");
+        for (final ServerEntry server : state.servers())
+        {
+            int occupied = 0;
+            for (final RoomEntry room : server.rooms)
+            {
+                assertEquals(0, room.reserved, "room " + room.id);
+                occupied += room.members;
+            }
+            assertEquals(occupied, server.occupied, "server " + server.id);
+        }
     }
 
     @Test
@@ -341,7 +519,7 @@ class DirectoryStateTest
     private String script(final List<Long> timerLog)
     {
         final DirectoryState other = new DirectoryState(TTL_MS, 10 * TTL_MS, SERVER_TIMEOUT_MS,
-            new DirectoryState.Effects()
+            PLACEMENT_TIMEOUT_MS, RETENTION_MS, new DirectoryState.Effects()
             {
                 public void scheduleTimer(final long timerId, final long deadlineMs)
                 {

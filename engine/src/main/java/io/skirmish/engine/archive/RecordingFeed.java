@@ -41,6 +41,7 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     static final int FRAGMENT_LIMIT = 256;
 
     private final AeronArchive archive;
+    private final AsyncReplayStarter starter;
     private final long[] recordingIds;
     private final long[] startPositions;
     private final String replayChannel;
@@ -145,6 +146,7 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         final AtomicCounter evicted)
     {
         this.archive = archive;
+        this.starter = null;
         this.recordingIds = recordingIds;
         this.startPositions = startPositions;
         this.replayChannel = replayChannel;
@@ -180,6 +182,51 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
             archive.stopReplay(replaySessionId);
             throw ex;
         }
+    }
+
+    /**
+     * Take over a replay started without blocking ({@link AsyncReplayStarter}): its subscription becomes this feed's,
+     * and closing the feed stops the replay without waiting for the archive.
+     *
+     * @param started      the done start.
+     * @param starter      what started it.
+     * @param mode         {@link #SPECTATE} or {@link #REPLAY}.
+     * @param fromSeq      first seq wanted ({@link #REPLAY}; 1 or less for all).
+     * @param bufferLength bytes of frames held.
+     * @param maxFrames    frames held (rounded up to a power of two).
+     * @param bufferFull   counts pauses of a full buffer.
+     * @param evicted      counts frames a full spectator buffer dropped.
+     */
+    public RecordingFeed(
+        final AsyncReplayStarter.Start started,
+        final AsyncReplayStarter starter,
+        final int mode,
+        final long fromSeq,
+        final int bufferLength,
+        final int maxFrames,
+        final AtomicCounter bufferFull,
+        final AtomicCounter evicted)
+    {
+        this.archive = null;
+        this.starter = starter;
+        this.recordingIds = new long[1];
+        this.startPositions = new long[1];
+        this.replayChannel = null;
+        this.replayStreamId = 0;
+        this.roomId = started.roomId();
+        this.mode = mode;
+        this.delayNs = started.delayNs();
+        this.fromSeq = fromSeq;
+        this.bufferFull = bufferFull;
+        this.evicted = evicted;
+        this.bytes = new UnsafeBuffer(new byte[bufferLength]);
+        final int slots = BitUtil.findNextPositivePowerOfTwo(maxFrames);
+        this.slotMask = slots - 1;
+        this.offsets = new int[slots];
+        this.lengths = new int[slots];
+        this.timestampsNs = new long[slots];
+        this.replaySessionId = started.replaySessionId();
+        this.subscription = started.subscription();
     }
 
     /**
@@ -550,7 +597,14 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         {
             try
             {
-                archive.stopReplay(replaySessionId);
+                if (null != starter)
+                {
+                    starter.stopReplay(replaySessionId);
+                }
+                else
+                {
+                    archive.stopReplay(replaySessionId);
+                }
             }
             catch (final RuntimeException ignore)
             {

@@ -31,6 +31,7 @@ public final class RoomArchive implements AutoCloseable
 
     private final Transport transport;
     private final AeronArchive.Context archiveCtx;
+    private final AeronArchive.Context feedArchiveCtx;
     private AeronArchive archive;
     private final String recordingChannel;
     private final int maxMessageLength;
@@ -81,6 +82,16 @@ public final class RoomArchive implements AutoCloseable
             archiveCtx.agentInvoker(transport.driverAndArchiveInvoker());
         }
         this.archiveCtx = archiveCtx;
+        this.feedArchiveCtx = archiveCtx.clone();
+    }
+
+    /**
+     * @return a context, not concluded, for an archive client of its own (the spectator feeds' control session,
+     * connected without blocking): a copy of this archive's as given.
+     */
+    public AeronArchive.Context feedArchiveContext()
+    {
+        return feedArchiveCtx;
     }
 
     /**

@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client's spectator and replay feeds: asks the server for them (a reliable {@code FEED_REQUEST}), delivers
  * each feed's frames to its {@link FeedListener} in index order, exactly once, and acknowledges them
- * ({@code FEED_ACK}, every {@value #ACK_INTERVAL_MS} ms while frames arrive, every {@value #IDLE_ACK_INTERVAL_MS}
- * ms otherwise); a frame after a lost one is dropped, counted and answered at once with the gap flag, so the server
+ * ({@code FEED_ACK}, every {@value #ACK_INTERVAL_MS} ms while frames arrive or at once after
+ * {@value #ACK_AFTER_FRAMES} frames, every {@value #IDLE_ACK_INTERVAL_MS} ms otherwise); frames come in batches (one
+ * FEED_FRAME holds consecutive ones); a frame after a lost one is dropped, counted and answered at once with the gap
+ * flag, so the server
  * sends again from the lost one (go-back-N); only the end of a feed the server cut off ({@code OVERRUN}) is taken
  * after a gap, since what it skipped is gone. A room the client spectates or replays is read-only: emits to it are
  * refused here ({@link SendResult#READ_ONLY}) and counted. Client thread only; allocation-free after a feed opens.
@@ -26,8 +28,10 @@ import java.util.concurrent.TimeUnit;
 final class ClientFeeds
 {
     static final int MAX_FEEDS = 8;
-    static final long ACK_INTERVAL_MS = 10;
-    static final long IDLE_ACK_INTERVAL_MS = 100;
+    static final long ACK_INTERVAL_MS = 100;
+    static final long IDLE_ACK_INTERVAL_MS = 200;
+    /** Frames delivered since the last acknowledgement that make the next one go at once (a quarter window). */
+    static final int ACK_AFTER_FRAMES = 64;
     private static final long ACK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(ACK_INTERVAL_MS);
     private static final long IDLE_ACK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(IDLE_ACK_INTERVAL_MS);
     private static final long GAP_HOLDOFF_NS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -171,27 +175,61 @@ final class ClientFeeds
     {
         final FeedFrameFlyweight frame = frameFlyweight;
         frame.wrap(buffer, offset, length);
-        final long index = frame.index();
+        final long first = frame.index();
+        final int count = frame.recordCount();
         final Feed feed = find(frame.feedId());
         if (null == feed)
         {
             // a feed that ended here, whose last acknowledgement was lost: acknowledge again
             duplicates.incrementRelease();
-            sender.sendFeedAck(frame.feedId(), index + 1, 0);
+            sender.sendFeedAck(frame.feedId(), first + count, 0);
             return;
         }
+        final int limit = offset + length;
+        int entry = offset + FeedFrameFlyweight.RECORD_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            if (entry + FeedFrameFlyweight.ENTRY_HEADER_LENGTH > limit)
+            {
+                return;
+            }
+            final int recordLength = FeedFrameFlyweight.recordLength(buffer, entry);
+            final int recordOffset = entry + FeedFrameFlyweight.ENTRY_HEADER_LENGTH;
+            if (recordLength < RecordedFrameFlyweight.PAYLOAD_OFFSET || recordLength > limit - recordOffset)
+            {
+                return;
+            }
+            if (!onRecord(feed, first + i, buffer, recordOffset, recordLength, nowNs))
+            {
+                return;
+            }
+            entry += FeedFrameFlyweight.entryLength(recordLength);
+        }
+        if (feed.unacked >= ACK_AFTER_FRAMES)
+        {
+            ack(feed, nowNs);
+        }
+    }
+
+    /**
+     * @return true to go on with the batch's next frame, false when the feed ended or a gap drops the rest.
+     */
+    private boolean onRecord(
+        final Feed feed, final long index, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs)
+    {
         if (index < feed.next)
         {
             duplicates.incrementRelease();
             feed.ackDue = true;
-            return;
+            return true;
         }
         if (index > feed.next && isOverrun(buffer, offset, length))
         {
             // cut off by the server for acknowledging too slowly: what is missing before it is gone
             feed.next = index + 1;
-            deliver(feed, buffer, offset + FeedFrameFlyweight.RECORD_OFFSET, length - FeedFrameFlyweight.RECORD_OFFSET);
-            return;
+            deliver(feed, buffer, offset, length);
+            return false;
         }
         if (index > feed.next)
         {
@@ -202,22 +240,33 @@ final class ClientFeeds
                 feed.lastAckNs = nowNs;
                 sender.sendFeedAck(feed.feedId, feed.next, FeedAckFlyweight.FLAG_GAP);
             }
-            return;
+            return false;
         }
         feed.next++;
         feed.ackDue = true;
+        feed.unacked++;
         delivered.incrementRelease();
-        deliver(feed, buffer, offset + FeedFrameFlyweight.RECORD_OFFSET, length - FeedFrameFlyweight.RECORD_OFFSET);
+        return deliver(feed, buffer, offset, length);
+    }
+
+    private void ack(final Feed feed, final long nowNs)
+    {
+        feed.ackDue = false;
+        feed.unacked = 0;
+        feed.lastAckNs = nowNs;
+        sender.sendFeedAck(feed.feedId, feed.next, 0);
     }
 
     private boolean isOverrun(final DirectBuffer buffer, final int offset, final int length)
     {
-        final RecordedFrameFlyweight record = recordFlyweight.wrap(
-            buffer, offset + FeedFrameFlyweight.RECORD_OFFSET, length - FeedFrameFlyweight.RECORD_OFFSET);
+        final RecordedFrameFlyweight record = recordFlyweight.wrap(buffer, offset, length);
         return FeedFrameFlyweight.END == record.recordType() && FeedEndReason.OVERRUN.code() == record.typeId();
     }
 
-    private void deliver(final Feed feed, final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * @return false when the frame ended the feed.
+     */
+    private boolean deliver(final Feed feed, final DirectBuffer buffer, final int offset, final int length)
     {
         final RecordedFrameFlyweight record = recordFlyweight.wrap(buffer, offset, length);
         final FeedListener listener = feed.listener;
@@ -245,7 +294,7 @@ final class ClientFeeds
                 case FeedFrameFlyweight.END:
                     sender.sendFeedAck(feed.feedId, feed.next, 0);
                     end(feed, FeedEndReason.get(record.typeId()));
-                    break;
+                    return false;
 
                 default:
                     break;
@@ -255,6 +304,7 @@ final class ClientFeeds
         {
             errors.onError(t);
         }
+        return true;
     }
 
     /**
@@ -279,9 +329,7 @@ final class ClientFeeds
             else if ((feed.ackDue && nowNs - feed.lastAckNs >= ACK_INTERVAL_NS) ||
                 nowNs - feed.lastAckNs >= IDLE_ACK_INTERVAL_NS)
             {
-                feed.ackDue = false;
-                feed.lastAckNs = nowNs;
-                sender.sendFeedAck(feed.feedId, feed.next, 0);
+                ack(feed, nowNs);
                 work++;
             }
         }
@@ -343,6 +391,7 @@ final class ClientFeeds
         long lastSeq;
         long lastAckNs;
         long lastGapAckNs;
+        int unacked;
         boolean ackDue;
 
         Feed(final int feedId, final int roomId, final int sessionId, final FeedListener listener)

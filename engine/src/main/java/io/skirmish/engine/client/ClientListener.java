@@ -165,6 +165,23 @@ public interface ClientListener
     }
 
     /**
+     * The session resumed into a restarted server that restored a room at a seq below what this client had
+     * delivered: the room was durable with {@code DurableDelivery.LIVE} (its members got events before the archive
+     * recorded them) and the events {@code restoredSeq + 1 .. lastDeliveredSeq} this client delivered died with the
+     * previous server process; the restored room gives those seqs to new events. The client does not take them for
+     * duplicates: it goes back to {@code restoredSeq} and asks for a resync, so {@link #onResync} for the room comes
+     * next (with the restored room's state), then every event after it, exactly once. Counted in
+     * {@code ROOM_RESTORE_RESYNCS}. Called on the client thread (the one polling), while the resume is under way.
+     *
+     * @param roomId           the room.
+     * @param lastDeliveredSeq the last seq delivered before.
+     * @param restoredSeq      the seq the restored room's recording ended at.
+     */
+    default void onRoomRestored(final int roomId, final long lastDeliveredSeq, final long restoredSeq)
+    {
+    }
+
+    /**
      * Events this client missed are no longer in the server's history: the server sent the room's state instead.
      * Events continue from {@code seq + 1}. Nothing between the last delivered event and {@code seq} will come.
      *

@@ -159,6 +159,14 @@ final class ClientSender
         return sendReliable(ReplayRequestFlyweight.LENGTH);
     }
 
+    long sendResyncRequest(final int roomId, final long fromSeq, final long toSeq)
+    {
+        replayRequestFlyweight.wrapForEncode(sendBuffer, 0, FrameType.REPLAY_REQUEST, sessionId);
+        replayRequestFlyweight.roomId(roomId).requestFlags(ReplayRequestFlyweight.FLAG_RESYNC)
+            .fromSeq(fromSeq).toSeq(toSeq);
+        return sendReliable(ReplayRequestFlyweight.LENGTH);
+    }
+
     long sendEventAck(final int roomId, final long seq)
     {
         eventAckFlyweight.wrapForEncode(sendBuffer, 0, FrameType.EVENT_ACK, sessionId);

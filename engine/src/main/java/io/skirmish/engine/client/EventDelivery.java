@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_EXCEPT_SENDER;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_KRYO;
 import static io.skirmish.engine.protocol.FrameHeaderFlyweight.FLAG_SYSTEM;
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * In-order, exactly-once delivery of every sequenced stream the client is in: its rooms and its direct stream
@@ -49,7 +48,6 @@ final class EventDelivery
 
     private final ClientListener listener;
     private final ErrorHandler errors;
-    private final KryoCodec codec;
     private final ClientSender sender;
     private final SnapshotReceiver snapshots;
     private final int maxHeldEvents;
@@ -70,9 +68,9 @@ final class EventDelivery
     private final AtomicCounter gaps;
     private final AtomicCounter tailGaps;
     private final AtomicCounter resyncs;
-    private final AtomicCounter undecodable;
+    private final RoomRestores restores;
     private final AtomicCounter unknown;
-    private volatile Int2ObjectHashMap<ClientMessageHandler<Object>> handlers = new Int2ObjectHashMap<>();
+    private final EventDispatch dispatch;
     private int blockedOnRoom = NO_ROOM;
     private long blockedUntilSeq;
     private long nowNs;
@@ -89,7 +87,6 @@ final class EventDelivery
         this.rtt = rtt;
         this.listener = ctx.listener;
         this.errors = errors;
-        this.codec = codec;
         this.sender = sender;
         this.snapshots = snapshots;
         this.maxHeldEvents = ctx.maxHeldEvents;
@@ -102,22 +99,15 @@ final class EventDelivery
         this.gaps = counters.get(EngineCounter.GAPS_DETECTED);
         this.tailGaps = counters.get(EngineCounter.TAIL_GAPS_DETECTED);
         this.resyncs = counters.get(EngineCounter.RESYNCS);
-        this.undecodable = counters.get(EngineCounter.DROPPED_UNDECODABLE);
+        this.restores = new RoomRestores(ctx.listener, sender, counters, errors);
+        this.dispatch = new EventDispatch(ctx.listener, codec, counters);
         this.unknown = counters.get(EngineCounter.DROPPED_UNKNOWN_TYPE);
         reset();
     }
 
-    @SuppressWarnings("unchecked")
-    synchronized void registerHandler(final Class<?> type, final ClientMessageHandler<?> handler)
+    void registerHandler(final Class<?> type, final ClientMessageHandler<?> handler)
     {
-        final int typeId = codec.registry().typeId(type);
-        if (typeId < 0)
-        {
-            throw new IllegalArgumentException(type.getName() + " is not registered in the MessageRegistry");
-        }
-        final Int2ObjectHashMap<ClientMessageHandler<Object>> copy = new Int2ObjectHashMap<>(handlers);
-        copy.put(typeId, (ClientMessageHandler<Object>)handler);
-        handlers = copy;
+        dispatch.registerHandler(type, handler);
     }
 
     /**
@@ -222,6 +212,10 @@ final class EventDelivery
             return;
         }
         targets.clear();
+        for (int i = 0, restoredCount = state.restoredCount(); i < restoredCount; i++)
+        {
+            restores.onRestored(inboxes.get(state.restoredRoomId(i)), state.restoredSeq(i), state.restoreId(i), nowNs);
+        }
         for (int i = 0, count = state.count(); i < count; i++)
         {
             final int roomId = state.roomId(i);
@@ -237,7 +231,7 @@ final class EventDelivery
             {
                 inbox = openRoom(roomId, fromSeq);
             }
-            if (null != inbox && fromSeq > inbox.nextExpected)
+            if (null != inbox && fromSeq > inbox.nextExpected && !inbox.awaitingRestoreResync)
             {
                 inbox.releaseUpTo(fromSeq - 1);
                 inbox.nextExpected = fromSeq;
@@ -274,6 +268,15 @@ final class EventDelivery
         if (seq < inbox.nextExpected)
         {
             duplicates.incrementRelease();
+            return;
+        }
+        if (inbox.awaitingRestoreResync)
+        {
+            // the restored room's events after the seq it was restored at: kept for after the resync
+            if (inbox.canHold(seq))
+            {
+                inbox.hold(seq, buffer, offset, length);
+            }
             return;
         }
         final long highestSeen = inbox.highestSeen;
@@ -332,6 +335,10 @@ final class EventDelivery
                     orphanedUpTo.put(roomId, head);
                 }
                 continue;
+            }
+            if (inbox.awaitingRestoreResync)
+            {
+                continue; // the resync it asked for stands in for everything up to its seq
             }
             if (head < inbox.nextExpected)
             {
@@ -395,6 +402,7 @@ final class EventDelivery
             return;
         }
         inbox.lastResyncSeq = seq;
+        inbox.awaitingRestoreResync = false;
         resyncs.incrementRelease();
         inbox.nextExpected = seq + 1;
         inbox.highestSeen = Math.max(inbox.highestSeen, seq);
@@ -424,6 +432,11 @@ final class EventDelivery
         while (it.hasNext())
         {
             final RoomInbox inbox = it.next();
+            if (inbox.awaitingRestoreResync)
+            {
+                work += restores.retry(inbox, nowNs);
+                continue;
+            }
             final long lastDelivered = inbox.lastDelivered();
             if (lastDelivered > inbox.lastAckSent && nowNs - inbox.lastAckSentNs >= ackIntervalNs &&
                 sender.sendEventAck(inbox.roomId, lastDelivered) > 0)
@@ -521,6 +534,10 @@ final class EventDelivery
 
     private boolean requestRange(final RoomInbox inbox, final long fromSeq, final long toSeq)
     {
+        if (inbox.awaitingRestoreResync)
+        {
+            return true; // the resync it asked for stands in for these
+        }
         if (sender.sendReplayRequest(inbox.roomId, fromSeq, Math.max(toSeq, fromSeq)) > 0)
         {
             inbox.lastRequestNs = nowNs;
@@ -564,11 +581,12 @@ final class EventDelivery
             else if ((flags & FLAG_SYSTEM) != 0)
             {
                 delivered.incrementRelease();
-                onMembershipEvent(inbox.roomId, seq, typeId, buffer, payloadOffset, payloadLength);
+                dispatch.onMembershipEvent(inbox.roomId, seq, typeId, buffer, payloadOffset, payloadLength);
             }
             else if ((flags & FLAG_KRYO) != 0)
             {
-                onObject(inbox.roomId, seq, typeId, event.senderSessionId(), buffer, payloadOffset, payloadLength);
+                dispatch.onObject(inbox.roomId, seq, typeId, event.senderSessionId(), buffer, payloadOffset,
+                    payloadLength);
             }
             else
             {
@@ -648,52 +666,6 @@ final class EventDelivery
                 targets.onLeft(roomId, finalSeq);
                 listener.onLeft(roomId, reason);
             }
-        }
-    }
-
-    private void onMembershipEvent(
-        final int roomId, final long seq, final int typeId, final DirectBuffer buffer, final int payloadOffset,
-        final int payloadLength)
-    {
-        if (payloadLength < SystemEvent.PAYLOAD_LENGTH)
-        {
-            return;
-        }
-        final int member = buffer.getInt(payloadOffset, LITTLE_ENDIAN);
-        if (typeId == SystemEvent.MEMBER_JOINED)
-        {
-            listener.onMemberJoined(roomId, seq, member);
-        }
-        else if (typeId == SystemEvent.MEMBER_LEFT)
-        {
-            listener.onMemberLeft(roomId, seq, member, LeaveReason.get(buffer.getInt(payloadOffset + 4, LITTLE_ENDIAN)));
-        }
-    }
-
-    private void onObject(
-        final int roomId,
-        final long seq,
-        final int typeId,
-        final int senderSessionId,
-        final DirectBuffer buffer,
-        final int payloadOffset,
-        final int payloadLength)
-    {
-        final Object message = codec.decode(typeId, buffer, payloadOffset, payloadLength);
-        if (null == message)
-        {
-            undecodable.incrementRelease();
-            return;
-        }
-        delivered.incrementRelease();
-        final ClientMessageHandler<Object> handler = handlers.get(typeId);
-        if (null != handler)
-        {
-            handler.onMessage(roomId, senderSessionId, message);
-        }
-        else
-        {
-            listener.onEvent(roomId, seq, senderSessionId, message);
         }
     }
 }

@@ -21,6 +21,13 @@ final class RoomInbox
     long highestSeen;
     long lastResyncSeq = -1;
     long lastProgressNs;
+    /** The last server restore of this room the client acted on ({@code RESUME_STATE}), 0 for none. */
+    long restoreId;
+    /** Gone back to the seq its restored room ended at: nothing after it is delivered until the resync. */
+    boolean awaitingRestoreResync;
+    /** While awaiting: what it had delivered before going back, and when it last asked for the resync. */
+    long restoreAheadSeq;
+    long restoreRequestNs;
     private final long[] heldSeqs;
     private final int[] heldLengths;
     private final ExpandableArrayBuffer[] heldFrames;

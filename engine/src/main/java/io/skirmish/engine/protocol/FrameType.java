@@ -96,7 +96,8 @@ public final class FrameType
         MIN_LENGTHS[CHUNK] = ChunkFlyweight.DATA_OFFSET + 1;
         MIN_LENGTHS[STREAM_HEADS] = StreamHeadsFlyweight.ENTRIES_OFFSET;
         MIN_LENGTHS[FEED_REQUEST] = FeedRequestFlyweight.LENGTH;
-        MIN_LENGTHS[FEED_FRAME] = FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET;
+        MIN_LENGTHS[FEED_FRAME] = FeedFrameFlyweight.RECORD_OFFSET + FeedFrameFlyweight.ENTRY_HEADER_LENGTH +
+            RecordedFrameFlyweight.PAYLOAD_OFFSET;
         MIN_LENGTHS[FEED_ACK] = FeedAckFlyweight.LENGTH;
     }
 

@@ -1,14 +1,17 @@
 package io.skirmish.engine.protocol;
 
 /**
- * REPLAY_REQUEST, client to server on the reliable lane: resend room events {@code fromSeq..toSeq} inclusive.
+ * REPLAY_REQUEST, client to server on the reliable lane: resend room events {@code fromSeq..toSeq} inclusive. With
+ * {@link #FLAG_RESYNC}: the client holds events {@code fromSeq..toSeq} that the room, restored after a server restart
+ * at {@code fromSeq - 1}, does not have (it went back to {@code fromSeq - 1}); it wants a resync to the room's
+ * newest seq instead (flags 0 from clients that do not know it).
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Header (8 bytes)                        |
  *  +---------------------------------------------------------------+
  *  |                          Room Id (32)                         |
  *  +---------------------------------------------------------------+
- *  |                         Reserved (32)                         |
+ *  |                           Flags (32)                          |
  *  +---------------------------------------------------------------+
  *  |                         From Seq (64)                         |
  *  +---------------------------------------------------------------+
@@ -24,8 +27,12 @@ public final class ReplayRequestFlyweight extends FrameHeaderFlyweight
     public static final int FROM_SEQ_OFFSET = 16;
     /** Offset of the last seq wanted. */
     public static final int TO_SEQ_OFFSET = 24;
+    /** Offset of the request flags (the frame header has flags of its own). */
+    public static final int REQUEST_FLAGS_OFFSET = 12;
     /** Length of the frame. */
     public static final int LENGTH = 32;
+    /** Flag: not a replay, a resync after a restore that ended before what the client delivered. */
+    public static final int FLAG_RESYNC = 1;
 
     /**
      * @return room id, 0 for the direct lane.
@@ -43,6 +50,24 @@ public final class ReplayRequestFlyweight extends FrameHeaderFlyweight
     {
         putInt(ROOM_ID_OFFSET, roomId);
         putInt(ROOM_ID_OFFSET + 4, 0);
+        return this;
+    }
+
+    /**
+     * @return the request's flags ({@link #FLAG_RESYNC}).
+     */
+    public int requestFlags()
+    {
+        return getInt(REQUEST_FLAGS_OFFSET);
+    }
+
+    /**
+     * @param flags the request's flags, written after {@link #roomId(int)}.
+     * @return this for a fluent API.
+     */
+    public ReplayRequestFlyweight requestFlags(final int flags)
+    {
+        putInt(REQUEST_FLAGS_OFFSET, flags);
         return this;
     }
 

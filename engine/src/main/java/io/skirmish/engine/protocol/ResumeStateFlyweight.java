@@ -15,15 +15,25 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * left while away (its LEFT_ROOM notice is still to come, after the room's events up to {@code Head Seq}). The
  * notice's seq on the direct stream travels with the entry: the server may not yet have had the client's
  * acknowledgement of a notice the client already delivered, and only the client can tell.
+ * <p>
+ * After the entries come the <b>restored rooms</b> ({@code Restored Count}, 0 from a server that sends none): for
+ * each room the session was restored into after a server restart, the seq the room's recording ended at
+ * ({@code Restored Seq}) and an id of that restore. A client that had delivered past the restored seq holds events
+ * the restored room does not have (a {@code LIVE} durable room delivers before it records): it goes back to the
+ * restored seq and asks for a resync ({@link ReplayRequestFlyweight#FLAG_RESYNC}) instead of taking the restored
+ * room's new events with those seqs for duplicates. A client that sees the same restore id again acts once.
+ * Clients that do not know the restored rooms stop reading after the entries.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                       Header (8 bytes)                        |
  *  +---------------------------------------------------------------+
  *  |                         Entry Count (32)                      |
  *  +---------------------------------------------------------------+
- *  |                           Reserved (32)                       |
+ *  |                        Restored Count (32)                    |
  *  +---------------------------------------------------------------+
  *  |  Entries: Room Id (32), Kind (32), From Seq (64), Head Seq (64), Notice Seq (64) ...
+ *  +---------------------------------------------------------------+
+ *  |  Restored: Room Id (32), Reserved (32), Restored Seq (64), Restore Id (64) ...
  *  +---------------------------------------------------------------+
  * </pre>
  */
@@ -44,6 +54,10 @@ public final class ResumeStateFlyweight extends FrameHeaderFlyweight
     public static final int ENTRIES_OFFSET = 16;
     /** Length of one entry. */
     public static final int ENTRY_LENGTH = 32;
+    /** Offset of the count of restored rooms (after the entries). */
+    public static final int RESTORED_COUNT_OFFSET = 12;
+    /** Length of one restored room. */
+    public static final int RESTORED_LENGTH = 24;
 
     /**
      * @param count number of entries.
@@ -52,6 +66,16 @@ public final class ResumeStateFlyweight extends FrameHeaderFlyweight
     public static int length(final int count)
     {
         return ENTRIES_OFFSET + count * ENTRY_LENGTH;
+    }
+
+    /**
+     * @param count         number of entries.
+     * @param restoredCount number of restored rooms.
+     * @return length of a frame with that many entries and restored rooms.
+     */
+    public static int length(final int count, final int restoredCount)
+    {
+        return length(count) + restoredCount * RESTORED_LENGTH;
     }
 
     /**
@@ -144,15 +168,90 @@ public final class ResumeStateFlyweight extends FrameHeaderFlyweight
     }
 
     /**
+     * @return number of restored rooms (after the entries).
+     */
+    public int restoredCount()
+    {
+        return buffer.getInt(offset + RESTORED_COUNT_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param restoredCount number of restored rooms, written after {@link #count(int)}.
+     * @return this for a fluent API.
+     */
+    public ResumeStateFlyweight restoredCount(final int restoredCount)
+    {
+        mutableBuffer.putInt(offset + RESTORED_COUNT_OFFSET, restoredCount, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /**
+     * Write a restored room, after all {@link #count(int)} entries.
+     *
+     * @param index       of the restored room.
+     * @param roomId      the room.
+     * @param restoredSeq the seq the room's recording ended at.
+     * @param restoreId   the restore's id (non-zero).
+     * @return this for a fluent API.
+     */
+    public ResumeStateFlyweight restored(
+        final int index, final int roomId, final long restoredSeq, final long restoreId)
+    {
+        final int at = restoredAt(index);
+        mutableBuffer.putInt(at, roomId, LITTLE_ENDIAN);
+        mutableBuffer.putInt(at + 4, 0, LITTLE_ENDIAN);
+        mutableBuffer.putLong(at + 8, restoredSeq, LITTLE_ENDIAN);
+        mutableBuffer.putLong(at + 16, restoreId, LITTLE_ENDIAN);
+        return this;
+    }
+
+    /**
+     * @param index of the restored room.
+     * @return its room id.
+     */
+    public int restoredRoomId(final int index)
+    {
+        return buffer.getInt(restoredAt(index), LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param index of the restored room.
+     * @return the seq its recording ended at.
+     */
+    public long restoredSeq(final int index)
+    {
+        return buffer.getLong(restoredAt(index) + 8, LITTLE_ENDIAN);
+    }
+
+    /**
+     * @param index of the restored room.
+     * @return the id of its restore.
+     */
+    public long restoreId(final int index)
+    {
+        return buffer.getLong(restoredAt(index) + 16, LITTLE_ENDIAN);
+    }
+
+    private int restoredAt(final int index)
+    {
+        return offset + ENTRIES_OFFSET + count() * ENTRY_LENGTH + index * RESTORED_LENGTH;
+    }
+
+    /**
      * @param buffer holding the frame.
      * @param offset of the frame.
      * @param length of the frame.
-     * @return true when the frame is long enough for the count it declares.
+     * @return true when the frame is long enough for the counts it declares.
      */
     public static boolean isComplete(final DirectBuffer buffer, final int offset, final int length)
     {
         final int count = buffer.getInt(offset + COUNT_OFFSET, LITTLE_ENDIAN);
-        return count >= 0 && count <= (length - ENTRIES_OFFSET) / ENTRY_LENGTH;
+        final int restoredCount = buffer.getInt(offset + RESTORED_COUNT_OFFSET, LITTLE_ENDIAN);
+        if (count < 0 || count > (length - ENTRIES_OFFSET) / ENTRY_LENGTH || restoredCount < 0)
+        {
+            return false;
+        }
+        return restoredCount <= (length - ENTRIES_OFFSET - count * ENTRY_LENGTH) / RESTORED_LENGTH;
     }
 
     /**

@@ -98,8 +98,12 @@ final class ControlFrameHandler implements ReliableReceiver.Handler
             case FrameType.REPLAY_REQUEST:
                 replayRequestFlyweight.wrap(buffer, offset, length);
                 final long fromSeq = replayRequestFlyweight.fromSeq();
-                if (!fanOut.onReplayRequest(peer.membership(replayRequestFlyweight.roomId(), fromSeq),
-                    fromSeq, replayRequestFlyweight.toSeq()))
+                final int roomId = replayRequestFlyweight.roomId();
+                final boolean valid =
+                    (replayRequestFlyweight.requestFlags() & ReplayRequestFlyweight.FLAG_RESYNC) != 0 ?
+                    rooms.onResyncRequest(0 == roomId ? null : peer.session.memberships.get(roomId), fromSeq) :
+                    fanOut.onReplayRequest(peer.membership(roomId, fromSeq), fromSeq, replayRequestFlyweight.toSeq());
+                if (!valid)
                 {
                     gate.count(EngineCounter.DROPPED_MALFORMED);
                 }

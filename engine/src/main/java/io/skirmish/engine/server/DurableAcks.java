@@ -21,7 +21,9 @@ import java.util.ArrayList;
  * The same holds for what the members of a durable room receive: its events go out (from the room's history, as a
  * behind member is pumped) only once the archive has recorded them, so that no client ever holds an event a
  * restarted server does not have (it would take the same seq for another event). This costs a durable room's
- * events the recording's latency (one or two duty cycles with the embedded archive); other rooms are untouched.
+ * events the recording's latency (one or two duty cycles with the embedded archive); other rooms are untouched. A
+ * {@link DurableDelivery#LIVE} room's members get each event at once (the crash is made up for by an explicit
+ * resync after a restore, see {@link RoomRegistry#resume}); only its senders' acknowledgements wait.
  * Conductor thread only; allocation-free (but for the list of waiting rooms growing).
  */
 final class DurableAcks
@@ -52,7 +54,8 @@ final class DurableAcks
      * Record an event of a durable room (after the {@code SENDER_SEQ} of the client frame that produced it, if any)
      * and hold its delivery until the archive has it.
      *
-     * @return true when the members are to get it later, from the history; false to send it now (no archive).
+     * @return true when the members are to get it later, from the history; false to send it now (no archive, or a
+     * {@link DurableDelivery#LIVE} room: only the sender's acknowledgement waits for the recording).
      */
     boolean record(
         final Room room,
@@ -67,7 +70,7 @@ final class DurableAcks
     {
         onRecord(room.recorder, seq, nowNs);
         room.recorder.onEvent(seq, nowNs, flags, typeId, senderSessionId, buffer, offset, length);
-        if (null == archive || null == fanOut)
+        if (null == archive || null == fanOut || room.liveDelivery)
         {
             return false;
         }

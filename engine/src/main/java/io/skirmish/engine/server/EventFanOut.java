@@ -671,6 +671,7 @@ final class EventFanOut
         {
             m.ackedSeq = seq;
         }
+        m.restoredAtSeq = seq <= m.restoredAtSeq ? -1 : m.restoredAtSeq; // holds nothing past a restore's end
         if (m.behind && seq + 1 > m.nextSeqToSend)
         {
             m.nextSeqToSend = seq + 1;

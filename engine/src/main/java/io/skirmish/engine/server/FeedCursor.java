@@ -1,6 +1,7 @@
 package io.skirmish.engine.server;
 
 import io.skirmish.engine.FeedEndReason;
+import io.skirmish.engine.archive.AsyncReplayStarter;
 import io.skirmish.engine.archive.RecordingFeed;
 
 /**
@@ -18,6 +19,7 @@ final class FeedCursor
     final int mode;
     final double speed;
     RecordingFeed feed;
+    AsyncReplayStarter.Start opening;
     boolean started;
     long startIndex;
     long sent = 1;
@@ -30,6 +32,9 @@ final class FeedCursor
     long lastRewindNs;
     long baseTimestampNs;
     long baseNowNs;
+    long nextFlushNs;
+    boolean flushNow;
+    boolean windowBlocked;
 
     FeedCursor(final Peer peer, final int feedId, final int roomId, final int mode, final double speed)
     {
@@ -41,10 +46,12 @@ final class FeedCursor
     }
 
     /**
-     * Start at a frame of the feed: it becomes the client's index 1.
+     * Start at a frame of the feed: it becomes the client's index 1. Its first flush is {@code flushPhaseNs} away,
+     * so that the cursors started together do not all flush in the same duty cycle.
      */
-    void start(final long feedIndex, final long nowNs)
+    void start(final long feedIndex, final long nowNs, final long flushPhaseNs)
     {
+        nextFlushNs = nowNs + flushPhaseNs;
         started = true;
         startIndex = feedIndex;
         baseTimestampNs = feedIndex <= feed.newestIndex() ? feed.timestampNs(feedIndex) : 0;
@@ -65,6 +72,32 @@ final class FeedCursor
             endIndex = index;
             endReason = reason;
         }
+    }
+
+    /**
+     * @param nowNs           the server's clock.
+     * @param flushIntervalNs the feeds' flush interval.
+     * @return true when the cursor may send now: its flush is due (the next one is then scheduled, keeping its
+     * phase), or it has a resend, the rest of a flush, or room in the window it waited for.
+     */
+    boolean takeFlush(final long nowNs, final long flushIntervalNs)
+    {
+        if (nowNs - nextFlushNs >= 0)
+        {
+            nextFlushNs += flushIntervalNs;
+            if (nextFlushNs - nowNs <= 0)
+            {
+                nextFlushNs = nowNs + flushIntervalNs;
+            }
+            flushNow = false;
+            return true;
+        }
+        if (flushNow)
+        {
+            flushNow = false;
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.skirmish.engine.server;
 import io.aeron.Aeron;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.FeedEndReason;
+import io.skirmish.engine.archive.AsyncReplayStarter;
 import io.skirmish.engine.archive.RecordingFeed;
 import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.archive.RoomRecording;
@@ -13,6 +14,7 @@ import io.skirmish.engine.protocol.FeedRequestFlyweight;
 import io.skirmish.engine.protocol.FrameType;
 import io.skirmish.engine.protocol.RecordedFrameFlyweight;
 import io.skirmish.engine.status.Counters;
+import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -32,16 +34,22 @@ import java.util.concurrent.TimeUnit;
  * the speed) and makes them arrive: frames are numbered per client, the client acknowledges what it delivered and
  * says when it saw a gap, and the server sends again from the first frame not acknowledged (on a gap, or when no
  * acknowledgement came for a while), at most a window of frames ahead of the acknowledgements. The players' fan-out
- * does not see any of this. Conductor thread only; opening a feed blocks on the archive (cold path).
+ * does not see any of this. Conductor thread only. A spectator feed's archive replay is started without blocking
+ * ({@link AsyncReplayStarter}: its cursors wait until it runs); a replay's still blocks on the archive (cold path).
  */
 final class Feeds implements AutoCloseable
 {
     static final int MAX_FEEDS_PER_SESSION = 4;
     static final int WINDOW = 256;
-    static final int SEND_LIMIT = 64;
+    static final int SEND_LIMIT = 16;
     static final int MAX_FRAMES = 64 * 1024;
     static final long GAP_HOLDOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
-    static final long RESEND_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(150);
+    /** No acknowledgement advanced for this long (clients acknowledge every 100 ms while frames arrive): resend. */
+    static final long RESEND_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(300);
+    /** Room kept in a datagram for the trailer (sealing) of a batch. */
+    static final int TRAILER_ALLOWANCE = 32;
+    /** Fraction of the flush interval between the flush phases of cursors started one after the other. */
+    private static final double STAGGER = 0.6180339887;
     static final long OVERRUN_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
     static final long END_GIVE_UP_NS = TimeUnit.SECONDS.toNanos(5);
 
@@ -51,6 +59,8 @@ final class Feeds implements AutoCloseable
     private final ErrorHandler errors;
     private final int bufferLength;
     private final int maxArchiveFeeds;
+    private final long flushIntervalNs;
+    private final long staggerStepNs;
     private final UnsafeBuffer sendBuffer;
     private final FeedFrameFlyweight frameFlyweight = new FeedFrameFlyweight();
     private final RecordedFrameFlyweight recordFlyweight = new RecordedFrameFlyweight();
@@ -58,10 +68,13 @@ final class Feeds implements AutoCloseable
     private final FeedAckFlyweight ackFlyweight = new FeedAckFlyweight();
     private final ArrayList<RecordingFeed> feeds = new ArrayList<>();
     private final ArrayList<FeedCursor> cursors = new ArrayList<>();
+    private final FeedOpenings openings;
     private final AtomicCounter spectators;
     private final AtomicCounter replays;
     private final AtomicCounter archiveReplays;
     private final AtomicCounter framesSent;
+    private final AtomicCounter batchesSent;
+    private final AtomicCounter acksReceived;
     private final AtomicCounter framesResent;
     private final AtomicCounter writesRefused;
     private final AtomicCounter bufferFull;
@@ -70,6 +83,9 @@ final class Feeds implements AutoCloseable
     private final AtomicCounter refused;
     private final AtomicCounter malformed;
     private long nowNs;
+    private long cursorsStarted;
+    private long packedTo;
+    private long overrunAt;
 
     Feeds(
         final RoomArchive archive,
@@ -79,6 +95,7 @@ final class Feeds implements AutoCloseable
         final int maxMessageLength,
         final int bufferLength,
         final int maxArchiveFeeds,
+        final long flushIntervalNs,
         final ErrorHandler errors)
     {
         this.archive = archive;
@@ -87,12 +104,18 @@ final class Feeds implements AutoCloseable
         this.errors = errors;
         this.bufferLength = bufferLength;
         this.maxArchiveFeeds = maxArchiveFeeds;
-        this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET + maxMessageLength + 128, 64));
+        this.openings = new FeedOpenings(archive, errors);
+        this.flushIntervalNs = flushIntervalNs;
+        this.staggerStepNs = (long)(flushIntervalNs * STAGGER);
+        this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.align(Math.max(
+            64 * 1024, FeedFrameFlyweight.RECORD_OFFSET + FeedFrameFlyweight.entryLength(
+            RecordedFrameFlyweight.PAYLOAD_OFFSET + maxMessageLength) + 128), 64), 64));
         this.spectators = counters.get(EngineCounter.FEED_SPECTATORS);
         this.replays = counters.get(EngineCounter.FEED_REPLAYS);
         this.archiveReplays = counters.get(EngineCounter.FEED_ARCHIVE_REPLAYS);
         this.framesSent = counters.get(EngineCounter.FEED_FRAMES_SENT);
+        this.batchesSent = counters.get(EngineCounter.FEED_BATCHES_SENT);
+        this.acksReceived = counters.get(EngineCounter.FEED_ACKS_RECEIVED);
         this.framesResent = counters.get(EngineCounter.FEED_FRAMES_RESENT);
         this.writesRefused = counters.get(EngineCounter.FEED_WRITES_REFUSED);
         this.bufferFull = counters.get(EngineCounter.FEED_BUFFER_FULL);
@@ -103,8 +126,8 @@ final class Feeds implements AutoCloseable
     }
 
     /**
-     * A FEED_REQUEST, handled once (it came in a reliable envelope). Cold path: opening a feed allocates and blocks
-     * on the archive.
+     * A FEED_REQUEST, handled once (it came in a reliable envelope). Cold path: opening a feed allocates; a
+     * spectator's does not block (its archive replay starts on later duty cycles), a replay's blocks on the archive.
      */
     void onRequest(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -166,9 +189,10 @@ final class Feeds implements AutoCloseable
                     return FeedEndReason.NO_SUCH_ROOM;
                 }
                 cursor.feed = sharedSpectatorFeed(roomId, delayNs);
-                if (null == cursor.feed)
+                cursor.opening = null == cursor.feed ? openings.find(roomId, delayNs) : null;
+                if (null == cursor.feed && null == cursor.opening)
                 {
-                    if (feeds.size() >= maxArchiveFeeds)
+                    if (feeds.size() + openings.size() >= maxArchiveFeeds)
                     {
                         return FeedEndReason.LIMIT_REACHED;
                     }
@@ -177,7 +201,7 @@ final class Feeds implements AutoCloseable
                     {
                         return FeedEndReason.NO_SUCH_ROOM;
                     }
-                    cursor.feed = openFeed(recordingId, roomId, RecordingFeed.SPECTATE, delayNs, 0);
+                    cursor.opening = openings.start(recordingId, roomId, delayNs, nowNs);
                 }
             }
             else
@@ -188,7 +212,7 @@ final class Feeds implements AutoCloseable
                 {
                     return FeedEndReason.NO_SUCH_ROOM;
                 }
-                if (feeds.size() >= maxArchiveFeeds)
+                if (feeds.size() + openings.size() >= maxArchiveFeeds)
                 {
                     return FeedEndReason.LIMIT_REACHED;
                 }
@@ -217,62 +241,53 @@ final class Feeds implements AutoCloseable
         return null;
     }
 
-    /**
-     * A replay of a match across its recordings: entered at the recording {@code fromSeq} falls in, by a seek to
-     * the term that holds the newest keyframe before it (in an earlier recording when that one has none).
-     */
     private RecordingFeed openReplayFeed(
         final RoomRecordings recordings, final List<RoomRecording> match, final int roomId, final long fromSeq)
     {
-        int first = 0;
-        for (int i = 0; i < match.size(); i++)
-        {
-            final RoomRecording recording = match.get(i);
-            if (Aeron.NULL_VALUE != recording.firstSeq() && recording.firstSeq() <= fromSeq)
-            {
-                first = i;
-            }
-        }
-        long position = match.get(first).startPosition();
-        if (fromSeq > 1)
-        {
-            while (true)
-            {
-                position = recordings.keyframeSeekPosition(
-                    match.get(first).recordingId(), fromSeq, RoomRestore.REPLAY_TIMEOUT_NS);
-                if (recordings.lastSeekFoundKeyframe() || 0 == first)
-                {
-                    break;
-                }
-                first--;
-            }
-            if (position < 0)
-            {
-                position = match.get(first).startPosition();
-            }
-        }
-        final long[] ids = new long[match.size() - first];
-        final long[] starts = new long[ids.length];
-        for (int i = 0; i < ids.length; i++)
-        {
-            ids[i] = match.get(first + i).recordingId();
-            starts[i] = 0 == i ? position : match.get(first + i).startPosition();
-        }
-        final RecordingFeed feed = new RecordingFeed(archive.archive(), ids, starts,
-            RoomRecordings.DEFAULT_REPLAY_CHANNEL, RoomRecordings.DEFAULT_REPLAY_STREAM_ID, roomId,
-            RecordingFeed.REPLAY, 0, fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
+        final RecordingFeed feed = MatchReplayEntry.open(
+            archive, recordings, match, roomId, fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
         feeds.add(feed);
         return feed;
     }
 
-    private RecordingFeed openFeed(
-        final long recordingId, final int roomId, final int mode, final long delayNs, final long fromSeq)
+    /**
+     * Advance the spectator feeds being opened without blocking; hand each one that opened to its cursors, end
+     * theirs when it failed.
+     */
+    private int advanceOpenings(final long nowNs)
     {
-        final RecordingFeed feed = new RecordingFeed(archive.archive(), recordingId,
-            RoomRecordings.DEFAULT_REPLAY_CHANNEL, RoomRecordings.DEFAULT_REPLAY_STREAM_ID, roomId, mode, delayNs,
-            fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
-        feeds.add(feed);
-        return feed;
+        int work = openings.poll(nowNs);
+        for (AsyncReplayStarter.Start start; null != (start = openings.takeFinished()); work++)
+        {
+            final RecordingFeed feed = start.isDone() ? new RecordingFeed(start, openings.starter(),
+                RecordingFeed.SPECTATE, 0, bufferLength, MAX_FRAMES, bufferFull, evicted) : null;
+            if (null != feed)
+            {
+                feeds.add(feed);
+            }
+            else
+            {
+                errors.onError(new IllegalStateException("spectator feed of room " + start.roomId() + ": " +
+                    start.failure()));
+            }
+            for (int j = 0, n = cursors.size(); j < n; j++)
+            {
+                final FeedCursor cursor = cursors.get(j);
+                if (cursor.opening == start)
+                {
+                    cursor.opening = null;
+                    cursor.feed = feed;
+                    if (null == feed)
+                    {
+                        refused.incrementRelease();
+                        cursor.endIndex = 1;
+                        cursor.endReason = FeedEndReason.ARCHIVE_ERROR;
+                    }
+                }
+            }
+            updateGauges();
+        }
+        return work;
     }
 
     /**
@@ -287,6 +302,7 @@ final class Feeds implements AutoCloseable
         {
             return;
         }
+        acksReceived.incrementRelease();
         final long next = ack.nextIndex();
         if (next > cursor.highestSent + 1)
         {
@@ -301,6 +317,12 @@ final class Feeds implements AutoCloseable
             if (cursor.sent < next)
             {
                 cursor.sent = next;
+            }
+            if (cursor.windowBlocked)
+            {
+                // the window it waited for opened: go on at once rather than at the next flush
+                cursor.windowBlocked = false;
+                cursor.flushNow = true;
             }
         }
         if ((ack.ackFlags() & FeedAckFlyweight.FLAG_GAP) != 0 && nowNs - cursor.lastRewindNs >= GAP_HOLDOFF_NS)
@@ -337,11 +359,12 @@ final class Feeds implements AutoCloseable
     int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        if (cursors.isEmpty() && feeds.isEmpty())
+        if (cursors.isEmpty() && feeds.isEmpty() && 0 == openings.size())
         {
             return 0;
         }
         int work = removeFinished(nowNs);
+        work += advanceOpenings(nowNs);
         for (int i = feeds.size() - 1; i >= 0; i--)
         {
             work += pollFeed(i, nowNs);
@@ -354,7 +377,7 @@ final class Feeds implements AutoCloseable
             {
                 if (!cursor.started && feed.isReady())
                 {
-                    cursor.start(feed.startIndex(), nowNs);
+                    cursor.start(feed.startIndex(), nowNs, flushPhaseNs());
                 }
                 if (cursor.started && feed.isEnded())
                 {
@@ -441,6 +464,11 @@ final class Feeds implements AutoCloseable
         }
     }
 
+    /**
+     * Send what is due for a cursor, at its flush (or at once for a resend, the rest of a flush cut short, or a window
+     * that opened): consecutive frames packed into one FEED_FRAME up to a datagram, at most {@link #SEND_LIMIT}
+     * FEED_FRAMEs a duty cycle and {@link #WINDOW} frames ahead of the acknowledgements.
+     */
     private int send(final FeedCursor cursor, final long nowNs)
     {
         if (!cursor.started && cursor.isOpen())
@@ -453,82 +481,145 @@ final class Feeds implements AutoCloseable
             rewind(cursor);
         }
         final Peer peer = cursor.peer;
-        if (null == peer.lane || !sender.isClear(peer))
+        if (null == peer.lane || !sender.isClear(peer) || cursor.sent > cursor.endIndex ||
+            !cursor.takeFlush(nowNs, flushIntervalNs))
         {
             return 0;
         }
-        int sent = 0;
-        while (sent < SEND_LIMIT && cursor.sent <= cursor.endIndex)
+        final int budget = Math.min(sendBuffer.capacity() - 128,
+            peer.events().maxPayloadLength() - TRAILER_ALLOWANCE);
+        int batches = 0;
+        cursor.windowBlocked = false;
+        while (cursor.sent <= cursor.endIndex)
         {
-            final long index = cursor.sent;
-            final int length;
-            if (index == cursor.endIndex)
+            if (batches == SEND_LIMIT)
             {
-                length = encodeEnd(cursor, index);
-            }
-            else if (cursor.sent - cursor.acked >= WINDOW)
-            {
+                cursor.flushNow = true;
                 break;
             }
-            else
+            final long first = cursor.sent;
+            final int length = pack(cursor, first, budget, nowNs);
+            final int count = (int)(packedTo - first);
+            if (0 == count)
             {
-                final RecordingFeed feed = cursor.feed;
-                final long feedIndex = cursor.feedIndex(index);
-                if (feedIndex > feed.newestIndex() || !cursor.isDue(feedIndex, nowNs))
+                if (overrunAt > 0)
                 {
-                    break;
-                }
-                if (feedIndex < feed.oldestIndex())
-                {
+                    overrunAt = 0;
                     overruns.incrementRelease();
                     cursor.sent = cursor.highestSent + 1;
                     cursor.endAfterSent(FeedEndReason.OVERRUN);
                     continue;
                 }
-                frameFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_FRAME, peer.sessionId);
-                frameFlyweight.feedId(cursor.feedId).index(index);
-                length = FeedFrameFlyweight.RECORD_OFFSET + feed.copy(feedIndex, sendBuffer,
-                    FeedFrameFlyweight.RECORD_OFFSET);
+                break;
             }
             if (sender.offer(peer, sendBuffer, 0, length) < 0)
             {
+                cursor.flushNow = true;
                 break;
             }
-            if (index <= cursor.highestSent)
+            if (first == cursor.acked)
             {
-                framesResent.incrementRelease();
+                // nothing was in flight: the resend timer starts now, not at the last acknowledgement
+                cursor.lastAckProgressNs = nowNs;
             }
-            else
+            if (first <= cursor.highestSent)
             {
-                cursor.highestSent = index;
+                framesResent.getAndAddRelease(Math.min(packedTo - 1, cursor.highestSent) - first + 1);
             }
-            if (index == cursor.endIndex && 0 == cursor.endSentNs)
+            if (packedTo - 1 > cursor.highestSent)
+            {
+                cursor.highestSent = packedTo - 1;
+            }
+            if (packedTo > cursor.endIndex && 0 == cursor.endSentNs)
             {
                 cursor.endSentNs = nowNs;
             }
-            framesSent.incrementRelease();
-            cursor.sent++;
-            sent++;
+            framesSent.getAndAddRelease(count);
+            batchesSent.incrementRelease();
+            cursor.sent = packedTo;
+            batches++;
         }
-        return sent;
+        return batches;
     }
 
-    private int encodeEnd(final FeedCursor cursor, final long index)
+    /**
+     * Pack the cursor's frames from {@code first} into the send buffer, as many as are due, within the window and
+     * within {@code budget} bytes (a single frame longer than that alone). Sets {@link #packedTo} to the index after
+     * the last frame packed, and {@link #overrunAt} when the next frame has already left the feed.
+     *
+     * @return the FEED_FRAME's length.
+     */
+    private int pack(final FeedCursor cursor, final long first, final int budget, final long nowNs)
     {
         frameFlyweight.wrapForEncode(sendBuffer, 0, FrameType.FEED_FRAME, cursor.peer.sessionId);
-        frameFlyweight.feedId(cursor.feedId).index(index);
+        frameFlyweight.feedId(cursor.feedId).index(first);
+        int length = FeedFrameFlyweight.RECORD_OFFSET;
+        long index = first;
+        final RecordingFeed feed = cursor.feed;
+        while (index <= cursor.endIndex)
+        {
+            if (index == cursor.endIndex)
+            {
+                if (index > first &&
+                    length + FeedFrameFlyweight.entryLength(RecordedFrameFlyweight.PAYLOAD_OFFSET) > budget)
+                {
+                    break;
+                }
+                length += encodeEnd(cursor, index, length);
+                index++;
+                break;
+            }
+            if (index - cursor.acked >= WINDOW)
+            {
+                cursor.windowBlocked = true;
+                break;
+            }
+            final long feedIndex = cursor.feedIndex(index);
+            if (feedIndex > feed.newestIndex() || !cursor.isDue(feedIndex, nowNs))
+            {
+                break;
+            }
+            if (feedIndex < feed.oldestIndex())
+            {
+                overrunAt = index == first ? index : 0;
+                break;
+            }
+            final int entryLength = FeedFrameFlyweight.entryLength(feed.length(feedIndex));
+            if (index > first && length + entryLength > budget)
+            {
+                break;
+            }
+            FeedFrameFlyweight.putEntryHeader(sendBuffer, length, feed.length(feedIndex));
+            feed.copy(feedIndex, sendBuffer, length + FeedFrameFlyweight.ENTRY_HEADER_LENGTH);
+            length += entryLength;
+            index++;
+        }
+        frameFlyweight.recordCount((int)(index - first));
+        packedTo = index;
+        return length;
+    }
+
+    private int encodeEnd(final FeedCursor cursor, final long index, final int entryOffset)
+    {
         final long lastSeq = null != cursor.feed && cursor.started && index > 1 ?
             cursor.feed.seq(Math.max(cursor.feed.oldestIndex(), Math.min(cursor.feed.newestIndex(),
             cursor.feedIndex(index - 1)))) : 0;
-        recordFlyweight.wrap(sendBuffer, FeedFrameFlyweight.RECORD_OFFSET, RecordedFrameFlyweight.PAYLOAD_OFFSET)
+        recordFlyweight.wrap(sendBuffer, entryOffset + FeedFrameFlyweight.ENTRY_HEADER_LENGTH,
+            RecordedFrameFlyweight.PAYLOAD_OFFSET)
             .header(FeedFrameFlyweight.END, 0, cursor.roomId, lastSeq, nowNs, cursor.endReason.code(), 0);
-        return FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET;
+        return FeedFrameFlyweight.putEntryHeader(sendBuffer, entryOffset, RecordedFrameFlyweight.PAYLOAD_OFFSET);
+    }
+
+    private long flushPhaseNs()
+    {
+        return 0 == flushIntervalNs ? 0 : (cursorsStarted++ * staggerStepNs) % flushIntervalNs;
     }
 
     private void rewind(final FeedCursor cursor)
     {
         cursor.sent = cursor.acked;
         cursor.lastRewindNs = nowNs;
+        cursor.flushNow = true;
     }
 
     private FeedCursor find(final Peer peer, final int feedId)
@@ -575,7 +666,7 @@ final class Feeds implements AutoCloseable
         }
         spectators.setRelease(spectating);
         replays.setRelease(replaying);
-        archiveReplays.setRelease(feeds.size());
+        archiveReplays.setRelease(feeds.size() + openings.size());
     }
 
     /**
@@ -589,5 +680,6 @@ final class Feeds implements AutoCloseable
         }
         feeds.clear();
         cursors.clear();
+        CloseHelper.quietClose(openings);
     }
 }

@@ -426,7 +426,10 @@ public final class GameServer implements AutoCloseable
      * {@link RoomListener#onRestoreKeyframe} for the newest keyframe, then {@link RoomListener#onRestoreEvent} for
      * each event after it; the room's seq continues after the last recorded seq, its replay history holds the last
      * recorded events, and it is recorded again (a new recording that continues the same seqs). With no
-     * recording, the room starts empty at seq 0. Its members come back with {@link #restoreSessions()}.
+     * recording, the room starts empty at seq 0. Its members come back with {@link #restoreSessions()}; each is told,
+     * when it resumes, the seq the room was restored at ({@link Room#restoredSeq()}), so that a client of a
+     * {@link DurableDelivery#LIVE} room that had delivered past it resyncs instead of taking the room's new events
+     * for duplicates.
      *
      * @param roomId  positive room id of the recorded room.
      * @param options the room's settings (copied, made durable), or null for the server's defaults.
@@ -645,9 +648,16 @@ public final class GameServer implements AutoCloseable
         public static final String TERM_LENGTH_PROP_NAME = CommonContext.TERM_LENGTH_PROP_NAME;
         /** Port pairs the server listens on, default 1 (pair k is port + 2k and port + 2k + 1). */
         public static final String PORT_PAIRS_PROP_NAME = "skirmish.server.port.pairs";
+        /** How often each spectator or replay feed sends what has become due, default 50ms. */
+        public static final String FEED_FLUSH_INTERVAL_PROP_NAME = "skirmish.server.feed.flush.interval";
 
         private Configuration()
         {
+        }
+
+        static long feedFlushIntervalNs()
+        {
+            return CommonContext.durationNs(FEED_FLUSH_INTERVAL_PROP_NAME, "50ms");
         }
 
         static String bindAddress()
@@ -767,6 +777,7 @@ public final class GameServer implements AutoCloseable
         long recordingRetentionMs;
         int maxRecordingsPerRoom;
         long retentionIntervalMs = TimeUnit.MINUTES.toMillis(1);
+        long feedFlushIntervalNs = Configuration.feedFlushIntervalNs();
         boolean archiveEnabled;
 
         /**
@@ -902,6 +913,10 @@ public final class GameServer implements AutoCloseable
                 throw new IllegalArgumentException("activeRecordingWaitNs, recordingRetentionMs and " +
                     "maxRecordingsPerRoom must be >= 0 and retentionIntervalMs > 0: " + activeRecordingWaitNs + ", " +
                     recordingRetentionMs + ", " + maxRecordingsPerRoom + ", " + retentionIntervalMs);
+            }
+            if (feedFlushIntervalNs < 0 || feedFlushIntervalNs > TimeUnit.SECONDS.toNanos(1))
+            {
+                throw new IllegalArgumentException("feedFlushIntervalNs must be in [0, 1 s]: " + feedFlushIntervalNs);
             }
             if (feedBufferLength < 64 * 1024 || feedBufferLength > (1 << 30) || maxArchiveFeeds < 0)
             {
@@ -1390,6 +1405,22 @@ public final class GameServer implements AutoCloseable
         }
 
         /**
+         * @param intervalNs how often each spectator or replay feed sends what has become due, default 50 ms, in
+         *                   [0, 1 s]: everything due for a client leaves together, packed into as few datagrams as
+         *                   fit, and the feeds' flushes are spread over the interval, so that many spectators cost
+         *                   the conductor a few sends a flush rather than one per frame per spectator. A frame is
+         *                   released up to this much later than its delay (a spectator 2 s behind sees it 2.00 to
+         *                   2.05 s late); 0 sends each frame on the first duty cycle it is due (still packed).
+         * @return this for a fluent API.
+         */
+        public Context feedFlushIntervalNs(final long intervalNs)
+        {
+            checkNotConcluded();
+            this.feedFlushIntervalNs = intervalNs;
+            return this;
+        }
+
+        /**
          * @return how long a restore waits for a room's active recording to stop.
          */
         public long activeRecordingWaitNs()
@@ -1458,6 +1489,14 @@ public final class GameServer implements AutoCloseable
         public long retentionIntervalMs()
         {
             return retentionIntervalMs;
+        }
+
+        /**
+         * @return how often each feed sends what has become due.
+         */
+        public long feedFlushIntervalNs()
+        {
+            return feedFlushIntervalNs;
         }
 
         /**

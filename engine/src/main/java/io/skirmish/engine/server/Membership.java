@@ -31,6 +31,11 @@ final class Membership
     long leadNs;
     long resyncSentNs;
     boolean resyncLost;
+    /**
+     * Restored with its session after a restart ({@link RoomRegistry#restoreMember}): the seq the room was restored
+     * at, told to the client in its resume state until it shows it holds nothing past it; else -1.
+     */
+    long restoredAtSeq = -1;
 
     Membership(final Peer peer, final EventStream stream, final Room room)
     {

@@ -62,6 +62,12 @@ public final class Room
     long deliveryNextEpoch;
     long deliveryNextSeq;
     boolean inDeliveryWait;
+    /** A durable room whose members get its events without waiting on the recording ({@link DurableDelivery#LIVE}). */
+    final boolean liveDelivery;
+    /** Restored by {@link GameServer#restoreRoom}: the seq its recording ended at (the restored seq), else -1. */
+    long restoredSeq = -1;
+    /** Restored: tells this restore from any other of the room (clients seeing it twice act once), else 0. */
+    long restoreId;
 
     Room(
         final int roomId,
@@ -81,6 +87,7 @@ public final class Room
         this.snapshots = snapshots;
         this.thread = thread;
         this.oldestSeqCounter = oldestSeqCounter;
+        this.liveDelivery = options.durable && DurableDelivery.LIVE == options.durableDelivery;
         this.stream = new EventStream(
             roomId, new EventHistory(options.historyCount, options.historyBytes, options.historyAgeNs));
     }
@@ -140,6 +147,15 @@ public final class Room
     public boolean isDurable()
     {
         return null != recorder;
+    }
+
+    /**
+     * @return for a room opened again by {@link GameServer#restoreRoom}, the seq its recording ended at (the last
+     * event restored; the room's seq continued after it), else -1.
+     */
+    public long restoredSeq()
+    {
+        return restoredSeq;
     }
 
     /**

@@ -23,6 +23,7 @@ public final class RoomOptions
     int rewindStateLength;
     RoomListener listener;
     boolean durable;
+    DurableDelivery durableDelivery = DurableDelivery.RECORDED;
 
     /**
      * @param maxMembers most members at once.
@@ -195,15 +196,38 @@ public final class RoomOptions
         return durable;
     }
 
+    /**
+     * When a durable room's members get its events: {@link DurableDelivery#RECORDED} (the default) once the archive
+     * has recorded them, exact over a crash; {@link DurableDelivery#LIVE} at once, without waiting on the recording,
+     * at the price of one explicit resync per room for a client that had delivered past what the crash left recorded
+     * (docs/durability.md, "Live-first delivery"). Ignored for a room that is not durable.
+     *
+     * @param delivery RECORDED or LIVE, not null.
+     * @return this for a fluent API.
+     */
+    public RoomOptions durableDelivery(final DurableDelivery delivery)
+    {
+        this.durableDelivery = delivery;
+        return this;
+    }
+
+    /**
+     * @return when a durable room's members get its events.
+     */
+    public DurableDelivery durableDelivery()
+    {
+        return durableDelivery;
+    }
+
     void validate()
     {
         if (maxMembers < 1 || historyCount < 1 || historyBytes < 1024 || backlogCount < 0 || tickRateHz < 0 ||
-            maxRewindTicks < 0 || maxRewindTicks > 65_536 || rewindStateLength < 0)
+            maxRewindTicks < 0 || maxRewindTicks > 65_536 || rewindStateLength < 0 || null == durableDelivery)
         {
             throw new IllegalArgumentException("invalid RoomOptions: maxMembers=" + maxMembers +
                 " historyCount=" + historyCount + " historyBytes=" + historyBytes + " backlogCount=" + backlogCount +
                 " tickRateHz=" + tickRateHz + " maxRewindTicks=" + maxRewindTicks + " maxStateLength=" +
-                rewindStateLength);
+                rewindStateLength + " durableDelivery=" + durableDelivery);
         }
     }
 
@@ -220,6 +244,7 @@ public final class RoomOptions
         copy.rewindStateLength = rewindStateLength;
         copy.listener = listener;
         copy.durable = durable;
+        copy.durableDelivery = durableDelivery;
         return copy;
     }
 }

@@ -24,6 +24,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.File;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -86,7 +87,7 @@ final class RoomRegistry
         this.oldestSeqCounters = oldestSeqCounters;
         this.peers = peers;
         this.controlBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            ResumeStateFlyweight.length(ctx.maxRoomsPerSession + 1) + 64, 64));
+            ResumeStateFlyweight.length(ctx.maxRoomsPerSession + 1, ctx.maxRoomsPerSession) + 64, 64));
         this.roomsActive = counters.get(EngineCounter.ROOMS_ACTIVE);
         this.ticksLate = counters.get(EngineCounter.TICKS_LATE);
         this.rewinds = counters.get(EngineCounter.REWINDS);
@@ -128,6 +129,7 @@ final class RoomRegistry
         final Membership m = new Membership(peer, room.stream, room);
         m.ackedSeq = Math.min(ackedSeq, room.stream.lastSeq);
         m.nextSeqToSend = m.ackedSeq + 1;
+        m.restoredAtSeq = room.restoredSeq;
         if (room.memberCount == room.members.length)
         {
             room.members = Arrays.copyOf(room.members, room.members.length * 2);
@@ -247,6 +249,8 @@ final class RoomRegistry
         try
         {
             room.stream.lastSeq = restore.lastSeq();
+            room.restoredSeq = restore.lastSeq();
+            room.restoreId = ThreadLocalRandom.current().nextLong() | 1L;
             if (room.tickIntervalNs > 0)
             {
                 room.tick = restore.restoredTick(ctx.epochClock.time(), room.tickIntervalNs);
@@ -615,7 +619,8 @@ final class RoomRegistry
 
     /**
      * A session resumed: every stream it is in, or is still owed events of, goes back to the first event it did not
-     * acknowledge, and it is told where each continues and how far each reached.
+     * acknowledge, and it is told where each continues and how far each reached, and, for each room it was restored
+     * into after a restart (until it showed it holds nothing past it), the seq the room was restored at.
      */
     void resume(final Peer peer)
     {
@@ -643,7 +648,44 @@ final class RoomRegistry
                 m.leftNoticeSeq);
         }
         state.count(count);
-        sender.sendInOrder(peer, controlBuffer, 0, ResumeStateFlyweight.length(count));
+        int restoredCount = 0;
+        final Int2ObjectHashMap<Membership>.ValueIterator restoredIt = session.memberships.values().iterator();
+        while (restoredIt.hasNext())
+        {
+            // restored with the session: the client may hold events past where the room's recording ended
+            final Membership m = restoredIt.next();
+            if (m.restoredAtSeq >= 0 && restoredCount < ctx.maxRoomsPerSession)
+            {
+                state.restored(restoredCount++, m.room.roomId, m.restoredAtSeq, m.room.restoreId);
+            }
+        }
+        state.restoredCount(restoredCount);
+        sender.sendInOrder(peer, controlBuffer, 0, ResumeStateFlyweight.length(count, restoredCount));
+    }
+
+    /**
+     * A client resumed into a room restored after a restart at a seq below what it had delivered (a
+     * {@link DurableDelivery#LIVE} room delivers before it records) and went back to that seq: one resync, to the
+     * room's newest seq, stands in for the events it held that the restored room does not have, and for the
+     * restored room's own events with those seqs. Asked for again only when the resync was lost.
+     *
+     * @return false when the request is malformed (no such membership, or a room that was not restored).
+     */
+    boolean onResyncRequest(final Membership m, final long fromSeq)
+    {
+        if (null == m || null == m.room || m.room.restoredSeq < 0 || fromSeq < 1)
+        {
+            return false;
+        }
+        m.restoredAtSeq = -1;
+        if (m.resyncedUpTo > m.room.restoredSeq && clock.nanoTime() - m.resyncSentNs < EventFanOut.RESYNC_LOST_AFTER_NS)
+        {
+            return true; // one is on its way
+        }
+        m.resendCount = 0;
+        m.resyncLost = true; // the pump sends a resync to the newest seq owed before anything else
+        fanOut.markBehind(m);
+        return true;
     }
 
     void closeAll()

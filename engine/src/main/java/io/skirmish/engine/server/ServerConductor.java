@@ -119,7 +119,7 @@ final class ServerConductor implements Agent, AutoCloseable, LaneRegistry.Handle
         sessions.store(sessionStore);
         rooms.persist(sessions::persist);
         this.feeds = new Feeds(archive, rooms, sender, counters, ctx.maxMessageLength(), ctx.feedBufferLength(),
-            ctx.maxArchiveFeeds(), this::onError);
+            ctx.maxArchiveFeeds(), ctx.feedFlushIntervalNs(), this::onError);
         this.retention = null != archive && (ctx.recordingRetentionMs() > 0 || ctx.maxRecordingsPerRoom() > 0) ?
             new RecordingRetention(archive, rooms, ctx.recordingChannel(), ctx.recordingRetentionMs(),
             ctx.maxRecordingsPerRoom(), ctx.retentionIntervalMs(), ctx.epochClock.time(),

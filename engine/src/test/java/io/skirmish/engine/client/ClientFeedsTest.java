@@ -50,7 +50,7 @@ class ClientFeedsTest
     private final List<Throwable> errors = new ArrayList<>();
     private final ClientFeeds feeds = new ClientFeeds(sender, counters, errors::add);
     private final List<String> calls = new ArrayList<>();
-    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[8 * 1024]);
     private long nowNs = START_NS;
     private final FeedListener listener = new FeedListener()
     {
@@ -109,7 +109,7 @@ class ClientFeedsTest
         assertEquals(3, counters.get(EngineCounter.FEED_FRAMES_DELIVERED).get());
         assertEquals(1, counters.get(EngineCounter.FEED_DUPLICATES_DROPPED).get());
 
-        nowNs += TimeUnit.MILLISECONDS.toNanos(10);
+        nowNs += TimeUnit.MILLISECONDS.toNanos(ClientFeeds.ACK_INTERVAL_MS);
         feeds.doWork(nowNs, SESSION_ID);
         assertAck(upstream.lastFrame(), feedId, 4, 0);
         assertTrue(feeds.isFeeding(ROOM));
@@ -167,6 +167,59 @@ class ClientFeedsTest
         assertTrue(feedId > 0);
     }
 
+    @Test
+    void shouldDeliverABatchInOrderSkipWhatWasDeliveredAndDropTheRestAfterAGap()
+    {
+        final int feedId = open();
+        batch(feedId, 1, event(1, "a"), event(2, "b"), event(3, "c"));
+        assertEquals(List.of("event 1 7 a", "event 2 7 b", "event 3 7 c"), calls);
+        assertEquals(0, upstream.frameCount(), "a batch is acknowledged at the ack interval, not at once");
+
+        // a resend overlapping what was delivered: only the new frames are delivered
+        batch(feedId, 2, event(2, "b"), event(3, "c"), event(4, "d"));
+        assertEquals(List.of("event 1 7 a", "event 2 7 b", "event 3 7 c", "event 4 7 d"), calls);
+        assertEquals(2, counters.get(EngineCounter.FEED_DUPLICATES_DROPPED).get());
+
+        // the batch with 5 and 6 is lost: the next one is dropped whole and the rest asked for at once
+        batch(feedId, 7, event(7, "g"), event(8, "h"));
+        assertAck(upstream.lastFrame(), feedId, 5, FeedAckFlyweight.FLAG_GAP);
+        batch(feedId, 5, event(5, "e"), event(6, "f"), event(7, "g"), event(8, "h"),
+            new Record(FeedFrameFlyweight.END, 8, FeedEndReason.ROOM_CLOSED.code(), ""));
+        assertEquals(List.of("event 1 7 a", "event 2 7 b", "event 3 7 c", "event 4 7 d", "event 5 7 e",
+            "event 6 7 f", "event 7 7 g", "event 8 7 h", "end 8 ROOM_CLOSED"), calls);
+        assertAck(upstream.lastFrame(), feedId, 10, 0);
+        assertEquals(9, counters.get(EngineCounter.FEED_FRAMES_DELIVERED).get());
+        assertEquals(1, counters.get(EngineCounter.FEED_GAPS_DETECTED).get());
+        assertFalse(feeds.isFeeding(ROOM));
+        assertEquals(0, errors.size());
+    }
+
+    @Test
+    void shouldAcknowledgeAtTheIntervalOrAtOnceAfterAQuarterWindow()
+    {
+        final int feedId = open();
+        feeds.doWork(nowNs, SESSION_ID);
+        assertAck(upstream.lastFrame(), feedId, 1, 0);
+        upstream.clear();
+        batch(feedId, 1, event(1, "a"));
+        nowNs += TimeUnit.MILLISECONDS.toNanos(ClientFeeds.ACK_INTERVAL_MS - 1);
+        feeds.doWork(nowNs, SESSION_ID);
+        assertEquals(0, upstream.frameCount(), "not before the ack interval");
+        nowNs += TimeUnit.MILLISECONDS.toNanos(1);
+        feeds.doWork(nowNs, SESSION_ID);
+        assertAck(upstream.lastFrame(), feedId, 2, 0);
+        upstream.clear();
+
+        final Record[] many = new Record[ClientFeeds.ACK_AFTER_FRAMES];
+        for (int i = 0; i < many.length; i++)
+        {
+            many[i] = event(2 + i, "x");
+        }
+        batch(feedId, 2, many);
+        assertAck(upstream.lastFrame(), feedId, 2 + many.length, 0);
+        assertEquals(1, upstream.frameCount(), "at once after a quarter window");
+    }
+
     private int open()
     {
         final int feedId = (int)feeds.open(true, SESSION_ID, FeedRequestFlyweight.REPLAY, ROOM, 0, 1, 1, listener);
@@ -179,15 +232,35 @@ class ClientFeedsTest
         final int feedId, final long index, final int recordType, final long seq, final int typeId,
         final String payload)
     {
+        batch(feedId, index, new Record(recordType, seq, typeId, payload));
+    }
+
+    private void batch(final int feedId, final long firstIndex, final Record... records)
+    {
         final FeedFrameFlyweight f = new FeedFrameFlyweight();
         f.wrapForEncode(frame, 0, FrameType.FEED_FRAME, SESSION_ID);
-        f.feedId(feedId).index(index);
-        new RecordedFrameFlyweight().wrap(frame, FeedFrameFlyweight.RECORD_OFFSET, RecordedFrameFlyweight.PAYLOAD_OFFSET)
-            .header(recordType, 0, ROOM, seq, nowNs, typeId, 0);
-        final int length = frame.putStringWithoutLengthAscii(
-            FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET, payload);
-        feeds.onFrame(frame, 0, FeedFrameFlyweight.RECORD_OFFSET + RecordedFrameFlyweight.PAYLOAD_OFFSET + length,
-            nowNs);
+        f.feedId(feedId).index(firstIndex).recordCount(records.length);
+        int length = FeedFrameFlyweight.RECORD_OFFSET;
+        for (final Record r : records)
+        {
+            final int recordOffset = length + FeedFrameFlyweight.ENTRY_HEADER_LENGTH;
+            new RecordedFrameFlyweight().wrap(frame, recordOffset, RecordedFrameFlyweight.PAYLOAD_OFFSET)
+                .header(r.type, 0, ROOM, r.seq, nowNs, r.typeId, 0);
+            final int payloadLength = frame.putStringWithoutLengthAscii(
+                recordOffset + RecordedFrameFlyweight.PAYLOAD_OFFSET, r.payload);
+            length += FeedFrameFlyweight.putEntryHeader(
+                frame, length, RecordedFrameFlyweight.PAYLOAD_OFFSET + payloadLength);
+        }
+        feeds.onFrame(frame, 0, length, nowNs);
+    }
+
+    private record Record(int type, long seq, int typeId, String payload)
+    {
+    }
+
+    private static Record event(final long seq, final String payload)
+    {
+        return new Record(RecordedFrameFlyweight.EVENT, seq, 7, payload);
     }
 
     private UnsafeBuffer reliableBody(final int index)

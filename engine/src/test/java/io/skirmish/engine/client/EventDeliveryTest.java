@@ -118,6 +118,11 @@ class EventDeliveryTest
         {
             calls.add("resync " + roomId + " " + seq + " " + buffer.getStringWithoutLengthAscii(offset, length));
         }
+
+        public void onRoomRestored(final int roomId, final long lastDeliveredSeq, final long restoredSeq)
+        {
+            calls.add("restored " + roomId + " " + lastDeliveredSeq + " " + restoredSeq);
+        }
     };
     private final GameClient.Context ctx = new GameClient.Context()
         .listener(listener)
@@ -258,8 +263,8 @@ class EventDeliveryTest
                 assertEquals(ReplayRequestFlyweight.LENGTH, buffer.capacity());
                 replayFlyweight.wrap(buffer, 0, buffer.capacity());
                 assertEquals(SESSION_ID, replayFlyweight.sessionId());
-                requests.add(
-                    replayFlyweight.roomId() + " " + replayFlyweight.fromSeq() + " " + replayFlyweight.toSeq());
+                requests.add(replayFlyweight.roomId() + " " + replayFlyweight.fromSeq() + " " + replayFlyweight.toSeq() +
+                    ((replayFlyweight.requestFlags() & ReplayRequestFlyweight.FLAG_RESYNC) != 0 ? " resync" : ""));
             }
         }
         return requests;
@@ -538,6 +543,83 @@ class EventDeliveryTest
         state.entry(1, ROOM, ResumeStateFlyweight.LEFT_WHILE_AWAY, finalSeq - 2, finalSeq, noticeSeq);
         state.count(2);
         delivery.onResumeState(frame, FRAME_OFFSET, ResumeStateFlyweight.length(2));
+    }
+
+    private void restoredResumeState(final long fromSeq, final long headSeq, final long restoredSeq, final long id)
+    {
+        final ResumeStateFlyweight state = new ResumeStateFlyweight();
+        state.wrapForEncode(frame, FRAME_OFFSET, SESSION_ID);
+        state.entry(0, 0, ResumeStateFlyweight.DIRECT, directSeq + 1, directSeq, 0);
+        state.entry(1, ROOM, ResumeStateFlyweight.MEMBER, fromSeq, headSeq, 1);
+        state.count(2);
+        state.restored(0, ROOM, restoredSeq, id);
+        state.restoredCount(1);
+        assertTrue(ResumeStateFlyweight.isComplete(frame, FRAME_OFFSET, ResumeStateFlyweight.length(2, 1)));
+        assertFalse(ResumeStateFlyweight.isComplete(frame, FRAME_OFFSET, ResumeStateFlyweight.length(2, 1) - 1));
+        delivery.onResumeState(frame, FRAME_OFFSET, ResumeStateFlyweight.length(2, 1));
+    }
+
+    @Test
+    void shouldGoBackToWhereARestoredRoomEndedAndResyncOnceWhenItHadDeliveredPastIt()
+    {
+        joined(ROOM, 1);
+        for (long seq = 1; seq <= 10; seq++)
+        {
+            event(seq);
+        }
+        calls.clear();
+        control.clear();
+
+        // a LIVE room restored at 7 by a restarted server whose seqs 8.. are new events
+        restoredResumeState(5, 12, 7, 0xABCL);
+        assertEquals(List.of("restored " + ROOM + " 10 7"), calls, "told at once");
+        assertEquals(List.of(ROOM + " 8 10 resync"), replayRequests(), "a resync asked for, not a replay");
+        assertEquals(1, counter(EngineCounter.ROOM_RESTORE_RESYNCS));
+        calls.clear();
+        control.clear();
+
+        event(6); // the restored room's history, up to 7: the same events as before
+        event(8); // the restored room's new events: not duplicates, and not delivered before the resync
+        event(9);
+        nowNs += 3 * REPLAY_TIMEOUT_NS;
+        delivery.housekeeping(nowNs);
+        assertEquals(List.of(), calls, "nothing of the room before the resync");
+        assertEquals(List.of(), replayRequests(), "no replay asked for while the resync is awaited");
+        assertEquals(1, counter(EngineCounter.DUPLICATES_DROPPED));
+        nowNs += RoomRestores.RETRY_NS;
+        delivery.housekeeping(nowNs);
+        assertEquals(List.of(ROOM + " 8 10 resync"), replayRequests(), "asked again after a second without it");
+
+        resync(ROOM, 8, "restored state");
+        assertEquals(List.of("resync " + ROOM + " 8 restored state", delivered(9)), calls,
+            "the resync, below what was delivered before, then the restored room's events held after it");
+        event(10);
+        assertEquals(delivered(10), calls.get(calls.size() - 1));
+        assertEquals(1, counter(EngineCounter.RESYNCS));
+
+        // a later resume naming the same restore: acted on once
+        calls.clear();
+        restoredResumeState(11, 12, 7, 0xABCL);
+        event(11);
+        assertEquals(List.of(delivered(11)), calls);
+        assertEquals(1, counter(EngineCounter.ROOM_RESTORE_RESYNCS));
+    }
+
+    @Test
+    void shouldContinueExactlyFromARestoredRoomWhenItHadNotDeliveredPastIt()
+    {
+        joined(ROOM, 1);
+        for (long seq = 1; seq <= 5; seq++)
+        {
+            event(seq);
+        }
+        calls.clear();
+        restoredResumeState(4, 9, 7, 0xDEFL);
+        event(6);
+        event(7);
+        event(8);
+        assertEquals(delivered(6, 7, 8), calls);
+        assertEquals(0, counter(EngineCounter.ROOM_RESTORE_RESYNCS));
     }
 
     @Test

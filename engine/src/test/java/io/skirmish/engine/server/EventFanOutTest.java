@@ -696,4 +696,40 @@ class EventFanOutTest
         fixture.sessions.close(bob, DisconnectReason.KICKED, false);
         assertEquals(SendResult.NO_SUCH_SESSION, fanOut.sendDirect(bob, 5, 0, payload, 0, payload("x")));
     }
+
+    @Test
+    void shouldAnswerAResyncRequestOfARestoredRoomWithOneResyncToItsHeadAndAnotherOnlyWhenAskedLongAfter()
+    {
+        final long restoredSeq = room.lastSeq();
+        broadcast("one", 0);
+        broadcast("two", 0);
+        events(bob).clear();
+        assertFalse(fixture.rooms.onResyncRequest(member(bob), restoredSeq + 1), "a room that was not restored");
+
+        room.restoredSeq = restoredSeq;
+        member(bob).restoredAtSeq = restoredSeq;
+        assertTrue(fixture.rooms.onResyncRequest(member(bob), restoredSeq + 1));
+        assertEquals(-1, member(bob).restoredAtSeq, "no longer named in its resume state");
+        fanOut.pumpBehindMembers();
+        assertEquals(1, events(bob).frameCount());
+        final RoomEventFlyweight resync = decode(events(bob), 0);
+        assertEquals(FrameType.RESYNC, resync.type());
+        assertEquals(room.lastSeq(), resync.seq(), "to the room's head");
+        assertEquals("STATE", payloadOf(resync));
+        assertEquals(List.of(bob.session), resynced);
+
+        broadcast("three", 0);
+        assertTrue(fixture.rooms.onResyncRequest(member(bob), restoredSeq + 1), "asked again at once");
+        fanOut.pumpBehindMembers();
+        assertEquals(2, events(bob).frameCount(), "no second resync, the next event as usual");
+        assertEquals(FrameType.ROOM_EVENT, decode(events(bob), 1).type());
+
+        fixture.advance(EventFanOut.RESYNC_LOST_AFTER_NS);
+        assertTrue(fixture.rooms.onResyncRequest(member(bob), restoredSeq + 1), "asked again: the resync was lost");
+        fanOut.pumpBehindMembers();
+        assertEquals(3, events(bob).frameCount());
+        assertEquals(FrameType.RESYNC, decode(events(bob), 2).type());
+        assertEquals(room.lastSeq(), decode(events(bob), 2).seq());
+        assertTrue(events(alice).frameCount() == 3 && events(carol).frameCount() == 3, "the others untouched");
+    }
 }
