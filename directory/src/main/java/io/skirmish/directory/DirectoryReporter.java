@@ -165,6 +165,17 @@ public final class DirectoryReporter implements Agent, AutoCloseable
     }
 
     /**
+     * The room the directory placed here was not opened (its restore is deferred): the directory's next reminder
+     * of the placement is handed to the listener again.
+     *
+     * @param roomId the room.
+     */
+    public void placementNotOpened(final int roomId)
+    {
+        placedNotified.remove(roomId);
+    }
+
+    /**
      * @param health 0 healthy, positive degraded (no new rooms placed here), negative draining (no new seats).
      */
     public void health(final int health)

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * the directory re-places here from a dead server is restored from that server's directory with its sessions.
  * Every durable room with at least the given members gets a broadcast "event SEQ" every 2 ms, printed as
  * "sent SEQ". Prints "ready" once registered, and "placed ROOM restored=B seq=S members=M at=EPOCH_MS" for each
- * placed room. Arguments: port, Aeron directory, shared root, server id, directory nodes, room id to create
+ * placed room, and "deferred N" whenever the link's deferred placements count changes. Arguments: port, Aeron directory, shared root, server id, directory nodes, room id to create
  * durable (0 for none), members to wait for.
  */
 public final class LinkedRoomServerChild
@@ -102,9 +102,15 @@ public final class LinkedRoomServerChild
                 System.out.println("sent " + seq);
             }
         });
+        long deferred = 0;
         while (true)
         {
             server.proxy().execute(broadcast);
+            if (link.placementsDeferred() != deferred)
+            {
+                deferred = link.placementsDeferred();
+                System.out.println("deferred " + deferred);
+            }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }

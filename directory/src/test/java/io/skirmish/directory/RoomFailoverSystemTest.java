@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -240,6 +242,73 @@ class RoomFailoverSystemTest
         System.out.println("room " + ROOM + ": server 1 SIGKILLed at seq " + lastSent + "; serving again on " +
             "server 2 at seq " + restoredSeq + " with " + CLIENTS + " sessions " + servingMs + " ms after the kill " +
             "(directory server timeout 2 s); located " + located.get() + " times");
+    }
+
+    /**
+     * A room server taken for dead while alive: server 1 is stopped (SIGSTOP) past the directory's server timeout,
+     * so the directory re-places its durable room on server 2, whose link finds server 1's archive directory still
+     * locked and defers, opening nothing; server 1 is continued (SIGCONT), reports the room again, and the directory
+     * gives it back. Server 2 never opens the room.
+     */
+    @Test
+    void shouldNotOpenARoomOfAServerTakenForDeadWhileItIsAliveAndGiveItBack() throws Exception
+    {
+        final String nodes = DirectoryCluster.nodes("localhost", DirectoryTests.freeBasePort(3), 3);
+        cluster = DirectoryCluster.launch(3, (i) -> DirectoryTests.nodeContext(nodes, i, dir).serverTimeoutMs(2_000));
+        clientDriver = DirectoryTests.clientDriver(new File(dir, "client-driver"));
+        final File root = new File(dir, "shared");
+        final Child serverA = new Child(DirectoryTests.freeBasePort(1), root, 1, nodes, ROOM, 1_000);
+        closeables.add(serverA);
+        final Child serverB = new Child(DirectoryTests.freeBasePort(1), root, 2, nodes, 0, 1_000);
+        closeables.add(serverB);
+        DirectoryTests.await(() -> serverA.saw("ready") && serverB.saw("ready"), 60_000, () -> pause(10),
+            () -> "both room servers registered: " + serverA.output() + " / " + serverB.output());
+        final DirectoryClient backend = DirectoryClient.connect(new DirectoryClient.Context()
+            .nodes(nodes)
+            .aeronDirectoryName(clientDriver.aeronDirectoryName())
+            .backendId(1)
+            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(20))
+            .requestTimeoutNs(TimeUnit.SECONDS.toNanos(5))
+            .idleStrategy(DirectoryTests.idle()));
+        closeables.add(backend);
+        final RoomStatus status = new RoomStatus();
+        final Supplier<String> where = () -> "room " + ROOM + " on server " + status.serverId() + " state " +
+            status.state() + "; server 1: " + serverA.output() + "; server 2: " + serverB.output();
+        DirectoryTests.await(() -> DirectoryResult.OK == backend.describe(ROOM, status) &&
+            RoomStatus.OPEN == status.state() && 1 == status.serverId(), 20_000, () -> pause(50), where);
+
+        serverA.signal("STOP");
+        DirectoryTests.await(() -> serverB.saw("deferred "), 30_000, () -> pause(50),
+            () -> "server 2 deferred the restore: " + serverB.output());
+        assertEquals(DirectoryResult.OK, backend.describe(ROOM, status));
+        assertEquals(2, status.serverId(), "re-placed on server 2");
+        assertEquals(RoomStatus.PLACED, status.state(), "and not opened there");
+
+        serverA.signal("CONT");
+        DirectoryTests.await(() -> DirectoryResult.OK == backend.describe(ROOM, status) &&
+            RoomStatus.OPEN == status.state() && 1 == status.serverId(), 30_000, () -> pause(50), where);
+        final String deferredAtReturn = lastLine(serverB, "deferred ");
+        pause(1_000); // five of server 2's report intervals: the directory must not remind it of the room again
+        assertEquals(deferredAtReturn, lastLine(serverB, "deferred "), "no placement after the room went back");
+        assertFalse(serverB.saw("placed " + ROOM), "server 2 never opened the room: " + serverB.output());
+        assertEquals(DirectoryResult.OK, backend.describe(ROOM, status));
+        assertEquals(1, status.serverId());
+        assertEquals(RoomStatus.OPEN, status.state());
+        System.out.println("room " + ROOM + ": server 1 stopped past the server timeout, re-placed on server 2, " +
+            deferredAtReturn + " there, given back to server 1 on its return");
+    }
+
+    private static String lastLine(final Child child, final String prefix)
+    {
+        String last = null;
+        for (final String line : child.output().split("\n"))
+        {
+            if (line.startsWith(prefix))
+            {
+                last = line;
+            }
+        }
+        return last;
     }
 
     private void startBackend(final String nodes)
@@ -468,6 +537,12 @@ class RoomFailoverSystemTest
             {
                 return String.join("\n", output);
             }
+        }
+
+        void signal(final String signal) throws IOException, InterruptedException
+        {
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && 0 == kill.exitValue(), "kill -" + signal);
         }
 
         void kill() throws InterruptedException

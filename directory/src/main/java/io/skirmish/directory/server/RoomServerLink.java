@@ -5,6 +5,7 @@ import io.skirmish.directory.ReporterListener;
 import io.skirmish.directory.Seat;
 import io.skirmish.engine.DisconnectReason;
 import io.skirmish.engine.EngineException;
+import io.skirmish.engine.archive.ArchiveDirectoryLock;
 import io.skirmish.engine.archive.ForeignArchive;
 import io.skirmish.engine.server.ConnectRequest;
 import io.skirmish.engine.server.GameServer;
@@ -67,6 +68,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
     private static final int MSG_ROOM = 1;
     private static final int MSG_ROOMS_END = 2;
     private static final int MSG_CONFIRM = 3;
+    private static final int MSG_DEFERRED = 4;
     private static final int RING_CAPACITY = 256 * 1024;
 
     private final Context ctx;
@@ -87,6 +89,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
     private volatile long roomsRestored;
     private volatile long roomsTakenOver;
     private volatile long placementsFailed;
+    private volatile long placementsDeferred;
     private volatile long seatsTaken;
     private volatile long seatsRefused;
     private volatile long seatsConfirmed;
@@ -203,6 +206,10 @@ public final class RoomServerLink implements Agent, AutoCloseable
         {
             reporter.confirmSeat(buffer.getLong(index));
         }
+        else if (MSG_DEFERRED == type)
+        {
+            reporter.placementNotOpened(buffer.getInt(index));
+        }
     }
 
     /**
@@ -245,6 +252,17 @@ public final class RoomServerLink implements Agent, AutoCloseable
     public long placementsFailed()
     {
         return placementsFailed;
+    }
+
+    /**
+     * @return attempts to open a room re-placed here whose archive directory (the newest that recorded it, under
+     * the shared archive root) a live process still holds: the server it came from is alive (a partition, a pause),
+     * so the room is not opened here, empty or otherwise; the directory asks again with its next answer to a
+     * report, and gives the room back to its server if that server reports it.
+     */
+    public long placementsDeferred()
+    {
+        return placementsDeferred;
     }
 
     /**
@@ -346,6 +364,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
         private final Int2ObjectHashMap<List<Session>> waitingByRoom = new Int2ObjectHashMap<>();
         private final LongArrayList unsentConfirms = new LongArrayList();
         private final Consumer<Room> writeRoom = this::writeRoom;
+        private boolean deferred;
 
         void refresh()
         {
@@ -398,7 +417,15 @@ public final class RoomServerLink implements Agent, AutoCloseable
                     {
                         options.durable(true);
                     }
+                    deferred = false;
                     room = restored ? takeOver(roomId, options) : null;
+                    if (deferred)
+                    {
+                        placementsDeferred++;
+                        message.putInt(0, roomId);
+                        ring.write(MSG_DEFERRED, message, 0, 4);
+                        return;
+                    }
                     if (null == room)
                     {
                         room = restored ? server.restoreRoom(roomId, options) : server.createRoom(roomId, options);
@@ -438,8 +465,11 @@ public final class RoomServerLink implements Agent, AutoCloseable
         /**
          * A re-placed room from a dead server's archive directory under the shared root: the unlocked
          * {@code server-<id>} directories other than this server's that recorded the room, the newest recording first.
+         * When the directory to read next is held by a live process (the server the room came from is alive), the
+         * restore is deferred: {@link #deferred} is set and nothing is opened.
          *
-         * @return the room, or null when no directory has it (or none could be read: told to the error handler).
+         * @return the room, or null when no directory has it (or none could be read: told to the error handler) or
+         * the restore is deferred.
          */
         private Room takeOver(final int roomId, final RoomOptions options)
         {
@@ -470,15 +500,26 @@ public final class RoomServerLink implements Agent, AutoCloseable
             Arrays.sort(order, (a, b) -> Long.compare(newest.get(b), newest.get(a)));
             for (final Integer index : order)
             {
+                final File dir = candidates.get(index);
+                if (ArchiveDirectoryLock.isHeld(dir))
+                {
+                    deferred = true; // its server is alive and may still serve the room: never a second copy
+                    return null;
+                }
                 try
                 {
-                    final Room room = server.restoreRoom(roomId, options, candidates.get(index));
+                    final Room room = server.restoreRoom(roomId, options, dir);
                     roomsTakenOver++;
                     return room;
                 }
                 catch (final RuntimeException ex)
                 {
-                    ctx.errorHandler.onError(ex); // alive, taken over already, or unreadable: the next one
+                    if (ArchiveDirectoryLock.isHeld(dir))
+                    {
+                        deferred = true; // its server came back between the probe and the restore
+                        return null;
+                    }
+                    ctx.errorHandler.onError(ex); // taken over already, or unreadable: the next one
                 }
             }
             return null;
@@ -849,10 +890,13 @@ public final class RoomServerLink implements Agent, AutoCloseable
          *                          keeps its archive directory {@code server-<serverId>} (the server's
          *                          {@code archiveDirectoryName}); a room the directory re-places here from a dead
          *                          server is then restored from that server's directory with its sessions
-         *                          ({@code GameServer.restoreRoom(roomId, options, directory)}): the unlocked
+         *                          ({@code GameServer.restoreRoom(roomId, options, directory)}): the
          *                          {@code server-*} directories that recorded the room are tried, the newest
-         *                          recording first. Default null: a re-placed room is restored from this server's
-         *                          own archive only (it starts empty).
+         *                          recording first; when the one to try is held by a live process (its server is
+         *                          alive, only cut off from the directory) the room is not opened at all, and
+         *                          counted in {@link RoomServerLink#placementsDeferred()}, until the directory asks
+         *                          again. Default null: a re-placed room is restored from this server's own archive
+         *                          only (it starts empty, even while its old server is alive).
          * @return this for a fluent API.
          */
         public Context sharedArchiveRoot(final File sharedArchiveRoot)

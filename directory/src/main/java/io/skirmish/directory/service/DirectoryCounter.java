@@ -39,7 +39,12 @@ public enum DirectoryCounter
     /** Node: purges of this node's log (and older snapshots) after a snapshot. */
     LOG_PURGES(4314, "directory: log purges", true),
     /** Node: connections to the ingress refused by the authenticator while this node led. */
-    CONNECTIONS_REFUSED(4315, "directory: connections refused", true);
+    CONNECTIONS_REFUSED(4315, "directory: connections refused", true),
+    /**
+     * Re-placed rooms given back, unopened, to the server they were re-placed from, when it reported them open
+     * again (it was alive: a partition or a pause).
+     */
+    ROOMS_RETURNED(4316, "directory: rooms given back");
 
     private final int typeId;
     private final String label;

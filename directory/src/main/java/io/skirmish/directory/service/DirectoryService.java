@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * (docs/WIRE-FORMAT.md, "Directory"), applies it to the {@link DirectoryState} with the log's timestamp, and answers
  * the session that sent it. Runs on every node; only the leader's answers leave the node (Aeron Cluster drops the
  * followers'). Timers (seat expiry, server report checks) are the cluster's, so they fire at the same log position on
- * every node. The state is written to every snapshot and read back in {@link #onStart}.
+ * every node. The state is written to every snapshot and read back in {@link #onStart}. A new leadership term gives
+ * every live room server a fresh report timeout from the term's log timestamp, so the time without a leader (an
+ * election) never counts against a server.
  * <p>
  * Thread: the clustered service container's thread, for every method.
  */
@@ -323,6 +325,7 @@ public final class DirectoryService implements ClusteredService
         final int leaderMemberId, final int logSessionId, final TimeUnit timeUnit, final int appVersion)
     {
         this.timeUnit = timeUnit;
+        state.onNewLeadershipTerm(timeUnit.toMillis(timestamp));
     }
 
     /**
@@ -396,6 +399,7 @@ public final class DirectoryService implements ClusteredService
         set(DirectoryCounter.ROOMS_PLACED, state.roomsPlaced);
         set(DirectoryCounter.SERVERS_DEAD, state.serversDead);
         set(DirectoryCounter.ROOMS_REPLACED, state.roomsReplaced);
+        set(DirectoryCounter.ROOMS_RETURNED, state.roomsReturned);
         set(DirectoryCounter.INVALID_REQUESTS, state.invalidRequests);
         set(DirectoryCounter.PLACEMENTS_TIMED_OUT, state.placementsTimedOut);
         set(DirectoryCounter.ROOMS_REMOVED, state.roomsRemoved);

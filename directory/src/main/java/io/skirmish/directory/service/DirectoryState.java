@@ -76,6 +76,7 @@ final class DirectoryState
     long roomsPlaced;
     long serversDead;
     long roomsReplaced;
+    long roomsReturned;
     long invalidRequests;
     long placementsTimedOut;
     long roomsRemoved;
@@ -158,10 +159,17 @@ final class DirectoryState
             final int members = report.members(i);
             final int maxPlayers = report.maxPlayers(i);
             RoomEntry room = rooms.get(roomId);
-            if (roomId <= 0 || members < 0 || maxPlayers <= 0 || (null != room && room.server != server))
+            if (roomId <= 0 || members < 0 || maxPlayers <= 0 ||
+                (null != room && room.server != server && !room.awaitsRestore()))
             {
                 result = invalid();
                 continue;
+            }
+            if (null != room && room.server != server)
+            {
+                dropSeats(room); // given back, it was alive: docs/directory.md, "A server taken for dead while alive"
+                room.moveTo(server);
+                roomsReturned++;
             }
             if (null == room)
             {
@@ -321,6 +329,15 @@ final class DirectoryState
         return DirectoryResult.OK;
     }
 
+    /** A new leadership term: every live server's timeout counts again from the term's log timestamp. */
+    void onNewLeadershipTerm(final long termTimestampMs)
+    {
+        for (int i = 0, n = serversById.size(); i < n; i++)
+        {
+            serversById.get(i).freshDeadline(termTimestampMs);
+        }
+    }
+
     void onTimer(final long timerId, final long nowMs)
     {
         if (0 != (timerId & SERVER_TIMER))
@@ -435,11 +452,7 @@ final class DirectoryState
             if (null != target)
             {
                 dropSeats(room);
-                room.server.occupied -= room.members;
-                room.server.rooms.remove(room);
-                room.server = target;
-                target.rooms.add(room);
-                target.occupied += room.members;
+                room.moveTo(target);
                 room.state = RoomEntry.PLACED;
                 room.restore = true;
                 roomsReplaced++;

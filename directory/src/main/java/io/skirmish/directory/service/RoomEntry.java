@@ -31,6 +31,29 @@ final class RoomEntry
         this.server = server;
     }
 
+    /**
+     * @return re-placed from a server taken for dead and not yet opened by its new server, which defers the restore
+     * while the room's archive directory is held by a live process: the room may still be served where it was.
+     */
+    boolean awaitsRestore()
+    {
+        return restore && OPEN != state;
+    }
+
+    /**
+     * Move the room, its members counted, to another server (its seats dropped by the caller).
+     *
+     * @param target the room's new server.
+     */
+    void moveTo(final ServerEntry target)
+    {
+        server.occupied -= members;
+        server.rooms.remove(this);
+        server = target;
+        target.rooms.add(this);
+        target.occupied += members;
+    }
+
     int occupied()
     {
         return members + reserved;

@@ -31,4 +31,19 @@ final class ServerEntry
     {
         return ALIVE == state;
     }
+
+    /**
+     * A new leadership term began (an election, or the cluster's start), and no server could reach the directory
+     * while there was no leader: a live server's timeout counts again from the term's log timestamp. Kept in
+     * {@link #lastReportAtMs}, so it is in every snapshot; its server timer, firing at the old deadline, moves on.
+     *
+     * @param termTimestampMs the new term's timestamp in the log, the same on every node.
+     */
+    void freshDeadline(final long termTimestampMs)
+    {
+        if (isAlive() && termTimestampMs - lastReportAtMs > 0)
+        {
+            lastReportAtMs = termTimestampMs;
+        }
+    }
 }

@@ -343,6 +343,44 @@ class DirectoryStateTest
     }
 
     @Test
+    void shouldGiveEveryLiveServerAFreshTimeoutOnANewLeadershipTerm()
+    {
+        register(1, 100, 0);
+        register(2, 100, 0);
+        report(1, 1_000, true, 42, 0, 2, 8, true);
+        report(2, 1_000, true, 50, 0, 0, 8);
+        fireTimersUntil(3_999);
+        assertTrue(state.server(1).isAlive());
+        assertTrue(state.server(2).isAlive());
+
+        state.onNewLeadershipTerm(3_500); // the leader died at ~1.1 s; the election took until 3.5 s
+        state.onNewLeadershipTerm(2_000); // an older timestamp never moves a deadline back
+        assertEquals(3_500, state.server(1).lastReportAtMs);
+        fireTimersUntil(6_499);
+        assertTrue(state.server(1).isAlive(), "not reported since 1 s, but the term began at 3.5 s: 6.5 s");
+        assertTrue(state.server(2).isAlive());
+        assertEquals(0, state.serversDead);
+        assertEquals(1, state.room(42).server.id, "nothing re-placed");
+
+        report(2, 6_000, true, 50, 0, 0, 8);
+        fireTimersUntil(6_500);
+        assertEquals(ServerEntry.DEAD, state.server(1).state, "silent for a whole timeout within the term");
+        assertTrue(state.server(2).isAlive());
+        assertEquals(2, state.room(42).server.id);
+    }
+
+    @Test
+    void shouldNotReviveADeadServerOnANewLeadershipTerm()
+    {
+        register(1, 100, 0);
+        fireTimersUntil(3_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        state.onNewLeadershipTerm(4_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state);
+        assertEquals(0, state.server(1).lastReportAtMs);
+    }
+
+    @Test
     void shouldPlaceADeadServersDurableRoomsOnTheLeastLoadedLiveServer()
     {
         register(1, 100, 0);
@@ -371,6 +409,66 @@ class DirectoryStateTest
         report(2, 3_100, true, 42, 0, 3, 8, true);
         assertEquals(RoomEntry.OPEN, moved.state);
         assertTrue(!moved.restore, "restored and reported by its new server");
+    }
+
+    @Test
+    void shouldGiveAReplacedRoomBackToItsServerWhenItReportsItOpenBeforeTheNewServerOpenedIt()
+    {
+        register(1, 100, 0);
+        register(2, 100, 0);
+        report(1, 0, true, 42, 0, 3, 8, true);
+        report(2, 2_000, true, 50, 0, 0, 8);
+        fireTimersUntil(3_000);
+        assertEquals(ServerEntry.DEAD, state.server(1).state, "partitioned away, taken for dead");
+        assertEquals(2, state.room(42).server.id);
+        final long seatOnNew = seat(42, 1);
+        assertTrue(seatOnNew > 0);
+
+        placed.clear();
+        report(2, 3_500, true, 50, 0, 0, 8);
+        assertEquals(List.of(42), placed, "server 2 deferred the restore (the directory is held): reminded again");
+        assertEquals(RoomEntry.PLACED, state.room(42).state);
+
+        assertEquals(DirectoryResult.NOT_REGISTERED, state.heartbeat(1, 0, 4_000), "the partition heals");
+        register(1, 100, 4_000);
+        report(1, 4_000, true, 42, 0, 3, 8, true);
+        final RoomEntry room = state.room(42);
+        assertEquals(1, room.server.id, "given back: server 1 was alive and holds the room");
+        assertEquals(RoomEntry.OPEN, room.state);
+        assertTrue(!room.restore, "the re-placement is cancelled");
+        assertEquals(1, state.roomsReturned);
+        assertNull(state.seat(seatOnNew), "the seat for server 2's address is dropped");
+        assertEquals(3, state.server(1).occupied);
+        assertEquals(0, state.server(2).occupied);
+        assertEquals(List.of(50), roomIds(state.server(2)));
+
+        placed.clear();
+        report(2, 4_500, true, 50, 0, 0, 8);
+        assertEquals(List.of(), placed, "server 2 is not told of the room again");
+        assertEquals(1, state.seat(seat(42, 1)).room.server.id, "seats now on server 1");
+        fireTimersUntil(6_999);
+        assertTrue(state.server(1).isAlive());
+    }
+
+    @Test
+    void shouldKeepAReplacedRoomItsNewServerOpenedAndRefuseTheOldServersReportOfIt()
+    {
+        register(1, 100, 0);
+        register(2, 100, 0);
+        report(1, 0, true, 42, 0, 3, 8, true);
+        report(2, 2_000, true, 50, 0, 0, 8);
+        fireTimersUntil(3_000);
+        report(2, 3_100, false, 42, 0, 3, 8, true);
+        assertEquals(RoomEntry.OPEN, state.room(42).state, "restored and opened by server 2");
+
+        register(1, 100, 4_000);
+        final ReportFlyweight report = new ReportFlyweight();
+        report.wrapForEncode(buffer, 0, DirectoryMessageType.REPORT, 0);
+        report.serverId(1).health(0).roomCount(1).flags(ReportFlyweight.FLAG_COMPLETE)
+            .room(0, 42, 0, 3, 8, ReportFlyweight.ROOM_FLAG_DURABLE);
+        assertEquals(DirectoryResult.INVALID_REQUEST, state.report(report, 4_000));
+        assertEquals(2, state.room(42).server.id, "the opened copy stays");
+        assertEquals(0, state.roomsReturned);
     }
 
     @Test
@@ -455,6 +553,13 @@ class DirectoryStateTest
             }
         }
         return out + " timers " + timerLog;
+    }
+
+    private static List<Integer> roomIds(final ServerEntry server)
+    {
+        final List<Integer> ids = new ArrayList<>();
+        server.rooms.forEach((room) -> ids.add(room.id));
+        return ids;
     }
 
     private void register(final int serverId, final int capacity, final long nowMs)

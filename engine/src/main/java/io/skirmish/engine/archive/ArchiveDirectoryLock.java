@@ -192,6 +192,58 @@ public final class ArchiveDirectoryLock implements AutoCloseable
     }
 
     /**
+     * Whether a live server holds the directory (a process's lock on {@value #FILE_NAME}, this process's
+     * included), without taking it: the lock is tried and released at once, writing nothing. A directory that is
+     * missing or has no lock file is not held. A probe: the answer may change right after.
+     *
+     * @param directory an archive directory.
+     * @return true when a live process holds it.
+     */
+    public static boolean isHeld(final File directory)
+    {
+        final File file = new File(directory, FILE_NAME);
+        final String key;
+        try
+        {
+            if (!file.isFile())
+            {
+                return false;
+            }
+            key = file.getCanonicalPath();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        synchronized (LOCKED_IN_THIS_JVM)
+        {
+            if (LOCKED_IN_THIS_JVM.contains(key))
+            {
+                return true;
+            }
+            try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ,
+                StandardOpenOption.WRITE))
+            {
+                final FileLock lock = channel.tryLock();
+                if (null == lock)
+                {
+                    return true;
+                }
+                lock.release();
+                return false;
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                return true;
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+    }
+
+    /**
      * @return the pid of the dead process whose active mark file was released on acquiring, or
      * {@link #NULL_PID} when there was none to release.
      */
