@@ -6,8 +6,9 @@ import io.aeron.CommonContext;
 import io.aeron.Publication;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
-import io.aeron.archive.ArchivingMediaDriver;
+import io.aeron.RethrowingErrorHandler;
 import io.aeron.driver.MediaDriver;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.skirmish.engine.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -15,7 +16,9 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
@@ -29,7 +32,11 @@ import static io.aeron.driver.ThreadingMode.SHARED;
  * Owns the media driver (when embedded) and the Aeron client of one server or client, arranged for a
  * {@link ThreadingMode}. In {@link ThreadingMode#SHARED} and {@link ThreadingMode#INVOKER} the driver runs in
  * Aeron's INVOKER mode and the Aeron client uses a conductor invoker, and {@link #invoke()} drives both from the
- * engine's own duty cycle.
+ * engine's own duty cycle. An embedded archive is invoked there too, but never drives the driver itself: Aeron's
+ * {@code ArchivingMediaDriver} hands the archive the driver's invoker, and its shared conductor then runs the whole
+ * driver (conductor, sender, receiver) three more times per archive duty cycle, so four driver duty cycles per engine
+ * duty cycle, each a walk over every publication and image (the cost that grew with idle sessions). The archive gets
+ * an Aeron client of its own that invokes the driver only while it waits for the driver's answer.
  */
 public final class Transport implements AutoCloseable
 {
@@ -37,7 +44,8 @@ public final class Transport implements AutoCloseable
     public static final long INVOKED_LIVENESS_TIMEOUT_NS = TimeUnit.HOURS.toNanos(1);
 
     private final MediaDriver driver;
-    private final ArchivingMediaDriver archivingDriver;
+    private final Archive archive;
+    private final Aeron archiveAeron;
     private final Aeron aeron;
     private final boolean ownsAeron;
     private final AgentInvoker driverInvoker;
@@ -47,7 +55,8 @@ public final class Transport implements AutoCloseable
 
     private Transport(
         final MediaDriver driver,
-        final ArchivingMediaDriver archivingDriver,
+        final Archive archive,
+        final Aeron archiveAeron,
         final Aeron aeron,
         final boolean ownsAeron,
         final AgentInvoker driverInvoker,
@@ -55,11 +64,12 @@ public final class Transport implements AutoCloseable
         final ErrorHandler errorHandler)
     {
         this.driver = driver;
-        this.archivingDriver = archivingDriver;
+        this.archive = archive;
+        this.archiveAeron = archiveAeron;
         this.aeron = aeron;
         this.ownsAeron = ownsAeron;
         this.driverInvoker = driverInvoker;
-        this.archiveInvoker = null != archivingDriver ? archivingDriver.archive().invoker() : null;
+        this.archiveInvoker = null != archive ? archive.invoker() : null;
         this.conductorInvoker = conductorInvoker;
         if (null != driverInvoker || null != archiveInvoker)
         {
@@ -111,7 +121,7 @@ public final class Transport implements AutoCloseable
      * @param driverIdleStrategy idle strategy of the embedded driver thread (DEDICATED only).
      * @param driverCustomizer   applied to the embedded driver context last (loss generators, limits), or null.
      * @param archiveCtx         when not null (and embedded), an Aeron Archive is launched with the driver (an
-     *                           {@link ArchivingMediaDriver}); its threading follows the driver's.
+     *                           its threading follows the driver's, and it never drives the driver per duty cycle.
      * @param errorHandler       for the driver and client.
      * @param clientName         Aeron client name.
      * @return the transport.
@@ -129,12 +139,13 @@ public final class Transport implements AutoCloseable
     {
         if (null != sharedAeron)
         {
-            return new Transport(null, null, sharedAeron, false, null, null, errorHandler);
+            return new Transport(null, null, null, sharedAeron, false, null, null, errorHandler);
         }
 
         final boolean invoked = threadingMode != ThreadingMode.DEDICATED;
         MediaDriver driver = null;
-        ArchivingMediaDriver archivingDriver = null;
+        Archive archive = null;
+        Aeron archiveAeron = null;
         Aeron aeron = null;
         try
         {
@@ -169,17 +180,14 @@ public final class Transport implements AutoCloseable
                 {
                     driverCustomizer.accept(driverCtx);
                 }
+                driver = MediaDriver.launch(driverCtx);
                 if (null != archiveCtx)
                 {
-                    archiveCtx
-                        .threadingMode(invoked ? ArchiveThreadingMode.INVOKER : ArchiveThreadingMode.SHARED)
-                        .idleStrategySupplier(SleepingMillisIdleStrategy::new);
-                    archivingDriver = ArchivingMediaDriver.launch(driverCtx, archiveCtx);
-                    driver = archivingDriver.mediaDriver();
-                }
-                else
-                {
-                    driver = MediaDriver.launch(driverCtx);
+                    if (invoked)
+                    {
+                        archiveAeron = archiveClient(driver, archiveCtx, errorHandler, clientName);
+                    }
+                    archive = launchArchive(driver, archiveCtx, invoked, archiveAeron, errorHandler);
                 }
                 dir = driver.aeronDirectoryName();
             }
@@ -201,7 +209,8 @@ public final class Transport implements AutoCloseable
 
             return new Transport(
                 driver,
-                archivingDriver,
+                archive,
+                archiveAeron,
                 aeron,
                 true,
                 invoked && null != driver ? driver.sharedAgentInvoker() : null,
@@ -210,9 +219,60 @@ public final class Transport implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(aeron, null != archivingDriver ? archivingDriver : driver);
+            CloseHelper.quietCloseAll(aeron, archive, archiveAeron, driver);
             throw ex;
         }
+    }
+
+    /**
+     * The archive's own Aeron client when invoked: it drives the driver only while it waits for the driver's answer
+     * (not {@code Archive.Context.mediaDriverAgentInvoker}: with it the archive's conductor runs the whole driver
+     * three times in each of its own duty cycles).
+     */
+    private static Aeron archiveClient(
+        final MediaDriver driver, final Archive.Context archiveCtx, final ErrorHandler errorHandler,
+        final String clientName)
+    {
+        return Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(driver.aeronDirectoryName())
+            .errorHandler(null != archiveCtx.errorHandler() ? archiveCtx.errorHandler() : errorHandler)
+            .driverAgentInvoker(driver.sharedAgentInvoker())
+            .useConductorAgentInvoker(true)
+            .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
+            .clientLock(NoOpLock.INSTANCE)
+            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(INVOKED_LIVENESS_TIMEOUT_NS))
+            .clientName("archive " + clientName));
+    }
+
+    /**
+     * Launch the archive on the embedded driver, as Aeron's {@code ArchivingMediaDriver} would (the driver's error
+     * counter and handler), but with the given client, if any, instead of the driver's invoker.
+     */
+    private static Archive launchArchive(
+        final MediaDriver driver,
+        final Archive.Context archiveCtx,
+        final boolean invoked,
+        final Aeron archiveAeron,
+        final ErrorHandler errorHandler)
+    {
+        archiveCtx
+            .threadingMode(invoked ? ArchiveThreadingMode.INVOKER : ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(SleepingMillisIdleStrategy::new)
+            .aeronDirectoryName(driver.aeronDirectoryName());
+        if (null == archiveCtx.errorHandler())
+        {
+            archiveCtx.errorHandler(errorHandler);
+        }
+        if (null == archiveCtx.errorCounter())
+        {
+            archiveCtx.errorCounter(new AtomicCounter(
+                driver.context().countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id()));
+        }
+        if (null != archiveAeron)
+        {
+            archiveCtx.aeron(archiveAeron);
+        }
+        return Archive.launch(archiveCtx);
     }
 
     /**
@@ -245,7 +305,7 @@ public final class Transport implements AutoCloseable
      */
     public Archive archive()
     {
-        return null != archivingDriver ? archivingDriver.archive() : null;
+        return archive;
     }
 
     /**
@@ -358,7 +418,7 @@ public final class Transport implements AutoCloseable
         if (null != driver)
         {
             final File dir = driver.context().aeronDirectory();
-            CloseHelper.quietClose(null != archivingDriver ? archivingDriver : driver);
+            CloseHelper.quietCloseAll(archive, archiveAeron, driver);
             if (null != dir && dir.exists())
             {
                 IoUtil.delete(dir, true);
