@@ -308,7 +308,8 @@ public final class DirectoryReporter implements Agent, AutoCloseable
             {
                 final int n = placed.getProperties(properties);
                 ctx.listener.onRoomPlaced(roomId, placed.kind(), placed.minPlayers(), placed.maxPlayers(),
-                    Arrays.copyOf(properties, n), 0 != (placed.flags() & RoomStatusFlyweight.FLAG_RESTORE));
+                    Arrays.copyOf(properties, n), 0 != (placed.flags() & RoomStatusFlyweight.FLAG_DURABLE),
+                    0 != (placed.flags() & RoomStatusFlyweight.FLAG_RESTORE));
             }
         }
     }

@@ -32,6 +32,26 @@ public interface ReporterListener
     }
 
     /**
+     * The directory placed a room on this server, with whether the room is to be durable (a ticket that asked for a
+     * durable room, or a durable room re-placed). By default calls
+     * {@link #onRoomPlaced(int, int, int, int, byte[], boolean)}, which does not say it. Called on the reporter's
+     * thread (the one that calls {@link DirectoryReporter#doWork()}).
+     *
+     * @param roomId     the room id the directory chose.
+     * @param kind       room kind.
+     * @param minPlayers fewest players it starts with.
+     * @param maxPlayers most players.
+     * @param properties the ticket's properties (a fresh copy).
+     * @param durable    true when the directory holds the room as durable: open it durable (recorded).
+     * @param restore    true for a durable room of a dead server placed here: restore it rather than create it.
+     */
+    default void onRoomPlaced(
+        int roomId, int kind, int minPlayers, int maxPlayers, byte[] properties, boolean durable, boolean restore)
+    {
+        onRoomPlaced(roomId, kind, minPlayers, maxPlayers, properties, restore);
+    }
+
+    /**
      * A seat confirm was answered.
      *
      * @param seatId the seat.

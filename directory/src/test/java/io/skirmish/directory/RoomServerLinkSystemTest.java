@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -158,6 +159,56 @@ class RoomServerLinkSystemTest
         assertEquals(0, links[0].placementsFailed() + links[1].placementsFailed());
     }
 
+    @Test
+    void shouldOpenTheRoomOfADurableTicketDurable()
+    {
+        cluster = DirectoryCluster.launch(3, (i) -> DirectoryTests.nodeContext(nodes, i, dir));
+        startServer(0, new File(dir, "archive-0"));
+        DirectoryTests.await(() -> links[0].isRegistered(), 30_000, () ->
+        {
+        }, () -> "the room server registered");
+        final DirectoryClient backend = DirectoryClient.connect(new DirectoryClient.Context()
+            .nodes(nodes)
+            .aeronDirectoryName(backendDriver.aeronDirectoryName())
+            .backendId(1)
+            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(20))
+            .requestTimeoutNs(TimeUnit.SECONDS.toNanos(20))
+            .idleStrategy(DirectoryTests.idle()));
+        closeables.add(backend);
+
+        final Seat durableSeat = new Seat();
+        assertTrue(backend.requestSeat(new Ticket().kind(KIND).partySize(1).minPlayers(1).maxPlayers(4)
+            .durable(true), durableSeat) > 0);
+        final Seat plainSeat = new Seat();
+        assertTrue(backend.requestSeat(new Ticket().kind(KIND).partySize(1).minPlayers(1).maxPlayers(4),
+            plainSeat) > 0);
+        assertNotEquals(durableSeat.roomId(), plainSeat.roomId(), "a plain ticket does not match a durable room");
+
+        final GameServer server = servers[0];
+        final AtomicReferenceArray<Room> opened = new AtomicReferenceArray<>(2);
+        DirectoryTests.await(() ->
+        {
+            server.proxy().execute(() ->
+            {
+                opened.set(0, server.room(durableSeat.roomId()));
+                opened.set(1, server.room(plainSeat.roomId()));
+            });
+            return null != opened.get(0) && null != opened.get(1);
+        }, 30_000, RoomServerLinkSystemTest::noWork, () -> "both placed rooms opened on the server");
+        assertTrue(opened.get(0).isDurable(), "the durable ticket's room is recorded");
+        assertTrue(!opened.get(1).isDurable(), "the plain ticket's room is not");
+        final RoomStatus status = new RoomStatus();
+        DirectoryTests.await(() -> DirectoryResult.OK == backend.describe(durableSeat.roomId(), status) &&
+            RoomStatus.OPEN == status.state(), 20_000, RoomServerLinkSystemTest::noWork,
+            () -> "the durable room reported open: " + status);
+        assertTrue(status.isDurable(), status::toString);
+        assertEquals(0, links[0].placementsFailed());
+    }
+
+    private static void noWork()
+    {
+    }
+
     private boolean described(
         final DirectoryClient backend, final int roomId, final RoomStatus status, final int members, final int reserved)
     {
@@ -166,6 +217,11 @@ class RoomServerLinkSystemTest
     }
 
     private void startServer(final int index)
+    {
+        startServer(index, null);
+    }
+
+    private void startServer(final int index, final File archiveDir)
     {
         final int port = DirectoryTests.freeBasePort(1);
         final String address = "127.0.0.1:" + port;
@@ -189,6 +245,7 @@ class RoomServerLinkSystemTest
             .connectTokenSecret(SECRET)
             .publicAddresses(address)
             .errorHandler(Throwable::printStackTrace)
+            .archiveDirectoryName(null == archiveDir ? null : archiveDir.getAbsolutePath())
             .listener(links[index].listener(null)));
         links[index].start(servers[index]);
     }

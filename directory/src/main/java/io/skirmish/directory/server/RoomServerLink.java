@@ -337,7 +337,15 @@ public final class RoomServerLink implements Agent, AutoCloseable
             final int roomId, final int kind, final int minPlayers, final int maxPlayers, final byte[] properties,
             final boolean restore)
         {
-            placements.addLast(() -> conductor.place(roomId, kind, minPlayers, maxPlayers, properties, restore));
+            onRoomPlaced(roomId, kind, minPlayers, maxPlayers, properties, restore, restore);
+        }
+
+        public void onRoomPlaced(
+            final int roomId, final int kind, final int minPlayers, final int maxPlayers, final byte[] properties,
+            final boolean durable, final boolean restore)
+        {
+            placements.addLast(
+                () -> conductor.place(roomId, kind, minPlayers, maxPlayers, properties, durable, restore));
         }
 
         public void onSeatConfirmed(final long seatId, final long code)
@@ -402,7 +410,7 @@ public final class RoomServerLink implements Agent, AutoCloseable
 
         void place(
             final int roomId, final int kind, final int minPlayers, final int maxPlayers, final byte[] properties,
-            final boolean restore)
+            final boolean durable, final boolean restore)
         {
             final GameServer server = RoomServerLink.this.server;
             Room room = server.room(roomId);
@@ -413,9 +421,9 @@ public final class RoomServerLink implements Agent, AutoCloseable
                     final RoomOptions options = ctx.roomOptions.options(roomId, kind, minPlayers, maxPlayers,
                         properties);
                     final boolean restored = restore && server.context().archiveEnabled();
-                    if (restore)
+                    if (restore || (durable && server.context().archiveEnabled()))
                     {
-                        options.durable(true);
+                        options.durable(true); // a durable ticket's room is recorded when this server can record
                     }
                     deferred = false;
                     room = restored ? takeOver(roomId, options) : null;
