@@ -58,6 +58,7 @@ public final class DirectoryReporter implements Agent, AutoCloseable
     private int[] maxPlayers = new int[16];
     private int[] roomFlags = new int[16];
     private int roomCount;
+    private int reportNumber;
     private int health;
     private boolean registered;
     private long nextRegisterNs;
@@ -227,14 +228,19 @@ public final class DirectoryReporter implements Agent, AutoCloseable
     private int sendReport(final long nowNs)
     {
         int work = 0;
-        final boolean complete = roomCount <= ReportFlyweight.MAX_ROOMS;
+        final int parts = Math.max(1, (roomCount + ReportFlyweight.MAX_ROOMS - 1) / ReportFlyweight.MAX_ROOMS);
+        final boolean complete = parts <= ReportFlyweight.MAX_PARTS;
+        final int number = ++reportNumber;
         int from = 0;
+        int part = 0;
         do
         {
             final int count = Math.min(ReportFlyweight.MAX_ROOMS, roomCount - from);
             report.wrapForEncode(buffer, 0, DirectoryMessageType.REPORT, 0);
             report.serverId(ctx.serverId).health(health).roomCount(count)
-                .flags(complete ? ReportFlyweight.FLAG_COMPLETE : 0);
+                .flags(!complete ? 0 : 1 == parts ? ReportFlyweight.FLAG_COMPLETE :
+                ReportFlyweight.partFlags(part, parts, number));
+            part++;
             for (int i = 0; i < count; i++)
             {
                 final int r = from + i;

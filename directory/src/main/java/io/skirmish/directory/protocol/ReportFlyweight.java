@@ -4,7 +4,10 @@ package io.skirmish.directory.protocol;
  * REPORT, room server to directory, every report interval: its health and up to {@link #MAX_ROOMS} rooms with their
  * kind, member count, size and flags ({@link #ROOM_FLAG_DURABLE}: the room is durable, and the directory places it
  * on another server when this one dies). A report is also a heartbeat. With {@link #FLAG_COMPLETE} the report lists
- * every room the server has, and the directory closes the server's reported rooms it leaves out.
+ * every room the server has, and the directory closes the server's reported rooms it leaves out. A server with more
+ * than {@link #MAX_ROOMS} rooms sends its report in parts, each with {@link #FLAG_PART}, its part index (flag bits
+ * 8-15), the part count (bits 16-23) and the report's number (bits 24-31, the same in every part of one report): the
+ * directory takes the parts of one report, received in order with none missing, as one complete report.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                      Header (16 bytes)                        |
@@ -48,6 +51,49 @@ public final class ReportFlyweight extends DirectoryHeaderFlyweight
     public static final int MAX_ROOMS = 256;
     /** Flag: the report lists all the server's rooms. */
     public static final int FLAG_COMPLETE = 0x1;
+    /** Flag: one part of a report in parts (index, count and report number in the flags' upper bytes). */
+    public static final int FLAG_PART = 0x2;
+    /** Most parts of one report (so most rooms reported: {@code MAX_PARTS * MAX_ROOMS}). */
+    public static final int MAX_PARTS = 255;
+
+    /**
+     * @param index  the part's index, from 0.
+     * @param count  parts of the report.
+     * @param number the report's number (its low 8 bits are kept).
+     * @return the flags of that part.
+     */
+    public static int partFlags(final int index, final int count, final int number)
+    {
+        return FLAG_PART | (index & 0xFF) << 8 | (count & 0xFF) << 16 | (number & 0xFF) << 24;
+    }
+
+    /**
+     * @param flags a report's flags.
+     * @return the part index in them.
+     */
+    public static int partIndex(final int flags)
+    {
+        return (flags >>> 8) & 0xFF;
+    }
+
+    /**
+     * @param flags a report's flags.
+     * @return the part count in them.
+     */
+    public static int partCount(final int flags)
+    {
+        return (flags >>> 16) & 0xFF;
+    }
+
+    /**
+     * @param flags a report's flags.
+     * @return the report number in them.
+     */
+    public static int partNumber(final int flags)
+    {
+        return (flags >>> 24) & 0xFF;
+    }
+
     /** Room flag: the room is durable (recorded to a shared archive), re-placed when its server dies. */
     public static final int ROOM_FLAG_DURABLE = 0x1;
 

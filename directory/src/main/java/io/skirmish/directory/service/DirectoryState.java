@@ -151,7 +151,9 @@ final class DirectoryState
         }
         server.lastReportAtMs = nowMs;
         server.health = report.health();
-        final long stamp = ++reportStamp;
+        final int flags = report.flags();
+        final boolean isPart = 0 != (flags & ReportFlyweight.FLAG_PART);
+        final long stamp = isPart ? server.partStamp(flags, ++reportStamp) : ++reportStamp;
         long result = DirectoryResult.OK;
         for (int i = 0, n = report.roomCount(); i < n; i++)
         {
@@ -189,7 +191,7 @@ final class DirectoryState
             room.reportedAtMs = nowMs;
             room.reportStamp = stamp;
         }
-        final boolean complete = 0 != (report.flags() & ReportFlyweight.FLAG_COMPLETE);
+        final boolean complete = isPart ? server.isLastPart(flags) : 0 != (flags & ReportFlyweight.FLAG_COMPLETE);
         closeUnreported(server, stamp, complete);
         return result;
     }

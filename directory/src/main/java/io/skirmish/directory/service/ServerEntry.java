@@ -1,5 +1,7 @@
 package io.skirmish.directory.service;
 
+import io.skirmish.directory.protocol.ReportFlyweight;
+
 import java.util.ArrayList;
 
 /**
@@ -22,9 +24,57 @@ final class ServerEntry
     /** Members plus reserved players over all its rooms. */
     int occupied;
 
+    /** The report in parts being received: its number, the next part index expected (-1 for none), its stamp. */
+    private int partNumber;
+    private int nextPart = -1;
+    private long partsStamp;
+
     ServerEntry(final int id)
     {
         this.id = id;
+    }
+
+    /**
+     * A part of a report in parts: the parts of one report, in order with none missing, share one stamp (the first
+     * part's), so that the last of them closes the rooms none of them named. A part out of order starts nothing.
+     * Not in snapshots: after a restart the next complete report counts.
+     *
+     * @param flags     the part's report flags.
+     * @param nextStamp a fresh stamp, used for a first part.
+     * @return the stamp the part's rooms get.
+     */
+    long partStamp(final int flags, final long nextStamp)
+    {
+        final int index = ReportFlyweight.partIndex(flags);
+        if (0 == index)
+        {
+            partNumber = ReportFlyweight.partNumber(flags);
+            partsStamp = nextStamp;
+            nextPart = 1;
+            return partsStamp;
+        }
+        if (index == nextPart && partNumber == ReportFlyweight.partNumber(flags))
+        {
+            nextPart++;
+            return partsStamp;
+        }
+        nextPart = -1;
+        return nextStamp;
+    }
+
+    /**
+     * @param flags the flags of the part just applied by {@link #partStamp(int, long)}.
+     * @return true when it completed its report: the last part, every one before it received in order.
+     */
+    boolean isLastPart(final int flags)
+    {
+        final int count = ReportFlyweight.partCount(flags);
+        if (nextPart > 0 && nextPart == count && ReportFlyweight.partIndex(flags) == count - 1)
+        {
+            nextPart = -1;
+            return true;
+        }
+        return false;
     }
 
     boolean isAlive()

@@ -3,6 +3,7 @@ package io.skirmish.directory.service;
 import io.skirmish.directory.protocol.DirectoryMessageType;
 import io.skirmish.directory.protocol.DirectoryResult;
 import io.skirmish.directory.protocol.ReportFlyweight;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -496,6 +497,63 @@ class DirectoryStateTest
         assertNull(state.seat(seat), "its seats went with it");
         assertEquals(List.of(placedRoom.id), placed, "the placed room is asked for again");
         assertEquals(2, state.server(1).occupied, "43's member and the placed room's seat");
+    }
+
+    @Test
+    void shouldCloseRoomsLeftOutOfAReportInPartsOnlyOnceEveryPartArrivedInOrder()
+    {
+        register(1, 100_000, 0);
+        final int rooms = ReportFlyweight.MAX_ROOMS + 44;
+        reportInParts(1, 0, 1, 1, rooms, -1, -1);
+        for (int r = 1; r <= rooms; r++)
+        {
+            assertEquals(RoomEntry.OPEN, state.room(r).state, "room " + r);
+        }
+
+        reportInParts(1, 100, 2, 1, rooms, 7, 1);
+        assertEquals(RoomEntry.OPEN, state.room(7).state, "a report with its second part missing closes nothing");
+
+        reportInParts(1, 200, 3, 1, rooms, 7, -1);
+        assertNull(state.room(7), "both parts, in order, without room 7: closed");
+        assertEquals(RoomEntry.OPEN, state.room(rooms).state, "a room of the second part stays");
+        assertEquals(RoomEntry.OPEN, state.room(1).state, "a room of the first part stays");
+        assertEquals(rooms - 1, state.server(1).rooms.size());
+    }
+
+    /**
+     * A report of rooms {@code first..last} (but {@code leaveOut}) sent in parts of at most MAX_ROOMS, the part
+     * {@code skipPart} not sent.
+     */
+    private void reportInParts(
+        final int serverId, final long nowMs, final int number, final int first, final int last, final int leaveOut,
+        final int skipPart)
+    {
+        final IntArrayList ids = new IntArrayList();
+        for (int r = first; r <= last; r++)
+        {
+            if (r != leaveOut)
+            {
+                ids.addInt(r);
+            }
+        }
+        final int parts = (ids.size() + ReportFlyweight.MAX_ROOMS - 1) / ReportFlyweight.MAX_ROOMS;
+        final ReportFlyweight report = new ReportFlyweight();
+        for (int part = 0; part < parts; part++)
+        {
+            final int from = part * ReportFlyweight.MAX_ROOMS;
+            final int count = Math.min(ReportFlyweight.MAX_ROOMS, ids.size() - from);
+            report.wrapForEncode(buffer, 0, DirectoryMessageType.REPORT, 0);
+            report.serverId(serverId).health(0).roomCount(count)
+                .flags(ReportFlyweight.partFlags(part, parts, number));
+            for (int i = 0; i < count; i++)
+            {
+                report.room(i, ids.getInt(from + i), 0, 0, 4, 0);
+            }
+            if (part != skipPart)
+            {
+                assertEquals(DirectoryResult.OK, state.report(report, nowMs));
+            }
+        }
     }
 
     @Test
