@@ -79,50 +79,7 @@ public final class ArchiveDirectoryLock implements AutoCloseable
         {
             throw new IllegalStateException("archive directory " + directory + ": " + ex.getMessage(), ex);
         }
-        synchronized (LOCKED_IN_THIS_JVM)
-        {
-            if (LOCKED_IN_THIS_JVM.contains(key))
-            {
-                throw new IllegalStateException("archive directory " + directory +
-                    " is in use by another server in this process (pid " + ProcessHandle.current().pid() + ")");
-            }
-            FileChannel channel = null;
-            try
-            {
-                channel = FileChannel.open(file.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-                final FileLock lock;
-                try
-                {
-                    lock = channel.tryLock();
-                }
-                catch (final OverlappingFileLockException ex)
-                {
-                    throw new IllegalStateException("archive directory " + directory + " is locked in this process");
-                }
-                if (null == lock)
-                {
-                    throw new IllegalStateException("archive directory " + directory +
-                        " is in use by a live server (pid " + ownerPid(file) + ", holding " + FILE_NAME + ")");
-                }
-                final byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(pid), 0);
-                channel.force(true);
-                final long released = releaseDeadMarkFile(new File(directory, ArchiveMarkFile.FILENAME));
-                LOCKED_IN_THIS_JVM.add(key);
-                return new ArchiveDirectoryLock(key, channel, lock, released);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                CloseHelper.quietClose(channel);
-                if (ex instanceof IllegalStateException)
-                {
-                    throw (IllegalStateException)ex;
-                }
-                throw new IllegalStateException("archive directory " + directory + ": " + ex.getMessage(), ex);
-            }
-        }
+        return lock(directory, file, key, true);
     }
 
     /**
@@ -150,6 +107,12 @@ public final class ArchiveDirectoryLock implements AutoCloseable
         {
             throw new IllegalStateException("archive directory " + directory + ": " + ex.getMessage(), ex);
         }
+        return lock(directory, file, key, false);
+    }
+
+    private static ArchiveDirectoryLock lock(
+        final File directory, final File file, final String key, final boolean takeOver)
+    {
         synchronized (LOCKED_IN_THIS_JVM)
         {
             if (LOCKED_IN_THIS_JVM.contains(key))
@@ -176,8 +139,17 @@ public final class ArchiveDirectoryLock implements AutoCloseable
                     throw new IllegalStateException("archive directory " + directory +
                         " is in use by a live server (pid " + ownerPid(file) + ", holding " + FILE_NAME + ")");
                 }
+                long released = NULL_PID;
+                if (takeOver)
+                {
+                    final byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+                    channel.truncate(0);
+                    channel.write(ByteBuffer.wrap(pid), 0);
+                    channel.force(true);
+                    released = releaseDeadMarkFile(new File(directory, ArchiveMarkFile.FILENAME));
+                }
                 LOCKED_IN_THIS_JVM.add(key);
-                return new ArchiveDirectoryLock(key, channel, lock, NULL_PID);
+                return new ArchiveDirectoryLock(key, channel, lock, released);
             }
             catch (final IOException | RuntimeException ex)
             {
