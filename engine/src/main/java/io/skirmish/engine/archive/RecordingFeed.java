@@ -282,10 +282,11 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final RecordedFrameFlyweight f = frame.wrap(buffer, offset, length);
-        if (RecordedFrameFlyweight.SENDER_SEQ == f.recordType() || RecordedFrameFlyweight.TICK == f.recordType())
+        if (RecordedFrameFlyweight.SENDER_SEQ == f.recordType() || RecordedFrameFlyweight.TICK == f.recordType() ||
+            RecordedFrameFlyweight.RESTORED == f.recordType())
         {
             return Action.CONTINUE; // the server's own bookkeeping (which client frame produced the next events,
-                                    // the room's tick): spectators and replays do not get it
+                                    // the room's tick, a restored recording's start): spectators do not get it
         }
         if (segment > 0 && repeats(f))
         {
