@@ -7,6 +7,7 @@ import io.skirmish.engine.client.GameClient;
 import io.skirmish.engine.server.GameServer;
 import io.skirmish.engine.server.Room;
 import io.skirmish.engine.server.RoomOptions;
+import io.skirmish.engine.server.ServerTestSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.collections.LongArrayList;
@@ -62,9 +63,26 @@ class ChainedRestoreSystemTest
         final List<byte[]> sent = new ArrayList<>();
         sent.add(null); // seqs start at 1
 
-        final GameServer a = launch(dirA, 1);
+        final int portA = Tests.freePortPair();
+        final GameServer a = harness.launch(harness.serverContext(portA)
+            .archiveDirectoryName(dirA.getAbsolutePath()).sessionIdBase(1 << 20));
         final Room roomA = a.createRoom(ROOM, new RoomOptions().durable(true));
-        broadcast(roomA, sent, 40, "a");
+        final GameClient player = harness.connect(harness.clientContext(portA));
+        harness.awaitConnected(player);
+        player.join(ROOM);
+        final UnsafeBuffer emitted = new UnsafeBuffer("emit".getBytes(StandardCharsets.US_ASCII));
+        Tests.await(() -> 1 == roomA.lastSeq() && player.isMemberOf(ROOM), 10_000, harness::pollAll, () -> "joined");
+        for (int i = 0; i < 5; i++)
+        {
+            final long result = player.emit(ROOM, 9, emitted, 0, emitted.capacity());
+            assertTrue(result > 0, "emit " + result);
+        }
+        Tests.await(() -> 6 == roomA.lastSeq(), 10_000, harness::pollAll, () -> "emits at " + roomA.lastSeq());
+        for (int i = 0; i < 6; i++)
+        {
+            sent.add(null); // the join and the emits: before the keyframe, not restored to the game
+        }
+        broadcast(roomA, sent, 34, "a");
         keyframe(roomA, "state at 40", 40, sent);
         broadcast(roomA, sent, 20, "a");
         close(a);
@@ -75,6 +93,8 @@ class ChainedRestoreSystemTest
         assertEquals(60, roomB.lastSeq());
         assertEquals(List.of("40:state at 40"), onB.keyframes);
         assertEquals(range(41, 60), onB.seqs);
+        final long senderSeqOnB = ServerTestSupport.restoredSenderSeq(roomB, player.sessionId());
+        assertTrue(senderSeqOnB > 0, "the player's emits are in A's recording: " + senderSeqOnB);
         broadcast(roomB, sent, 30, "b");
         assertEquals(90, roomB.lastSeq());
         close(b);
@@ -89,6 +109,8 @@ class ChainedRestoreSystemTest
         {
             assertArrayEquals(sent.get(41 + k), onC.payloads.get(k), "payload of " + (41 + k));
         }
+        assertEquals(senderSeqOnB, ServerTestSupport.restoredSenderSeq(roomC, player.sessionId()),
+            "the player's reliable seq survives the second failover");
         final UnsafeBuffer next = new UnsafeBuffer("on C".getBytes(StandardCharsets.US_ASCII));
         assertEquals(91, roomC.broadcast(7, next, 0, next.capacity()));
         System.out.println("chained failover: C restored from B only at seq " + roomC.lastSeq() + " with keyframe " +

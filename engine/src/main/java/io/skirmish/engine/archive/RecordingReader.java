@@ -51,7 +51,7 @@ final class RecordingReader
     long framesRead;
     long firstSeq;
     long lastSeq;
-    /** Whether the recording {@link #seqRange} last read starts with a {@link RecordedFrameFlyweight#RESTORED} marker. */
+    /** Whether the recording {@link #seqRange} last read starts with a {@link RecordedFrameFlyweight#RESTORED}. */
     boolean startsRestored;
     /** Whether the last {@link #keyframeSeekPosition} found a keyframe before the seq in that recording. */
     boolean keyframeFound;

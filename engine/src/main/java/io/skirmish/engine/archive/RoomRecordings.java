@@ -135,8 +135,9 @@ public final class RoomRecordings implements AutoCloseable
      * Bound the disk a room's recordings use: purge those that stopped before a time, with
      * {@code AeronArchive.purgeRecording} (their segment files are deleted and their catalog entries invalidated).
      * A recording still active is never purged. A room restored later is rebuilt from what is left: purge a room's
-     * recordings only when it is over for good, or keep at least the recordings since its newest keyframe. Blocks
-     * on the archive (cold path; allocates).
+     * recordings only when it is over for good, or keep at least the recordings since its newest keyframe (or since
+     * its newest restored recording, which repeats what a restore needs of those before it). Blocks on the archive
+     * (cold path; allocates).
      *
      * @param roomId          the room.
      * @param stopTimestampMs purge those whose stop timestamp (epoch ms) is before this.

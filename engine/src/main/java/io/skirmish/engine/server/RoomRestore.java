@@ -21,13 +21,13 @@ import java.util.concurrent.TimeUnit;
  * Rebuilds a durable room from its recordings, in two full-speed passes over them in recording order (a room
  * restored before has one recording per process, continuing the same seqs). The scan finds the room's current
  * lifetime (seq 1, or a keyframe at seq 0, after later seqs marks a room created afresh: what came before is
- * ignored), its last seq and its newest keyframe; a recording that starts with a {@link RecordedFrameFlyweight#RESTORED}
- * marker repeats everything a restore needs of the recordings before it, so the restore starts there. The apply pass
- * hands the game that keyframe and every event after it, refills the room's history with the last events, and
- * records them again into the room's new recording behind a {@code RESTORED} marker (with the gaps after the
- * keyframe, every sender's highest reliable seq and the last tick), so that the new recording is self-contained: a
- * restore from it alone (a second failover) finds the same state. Conductor thread only; a blocking, allocating cold
- * path.
+ * ignored), its last seq and its newest keyframe; a recording that starts with a
+ * {@link RecordedFrameFlyweight#RESTORED} marker repeats everything a restore needs of the recordings before it, so
+ * the restore starts there. The apply pass hands the game that keyframe and every event after it, refills the room's
+ * history with the last events, and records them again into the room's new recording behind a {@code RESTORED}
+ * marker (with the gaps after the keyframe, every sender's highest reliable seq and the last tick), so that the new
+ * recording is self-contained: a restore from it alone (a second failover) finds the same state. Conductor thread
+ * only; a blocking, allocating cold path.
  */
 final class RoomRestore implements RoomReplayHandler
 {
