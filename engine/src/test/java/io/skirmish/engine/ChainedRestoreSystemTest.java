@@ -227,6 +227,49 @@ class ChainedRestoreSystemTest
         assertEquals(7, feed.frames.size(), "nothing twice: " + feed.frames);
     }
 
+    @Test
+    void shouldReplayAMatchAcrossARestoredRecordingWithItsRepeatedKeyframeOnce() throws Exception
+    {
+        root = Files.createTempDirectory("skirmish-chained").toFile();
+        final File dir = new File(root, "server-1");
+        final List<byte[]> sent = new ArrayList<>();
+        sent.add(null);
+        final GameServer a = launch(dir, 1);
+        final Room roomA = a.createRoom(ROOM, new RoomOptions().durable(true));
+        broadcast(roomA, sent, 20, "a");
+        keyframe(roomA, "state at 20", 20, sent); // A's last record: the repeat's keyframe has the seq A ended at
+        close(a);
+
+        final int port = Tests.freePortPair();
+        final GameServer b = harness.launch(harness.serverContext(port).archiveDirectoryName(dir.getAbsolutePath()));
+        final Room roomB = b.restoreRoom(ROOM, new RoomOptions());
+        broadcast(roomB, sent, 5, "b");
+        final GameClient viewer = harness.connect(harness.clientContext(port));
+        harness.awaitConnected(viewer);
+        final FeedSystemTest.FeedRecorder feed = new FeedSystemTest.FeedRecorder();
+        assertTrue(viewer.replay(ROOM, 1, 0, feed) > 0);
+        // the room is open: the replay follows its live recording; a repeated keyframe would come before seq 21
+        Tests.await(() -> feed.frames.size() >= 26, 10_000, harness::pollAll, () -> "feed " + feed.frames);
+        final List<String> frames = new ArrayList<>();
+        feed.frames.forEach((f) -> frames.add(f.kind() + f.seq()));
+        final List<String> expected = new ArrayList<>();
+        for (int k = 1; k <= 20; k++)
+        {
+            expected.add("E" + k);
+        }
+        expected.add("K20");
+        for (int k = 21; k <= 25; k++)
+        {
+            expected.add("E" + k);
+        }
+        assertEquals(expected, frames, "the match across both recordings, the repeated keyframe once");
+
+        final StitchedSeqs stitched = new StitchedSeqs();
+        assertTrue(b.roomRecordings().replayRoom(ROOM, 1, 0, stitched, TIMEOUT_NS) > 0);
+        assertEquals(range(1, 25), stitched.seqs);
+        assertEquals(1, stitched.keyframes.size(), "a stitched replay: the repeated keyframe once too");
+    }
+
     /** Seqs, payloads and keyframes a replay hands over. */
     static final class StitchedSeqs implements RoomReplayHandler
     {
