@@ -47,6 +47,7 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     private final String replayChannel;
     private final int replayStreamId;
     private int segment;
+    private long repeatedKeyframeSeq = Long.MIN_VALUE;
     private long replaySessionId;
     private Subscription subscription;
     private long readSeq = Long.MIN_VALUE;
@@ -282,10 +283,16 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final RecordedFrameFlyweight f = frame.wrap(buffer, offset, length);
+        if (RecordedFrameFlyweight.RESTORED == f.recordType())
+        {
+            // a restored recording's repeat: its keyframe is skipped like its events when an earlier one was read
+            repeatedKeyframeSeq = segment > 0 && 1 == f.typeId() ? f.seq() : Long.MIN_VALUE;
+            return Action.CONTINUE;
+        }
         if (RecordedFrameFlyweight.SENDER_SEQ == f.recordType() || RecordedFrameFlyweight.TICK == f.recordType())
         {
             return Action.CONTINUE; // the server's own bookkeeping (which client frame produced the next events,
-                                    // the room's tick): spectators and replays do not get it
+                                    // the room's tick, a restored recording's start): spectators do not get it
         }
         if (segment > 0 && repeats(f))
         {
@@ -343,6 +350,11 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         if (RecordedFrameFlyweight.GAP == type)
         {
             return f.seq() + f.typeId() - 1 <= readSeq;
+        }
+        if (RecordedFrameFlyweight.KEYFRAME == type && f.seq() == repeatedKeyframeSeq)
+        {
+            repeatedKeyframeSeq = Long.MIN_VALUE;
+            return true;
         }
         return RecordedFrameFlyweight.EVENT == type ? f.seq() <= readSeq : f.seq() < readSeq;
     }

@@ -46,10 +46,13 @@ final class RecordingReader
     private final KeyframeFinder keyframeFinder = new KeyframeFinder();
     private int probeType;
     private long probeSeq;
+    private long probeRestoredSeq;
     long bytesRead;
     long framesRead;
     long firstSeq;
     long lastSeq;
+    /** Whether the recording {@link #seqRange} last read starts with a {@link RecordedFrameFlyweight#RESTORED}. */
+    boolean startsRestored;
     /** Whether the last {@link #keyframeSeekPosition} found a keyframe before the seq in that recording. */
     boolean keyframeFound;
 
@@ -79,9 +82,13 @@ final class RecordingReader
         final long deadlineNs = System.nanoTime() + PROBE_TIMEOUT_NS;
         firstSeq = Aeron.NULL_VALUE;
         lastSeq = Aeron.NULL_VALUE;
+        startsRestored = false;
         if (end > start && probe(recordingId, start, end, deadlineNs))
         {
-            firstSeq = RecordedFrameFlyweight.KEYFRAME == probeType || RecordedFrameFlyweight.TICK == probeType ?
+            startsRestored = RecordedFrameFlyweight.RESTORED == probeType;
+            // a restored room's recording: the first seq it adds (it repeats the seqs up to the restored one)
+            firstSeq = startsRestored ? probeRestoredSeq + 1 :
+                RecordedFrameFlyweight.KEYFRAME == probeType || RecordedFrameFlyweight.TICK == probeType ?
                 probeSeq + 1 : probeSeq;
             lastSeqFinder.lastSeq = Aeron.NULL_VALUE;
             final long lastTerm = Math.max(start, termStart(end - 1, descriptor.termBufferLength));
@@ -319,6 +326,9 @@ final class RecordingReader
                 // the first fragment of a term begins a message (messages never span terms): the record's header
                 probeType = buffer.getShort(offset + RecordedFrameFlyweight.RECORD_TYPE_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
                 probeSeq = buffer.getLong(offset + RecordedFrameFlyweight.SEQ_OFFSET, LITTLE_ENDIAN);
+                probeRestoredSeq = RecordedFrameFlyweight.RESTORED == probeType &&
+                    length >= RecordedFrameFlyweight.PAYLOAD_OFFSET + 8 ?
+                    buffer.getLong(offset + RecordedFrameFlyweight.PAYLOAD_OFFSET, LITTLE_ENDIAN) : 0;
                 seen = true;
             }
             return Action.BREAK;

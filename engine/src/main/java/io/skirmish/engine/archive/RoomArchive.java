@@ -163,6 +163,35 @@ public final class RoomArchive implements AutoCloseable
     }
 
     /**
+     * Drive a recorder and the transport until nothing is pending in it (a restore writing the repeat of a room's
+     * earlier recordings waits so rather than lose frames to a full pending buffer). Cold path; blocks.
+     *
+     * @param recorder  the room's recorder.
+     * @param timeoutNs how long to wait.
+     * @return true once drained, false when the time ran out.
+     */
+    public boolean awaitDrained(final RoomRecorder recorder, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            recorder.doWork();
+            if (recorder.isDrained())
+            {
+                return true;
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                return false;
+            }
+            if (0 == transport.invoke())
+            {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            }
+        }
+    }
+
+    /**
      * Drive every recorder's pending buffer.
      *
      * @return work count.

@@ -13,6 +13,7 @@ import static io.skirmish.engine.protocol.RecordedFrameFlyweight.EVENT;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.GAP;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.KEYFRAME;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.PAYLOAD_OFFSET;
+import static io.skirmish.engine.protocol.RecordedFrameFlyweight.RESTORED;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.SENDER_SEQ;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.TICK;
 import static io.skirmish.engine.protocol.RecordedFrameFlyweight.TICK_PAYLOAD_LENGTH;
@@ -151,6 +152,42 @@ public final class RoomRecorder
         final long seq, final long nowNs, final DirectBuffer state, final int offset, final int length)
     {
         record(KEYFRAME, 0, seq, nowNs, 0, 0, state, offset, length);
+    }
+
+    /**
+     * Start a restored room's recording with the {@link RecordedFrameFlyweight#RESTORED} marker: the frames recorded
+     * next, up to {@code restoredSeq}, repeat the room's earlier recordings. Call first, before any other record.
+     *
+     * @param seq         the repeated keyframe's seq, or 0 without one.
+     * @param hasKeyframe whether a repeated keyframe follows.
+     * @param nowNs       the server's nano clock.
+     * @param restoredSeq the seq the room was restored at.
+     */
+    public void onRestored(final long seq, final boolean hasKeyframe, final long nowNs, final long restoredSeq)
+    {
+        reliableSeqBuffer.putLong(0, restoredSeq, LITTLE_ENDIAN);
+        record(RESTORED, 0, seq, nowNs, hasKeyframe ? 1 : 0, 0, reliableSeqBuffer, 0, 8);
+    }
+
+    /**
+     * Repeat, in a restored room's recording, a gap an earlier recording of the room had (frames lost to it), so
+     * that the restored recording's seqs continue after it.
+     *
+     * @param fromSeq    seq of the first lost frame.
+     * @param nowNs      the server's nano clock.
+     * @param lostFrames how many frames were lost.
+     */
+    public void onRepeatedGap(final long fromSeq, final long nowNs, final int lostFrames)
+    {
+        record(GAP, 0, fromSeq, nowNs, lostFrames, 0, reliableSeqBuffer, 0, 0);
+    }
+
+    /**
+     * @return the most bytes the pending buffer holds.
+     */
+    public int pendingCapacity()
+    {
+        return pending.maxCapacity();
     }
 
     /**

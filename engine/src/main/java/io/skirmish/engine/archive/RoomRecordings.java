@@ -135,8 +135,9 @@ public final class RoomRecordings implements AutoCloseable
      * Bound the disk a room's recordings use: purge those that stopped before a time, with
      * {@code AeronArchive.purgeRecording} (their segment files are deleted and their catalog entries invalidated).
      * A recording still active is never purged. A room restored later is rebuilt from what is left: purge a room's
-     * recordings only when it is over for good, or keep at least the recordings since its newest keyframe. Blocks
-     * on the archive (cold path; allocates).
+     * recordings only when it is over for good, or keep at least the recordings since its newest keyframe (or since
+     * its newest restored recording, which repeats what a restore needs of those before it). Blocks on the archive
+     * (cold path; allocates).
      *
      * @param roomId          the room.
      * @param stopTimestampMs purge those whose stop timestamp (epoch ms) is before this.
@@ -242,7 +243,10 @@ public final class RoomRecordings implements AutoCloseable
             final long firstSeq = reader.firstSeq;
             final long lastSeq = reader.lastSeq;
             final long start = reader.descriptor.startPosition;
-            final boolean startsLifetime = i == 0 || (1 == firstSeq && previousLastSeq >= 1);
+            // a restored room's recording repeats the room's seqs from its keyframe (or from 1) but continues its
+            // lifetime: its RESTORED marker says so
+            final boolean startsLifetime = i == 0 ||
+                (!reader.startsRestored && 1 == firstSeq && previousLastSeq >= 1);
             list.add(new RoomRecording(recordingId, reader.descriptor.startTimestamp, reader.descriptor.stopTimestamp, start,
                 reader.descriptor.stopPosition, firstSeq, lastSeq, startsLifetime));
             if (Aeron.NULL_VALUE != lastSeq)
@@ -507,6 +511,8 @@ public final class RoomRecordings implements AutoCloseable
         private final double speed;
         private final RoomReplayHandler handler;
         private boolean started;
+        /** The keyframe a restored recording repeats, skipped when an earlier recording was handed over. */
+        private long repeatedKeyframeSeq = Long.MIN_VALUE;
         private long firstTimestampNs;
         private long startedNs;
         /** Highest event seq handed over (Long.MIN_VALUE before the first): what a later recording repeats is skipped. */
@@ -530,6 +536,20 @@ public final class RoomRecordings implements AutoCloseable
             if (RecordedFrameFlyweight.GAP == type)
             {
                 wanted = Long.MIN_VALUE == handedSeq || seq + f.typeId() - 1 > handedSeq;
+            }
+            else if (RecordedFrameFlyweight.RESTORED == type)
+            {
+                // the start of a repeat: meaningful only when this recording is the first one read
+                wanted = Long.MIN_VALUE == handedSeq;
+                if (!wanted && 1 == f.typeId())
+                {
+                    repeatedKeyframeSeq = seq;
+                }
+            }
+            else if (RecordedFrameFlyweight.KEYFRAME == type && seq == repeatedKeyframeSeq)
+            {
+                repeatedKeyframeSeq = Long.MIN_VALUE;
+                wanted = false;
             }
             else if (RecordedFrameFlyweight.EVENT == type || RecordedFrameFlyweight.SENDER_SEQ == type)
             {
@@ -574,6 +594,10 @@ public final class RoomRecordings implements AutoCloseable
                 handler.onEvent(seq, f.typeId(), f.flags(), f.senderSessionId(), f.timestampNs(), buffer,
                     f.payloadOffset(), f.payloadLength());
                 handedSeq = seq;
+            }
+            else if (RecordedFrameFlyweight.RESTORED == type && f.payloadLength() >= 8)
+            {
+                handler.onRestored(seq, 1 == f.typeId(), buffer.getLong(f.payloadOffset(), LITTLE_ENDIAN));
             }
             else if (RecordedFrameFlyweight.SENDER_SEQ == type && f.payloadLength() >= 8)
             {

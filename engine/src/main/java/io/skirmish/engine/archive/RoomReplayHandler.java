@@ -70,4 +70,18 @@ public interface RoomReplayHandler
     default void onTick(final long seq, final long tick, final long epochMs)
     {
     }
+
+    /**
+     * The recording starts a restored room's recording: the frames up to {@code restoredSeq} that follow repeat what
+     * the room's earlier recordings hold (the restored keyframe, the events after it, the sender seqs and the tick),
+     * so that the recording is self-contained. Handed over only when the replay reads this recording first; a
+     * stitched replay skips the repeat. Called on the replaying thread. Most handlers ignore it.
+     *
+     * @param seq          the repeated keyframe's seq, or 0 without one.
+     * @param hasKeyframe  whether a repeated keyframe follows.
+     * @param restoredSeq  the seq the room was restored at: the repeat ends there.
+     */
+    default void onRestored(final long seq, final boolean hasKeyframe, final long restoredSeq)
+    {
+    }
 }

@@ -49,6 +49,14 @@ public final class RecordedFrameFlyweight
      * restart. Readers that do not know it skip it.
      */
     public static final int TICK = 5;
+    /**
+     * Record type: the start of a restored room's recording, whose frames up to the restored seq repeat what the
+     * room's earlier recordings hold, so that the recording is self-contained (Seq: the restored keyframe's seq, or 0
+     * without one; Type Id: 1 when a repeated keyframe follows, else 0; Payload: the seq the room was restored at,
+     * 64 bits). It is the recording's first record. A restore starts from the newest recording that begins with it,
+     * a stitched replay skips the repeat, and it never starts a lifetime. Readers that do not know it skip it.
+     */
+    public static final int RESTORED = 6;
     /** Length of a {@link #TICK} record's payload. */
     public static final int TICK_PAYLOAD_LENGTH = 16;
 

@@ -256,7 +256,7 @@ final class RoomRegistry
                 room.tick = restore.restoredTick(ctx.epochClock.time(), room.tickIntervalNs);
             }
             room.restoredSenderSeqs = restore.senderSeqs();
-            restore.apply(recordings, ids, room, clock.nanoTime());
+            restore.apply(recordings, ids, room, clock.nanoTime(), archive);
             room.oldestSeqCounter.setRelease(room.stream.history.oldestSeq());
         }
         catch (final RuntimeException ex)

@@ -1,8 +1,11 @@
 package io.skirmish.engine.server;
 
+import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecorder;
 import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.archive.RoomReplayHandler;
 import io.skirmish.engine.protocol.FrameType;
+import io.skirmish.engine.protocol.RecordedFrameFlyweight;
 import io.skirmish.engine.protocol.RoomEventFlyweight;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -18,8 +21,13 @@ import java.util.concurrent.TimeUnit;
  * Rebuilds a durable room from its recordings, in two full-speed passes over them in recording order (a room
  * restored before has one recording per process, continuing the same seqs). The scan finds the room's current
  * lifetime (seq 1, or a keyframe at seq 0, after later seqs marks a room created afresh: what came before is
- * ignored), its last seq and its newest keyframe; the apply pass hands the game that keyframe and every event after it, and refills
- * the room's history with the last events. Conductor thread only; a blocking, allocating cold path.
+ * ignored), its last seq and its newest keyframe; a recording that starts with a
+ * {@link RecordedFrameFlyweight#RESTORED} marker repeats everything a restore needs of the recordings before it, so
+ * the restore starts there. The apply pass hands the game that keyframe and every event after it, refills the room's
+ * history with the last events, and records them again into the room's new recording behind a {@code RESTORED}
+ * marker (with the gaps after the keyframe, every sender's highest reliable seq and the last tick), so that the new
+ * recording is self-contained: a restore from it alone (a second failover) finds the same state. Conductor thread
+ * only; a blocking, allocating cold path.
  */
 final class RoomRestore implements RoomReplayHandler
 {
@@ -42,6 +50,8 @@ final class RoomRestore implements RoomReplayHandler
     private long lastTick;
     private long lastTickEpochMs;
     private long nowNs;
+    private RoomArchive archive;
+    private RoomRecorder recorder;
 
     RoomRestore(final int maxMessageLength, final ErrorHandler errors)
     {
@@ -72,18 +82,43 @@ final class RoomRestore implements RoomReplayHandler
      * @param ids        the room's recordings, oldest first.
      * @param room       the new room, its seq already continuing after {@link #lastSeq()}.
      * @param nowNs      the server's clock, the age of the history's events.
+     * @param archive    the server's archive, recording the room: what is applied is recorded again into it.
      */
-    void apply(final RoomRecordings recordings, final LongArrayList ids, final Room room, final long nowNs)
+    void apply(
+        final RoomRecordings recordings,
+        final LongArrayList ids,
+        final Room room,
+        final long nowNs,
+        final RoomArchive archive)
     {
         this.room = room;
         this.nowNs = nowNs;
+        this.archive = archive;
+        this.recorder = room.recorder;
         applying = true;
         keyframesSeen = 0;
         historyFromSeq = Math.max(1, lastSeq - room.options.historyCount + 1);
         room.stream.history.reset(historyFromSeq - 1);
+        if (null != recorder)
+        {
+            final boolean hasKeyframe = keyframeOrdinal >= 0;
+            recorder.onRestored(Math.max(0, keyframeSeq), hasKeyframe, nowNs, lastSeq);
+            if (!hasKeyframe)
+            {
+                recordSenderSeqs(1);
+            }
+        }
         for (recordingIndex = lifetimeStartIndex; recordingIndex < ids.size(); recordingIndex++)
         {
             replay(recordings, ids.getLong(recordingIndex));
+        }
+        if (null != recorder)
+        {
+            if (lastTick > 0)
+            {
+                recorder.onTick(lastSeq, nowNs, lastTick, lastTickEpochMs);
+            }
+            awaitRecorded(0);
         }
     }
 
@@ -153,6 +188,11 @@ final class RoomRestore implements RoomReplayHandler
         if (seq > keyframeSeq)
         {
             eventsRestored++;
+            if (null != recorder)
+            {
+                recorder.onEvent(seq, nowNs, flags, typeId, senderSessionId, buffer, offset, length);
+                awaitRecorded(recorder.pendingCapacity() / 2);
+            }
             try
             {
                 room.listener.onRestoreEvent(room, seq, typeId, flags, senderSessionId, buffer, offset, length);
@@ -186,6 +226,12 @@ final class RoomRestore implements RoomReplayHandler
         }
         if (keyframesSeen++ == keyframeOrdinal)
         {
+            if (null != recorder)
+            {
+                recorder.onKeyframe(seq, nowNs, buffer, offset, length);
+                recordSenderSeqs(seq + 1);
+                awaitRecorded(recorder.pendingCapacity() / 2);
+            }
             try
             {
                 room.listener.onRestoreKeyframe(room, seq, buffer, offset, length);
@@ -205,6 +251,22 @@ final class RoomRestore implements RoomReplayHandler
         if (!applying)
         {
             lastSeq = Math.max(lastSeq, fromSeq + lostFrames - 1);
+        }
+        else if (null != recorder && fromSeq + lostFrames - 1 > keyframeSeq)
+        {
+            recorder.onRepeatedGap(fromSeq, nowNs, lostFrames);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRestored(final long seq, final boolean hasKeyframe, final long restoredSeq)
+    {
+        if (!applying)
+        {
+            // a restored room's recording repeats all a restore needs of the recordings before it: start there
+            newLifetime();
         }
     }
 
@@ -228,6 +290,30 @@ final class RoomRestore implements RoomReplayHandler
         if (!applying && reliableSeq > senderSeqs.get(senderSessionId))
         {
             senderSeqs.put(senderSessionId, reliableSeq);
+        }
+    }
+
+    private void recordSenderSeqs(final long nextSeq)
+    {
+        final Long2LongHashMap.EntryIterator it = senderSeqs.entrySet().iterator();
+        while (it.hasNext())
+        {
+            it.next();
+            recorder.onSenderSeq(nextSeq, nowNs, (int)it.getLongKey(), it.getLongValue());
+        }
+    }
+
+    /**
+     * The repeat is written whole: once the recorder's pending buffer holds more than {@code maxPendingBytes} (the
+     * recording's publication is back-pressured), drive it and the transport until it has drained, rather than lose
+     * frames of the repeat to a full buffer.
+     */
+    private void awaitRecorded(final int maxPendingBytes)
+    {
+        if (recorder.pendingBytes() > maxPendingBytes && !archive.awaitDrained(recorder, REPLAY_TIMEOUT_NS))
+        {
+            throw new IllegalStateException("restoring room " + room.roomId + ": the new recording did not take " +
+                "the restored frames within " + TimeUnit.NANOSECONDS.toMillis(REPLAY_TIMEOUT_NS) + " ms");
         }
     }
 

@@ -100,4 +100,14 @@ public final class ServerTestSupport
         history.copy(seq, buffer, 0);
         return buffer.byteArray();
     }
+
+    /**
+     * @param room      a restored room.
+     * @param sessionId a session.
+     * @return the highest reliable seq of the session's frames the restore found recorded, or -1.
+     */
+    public static long restoredSenderSeq(final Room room, final int sessionId)
+    {
+        return null == room.restoredSenderSeqs ? -1 : room.restoredSenderSeqs.get(sessionId);
+    }
 }
