@@ -20,6 +20,7 @@ final class FeedCursor
     final double speed;
     RecordingFeed feed;
     AsyncReplayStarter.Start opening;
+    ReplayLookup lookup;
     boolean started;
     long startIndex;
     long sent = 1;
