@@ -339,17 +339,23 @@ class FairTimeSystemTest
             () -> drive(client), () -> server.shots + " shots, " + server.onTime + " on time");
 
         final double agreement = 100.0 * server.agreed / Math.max(1, server.shots);
-        System.out.printf("FairTimeSystemTest 100+-15 ms 5%% loss: converged %d ms after joining " +
+        final String summary = String.format("FairTimeSystemTest 100+-15 ms 5%% loss: converged %d ms after joining " +
             "(join took %d ms; synced %d ms, first lead %d ms after joining); inputs on time %.2f %%" +
             " (%d on time, %d late, %d missing); lead target %d ms; shots %d, agreement %.2f %%, between ticks %d," +
-            " max rewind depth %.1f ticks; max dilation %.3f; resyncs %d; server ticks late %d%n",
+            " max rewind depth %.1f ticks; max dilation %.3f; resyncs %d; server ticks late %d;" +
+            " stalls server %d, client %d; timed out server %d, client %d; resumed %d; lanes migrated %d%n",
             convergedNs / MS, joinNs / MS, syncedNs / MS, firstLeadNs / MS, server.onTimePercent(), server.onTime, server.late, server.missing,
             clock.targetLeadNs() / MS, server.shots, agreement, server.shotsBetweenTicks, server.maxDepthTicks,
-            client.maxDilation, clock.resyncCount(), server.server.counter(EngineCounter.TICKS_LATE));
+            client.maxDilation, clock.resyncCount(), server.server.counter(EngineCounter.TICKS_LATE),
+            server.server.counter(EngineCounter.DUTY_CYCLE_STALLS), client.client.counter(EngineCounter.DUTY_CYCLE_STALLS),
+            server.server.counter(EngineCounter.SESSIONS_TIMED_OUT),
+            client.client.counter(EngineCounter.SESSIONS_TIMED_OUT), server.server.counter(EngineCounter.SESSIONS_RESUMED),
+            client.client.counter(EngineCounter.LANES_MIGRATED));
+        System.out.print(summary);
 
         assertTrue(convergedNs <= TimeUnit.SECONDS.toNanos(2),
             "converged " + convergedNs / MS + " ms after joining");
-        assertTrue(server.onTimePercent() >= 99.0, "inputs on time " + server.onTimePercent() + " %");
+        assertTrue(server.onTimePercent() >= 99.0, () -> "inputs on time " + server.onTimePercent() + " %; " + summary);
         assertTrue(agreement >= 99.0, "agreement " + agreement + " %");
         assertTrue(server.shotsBetweenTicks >= 30, "shots between ticks " + server.shotsBetweenTicks);
         assertTrue(100.0 * server.agreedBetweenTicks / server.shotsBetweenTicks >= 99.0,
