@@ -30,12 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A spectator joining (or a replay opening) must not stall the players: the server (INVOKER, on a driver of the test's) records to an
+ * A spectator joining must not stall the players: the server (INVOKER, on a driver of the test's) records to an
  * external archive that runs only when the test invokes it, through a gate the test can shut. With the archive
  * answering nothing, a spectator asks for a feed; the conductor must go on serving another room's player (a blocking
  * archive call would hold it for the archive client's message timeout), and the feed must start, exact, once the
- * archive answers again. The same for a network replay of a closed match (its recordings are looked up, and its
- * replay started, while the archive answers nothing).
+ * archive answers again.
  */
 @Timeout(120)
 class FeedOpenSystemTest
@@ -171,83 +170,6 @@ class FeedOpenSystemTest
         assertEquals(20, events);
         System.out.println("feed open: the player got 40 events while the archive slept, longest duty cycle " +
             TimeUnit.NANOSECONDS.toMicros(longestPollNs) + " us; the feed then delivered " + feed.frames.size() +
-            " frames");
-    }
-
-    @Test
-    void shouldServeThePlayersWhileAReplayWaitsForTheArchive()
-    {
-        final int port = Tests.freePortPair();
-        final GameServer server = harness.launch(harness.serverContext(port)
-            .embeddedMediaDriver(false)
-            .aeronDirectoryName(driver.aeronDirectoryName())
-            .aeronArchiveContext(RoomArchive.localArchiveContext(driver.aeronDirectoryName()).agentInvoker(gate)));
-        final Room replayed = server.createRoom(SPECTATED, new RoomOptions().durable(true));
-        final Room played = server.createRoom(PLAYED, new RoomOptions());
-        final RecordingClientListener playerEvents = new RecordingClientListener();
-        final GameClient player = harness.connect(harness.clientContext(port).listener(playerEvents));
-        final GameClient viewer = harness.connect(harness.clientContext(port));
-        harness.awaitConnected(player);
-        harness.awaitConnected(viewer);
-        player.join(PLAYED);
-        Tests.await(() -> played.memberCount() == 1, 10_000, this::poll, () -> "player joined");
-        final UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
-        for (int i = 0; i < 20; i++)
-        {
-            payload.putInt(0, i);
-            assertTrue(replayed.broadcast(7, payload, 0, 16) > 0);
-            Tests.drive(5, this::poll);
-        }
-        Tests.drive(300, this::poll);
-        server.closeRoom(SPECTATED);
-        Tests.drive(300, this::poll);
-
-        archivePaused = true;
-        final FeedRecorder feed = new FeedRecorder();
-        final int before = playerEvents.events.size();
-        assertTrue(viewer.replay(SPECTATED, 1, Double.POSITIVE_INFINITY, feed) > 0);
-        long longestPollNs = 0;
-        final long startNs = System.nanoTime();
-        long nextSendNs = startNs;
-        int sent = 0;
-        while (System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(2))
-        {
-            if (sent < 40 && System.nanoTime() - nextSendNs >= 0)
-            {
-                payload.putInt(0, sent++);
-                assertTrue(played.broadcast(8, payload, 0, 16) > 0);
-                nextSendNs += TimeUnit.MILLISECONDS.toNanos(25);
-            }
-            final long pollStartNs = System.nanoTime();
-            if (0 == poll())
-            {
-                Thread.yield();
-            }
-            longestPollNs = Math.max(longestPollNs, System.nanoTime() - pollStartNs);
-        }
-        assertEquals(1, server.counter(EngineCounter.FEED_REPLAYS), "the server has the viewer's request");
-        assertEquals(before + 40, playerEvents.events.size(), "the player got every event while the archive slept");
-        assertTrue(longestPollNs < TimeUnit.MILLISECONDS.toNanos(500),
-            "a duty cycle took " + TimeUnit.NANOSECONDS.toMillis(longestPollNs) + " ms");
-        assertEquals(0, feed.frames.size(), "nothing to replay before the archive answers");
-        assertEquals(null, feed.end, "the replay waits for the archive");
-
-        archivePaused = false;
-        Tests.await(() -> null != feed.end, 30_000, this::poll,
-            () -> "the replay runs once the archive answers: " + feed.frames.size());
-        assertEquals(FeedEndReason.FINISHED, feed.end);
-        int events = 0;
-        for (final FeedSystemTest.Frame frame : feed.frames)
-        {
-            if ("E".equals(frame.kind()) && 7 == frame.typeId())
-            {
-                assertEquals(events, new UnsafeBuffer(frame.payload()).getInt(0), "every event once, in order");
-                events++;
-            }
-        }
-        assertEquals(20, events);
-        System.out.println("replay open: the player got 40 events while the archive slept, longest duty cycle " +
-            TimeUnit.NANOSECONDS.toMicros(longestPollNs) + " us; the replay then delivered " + feed.frames.size() +
             " frames");
     }
 

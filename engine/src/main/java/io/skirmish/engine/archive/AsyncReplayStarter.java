@@ -50,7 +50,6 @@ public final class AsyncReplayStarter implements AutoCloseable
         static final int FAILED = 4;
 
         private final long recordingId;
-        private final long position;
         private final int roomId;
         private final long delayNs;
         private int state = CONNECTING;
@@ -60,12 +59,10 @@ public final class AsyncReplayStarter implements AutoCloseable
         private long deadlineNs;
         private Subscription subscription;
         private String failure;
-        private boolean abandoned;
 
-        Start(final long recordingId, final long position, final int roomId, final long delayNs)
+        Start(final long recordingId, final int roomId, final long delayNs)
         {
             this.recordingId = recordingId;
-            this.position = position;
             this.roomId = roomId;
             this.delayNs = delayNs;
         }
@@ -125,14 +122,6 @@ public final class AsyncReplayStarter implements AutoCloseable
         {
             return subscription;
         }
-
-        /**
-         * The caller no longer wants the replay: once it runs, the starter stops it and closes its subscription.
-         */
-        public void abandon()
-        {
-            abandoned = true;
-        }
     }
 
     /**
@@ -164,23 +153,7 @@ public final class AsyncReplayStarter implements AutoCloseable
      */
     public Start start(final long recordingId, final int roomId, final long delayNs, final long nowNs)
     {
-        return start(recordingId, AeronArchive.NULL_POSITION, roomId, delayNs, nowNs);
-    }
-
-    /**
-     * Ask for a replay of a recording from a position, following it while it is live. Does not block.
-     *
-     * @param recordingId the recording.
-     * @param position    where to start ({@link AeronArchive#NULL_POSITION} for its start).
-     * @param roomId      the room it is for (kept with the start).
-     * @param delayNs     the delay it is for (kept with the start).
-     * @param nowNs       the caller's clock.
-     * @return the start, to watch.
-     */
-    public Start start(
-        final long recordingId, final long position, final int roomId, final long delayNs, final long nowNs)
-    {
-        final Start start = new Start(recordingId, position, roomId, delayNs);
+        final Start start = new Start(recordingId, roomId, delayNs);
         start.deadlineNs = nowNs + template.messageTimeoutNs();
         starts.add(start);
         return start;
@@ -222,11 +195,6 @@ public final class AsyncReplayStarter implements AutoCloseable
         {
             final Start start = starts.get(i);
             work += advance(start, nowNs);
-            if (start.isDone() && start.abandoned)
-            {
-                stopReplay(start.replaySessionId);
-                CloseHelper.quietClose(start.subscription);
-            }
             if (start.isDone() || start.isFailed())
             {
                 starts.remove(i);
@@ -277,10 +245,6 @@ public final class AsyncReplayStarter implements AutoCloseable
             case Start.CONNECTING:
                 start.correlationId = archive.context().aeron().nextCorrelationId();
                 params.reset().length(AeronArchive.REPLAY_ALL_AND_FOLLOW);
-                if (start.position >= 0)
-                {
-                    params.position(start.position);
-                }
                 if (archive.archiveProxy().replay(start.recordingId, replayChannel, replayStreamId, params,
                     start.correlationId, archive.controlSessionId()))
                 {
@@ -369,14 +333,6 @@ public final class AsyncReplayStarter implements AutoCloseable
             archive.archiveProxy().stopReplay(
                 replaySessionId, archive.context().aeron().nextCorrelationId(), archive.controlSessionId());
         }
-    }
-
-    /**
-     * @return starts under way (abandoned ones included: polling goes on until they are cleaned up).
-     */
-    public int size()
-    {
-        return starts.size();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.skirmish.engine.archive;
 
+import io.aeron.ChannelUri;
 import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
@@ -27,9 +28,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * wanted and what follows. Frames before what the cursors still need ({@code keepFrom}) leave. When the ring is
  * full (bytes or frames), reading from the archive pauses ({@code FEED_BUFFER_FULL}): the frames wait in the archive,
  * not in memory, and nothing is lost; a spectator feed whose oldest frame no cursor needs drops it instead
- * ({@code FEED_FRAMES_EVICTED}), so late joiners start after it. The archive replays are started without blocking
- * ({@link AsyncReplayStarter}). Conductor thread only; allocation-free after construction but for the move to a
- * match's next recording (one start, cold path).
+ * ({@code FEED_FRAMES_EVICTED}), so late joiners start after it. Conductor thread only; allocation-free after
+ * construction.
  */
 public final class RecordingFeed implements AutoCloseable, ControlledFragmentHandler
 {
@@ -40,16 +40,16 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     /** Most fragments read from the archive per duty cycle. */
     static final int FRAGMENT_LIMIT = 256;
 
+    private final AeronArchive archive;
     private final AsyncReplayStarter starter;
     private final long[] recordingIds;
     private final long[] startPositions;
+    private final String replayChannel;
+    private final int replayStreamId;
     private int segment;
     private long repeatedKeyframeSeq = Long.MIN_VALUE;
     private long replaySessionId;
     private Subscription subscription;
-    private AsyncReplayStarter.Start pending;
-    private String failure;
-    private boolean failed;
     private long readSeq = Long.MIN_VALUE;
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
     private final RecordedFrameFlyweight frame = new RecordedFrameFlyweight();
@@ -78,6 +78,114 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     private Image image;
 
     /**
+     * Start the archive replay of one recording from its start. Cold path: blocks on the archive.
+     *
+     * @param archive         the archive client.
+     * @param recordingId     the recording.
+     * @param replayChannel   where the archive sends the replay (IPC when it shares the server's driver).
+     * @param replayStreamId  the replay's stream id.
+     * @param roomId          the recorded room.
+     * @param mode            {@link #SPECTATE} or {@link #REPLAY}.
+     * @param delayNs         spectator delay ({@link #SPECTATE}).
+     * @param fromSeq         first seq wanted ({@link #REPLAY}; 1 or less for all).
+     * @param bufferLength    bytes of frames held.
+     * @param maxFrames       frames held (rounded up to a power of two).
+     * @param bufferFull      counts pauses of a full buffer.
+     * @param evicted         counts frames a full spectator buffer dropped.
+     */
+    public RecordingFeed(
+        final AeronArchive archive,
+        final long recordingId,
+        final String replayChannel,
+        final int replayStreamId,
+        final int roomId,
+        final int mode,
+        final long delayNs,
+        final long fromSeq,
+        final int bufferLength,
+        final int maxFrames,
+        final AtomicCounter bufferFull,
+        final AtomicCounter evicted)
+    {
+        this(archive, new long[]{ recordingId }, new long[]{ archive.getStartPosition(recordingId) }, replayChannel,
+            replayStreamId, roomId, mode, delayNs, fromSeq, bufferLength, maxFrames, bufferFull, evicted);
+    }
+
+    /**
+     * Start the archive replay of a room's match over its recordings, one after the other (a room restored after
+     * restarts): each from its start position, the first possibly from a seek; what a later recording repeats of
+     * an earlier one (seqs already read) is skipped. Cold path: blocks on the archive, here and at each next
+     * recording.
+     *
+     * @param archive         the archive client.
+     * @param recordingIds    the recordings, in order.
+     * @param startPositions  where to start each.
+     * @param replayChannel   where the archive sends the replay (IPC when it shares the server's driver).
+     * @param replayStreamId  the replay's stream id.
+     * @param roomId          the recorded room.
+     * @param mode            {@link #SPECTATE} or {@link #REPLAY}.
+     * @param delayNs         spectator delay ({@link #SPECTATE}).
+     * @param fromSeq         first seq wanted ({@link #REPLAY}; 1 or less for all).
+     * @param bufferLength    bytes of frames held.
+     * @param maxFrames       frames held (rounded up to a power of two).
+     * @param bufferFull      counts pauses of a full buffer.
+     * @param evicted         counts frames a full spectator buffer dropped.
+     */
+    public RecordingFeed(
+        final AeronArchive archive,
+        final long[] recordingIds,
+        final long[] startPositions,
+        final String replayChannel,
+        final int replayStreamId,
+        final int roomId,
+        final int mode,
+        final long delayNs,
+        final long fromSeq,
+        final int bufferLength,
+        final int maxFrames,
+        final AtomicCounter bufferFull,
+        final AtomicCounter evicted)
+    {
+        this.archive = archive;
+        this.starter = null;
+        this.recordingIds = recordingIds;
+        this.startPositions = startPositions;
+        this.replayChannel = replayChannel;
+        this.replayStreamId = replayStreamId;
+        this.roomId = roomId;
+        this.mode = mode;
+        this.delayNs = delayNs;
+        this.fromSeq = fromSeq;
+        this.bufferFull = bufferFull;
+        this.evicted = evicted;
+        this.bytes = new UnsafeBuffer(new byte[bufferLength]);
+        final int slots = BitUtil.findNextPositivePowerOfTwo(maxFrames);
+        this.slotMask = slots - 1;
+        this.offsets = new int[slots];
+        this.lengths = new int[slots];
+        this.timestampsNs = new long[slots];
+        startSegment(0);
+    }
+
+    private void startSegment(final int index)
+    {
+        segment = index;
+        image = null;
+        replaySessionId = archive.startReplay(recordingIds[index], startPositions[index],
+            AeronArchive.REPLAY_ALL_AND_FOLLOW, replayChannel, replayStreamId);
+        try
+        {
+            subscription = archive.context().aeron().addSubscription(
+                ChannelUri.addSessionId(replayChannel, (int)replaySessionId), replayStreamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            archive.stopReplay(replaySessionId);
+            throw ex;
+        }
+    }
+
+    /**
      * Take over a replay started without blocking ({@link AsyncReplayStarter}): its subscription becomes this feed's,
      * and closing the feed stops the replay without waiting for the archive.
      *
@@ -100,9 +208,12 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         final AtomicCounter bufferFull,
         final AtomicCounter evicted)
     {
+        this.archive = null;
         this.starter = starter;
         this.recordingIds = new long[1];
         this.startPositions = new long[1];
+        this.replayChannel = null;
+        this.replayStreamId = 0;
         this.roomId = started.roomId();
         this.mode = mode;
         this.delayNs = started.delayNs();
@@ -120,56 +231,6 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     }
 
     /**
-     * Start the archive replay of a room's match over its recordings without blocking ({@link AsyncReplayStarter}):
-     * each recording from its start position (the first possibly from a seek), the next one asked for when one has
-     * been read, the feed waiting (not ready) while a start is under way; what a later recording repeats of an
-     * earlier one is skipped. A start that fails makes the feed {@link #isFailed()}. Closing the feed stops the
-     * replay without waiting for the archive. Cold path (allocates).
-     *
-     * @param starter        starts the replays (polled by the caller on its duty cycle).
-     * @param recordingIds   the recordings, in order.
-     * @param startPositions where to start each.
-     * @param roomId         the recorded room.
-     * @param mode           {@link #SPECTATE} or {@link #REPLAY}.
-     * @param fromSeq        first seq wanted ({@link #REPLAY}; 1 or less for all).
-     * @param bufferLength   bytes of frames held.
-     * @param maxFrames      frames held (rounded up to a power of two).
-     * @param bufferFull     counts pauses of a full buffer.
-     * @param evicted        counts frames a full spectator buffer dropped.
-     * @param nowNs          the caller's clock.
-     */
-    public RecordingFeed(
-        final AsyncReplayStarter starter,
-        final long[] recordingIds,
-        final long[] startPositions,
-        final int roomId,
-        final int mode,
-        final long fromSeq,
-        final int bufferLength,
-        final int maxFrames,
-        final AtomicCounter bufferFull,
-        final AtomicCounter evicted,
-        final long nowNs)
-    {
-        this.starter = starter;
-        this.recordingIds = recordingIds;
-        this.startPositions = startPositions;
-        this.roomId = roomId;
-        this.mode = mode;
-        this.delayNs = 0;
-        this.fromSeq = fromSeq;
-        this.bufferFull = bufferFull;
-        this.evicted = evicted;
-        this.bytes = new UnsafeBuffer(new byte[bufferLength]);
-        final int slots = BitUtil.findNextPositivePowerOfTwo(maxFrames);
-        this.slotMask = slots - 1;
-        this.offsets = new int[slots];
-        this.lengths = new int[slots];
-        this.timestampsNs = new long[slots];
-        pending = starter.start(recordingIds[0], startPositions[0], roomId, 0, nowNs);
-    }
-
-    /**
      * Read what the archive has, keeping the frames from {@code keepFrom} on (and the anchor).
      *
      * @param nowNs    the server's clock (the recording's timestamps are on it).
@@ -182,13 +243,9 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         this.keepFrom = keepFrom;
         advanceAnchor(nowNs);
         evictBefore(Math.min(keepFrom, floor()));
-        if (ended || failed)
+        if (ended)
         {
             return 0;
-        }
-        if (null != pending)
-        {
-            return awaitStart();
         }
         if (null == image)
         {
@@ -203,12 +260,9 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         {
             if (segment + 1 < recordingIds.length)
             {
-                // this recording is read: the match goes on in the next (cold path)
+                // this recording is read: the match goes on in the next (cold path: blocks on the archive)
                 CloseHelper.quietClose(subscription);
-                subscription = null;
-                segment++;
-                image = null;
-                pending = starter.start(recordingIds[segment], startPositions[segment], roomId, 0, nowNs);
+                startSegment(segment + 1);
                 return 1;
             }
             ended = true;
@@ -221,26 +275,6 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
         }
         advanceAnchor(nowNs);
         return fragments;
-    }
-
-    private int awaitStart()
-    {
-        final AsyncReplayStarter.Start start = pending;
-        if (start.isDone())
-        {
-            pending = null;
-            replaySessionId = start.replaySessionId();
-            subscription = start.subscription();
-            return 1;
-        }
-        if (start.isFailed())
-        {
-            pending = null;
-            failed = true;
-            failure = "replay of recording " + recordingIds[segment] + ": " + start.failure();
-            return 1;
-        }
-        return 0;
     }
 
     /**
@@ -450,31 +484,6 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
     }
 
     /**
-     * @return true when a replay started without blocking could not be started ({@link #failure()} says why);
-     * the feed reads nothing more.
-     */
-    public boolean isFailed()
-    {
-        return failed;
-    }
-
-    /**
-     * @return why the feed failed, or null.
-     */
-    public String failure()
-    {
-        return failure;
-    }
-
-    /**
-     * @return true while the replay of a recording is being started without blocking.
-     */
-    public boolean isStarting()
-    {
-        return null != pending;
-    }
-
-    /**
      * @return true while the ring is full and reading paused.
      */
     public boolean isFull()
@@ -596,24 +605,18 @@ public final class RecordingFeed implements AutoCloseable, ControlledFragmentHan
      */
     public void close()
     {
-        if (null != pending)
-        {
-            if (pending.isDone())
-            {
-                starter.stopReplay(pending.replaySessionId());
-                CloseHelper.quietClose(pending.subscription());
-            }
-            else
-            {
-                pending.abandon();
-            }
-            pending = null;
-        }
-        else if (!ended && !failed && null != subscription)
+        if (!ended)
         {
             try
             {
-                starter.stopReplay(replaySessionId);
+                if (null != starter)
+                {
+                    starter.stopReplay(replaySessionId);
+                }
+                else
+                {
+                    archive.stopReplay(replaySessionId);
+                }
             }
             catch (final RuntimeException ignore)
             {

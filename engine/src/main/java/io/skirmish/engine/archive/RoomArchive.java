@@ -95,28 +95,6 @@ public final class RoomArchive implements AutoCloseable
     }
 
     /**
-     * @return a context, not concluded, for an archive client used on a thread of its own (the replays' look-ups):
-     * a copy of this archive's as given, with an Aeron client of its own on the server's driver and no invoker
-     * (the server's duty cycle goes on driving an invoked driver and archive).
-     */
-    public AeronArchive.Context ownThreadArchiveContext()
-    {
-        return feedArchiveCtx.clone()
-            .aeron(null)
-            .ownsAeronClient(true)
-            .agentInvoker(null)
-            .aeronDirectoryName(transport.aeron().context().aeronDirectoryName());
-    }
-
-    /**
-     * @return the channel of the recorded publications.
-     */
-    public String recordingChannel()
-    {
-        return recordingChannel;
-    }
-
-    /**
      * @return the archive client, connected on the first call. Cold path the first time; blocks on the archive.
      */
     public AeronArchive archive()

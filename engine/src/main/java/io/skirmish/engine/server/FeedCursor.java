@@ -20,7 +20,6 @@ final class FeedCursor
     final double speed;
     RecordingFeed feed;
     AsyncReplayStarter.Start opening;
-    ReplayLookup lookup;
     boolean started;
     long startIndex;
     long sent = 1;

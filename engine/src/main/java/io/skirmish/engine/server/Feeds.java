@@ -3,8 +3,11 @@ package io.skirmish.engine.server;
 import io.aeron.Aeron;
 import io.skirmish.engine.EngineCounter;
 import io.skirmish.engine.FeedEndReason;
+import io.skirmish.engine.archive.AsyncReplayStarter;
 import io.skirmish.engine.archive.RecordingFeed;
 import io.skirmish.engine.archive.RoomArchive;
+import io.skirmish.engine.archive.RoomRecording;
+import io.skirmish.engine.archive.RoomRecordings;
 import io.skirmish.engine.protocol.FeedAckFlyweight;
 import io.skirmish.engine.protocol.FeedFrameFlyweight;
 import io.skirmish.engine.protocol.FeedRequestFlyweight;
@@ -20,6 +23,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,10 +34,8 @@ import java.util.concurrent.TimeUnit;
  * the speed) and makes them arrive: frames are numbered per client, the client acknowledges what it delivered and
  * says when it saw a gap, and the server sends again from the first frame not acknowledged (on a gap, or when no
  * acknowledgement came for a while), at most a window of frames ahead of the acknowledgements. The players' fan-out
- * does not see any of this. Conductor thread only. Nothing here blocks on the archive: a spectator feed's archive
- * replay is started with an {@link AsyncReplayStarter} (its cursors wait until it runs); a replay's recordings and
- * entry are looked up on the {@link ReplayLookups} thread, then its archive replays (one per recording of the match)
- * are started with the same starter.
+ * does not see any of this. Conductor thread only. A spectator feed's archive replay is started without blocking
+ * ({@link AsyncReplayStarter}: its cursors wait until it runs); a replay's still blocks on the archive (cold path).
  */
 final class Feeds implements AutoCloseable
 {
@@ -102,6 +104,7 @@ final class Feeds implements AutoCloseable
         this.errors = errors;
         this.bufferLength = bufferLength;
         this.maxArchiveFeeds = maxArchiveFeeds;
+        this.openings = new FeedOpenings(archive, errors);
         this.flushIntervalNs = flushIntervalNs;
         this.staggerStepNs = (long)(flushIntervalNs * STAGGER);
         this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.align(Math.max(
@@ -120,13 +123,11 @@ final class Feeds implements AutoCloseable
         this.overruns = counters.get(EngineCounter.FEED_OVERRUNS);
         this.refused = counters.get(EngineCounter.FEEDS_REFUSED);
         this.malformed = counters.get(EngineCounter.DROPPED_MALFORMED);
-        this.openings = new FeedOpenings(archive, feeds, cursors, bufferLength, MAX_FRAMES, maxArchiveFeeds,
-            bufferFull, evicted, refused, errors);
     }
 
     /**
-     * A FEED_REQUEST, handled once (it came in a reliable envelope). Cold path: opening a feed allocates; it does not
-     * block (a spectator's archive replay starts on later duty cycles, a replay's is looked up off the conductor).
+     * A FEED_REQUEST, handled once (it came in a reliable envelope). Cold path: opening a feed allocates; a
+     * spectator's does not block (its archive replay starts on later duty cycles), a replay's blocks on the archive.
      */
     void onRequest(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -205,12 +206,17 @@ final class Feeds implements AutoCloseable
             }
             else
             {
-                final ReplayLookup lookup = new ReplayLookup(roomId, request.recordingId(), request.fromSeq());
-                if (!openings.lookUp(lookup))
+                final RoomRecordings recordings = archive.recordings();
+                final List<RoomRecording> match = recordings.match(roomId, request.recordingId());
+                if (match.isEmpty())
+                {
+                    return FeedEndReason.NO_SUCH_ROOM;
+                }
+                if (feeds.size() + openings.size() >= maxArchiveFeeds)
                 {
                     return FeedEndReason.LIMIT_REACHED;
                 }
-                cursor.lookup = lookup;
+                cursor.feed = openReplayFeed(recordings, match, roomId, request.fromSeq());
             }
         }
         catch (final RuntimeException ex)
@@ -233,6 +239,55 @@ final class Feeds implements AutoCloseable
             }
         }
         return null;
+    }
+
+    private RecordingFeed openReplayFeed(
+        final RoomRecordings recordings, final List<RoomRecording> match, final int roomId, final long fromSeq)
+    {
+        final RecordingFeed feed = MatchReplayEntry.open(
+            archive, recordings, match, roomId, fromSeq, bufferLength, MAX_FRAMES, bufferFull, evicted);
+        feeds.add(feed);
+        return feed;
+    }
+
+    /**
+     * Advance the spectator feeds being opened without blocking; hand each one that opened to its cursors, end
+     * theirs when it failed.
+     */
+    private int advanceOpenings(final long nowNs)
+    {
+        int work = openings.poll(nowNs);
+        for (AsyncReplayStarter.Start start; null != (start = openings.takeFinished()); work++)
+        {
+            final RecordingFeed feed = start.isDone() ? new RecordingFeed(start, openings.starter(),
+                RecordingFeed.SPECTATE, 0, bufferLength, MAX_FRAMES, bufferFull, evicted) : null;
+            if (null != feed)
+            {
+                feeds.add(feed);
+            }
+            else
+            {
+                errors.onError(new IllegalStateException("spectator feed of room " + start.roomId() + ": " +
+                    start.failure()));
+            }
+            for (int j = 0, n = cursors.size(); j < n; j++)
+            {
+                final FeedCursor cursor = cursors.get(j);
+                if (cursor.opening == start)
+                {
+                    cursor.opening = null;
+                    cursor.feed = feed;
+                    if (null == feed)
+                    {
+                        refused.incrementRelease();
+                        cursor.endIndex = 1;
+                        cursor.endReason = FeedEndReason.ARCHIVE_ERROR;
+                    }
+                }
+            }
+            updateGauges();
+        }
+        return work;
     }
 
     /**
@@ -304,18 +359,12 @@ final class Feeds implements AutoCloseable
     int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        if (cursors.isEmpty() && feeds.isEmpty() && 0 == openings.size() &&
-            (null == openings.starter() || 0 == openings.starter().size()))
+        if (cursors.isEmpty() && feeds.isEmpty() && 0 == openings.size())
         {
             return 0;
         }
         int work = removeFinished(nowNs);
-        final int opened = openings.advance(nowNs);
-        if (opened > 0)
-        {
-            updateGauges();
-        }
-        work += opened;
+        work += advanceOpenings(nowNs);
         for (int i = feeds.size() - 1; i >= 0; i--)
         {
             work += pollFeed(i, nowNs);
@@ -330,16 +379,7 @@ final class Feeds implements AutoCloseable
                 {
                     cursor.start(feed.startIndex(), nowNs, flushPhaseNs());
                 }
-                if (feed.isFailed())
-                {
-                    if (!cursor.started)
-                    {
-                        refused.incrementRelease();
-                    }
-                    cursor.endIndex = cursor.started ? Math.max(feed.newestIndex() - cursor.startIndex + 2, 1) : 1;
-                    cursor.endReason = FeedEndReason.ARCHIVE_ERROR;
-                }
-                else if (cursor.started && feed.isEnded())
+                if (cursor.started && feed.isEnded())
                 {
                     cursor.endIndex = Math.max(feed.newestIndex() - cursor.startIndex + 2, 1);
                     cursor.endReason = RecordingFeed.SPECTATE == feed.mode() ?
@@ -397,12 +437,7 @@ final class Feeds implements AutoCloseable
             updateGauges();
             return 1;
         }
-        final boolean failedBefore = feed.isFailed();
         final int work = feed.poll(nowNs, keepFrom);
-        if (!failedBefore && feed.isFailed())
-        {
-            errors.onError(new IllegalStateException("replay feed of room " + feed.roomId() + ": " + feed.failure()));
-        }
         if (feed.isFull() && nowNs - feed.fullSinceNs() > OVERRUN_AFTER_NS)
         {
             cutPinning(feed);

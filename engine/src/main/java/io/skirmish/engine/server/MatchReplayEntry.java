@@ -1,16 +1,18 @@
 package io.skirmish.engine.server;
 
 import io.aeron.Aeron;
+import io.skirmish.engine.archive.RecordingFeed;
+import io.skirmish.engine.archive.RoomArchive;
 import io.skirmish.engine.archive.RoomRecording;
 import io.skirmish.engine.archive.RoomRecordings;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.List;
 
 /**
  * Where a network replay of a match enters its recordings: the recording {@code fromSeq} falls in, from the term
  * that holds the newest keyframe before it (found by a seek, in an earlier recording when that one has none), then
- * every later recording of the match from its start. Run by the {@link ReplayLookups} thread; cold path (blocks on
- * the archive).
+ * every later recording of the match from its start. Conductor thread; cold path (blocks on the archive).
  */
 final class MatchReplayEntry
 {
@@ -18,14 +20,16 @@ final class MatchReplayEntry
     {
     }
 
-    /**
-     * @param recordings the look-ups' recordings (their own archive client).
-     * @param match      the match's recordings, oldest first (not empty).
-     * @param fromSeq    first seq wanted (1 or less for all).
-     * @param into       the look-up the recordings and their start positions go to.
-     */
-    static void enter(
-        final RoomRecordings recordings, final List<RoomRecording> match, final long fromSeq, final ReplayLookup into)
+    static RecordingFeed open(
+        final RoomArchive archive,
+        final RoomRecordings recordings,
+        final List<RoomRecording> match,
+        final int roomId,
+        final long fromSeq,
+        final int bufferLength,
+        final int maxFrames,
+        final AtomicCounter bufferFull,
+        final AtomicCounter evicted)
     {
         int first = 0;
         for (int i = 0; i < match.size(); i++)
@@ -61,7 +65,8 @@ final class MatchReplayEntry
             ids[i] = match.get(first + i).recordingId();
             starts[i] = 0 == i ? position : match.get(first + i).startPosition();
         }
-        into.recordingIds = ids;
-        into.startPositions = starts;
+        return new RecordingFeed(archive.archive(), ids, starts,
+            RoomRecordings.DEFAULT_REPLAY_CHANNEL, RoomRecordings.DEFAULT_REPLAY_STREAM_ID, roomId,
+            RecordingFeed.REPLAY, 0, fromSeq, bufferLength, maxFrames, bufferFull, evicted);
     }
 }
